@@ -1,0 +1,318 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/csvio"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// ImportQuotas writes quota revisions, all or nothing. A row identical to a
+// stored revision (campaign, unit, metric, target, effective_from, reason) is
+// skipped, so importing a file twice writes it once. Units are resolved on the
+// revision's effective day, or the campaign's first day if that is later.
+func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[domain.QuotaRow], actor string) (ImportResult, error) {
+	res := ImportResult{Read: len(rows)}
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		ix, err := db.loadUnitIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		metrics, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		type camp struct {
+			id         int64
+			start, end domain.Date
+			metrics    map[string]bool
+		}
+		camps := map[string]*camp{}
+		var errs ImportErrors
+		src := make([][]any, 0, len(rows))
+		for _, l := range rows {
+			q := l.Row
+			c, ok := camps[q.Campaign]
+			if !ok {
+				var id int64
+				var start, end time.Time
+				var keys []string
+				err := tx.QueryRow(ctx, `SELECT c.id, c.start_date, c.end_date,
+					ARRAY(SELECT m.key FROM campaign_metrics cm JOIN metrics m ON m.id = cm.metric_id WHERE cm.campaign_id = c.id)
+					FROM campaigns c WHERE slug = $1`, q.Campaign).Scan(&id, &start, &end, &keys)
+				if err == pgx.ErrNoRows {
+					camps[q.Campaign] = nil
+				} else if err != nil {
+					return err
+				} else {
+					c = &camp{id: id, start: toDate(start), end: toDate(end), metrics: map[string]bool{}}
+					for _, k := range keys {
+						c.metrics[k] = true
+					}
+					camps[q.Campaign] = c
+				}
+			}
+			if c == nil {
+				errs = append(errs, lineErr(file, l.Line, "campaign", "unknown campaign %q (create it first)", q.Campaign))
+			} else {
+				mid, ok := metrics[q.Metric]
+				day := max(q.EffectiveFrom, c.start)
+				u, uok := ix.lookup(q.UnitCode, day)
+				switch {
+				case !ok:
+					errs = append(errs, lineErr(file, l.Line, "metric", "unknown metric %q", q.Metric))
+				case !c.metrics[q.Metric]:
+					errs = append(errs, lineErr(file, l.Line, "metric", "campaign %s does not track %s", q.Campaign, q.Metric))
+				case !uok:
+					errs = append(errs, lineErr(file, l.Line, "unit_code", "unit %s does not exist on %s", q.UnitCode, day))
+				case q.EffectiveFrom > c.end:
+					errs = append(errs, lineErr(file, l.Line, "effective_from", "%s is after the campaign ends (%s)", q.EffectiveFrom, c.end))
+				default:
+					src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
+				}
+			}
+			if len(errs) >= maxErrors {
+				break
+			}
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_quotas (line int, campaign_id bigint, unit_id bigint, metric_id smallint,
+			target bigint, effective_from date, reason text, reference text) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"import_quotas"},
+			[]string{"line", "campaign_id", "unit_id", "metric_id", "target", "effective_from", "reason", "reference"},
+			pgx.CopyFromRows(src)); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO quota_revisions (campaign_id, unit_id, metric_id, target, effective_from, reason, reference, created_by)
+			SELECT i.campaign_id, i.unit_id, i.metric_id, i.target, i.effective_from, i.reason, i.reference, $1
+			FROM import_quotas i
+			WHERE NOT EXISTS (SELECT 1 FROM quota_revisions q
+				WHERE q.campaign_id = i.campaign_id AND q.unit_id = i.unit_id AND q.metric_id = i.metric_id
+				  AND q.target = i.target AND q.effective_from = i.effective_from AND q.reason = i.reason)
+			ORDER BY i.line`, actor)
+		if err != nil {
+			return mapErr(err, "quotas")
+		}
+		res.Inserted = int(tag.RowsAffected())
+		res.Skipped = res.Read - res.Inserted
+		return db.audit(ctx, tx, actor, "import", "quotas", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
+	})
+	return res, err
+}
+
+// ReportSource yields the rows of a reports file; ImportReports calls it
+// once and it calls fn per row, in file order.
+type ReportSource func(fn func(csvio.Line[domain.ReportRow]) error) error
+
+// ImportReports writes report revisions by rule 1 and rule 3 of the domain,
+// all or nothing: a row equal to the latest stored revision is skipped; a
+// different value for a day that already has one is a correction and needs a
+// note; a cumulative figure lower than the previous day's (or higher than the
+// next day's) needs a note too; future days, unknown units and metrics are
+// errors. Rows stream through COPY; progress is called every 100,000 rows.
+func (db *DB) ImportReports(ctx context.Context, file string, source ReportSource, actor string, now time.Time, progress func(read int)) (ImportResult, error) {
+	var res ImportResult
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		// One report import at a time: revision numbers are assigned below.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports'))`); err != nil {
+			return err
+		}
+		ix, err := db.loadUnitIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		metrics, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_reports (line int, unit_id bigint, metric_id smallint, day date,
+			value bigint, reported_at timestamptz, note text) ON COMMIT DROP`); err != nil {
+			return err
+		}
+		vn, _ := time.LoadLocation(domain.DefaultTimeZone)
+		if vn == nil {
+			vn = time.FixedZone("ICT", 7*3600)
+		}
+		today := domain.DateFromTime(now.In(vn))
+		var errs ImportErrors
+		rowsCh := make(chan []any, 1024)
+		copyDone := make(chan error, 1)
+		go func() {
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{"import_reports"},
+				[]string{"line", "unit_id", "metric_id", "day", "value", "reported_at", "note"}, &chanSource{ch: rowsCh})
+			copyDone <- err
+		}()
+		readErr := source(func(l csvio.Line[domain.ReportRow]) error {
+			r := l.Row
+			res.Read++
+			if progress != nil && res.Read%100000 == 0 {
+				progress(res.Read)
+			}
+			mid, ok := metrics[r.Metric]
+			u, uok := ix.lookup(r.UnitCode, r.Date)
+			switch {
+			case !ok:
+				errs = append(errs, lineErr(file, l.Line, "metric", "unknown metric %q", r.Metric))
+			case !uok:
+				errs = append(errs, lineErr(file, l.Line, "unit_code", "unit %s does not exist on %s", r.UnitCode, r.Date))
+			case r.Date > today:
+				errs = append(errs, lineErr(file, l.Line, "date", "%s is in the future", r.Date))
+			}
+			if len(errs) >= maxErrors {
+				return errs
+			}
+			if len(errs) > 0 {
+				return nil // keep looking for problems, write nothing
+			}
+			at := r.ReportedAt
+			if at.IsZero() {
+				at = now
+			}
+			select {
+			case rowsCh <- []any{l.Line, u.id, mid, pgDate(r.Date), r.Value, at, r.Note}:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		close(rowsCh)
+		copyErr := <-copyDone
+		if progress != nil {
+			progress(res.Read)
+		}
+		if readErr != nil {
+			return readErr
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		if copyErr != nil {
+			return copyErr
+		}
+		if _, err := tx.Exec(ctx, `CREATE INDEX ON import_reports (unit_id, metric_id, day); ANALYZE import_reports`); err != nil {
+			return err
+		}
+		// Duplicates inside the file.
+		if err := collectLineErrors(ctx, tx, file, &errs, `
+			SELECT max(line), 'date', format('the same unit, metric and date as line %s', min(line))
+			FROM import_reports GROUP BY unit_id, metric_id, day HAVING count(*) > 1
+			ORDER BY 1 LIMIT 20`); err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		// Rule 1 and 3: corrections need a note; a cumulative figure may not
+		// go down (nor a new figure exceed a later stored one) without one.
+		if err := collectLineErrors(ctx, tx, file, &errs, `
+			WITH keys AS (SELECT DISTINCT unit_id, metric_id FROM import_reports),
+			cur AS (
+				SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value
+				FROM report_revisions r JOIN keys k USING (unit_id, metric_id)
+				ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
+			),
+			merged AS (
+				SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old
+				FROM import_reports i LEFT JOIN cur c USING (unit_id, metric_id, day)
+				UNION ALL
+				SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL
+				FROM cur c WHERE NOT EXISTS (SELECT 1 FROM import_reports i
+					WHERE i.unit_id = c.unit_id AND i.metric_id = c.metric_id AND i.day = c.day)
+			),
+			seq AS (
+				SELECT *, lag(value) OVER w AS prev, lag(day) OVER w AS prev_day,
+				       lead(value) OVER w AS next, lead(day) OVER w AS next_day
+				FROM merged WINDOW w AS (PARTITION BY unit_id, metric_id ORDER BY day)
+			)
+			SELECT line, col, msg FROM (
+				SELECT line, 'value' AS col, format('%s replaces the stored figure %s for this day: a correction needs a note saying why', value, old) AS msg
+				FROM seq WHERE line IS NOT NULL AND old IS NOT NULL AND old <> value AND note = ''
+				UNION ALL
+				SELECT line, 'value', format('%s is lower than the figure of %s (%s): figures are cumulative, so a lower one is accepted only as a correction with a note', value, to_char(prev_day, 'YYYY-MM-DD'), prev)
+				FROM seq WHERE line IS NOT NULL AND prev > value AND note = ''
+				UNION ALL
+				SELECT line, 'value', format('%s is higher than the figure of the later day %s (%s): figures are cumulative; correct that day too, or add a note', value, to_char(next_day, 'YYYY-MM-DD'), next)
+				FROM seq WHERE line IS NOT NULL AND next < value AND note = ''
+			) e ORDER BY line LIMIT 20`); err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction)
+			SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL
+			FROM import_reports i
+			LEFT JOIN LATERAL (
+				SELECT r.revision, r.value FROM report_revisions r
+				WHERE r.unit_id = i.unit_id AND r.metric_id = i.metric_id AND r.day = i.day
+				ORDER BY r.revision DESC LIMIT 1
+			) c ON true
+			WHERE c.value IS DISTINCT FROM i.value
+			ORDER BY i.line`, actor)
+		if err != nil {
+			return mapErr(err, "reports")
+		}
+		res.Inserted = int(tag.RowsAffected())
+		res.Skipped = res.Read - res.Inserted
+		if err := syncReportCurrent(ctx, tx, "import_reports"); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT min(day), max(day) FROM import_reports`).Scan(&res.FirstDay, &res.LastDay); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, "import", "reports", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
+	})
+	return res, err
+}
+
+func collectLineErrors(ctx context.Context, tx pgx.Tx, file string, errs *ImportErrors, sql string) error {
+	rows, err := tx.Query(ctx, sql)
+	if err != nil {
+		return err
+	}
+	var line int
+	var col, msg string
+	_, err = pgx.ForEachRow(rows, []any{&line, &col, &msg}, func() error {
+		*errs = append(*errs, lineErr(file, line, col, "%s", msg))
+		return nil
+	})
+	return err
+}
+
+// chanSource feeds CopyFrom from a channel.
+type chanSource struct {
+	ch  chan []any
+	cur []any
+}
+
+func (s *chanSource) Next() bool {
+	row, ok := <-s.ch
+	s.cur = row
+	return ok
+}
+func (s *chanSource) Values() ([]any, error) { return s.cur, nil }
+func (s *chanSource) Err() error             { return nil }
+
+// syncReportCurrent brings report_current up to date for the keys in the
+// staging table (which has unit_id, metric_id, day columns).
+func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
+		SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value, r.revision,
+			(SELECT f.reported_at FROM report_revisions f WHERE f.unit_id = r.unit_id AND f.metric_id = r.metric_id AND f.day = r.day AND f.revision = 1)
+		FROM report_revisions r JOIN `+staging+` s USING (unit_id, metric_id, day)
+		ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
+		ON CONFLICT (unit_id, metric_id, day) DO UPDATE
+		SET value = EXCLUDED.value, revision = EXCLUDED.revision
+		WHERE report_current.revision < EXCLUDED.revision`)
+	return err
+}
