@@ -1,0 +1,130 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+type metricsKey struct{}
+
+type metricsCache struct {
+	once sync.Once
+	all  map[string]*domain.Metric
+	err  error
+}
+
+// metrics returns every metric by key, loaded once per request.
+func (r *Resolver) metrics(ctx context.Context) (map[string]*domain.Metric, error) {
+	c, ok := ctx.Value(metricsKey{}).(*metricsCache)
+	if !ok {
+		c = &metricsCache{}
+	}
+	c.once.Do(func() {
+		ms, err := r.DB.Metrics(ctx)
+		c.all, c.err = map[string]*domain.Metric{}, err
+		for _, m := range ms {
+			c.all[m.Key] = m
+		}
+	})
+	return c.all, c.err
+}
+
+// campaignUnitMetric resolves the arguments most figure fields share.
+func (r *Resolver) campaignUnitMetric(ctx context.Context, slug, unitCode, metric string, day *domain.Date) (*domain.Campaign, *domain.Unit, error) {
+	c, err := r.DB.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !slices.Contains(c.MetricKeys, metric) {
+		return nil, nil, domain.Errorf(domain.EINVALID, "campaign %s does not track %q (it tracks %s)", slug, metric, strings.Join(c.MetricKeys, ", "))
+	}
+	on := max(min(r.todayIn(c), c.End), c.Start)
+	if day != nil {
+		on = max(min(*day, c.End), c.Start)
+	}
+	u, err := r.DB.UnitByCode(ctx, unitCode, on)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, u, nil
+}
+
+func (r *Resolver) todayIn(c *domain.Campaign) domain.Date {
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	return domain.DateFromTime(now().In(c.Location()))
+}
+
+// ensureFigures makes sure a campaign's figures reach day d (the days pass
+// even when no report arrives, and carried figures must follow them).
+func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d domain.Date) error {
+	d = min(d, c.End, r.todayIn(c))
+	done, err := r.DB.ComputedTo(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	if done != nil && *done >= d {
+		return nil
+	}
+	from := c.Start
+	if done != nil {
+		from = *done + 1
+	}
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	_, err = r.DB.RefreshFigures(ctx, c.ID, from, now())
+	return err
+}
+
+// progress answers Query.progress from the figures table.
+func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string) (*ProgressConnection, error) {
+	p, err := pageOf(first, after, 100)
+	if err != nil {
+		return nil, err
+	}
+	c, u, err := r.campaignUnitMetric(ctx, slug, unitCode, metric, to)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := c.Start, min(c.End, r.todayIn(c))
+	if from != nil {
+		lo = *from
+	}
+	if to != nil {
+		hi = *to
+	}
+	if hi < lo {
+		return nil, domain.Errorf(domain.EINVALID, "from (%s) is after to (%s)", lo, hi)
+	}
+	if err := r.ensureFigures(ctx, c, hi); err != nil {
+		return nil, err
+	}
+	pts, total, err := r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit)
+	if err != nil {
+		return nil, err
+	}
+	conn := &ProgressConnection{}
+	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
+		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
+			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta}}
+	})
+	return conn, nil
+}

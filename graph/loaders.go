@@ -1,0 +1,54 @@
+package graph
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+type loadersKey struct{}
+
+// Loaders batch the lookups nested fields make, once per request.
+type Loaders struct {
+	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
+}
+
+func newLoaders(store *db.DB) *Loaders {
+	return &Loaders{
+		UnitByID: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*domain.Unit, []error) {
+			units, err := store.UnitsByID(ctx, ids)
+			if err != nil {
+				return nil, []error{err}
+			}
+			return units, nil
+		}),
+	}
+}
+
+// LoaderMiddleware gives every request its own loaders.
+func LoaderMiddleware(store *db.DB, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// loaders returns the request's loaders (fresh ones outside a request).
+func (r *Resolver) loaders(ctx context.Context) *Loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
+		return l
+	}
+	return newLoaders(r.DB)
+}
+
+func (r *Resolver) unitByID(ctx context.Context, id int64) (*domain.Unit, error) {
+	u, err := r.loaders(ctx).UnitByID.Load(ctx, id)
+	if err == nil && u == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "unit %d not found", id)
+	}
+	return u, err
+}

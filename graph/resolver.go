@@ -1,0 +1,34 @@
+package graph
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// Resolver is the one place that holds the API's dependencies.
+type Resolver struct {
+	DB     *db.DB
+	Logger *slog.Logger
+	// Now returns the current time; tests may fix it.
+	Now func() time.Time
+}
+
+// today is the current day in Vietnam.
+func (r *Resolver) today() domain.Date {
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	return domain.DateFromTime(now().In(vietnam))
+}
+
+var vietnam = func() *time.Location {
+	loc, err := time.LoadLocation(domain.DefaultTimeZone)
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}()
