@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/csvio"
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/demo"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	_, closeStore, err := openStore(ctx, dbf, logger)
+	if err != nil {
+		return err
+	}
+	closeStore()
+	fmt.Fprintln(stdout, "schema is up to date")
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas or reports CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
+		fs.PrintDefaults()
+	}
+	var dbf dbFlags
+	dbf.register(fs)
+	actor := fs.String("actor", "import", "who the audit log names as the writer")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("no files to import")
+	}
+	store, closeStore, err := openStore(ctx, dbf, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	for _, path := range fs.Args() {
+		if err := importFile(ctx, store, path, *actor, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importFile imports one CSV file, all or nothing, printing progress.
+func importFile(ctx context.Context, store *db.DB, path, actor string, stdout, stderr io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	br := bufio.NewReaderSize(f, 1<<16)
+	header, err := csvio.ReadHeader(br)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	shape, ok := csvio.Detect(header)
+	if !ok {
+		return fmt.Errorf("%s:1: the header is not one of units (code,name,kind,parent_code), quotas (campaign,unit_code,metric,target,effective_from,reason) or reports (unit_code,metric,date,value)", name)
+	}
+	start := time.Now()
+	var res db.ImportResult
+	switch shape.Name {
+	case "units":
+		var rows []csvio.Line[domain.UnitRow]
+		if err := csvio.ReadUnits(br, name, func(l csvio.Line[domain.UnitRow]) error { rows = append(rows, l); return nil }); err != nil {
+			return err
+		}
+		res, err = store.ImportUnits(ctx, name, rows, actor)
+	case "quotas":
+		var rows []csvio.Line[domain.QuotaRow]
+		if err := csvio.ReadQuotas(br, name, func(l csvio.Line[domain.QuotaRow]) error { rows = append(rows, l); return nil }); err != nil {
+			return err
+		}
+		res, err = store.ImportQuotas(ctx, name, rows, actor)
+	case "reports":
+		src := func(fn func(csvio.Line[domain.ReportRow]) error) error { return csvio.ReadReports(br, name, fn) }
+		res, err = store.ImportReports(ctx, name, src, actor, time.Now(), func(n int) {
+			fmt.Fprintf(stderr, "%s: %s rows read…\n", name, formatThousands(n))
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
+	}
+	switch {
+	case res.FirstDay != nil && res.Inserted > 0:
+		err = refreshCampaigns(ctx, store, domain.DateFromTime(*res.FirstDay), domain.DateFromTime(*res.LastDay), stderr)
+	case shape.Name == "quotas" && res.Inserted > 0:
+		err = refreshAll(ctx, store, stderr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %s %s rows read, %s written, %s unchanged (%.1f s)\n", name, formatThousands(res.Read), shape.Name,
+		formatThousands(res.Inserted), formatThousands(res.Skipped), time.Since(start).Seconds())
+	return nil
+}
+
+func formatThousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, closeStore, err := openStore(ctx, dbf, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	return loadDemo(ctx, store, stderr)
+}
+
+// loadDemoIfEmpty loads the demo dataset into a database without units.
+func loadDemoIfEmpty(ctx context.Context, store *db.DB, stderr io.Writer, logger *slog.Logger) error {
+	n, err := store.CountUnits(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		logger.Info("database has data; demo not loaded", "units", n)
+		return nil
+	}
+	return loadDemo(ctx, store, stderr)
+}
+
+// loadDemo writes the demo dataset: metrics, both unit lists, the campaigns,
+// their quotas and reports, then computes every figure.
+func loadDemo(ctx context.Context, store *db.DB, stderr io.Writer) error {
+	start := time.Now()
+	fmt.Fprintln(stderr, "demo: building the dataset…")
+	ds, err := demo.Build()
+	if err != nil {
+		return err
+	}
+	for i := range ds.Metrics {
+		if err := store.UpsertMetric(ctx, &ds.Metrics[i]); err != nil {
+			return err
+		}
+	}
+	units := make([]csvio.Line[domain.UnitRow], len(ds.Units))
+	for i, u := range ds.Units {
+		units[i] = csvio.Line[domain.UnitRow]{Line: i + 2, Row: u}
+	}
+	res, err := store.ImportUnits(ctx, "demo units", units, "demo")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: %s units\n", formatThousands(res.Inserted))
+	for i := range ds.Campaigns {
+		c := &ds.Campaigns[i]
+		if _, err := store.CampaignBySlug(ctx, c.Slug); err == nil {
+			continue
+		}
+		if _, err := store.CreateCampaign(ctx, c); err != nil {
+			return fmt.Errorf("demo campaign %s: %w", c.Slug, err)
+		}
+	}
+	quotas := make([]csvio.Line[domain.QuotaRow], len(ds.Quotas))
+	for i, q := range ds.Quotas {
+		quotas[i] = csvio.Line[domain.QuotaRow]{Line: i + 2, Row: q}
+	}
+	if res, err = store.ImportQuotas(ctx, "demo quotas", quotas, "demo"); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: %s quota revisions\n", formatThousands(res.Inserted))
+	res, err = importRows(ctx, store, "demo reports", ds.Reports, func(n int) {
+		fmt.Fprintf(stderr, "demo: %s of %s reports…\n", formatThousands(n), formatThousands(len(ds.Reports)))
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: %s reports written\n", formatThousands(res.Inserted))
+	if res, err = importRows(ctx, store, "demo corrections", ds.Corrections, nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: %s corrections written\n", formatThousands(res.Inserted))
+	if err := refreshAll(ctx, store, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: loaded in %.1f s\n", time.Since(start).Seconds())
+	return nil
+}
+
+// importRows imports report rows through the same path as a CSV file.
+func importRows(ctx context.Context, store *db.DB, name string, rows []domain.ReportRow, progress func(int)) (db.ImportResult, error) {
+	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
+		for i, r := range rows {
+			if err := fn(csvio.Line[domain.ReportRow]{Line: i + 2, Row: r}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return store.ImportReports(ctx, name, src, "demo", time.Now(), progress)
+}
+
+// refreshAll recomputes the figures of every campaign.
+func refreshAll(ctx context.Context, store *db.DB, stderr io.Writer) error {
+	return refreshCampaigns(ctx, store, domain.Date(-1<<30), domain.Date(1<<30), stderr)
+}
+
+// refreshCampaigns recomputes the figures of the campaigns overlapping
+// [from, to], from day from on.
+func refreshCampaigns(ctx context.Context, store *db.DB, from, to domain.Date, stderr io.Writer) error {
+	ids, err := store.CampaignIDs(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		start := time.Now()
+		n, err := store.RefreshFigures(ctx, id, from, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "figures: campaign %d, %s rows in %.1f s\n", id, formatThousands(n), time.Since(start).Seconds())
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rs/cors"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/portal"
+)
+
+// serveConfig is what the HTTP side needs.
+type serveConfig struct {
+	listenAddr     string
+	corsOrigins    string
+	requestTimeout time.Duration
+	maxBodyBytes   int64
+	limits         graph.Limits
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	var cfg serveConfig
+	fs.StringVar(&cfg.listenAddr, "listen", envOr("LISTEN_ADDR", ":8080"), "address to listen on [LISTEN_ADDR]")
+	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, * for any [CORS_ALLOWED_ORIGINS]")
+	fs.DurationVar(&cfg.requestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 15*time.Second), "deadline of one API request [REQUEST_TIMEOUT]")
+	fs.Int64Var(&cfg.maxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
+	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
+	fs.IntVar(&cfg.limits.Depth, "max-depth", 12, "deepest query nesting")
+	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, closeStore, err := openStore(ctx, dbf, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if *demoFlag {
+		if err := loadDemoIfEmpty(ctx, store, stderr, logger); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{
+		Addr:              cfg.listenAddr,
+		Handler:           newRouter(store, cfg, logger),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.requestTimeout + 15*time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.listenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.listenAddr, err)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/graphiql", "portal", "/")
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newRouter wires every route of the process.
+func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
+	res := &graph.Resolver{DB: store, Logger: logger}
+	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
+	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
+	mux.Handle("/graphiql/", portal.GraphiQLHandler("/graphql"))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := store.Ready(ctx); err != nil {
+			logger.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, "not ready: database unreachable or not migrated\n")
+			return
+		}
+		io.WriteString(w, "ready\n")
+	})
+	mux.Handle("/", portal.Handler())
+	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins, logger).Handler(mux)))
+}
+
+// corsHandler allows the configured origins to call the API from browsers.
+func corsHandler(origins string, logger *slog.Logger) *cors.Cors {
+	var list []string
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			list = append(list, o)
+		}
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: list,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "X-Request-Id"},
+		ExposedHeaders: []string{"X-Request-Id", "Retry-After", "ETag"},
+		MaxAge:         600,
+	})
+}
+
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestID gives every request an id, echoed in X-Request-Id and carried by
+// errors, so a client's report can be matched to the server's log.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			return
+		}
+		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
+	})
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func testConfig() serveConfig {
+	return serveConfig{corsOrigins: "https://baodientu.example", requestTimeout: 10 * time.Second,
+		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}}
+}
+
+func loadedDemo(t *testing.T) *db.DB {
+	t.Helper()
+	store := dbtest.New(t)
+	if err := loadDemo(context.Background(), store, io.Discard); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return store
+}
+
+// gql runs a query through the whole router and returns data, failing the
+// test on any GraphQL error.
+func gql(t *testing.T, h http.Handler, query string) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var out struct {
+		Data   map[string]any
+		Errors []any
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Errors) > 0 || rec.Code != 200 {
+		t.Fatalf("%s\n→ %d %s", query, rec.Code, rec.Body)
+	}
+	return out.Data
+}
+
+// at walks a decoded JSON value by keys and indexes ("a.b.0.c").
+func at(v any, path string) any {
+	for _, k := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[k]
+		case []any:
+			i := 0
+			for _, c := range k {
+				i = i*10 + int(c-'0')
+			}
+			if i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	return v
+}
+
+// TestDemoThroughTheAPI is issue #2's acceptance: the demo loaded into an
+// empty database answers with the real unit lists of both eras and the
+// press figures of seed 001.
+func TestDemoThroughTheAPI(t *testing.T) {
+	h := newRouter(loadedDemo(t), testConfig(), quiet)
+	d := gql(t, h, `{
+		before: units(kind: PROVINCE, asOf: "2023-11-14") { totalCount }
+		today: units(kind: PROVINCE) { totalCount }
+		benTre: unit(code: "83", asOf: "2023-11-14") { name fullName kind }
+		nowhere: unit(code: "83") { name }
+		campaigns { totalCount }
+		col: progress(campaign: "ben-tre-cong-dan-so", unitCode: "83", metric: "collected", from: "2023-11-14", to: "2023-11-14") {
+			edges { node { figure quota source rateText figureText quotaText en: rateText(lang: EN) } } }
+		act: progress(campaign: "ben-tre-cong-dan-so", unitCode: "83", metric: "activated", from: "2023-11-14", to: "2023-11-14") {
+			edges { node { figure quota rateText } } }
+		hp: progress(campaign: "hai-phong-cao-diem", unitCode: "31", metric: "activated", from: "2023-06-13", to: "2023-06-13") {
+			edges { node { figure quota rateText } } }
+		rank: ranking(campaign: "ben-tre-cong-dan-so", metric: "activated", date: "2023-11-14", level: DISTRICT) {
+			totalCount edges { node { rank unit { code name } rateText } } }
+	}`)
+	checks := []struct {
+		path string
+		want any
+	}{
+		{"before.totalCount", 63.0},
+		{"today.totalCount", 34.0},
+		{"benTre.name", "Bến Tre"},
+		{"benTre.fullName", "Tỉnh Bến Tre"},
+		{"benTre.kind", "PROVINCE"},
+		{"nowhere", nil},
+		{"campaigns.totalCount", 5.0},
+		{"col.edges.0.node.figure", 822139.0},
+		{"col.edges.0.node.quota", 930767.0},
+		{"col.edges.0.node.source", "ROLLUP"},
+		{"col.edges.0.node.rateText", "88,33%"},
+		{"col.edges.0.node.figureText", "822.139"},
+		{"col.edges.0.node.quotaText", "930.767"},
+		{"col.edges.0.node.en", "88.33%"},
+		{"act.edges.0.node.figure", 663614.0},
+		{"act.edges.0.node.rateText", "71,3%"},
+		{"hp.edges.0.node.figure", 449470.0},
+		{"hp.edges.0.node.quota", 1167685.0},
+		{"hp.edges.0.node.rateText", "38,49%"},
+		{"rank.totalCount", 9.0},
+		{"rank.edges.0.node.unit.name", "Thạnh Phú"},
+		{"rank.edges.0.node.rateText", "83,77%"},
+		{"rank.edges.1.node.unit.name", "Châu Thành"},
+		{"rank.edges.1.node.rateText", "79,81%"},
+		{"rank.edges.7.node.unit.name", "Mỏ Cày Bắc"},
+		{"rank.edges.7.node.rateText", "68,36%"},
+		{"rank.edges.8.node.unit.name", "Ba Tri"},
+		{"rank.edges.8.node.rateText", "56,85%"},
+	}
+	for _, c := range checks {
+		if got := at(d, c.path); got != c.want {
+			t.Errorf("%s = %v, want %v", c.path, got, c.want)
+		}
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	h := newRouter(dbtest.New(t), testConfig(), quiet)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != 200 {
+			t.Errorf("GET %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	closed := dbtest.New(t)
+	closed.Close()
+	rec := httptest.NewRecorder()
+	newRouter(closed, testConfig(), quiet).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz with the database gone: %d, want 503", rec.Code)
+	}
+}
+
+func TestCORSPreflight(t *testing.T) {
+	h := newRouter(dbtest.New(t), testConfig(), quiet)
+	for _, c := range []struct {
+		origin string
+		allow  bool
+	}{
+		{"https://baodientu.example", true},
+		{"https://evil.example", false},
+	} {
+		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+		req.Header.Set("Origin", c.origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "content-type")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		got := rec.Header().Get("Access-Control-Allow-Origin")
+		if c.allow && (got != c.origin || rec.Code >= 300) {
+			t.Errorf("preflight from %s: %d, allow-origin %q", c.origin, rec.Code, got)
+		}
+		if !c.allow && got != "" {
+			t.Errorf("preflight from %s got allow-origin %q", c.origin, got)
+		}
+	}
+}
+
+// TestImportBadLineImportsNothing runs the import command on a reports file
+// whose third line is wrong: nothing of the file is written and the error
+// names the file, line and column.
+func TestImportBadLineImportsNothing(t *testing.T) {
+	url := dbtest.NewURL(t)
+	dir := t.TempDir()
+	units := filepath.Join(dir, "units.csv")
+	reports := filepath.Join(dir, "reports.csv")
+	os.WriteFile(units, []byte("code,name,kind,parent_code\nVN,Việt Nam,NATION,\n83,Bến Tre,PROVINCE,VN\n836,Ba Tri,DISTRICT,83\n"), 0o644)
+	os.WriteFile(reports, []byte("unit_code,metric,date,value\n836,collected,2023-11-13,1000\n836,collected,2023-11-14,-5\n836,collected,2023-11-15,1200\n"), 0o644)
+	var out, errb bytes.Buffer
+	ctx := context.Background()
+	if err := run(ctx, []string{"import", "--database-url", url, units}, &out, &errb, quiet); err != nil {
+		t.Fatalf("import units: %v\n%s", err, errb.String())
+	}
+	err := run(ctx, []string{"import", "--database-url", url, reports}, &out, &errb, quiet)
+	if err == nil {
+		t.Fatal("a file with a negative count was accepted")
+	}
+	msg := err.Error() + errb.String()
+	if !strings.Contains(msg, "reports.csv:3") || !strings.Contains(msg, "value") {
+		t.Errorf("the error should name reports.csv line 3 and the value column: %s", msg)
+	}
+	store, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var n int
+	if err := store.Pool.QueryRow(ctx, `SELECT count(*) FROM report_revisions`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d report revisions written (%v), want none", n, err)
+	}
+}

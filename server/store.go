@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/localpg"
+)
+
+// openStore connects to DATABASE_URL, or starts the private PostgreSQL when
+// there is none, and migrates the schema. close stops both.
+func openStore(ctx context.Context, f dbFlags, logger *slog.Logger) (store *db.DB, closeFn func(), err error) {
+	url := f.databaseURL
+	var pg *localpg.Server
+	if url == "" {
+		start := time.Now()
+		pg, err = localpg.Start(ctx, localpg.Config{DataDir: f.dataDir, Database: "tiendo", Logger: logger})
+		if err != nil {
+			return nil, nil, fmt.Errorf("no DATABASE_URL, and the private PostgreSQL did not start: %w", err)
+		}
+		logger.Info("private PostgreSQL started", "data_dir", f.dataDir, "took", time.Since(start).Round(time.Millisecond))
+		url = pg.ConnString()
+	}
+	stopPG := func() {
+		if pg != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := pg.Stop(sctx); err != nil {
+				logger.Warn("stopping private PostgreSQL", "err", err)
+			}
+		}
+	}
+	store, err = db.Open(ctx, url, db.Options{StatementTimeout: envDuration("STATEMENT_TIMEOUT", 30*time.Second)})
+	if err != nil {
+		stopPG()
+		return nil, nil, err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		store.Close()
+		stopPG()
+		return nil, nil, err
+	}
+	return store, func() { store.Close(); stopPG() }, nil
+}
