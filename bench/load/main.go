@@ -1,0 +1,97 @@
+// Command load sends one GraphQL query to a server from N concurrent
+// clients for a fixed time or number of requests and prints throughput and
+// latency percentiles. It only talks to the address it is given (loopback
+// in the benchmark), and stops by itself.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"sync"
+	"time"
+)
+
+func main() {
+	url := flag.String("url", "http://127.0.0.1:8080/graphql", "GraphQL endpoint")
+	query := flag.String("query", "", "GraphQL query")
+	conc := flag.Int("c", 16, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "how long to send for")
+	maxReq := flag.Int("n", 1_000_000, "most requests to send")
+	warm := flag.Int("warm", 50, "requests sent first and not measured")
+	name := flag.String("name", "query", "label for the result line")
+	flag.Parse()
+	body, _ := json.Marshal(map[string]string{"query": *query})
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}, Timeout: 30 * time.Second}
+	send := func() (time.Duration, error) {
+		t := time.Now()
+		resp, err := client.Post(*url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return 0, err
+		}
+		if resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+			return 0, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
+		}
+		return time.Since(t), nil
+	}
+	for range *warm {
+		if _, err := send(); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+	}
+	var mu sync.Mutex
+	var lat []time.Duration
+	var failures int
+	deadline := time.Now().Add(*dur)
+	start := time.Now()
+	var wg sync.WaitGroup
+	var count int
+	for range *conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				mu.Lock()
+				if count >= *maxReq {
+					mu.Unlock()
+					return
+				}
+				count++
+				mu.Unlock()
+				d, err := send()
+				mu.Lock()
+				if err != nil {
+					failures++
+				} else {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(p*float64(len(lat))))].Microseconds()) / 1000
+	}
+	fmt.Printf("%s requests=%d failures=%d rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f\n",
+		*name, len(lat), failures, float64(len(lat))/elapsed.Seconds(), pct(0.50), pct(0.90), pct(0.99))
+	if failures > 0 {
+		os.Exit(1)
+	}
+}

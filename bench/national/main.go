@@ -1,0 +1,245 @@
+// Command national loads the benchmark world into a database: the national
+// unit list before the 2025 reform (63 provinces, 696 districts, 10,035
+// communes), a 90-day campaign tracking 3 metrics, commune quotas, and daily
+// cumulative commune reports with about 3% missing on any day. It can also
+// time the two ingest questions of the benchmark: a new day of reports for
+// every commune, and a late correction 30 days back.
+//
+//	go run ./bench/national -database-url URL load        # days 1..85
+//	go run ./bench/national -database-url URL newday      # the next day (86..90), timed
+//	go run ./bench/national -database-url URL correction  # day 60 of one commune, timed
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/csvio"
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/demo"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+const slug = "quoc-gia-90-ngay"
+
+// newDays are left out of load, for newday to add one at a time.
+const newDays = 5
+
+var (
+	start   = domain.MustDate("2024-03-01")
+	days    = 90
+	metrics = []string{"collected", "issued", "activated"}
+	// now is after the campaign, so every day of it may be reported.
+	now = time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)
+)
+
+func main() {
+	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "database to load")
+	flag.Parse()
+	if flag.NArg() != 1 || *url == "" {
+		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction")
+		os.Exit(2)
+	}
+	ctx := context.Background()
+	store, err := db.Open(ctx, *url, db.Options{})
+	if err == nil {
+		err = store.Migrate(ctx)
+	}
+	if err == nil {
+		switch flag.Arg(0) {
+		case "load":
+			err = load(ctx, store)
+		case "newday":
+			err = newDay(ctx, store)
+		case "correction":
+			err = correction(ctx, store)
+		default:
+			err = fmt.Errorf("unknown step %q", flag.Arg(0))
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "national:", err)
+		os.Exit(1)
+	}
+}
+
+// commune is a commune's synthetic drive: its quota and daily cumulative
+// figures per metric.
+type commune struct {
+	code  string
+	quota [3]int64
+}
+
+func communes(units []domain.UnitRow) []commune {
+	rng := rand.New(rand.NewPCG(2024, 3))
+	var out []commune
+	for _, u := range units {
+		if u.Kind == domain.KindCommune && u.ValidTo != nil && *u.ValidTo < domain.MustDate("2025-07-01") {
+			q := int64(2000 + rng.IntN(18000))
+			out = append(out, commune{code: u.Code, quota: [3]int64{q, q * 95 / 100, q * 9 / 10}})
+		}
+	}
+	return out
+}
+
+// value is commune i's cumulative figure for metric m on day d (0-based):
+// a steady climb to 60–110% of the quota by the last day.
+func value(c commune, i, m, d int) int64 {
+	target := c.quota[m] * int64(60+(i*7+m*13)%51) / 100
+	return target * int64(d+1) / int64(days)
+}
+
+// missing reports whether commune i skipped day d (about 3%).
+func missing(i, d int) bool { return (i*31+d*17)%100 < 3 && d > 0 }
+
+func reportsFor(cs []commune, d int) func(fn func(csvio.Line[domain.ReportRow]) error) error {
+	return func(fn func(csvio.Line[domain.ReportRow]) error) error {
+		line := 1
+		day := start.AddDays(d)
+		at := day.AddDays(1).Time(time.FixedZone("ICT", 7*3600)).Add(7 * time.Hour)
+		for i, c := range cs {
+			if missing(i, d) {
+				continue
+			}
+			for m, key := range metrics {
+				line++
+				if err := fn(csvio.Line[domain.ReportRow]{Line: line, Row: domain.ReportRow{
+					UnitCode: c.code, Metric: key, Date: day, Value: value(c, i, m, d), ReportedAt: at}}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+}
+
+func load(ctx context.Context, store *db.DB) error {
+	t0 := time.Now()
+	units, err := demo.Units()
+	if err != nil {
+		return err
+	}
+	var pre []csvio.Line[domain.UnitRow]
+	for i, u := range units {
+		if u.ValidFrom == nil { // the nation and the pre-reform list
+			pre = append(pre, csvio.Line[domain.UnitRow]{Line: i + 2, Row: u})
+		}
+	}
+	if _, err := store.ImportUnits(ctx, "units", pre, "bench"); err != nil {
+		return err
+	}
+	c, err := store.CreateCampaign(ctx, &domain.CampaignDef{ScopeCode: "VN", Campaign: domain.Campaign{
+		Slug: slug, Name: "Chiến dịch toàn quốc 90 ngày (benchmark)", Start: start, End: start.AddDays(days - 1),
+		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: metrics}})
+	if err != nil {
+		return err
+	}
+	cs := communes(units)
+	var quotas []csvio.Line[domain.QuotaRow]
+	for _, cm := range cs {
+		for m, key := range metrics {
+			quotas = append(quotas, csvio.Line[domain.QuotaRow]{Line: len(quotas) + 2, Row: domain.QuotaRow{
+				Campaign: slug, UnitCode: cm.code, Metric: key, Target: cm.quota[m], EffectiveFrom: start, Reason: "chỉ tiêu giao"}})
+		}
+	}
+	if _, err := store.ImportQuotas(ctx, "quotas", quotas, "bench"); err != nil {
+		return err
+	}
+	fmt.Printf("units, campaign and %d quotas in %.1f s\n", len(quotas), time.Since(t0).Seconds())
+	t1 := time.Now()
+	total := 0
+	for d := 0; d < days-newDays; d++ {
+		res, err := store.ImportReports(ctx, "reports", reportsFor(cs, d), "bench", now, nil)
+		if err != nil {
+			return err
+		}
+		total += res.Inserted
+	}
+	fmt.Printf("%d reports for days 1–%d in %.1f s\n", total, days-newDays, time.Since(t1).Seconds())
+	t2 := time.Now()
+	n, err := store.RefreshFigures(ctx, c.ID, start, now)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d figures computed in %.1f s\n", n, time.Since(t2).Seconds())
+	return nil
+}
+
+func campaign(ctx context.Context, store *db.DB) (*domain.Campaign, []commune, error) {
+	c, err := store.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	units, err := demo.Units()
+	return c, communes(units), err
+}
+
+// newDay adds the last day's reports for every commune and brings every
+// figure, rate and rank of that day up to date, timing both.
+func newDay(ctx context.Context, store *db.DB) error {
+	c, cs, err := campaign(ctx, store)
+	if err != nil {
+		return err
+	}
+	var last time.Time
+	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
+		return err
+	}
+	d := int(domain.DateFromTime(last)-start) + 1
+	if d >= days {
+		return fmt.Errorf("every day of the campaign is loaded already; drop the benchmark database to start again")
+	}
+	t0 := time.Now()
+	res, err := store.ImportReports(ctx, "reports", reportsFor(cs, d), "bench", now, nil)
+	if err != nil {
+		return err
+	}
+	t1 := time.Now()
+	n, err := store.RefreshFigures(ctx, c.ID, start.AddDays(d), now)
+	if err != nil {
+		return err
+	}
+	t2 := time.Now()
+	fmt.Printf("newday day=%s rows=%d ingest_s=%.3f refresh_s=%.3f figures=%d total_s=%.3f\n",
+		start.AddDays(d), res.Inserted, t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), n, t2.Sub(t0).Seconds())
+	return nil
+}
+
+// correction lowers one commune's figure 30 days before the last day, with
+// a reason, and brings every later day up to date.
+func correction(ctx context.Context, store *db.DB) error {
+	c, cs, err := campaign(ctx, store)
+	if err != nil {
+		return err
+	}
+	d := days - 1 - 30
+	i := 17
+	day := start.AddDays(d)
+	// Lower it, but not below the day before, so the series stays cumulative.
+	v := (value(cs[i], i, 0, d) + value(cs[i], i, 0, d-1)) / 2
+	if v == value(cs[i], i, 0, d) {
+		v--
+	}
+	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
+		return fn(csvio.Line[domain.ReportRow]{Line: 2, Row: domain.ReportRow{UnitCode: cs[i].code, Metric: "collected", Date: day,
+			Value: v, ReportedAt: now, Note: fmt.Sprintf("đính chính %s", time.Now().Format(time.RFC3339Nano))}})
+	}
+	t0 := time.Now()
+	res, err := store.ImportReports(ctx, "correction", src, "bench", now, nil)
+	if err != nil {
+		return err
+	}
+	t1 := time.Now()
+	n, err := store.RefreshFigures(ctx, c.ID, day, now)
+	if err != nil {
+		return err
+	}
+	t2 := time.Now()
+	fmt.Printf("correction rows=%d ingest_s=%.3f refresh_s=%.3f figures=%d total_s=%.3f\n",
+		res.Inserted, t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), n, t2.Sub(t0).Seconds())
+	return nil
+}
