@@ -9,11 +9,16 @@ package engine
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
+
+// Version names the rules this package implements. Stored figures record
+// it, so changing how any figure is computed (bump it then) recomputes them.
+const Version = 2
 
 // Report is the latest revision of a unit's report for one metric and day,
 // with when it was first reported (judged against the deadline).
@@ -184,10 +189,15 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 	qcursor := make([]int, len(nodes)) // next quota index per unit
 	out := make([]Figure, 0, len(nodes))
 	prevRanks := map[int64]int{}
+	bands := c.Bands
+	if len(bands) == 0 {
+		bands = domain.DefaultBands() // rule 4: the default bands when the campaign sets none
+	}
+	loc := c.Location()
 	first := from - history - 1
 	for di := 0; first+domain.Date(di) <= to; di++ {
 		d := first + domain.Date(di)
-		deadline := c.Deadline(d)
+		deadline := due(c, loc, d)
 		st := states[di%ring]
 		clear(st)
 		for _, i := range order {
@@ -274,7 +284,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			if s.has && s.hasQuota && s.quota > 0 {
 				r := float64(s.value) / float64(s.quota)
 				f.Rate = &r
-				f.Band = domain.BandFor(c.Bands, r).Key
+				f.Band = domain.BandFor(bands, r).Key
 			}
 			if p := &prev[i]; s.has && p.valid && p.has {
 				v := s.value - p.value
@@ -300,6 +310,16 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 	return nil
 }
 
+// due is when the report for day d is due: the campaign's time of day, on the
+// wall clock of its zone, DeadlineDays after d ("07:30 on D+1"). Unlike
+// domain.Campaign.Deadline (midnight plus so many minutes), it stays 07:30 on
+// a day a zone with summer time changes its clocks before 07:30.
+func due(c *domain.Campaign, loc *time.Location, d domain.Date) time.Time {
+	y, m, dd := d.UTC().Date()
+	mins := int(c.DeadlineMinutes)
+	return time.Date(y, m, dd+int(c.DeadlineDays), mins/60, mins%60, 0, 0, loc)
+}
+
 // pace fills the required daily pace, the projected completion date and the
 // at-risk flag (rule 5).
 func pace(c *domain.Campaign, f *Figure) {
@@ -317,18 +337,43 @@ func pace(c *domain.Campaign, f *Figure) {
 		rp := float64(remaining) / float64(daysLeft)
 		f.RequiredPace = &rp
 	}
-	if f.Pace7d != nil && *f.Pace7d > 0 {
-		d := f.Day.AddDays(int(math.Ceil(float64(remaining) / *f.Pace7d)))
-		f.Projected = &d
+	if f.Delta7 != nil && *f.Delta7 > 0 {
+		if n, ok := daysToFinish(remaining, *f.Delta7); ok && n <= math.MaxInt32-int64(f.Day) {
+			d := f.Day.AddDays(int(n))
+			f.Projected = &d
+		}
 	}
 	switch {
 	case daysLeft <= 0:
 		f.AtRisk = true // the campaign has ended short of the quota
-	case f.Pace7d == nil:
+	case f.Delta7 == nil:
 		f.AtRisk = true // no pace to speak of yet
+	case *f.Delta7 <= 0:
+		f.AtRisk = true // standing still (or corrected down) with work left
 	default:
-		f.AtRisk = *f.Pace7d < *f.RequiredPace
+		// pace7d < required  ⇔  delta7/7 < remaining/daysLeft  ⇔  delta7·daysLeft < 7·remaining,
+		// exactly (floats could tie or cross on equal paces).
+		f.AtRisk = cmpProduct(*f.Delta7, int64(daysLeft), 7, remaining) < 0
 	}
+}
+
+// daysToFinish returns ⌈remaining ÷ pace7d⌉ = ⌈7·remaining ÷ delta7⌉ for
+// positive remaining and delta7, in integers: in floating point a whole
+// number of days could come out a hair above and round up a day too far
+// (328 left at 164 a week is 14 days, not 15). ok is false if it does not fit
+// an int64.
+func daysToFinish(remaining, delta7 int64) (int64, bool) {
+	hi, lo := bits.Mul64(7, uint64(remaining))
+	lo, carry := bits.Add64(lo, uint64(delta7-1), 0)
+	hi += carry
+	if hi >= uint64(delta7) {
+		return 0, false
+	}
+	q, _ := bits.Div64(hi, lo, uint64(delta7))
+	if q > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(q), true
 }
 
 // Less orders two figures of one ranking: by rate (exactly, as fractions),

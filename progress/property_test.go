@@ -1,0 +1,335 @@
+package progress
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+)
+
+// computeFunc is engine.Compute or Reference.
+type computeFunc func(engine.Input, func([]engine.Figure) error) error
+
+// collect runs a computation and returns its figures, days in emit order.
+func collect(tb testing.TB, compute computeFunc, in engine.Input) [][]engine.Figure {
+	tb.Helper()
+	var days [][]engine.Figure
+	if err := compute(in, func(day []engine.Figure) error {
+		days = append(days, append([]engine.Figure(nil), day...)) // the engine reuses its slice
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	return days
+}
+
+// fieldDiff lists the fields in which two figures differ, pointers compared
+// by what they point to, as "Field: engine X, reference Y".
+func fieldDiff(got, want engine.Figure) []string {
+	var out []string
+	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+	for i := range gv.NumField() {
+		g, w := gv.Field(i), wv.Field(i)
+		if !reflect.DeepEqual(g.Interface(), w.Interface()) {
+			out = append(out, fmt.Sprintf("%s: engine %s, reference %s", gv.Type().Field(i).Name, show(g), show(w)))
+		}
+	}
+	return out
+}
+
+func show(v reflect.Value) string {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "nil"
+		}
+		return "&" + show(v.Elem())
+	}
+	if d, ok := v.Interface().(domain.Date); ok {
+		return d.String()
+	}
+	return fmt.Sprintf("%v", v.Interface())
+}
+
+// describe names a figure for a failure message.
+func describe(f engine.Figure) string {
+	return fmt.Sprintf("%s %s unit %d (%s %s)", f.Metric, f.Day, f.UnitID, f.Kind, f.Code)
+}
+
+// compareEngine runs the engine and the reference on in and returns their
+// differences, at most limit of them, one figure per line.
+func compareEngine(tb testing.TB, in engine.Input, limit int) []string {
+	tb.Helper()
+	got, want := collect(tb, engine.Compute, in), collect(tb, Reference, in)
+	var diffs []string
+	if len(got) != len(want) {
+		return []string{fmt.Sprintf("engine emitted %d days, reference %d", len(got), len(want))}
+	}
+	for i := range want {
+		if len(got[i]) != len(want[i]) {
+			diffs = append(diffs, fmt.Sprintf("day %d: engine %d figures, reference %d", i, len(got[i]), len(want[i])))
+			continue
+		}
+		for j := range want[i] {
+			if d := fieldDiff(got[i][j], want[i][j]); len(d) > 0 {
+				diffs = append(diffs, describe(want[i][j])+":\n\t"+strings.Join(d, "\n\t"))
+				if len(diffs) >= limit {
+					return diffs
+				}
+			}
+		}
+	}
+	return diffs
+}
+
+// figureOf finds one unit's figure for a metric and day.
+func figureOf(tb testing.TB, days [][]engine.Figure, metric string, day domain.Date, unit int64) engine.Figure {
+	tb.Helper()
+	for _, fs := range days {
+		for _, f := range fs {
+			if f.Metric == metric && f.Day == day && f.UnitID == unit {
+				return f
+			}
+		}
+	}
+	tb.Fatalf("no figure for %s %s unit %d", metric, day, unit)
+	return engine.Figure{}
+}
+
+// A world generator: random trees, quotas with revisions, report histories
+// with gaps, late reports, corrections and direct parent reports.
+
+// zones: Vietnam's, and others whose deadlines fall on the previous or the
+// same UTC day, or cross a change to or from summer time.
+var zones = []string{"Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minh", "UTC", "Asia/Kolkata", "Pacific/Kiritimati",
+	"Pacific/Pago_Pago", "America/New_York", "Europe/London", "Australia/Sydney"}
+
+type gen struct {
+	r      *rand.Rand
+	in     engine.Input
+	nextID int64
+	codes  map[domain.UnitKind]int
+	small  bool  // small numbers, so that ties are common
+	scale  int64 // a multiplier: 1, or large enough that products overflow int64
+}
+
+func (g *gen) id() int64 { g.nextID++; return g.nextID }
+
+func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
+
+// day returns a day in [lo, hi].
+func (g *gen) day(lo, hi domain.Date) domain.Date { return lo + domain.Date(g.r.IntN(int(hi-lo)+1)) }
+
+func (g *gen) unit(kind domain.UnitKind, parent *domain.Unit, from, to *domain.Date) *domain.Unit {
+	g.codes[kind]++
+	u := &domain.Unit{ID: g.id(), Code: fmt.Sprintf("%s%03d", string(kind)[:2], g.codes[kind]), Kind: kind, ValidFrom: from, ValidTo: to}
+	if parent != nil {
+		pid := parent.ID
+		u.ParentID = &pid
+	}
+	g.in.Units = append(g.in.Units, u)
+	return u
+}
+
+// validity returns a random validity period, mostly "always".
+func (g *gen) validity() (*domain.Date, *domain.Date) {
+	c := g.in.Campaign
+	var from, to *domain.Date
+	if g.chance(0.1) {
+		d := g.day(c.Start-3, c.End)
+		from = &d
+	}
+	if g.chance(0.1) {
+		lo := c.Start - 2
+		if from != nil {
+			lo = *from
+		}
+		d := g.day(lo, c.End)
+		to = &d
+	}
+	return from, to
+}
+
+func (g *gen) tree() {
+	nation := g.unit(domain.KindNation, nil, nil, nil)
+	for range 1 + g.r.IntN(3) {
+		p := g.unit(domain.KindProvince, nation, nil, nil)
+		g.agencies(p)
+		for range g.r.IntN(4) {
+			from, to := g.validity()
+			d := g.unit(domain.KindDistrict, p, from, to)
+			g.agencies(d)
+			for range g.r.IntN(5) {
+				from, to := g.validity()
+				cm := g.unit(domain.KindCommune, d, from, to)
+				if g.chance(0.1) {
+					for range 1 + g.r.IntN(2) {
+						g.unit(domain.KindVillage, cm, nil, nil)
+					}
+				}
+			}
+		}
+		if g.chance(0.3) { // after the 2025 reform, communes hang under provinces
+			for range 1 + g.r.IntN(3) {
+				from, to := g.validity()
+				g.unit(domain.KindCommune, p, from, to)
+			}
+		}
+	}
+}
+
+func (g *gen) agencies(parent *domain.Unit) {
+	if !g.chance(0.25) {
+		return
+	}
+	for range 1 + g.r.IntN(2) {
+		a := g.unit(domain.KindAgency, parent, nil, nil)
+		if g.chance(0.3) {
+			g.unit(domain.KindAgency, a, nil, nil)
+		}
+	}
+}
+
+func (g *gen) amount(max int64) int64 {
+	if g.small {
+		return int64(g.r.IntN(5)) * 10
+	}
+	return g.r.Int64N(max+1) * g.scale
+}
+
+func (g *gen) quotas() {
+	c := g.in.Campaign
+	for _, u := range g.in.Units {
+		for _, m := range c.MetricKeys {
+			if !g.chance(0.45) {
+				continue
+			}
+			eff := c.Start - domain.Date(g.r.IntN(3))
+			for range 1 + g.r.IntN(3) {
+				target := g.amount(3000)
+				if g.small {
+					target = int64(1+g.r.IntN(4)) * 20
+				}
+				if g.chance(0.05) {
+					target = 0
+				}
+				g.in.Quotas = append(g.in.Quotas, domain.QuotaRevision{ID: g.id(), CampaignID: c.ID, UnitID: u.ID,
+					MetricKey: m, Target: target, EffectiveFrom: eff, Reason: "test"})
+				if !g.chance(0.2) { // sometimes two revisions take effect the same day
+					eff = g.day(eff, c.End+1)
+				}
+			}
+		}
+	}
+	g.r.Shuffle(len(g.in.Quotas), func(i, j int) { g.in.Quotas[i], g.in.Quotas[j] = g.in.Quotas[j], g.in.Quotas[i] })
+}
+
+func (g *gen) reports() {
+	c := g.in.Campaign
+	loc := c.Location()
+	for _, u := range g.in.Units {
+		for _, m := range c.MetricKeys {
+			if g.chance(0.15) {
+				continue // never reports
+			}
+			p := 0.2 + 0.8*g.r.Float64()
+			first := g.day(c.Start-15, c.End)
+			var value int64
+			if !g.small {
+				value = g.r.Int64N(500) * g.scale
+			}
+			for d := first; d <= c.End+2; d++ {
+				if !u.ValidOn(d) || !g.chance(p) {
+					continue
+				}
+				switch {
+				case g.chance(0.08): // a correction lowering the figure
+					value = max(0, value-g.amount(100))
+				default:
+					value += g.amount(150)
+				}
+				y, mo, dd := d.UTC().Date()
+				due := time.Date(y, mo, dd+int(c.DeadlineDays), int(c.DeadlineMinutes)/60, int(c.DeadlineMinutes)%60, 0, 0, loc)
+				var at time.Time
+				switch g.r.IntN(6) {
+				case 0:
+					at = due // exactly on the deadline: on time
+				case 1:
+					at = due.Add(time.Nanosecond) // a hair late
+				case 2:
+					at = due.Add(time.Duration(g.r.Int64N(int64(72 * time.Hour)))) // late
+				default:
+					at = due.Add(-time.Duration(g.r.Int64N(int64(30 * time.Hour)))) // on time
+				}
+				g.in.Reports = append(g.in.Reports, engine.Report{UnitID: u.ID, Metric: m, Day: d, Value: value, FirstReportedAt: at})
+			}
+		}
+	}
+	g.r.Shuffle(len(g.in.Reports), func(i, j int) { g.in.Reports[i], g.in.Reports[j] = g.in.Reports[j], g.in.Reports[i] })
+}
+
+func genWorld(seed uint64) engine.Input {
+	r := rand.New(rand.NewPCG(seed, 0x7469656e646f))
+	g := &gen{r: r, codes: map[domain.UnitKind]int{}, small: r.IntN(3) == 0, scale: 1}
+	if r.IntN(6) == 0 {
+		g.scale = 1_000_000_003 // figure × quota beyond int64, figures still exact in float64
+	}
+	start := domain.DateOf(2023, time.June, 1) + domain.Date(r.IntN(400))
+	end := start + domain.Date(r.IntN(30))
+	metrics := []string{"collected", "issued", "activated"}
+	r.Shuffle(len(metrics), func(i, j int) { metrics[i], metrics[j] = metrics[j], metrics[i] })
+	c := &domain.Campaign{ID: 1, Slug: "p", Start: start, End: end,
+		DeadlineMinutes: []int32{450, 0, 30, 1380, 1439}[r.IntN(5)], DeadlineDays: int32(r.IntN(2)),
+		TimeZone: zones[r.IntN(len(zones))], MetricKeys: metrics[:1+r.IntN(2)]}
+	switch r.IntN(4) {
+	case 0:
+		c.Bands = []domain.Band{{Key: "A", Min: 0.9}, {Key: "B", Min: 0.5}, {Key: "C", Min: 0.25}}
+	case 1:
+		c.Bands = nil // the default bands
+	default:
+		c.Bands = domain.DefaultBands()
+	}
+	g.in.Campaign = c
+	g.tree()
+	g.quotas()
+	g.reports()
+	g.in.From = g.day(start, end)
+	g.in.To = g.day(g.in.From, end)
+	if r.IntN(3) == 0 {
+		g.in.From = start
+	}
+	return g.in
+}
+
+var (
+	flagWorlds = flag.Int("worlds", 400, "how many random worlds TestEngineMatchesReference checks")
+	flagWorld  = flag.Int("world", -1, "check only this world (its seed), to reproduce a failure")
+)
+
+// TestEngineMatchesReference is the property test: on many random worlds,
+// the engine and the reference agree on every unit, metric and day, field by
+// field.
+func TestEngineMatchesReference(t *testing.T) {
+	t.Parallel()
+	lo, hi := 0, *flagWorlds
+	if testing.Short() {
+		hi = min(hi, 60)
+	}
+	if *flagWorld >= 0 {
+		lo, hi = *flagWorld, *flagWorld+1
+	}
+	for i := lo; i < hi; i++ {
+		seed := uint64(i)
+		in := genWorld(seed)
+		if diffs := compareEngine(t, in, 5); len(diffs) > 0 {
+			t.Fatalf("world %d (rerun with -world %[1]d; %d units, %d reports, %s..%s of %s..%s, %s, deadline %d min +%d days): engine and reference differ:\n%s",
+				seed, len(in.Units), len(in.Reports), in.From, in.To, in.Campaign.Start, in.Campaign.End,
+				in.Campaign.TimeZone, in.Campaign.DeadlineMinutes, in.Campaign.DeadlineDays, strings.Join(diffs, "\n"))
+		}
+	}
+}
