@@ -25,54 +25,25 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 		if err != nil {
 			return err
 		}
-		type camp struct {
-			id         int64
-			start, end domain.Date
-			metrics    map[string]bool
-		}
-		camps := map[string]*camp{}
+		camps := map[string]*campaignInfo{}
+		label := fileLabel(file)
 		var errs ImportErrors
 		src := make([][]any, 0, len(rows))
 		for _, l := range rows {
 			q := l.Row
 			c, ok := camps[q.Campaign]
 			if !ok {
-				var id int64
-				var start, end time.Time
-				var keys []string
-				err := tx.QueryRow(ctx, `SELECT c.id, c.start_date, c.end_date,
-					ARRAY(SELECT m.key FROM campaign_metrics cm JOIN metrics m ON m.id = cm.metric_id WHERE cm.campaign_id = c.id)
-					FROM campaigns c WHERE slug = $1`, q.Campaign).Scan(&id, &start, &end, &keys)
-				if err == pgx.ErrNoRows {
-					camps[q.Campaign] = nil
-				} else if err != nil {
+				if c, err = loadCampaignInfo(ctx, tx, q.Campaign); err != nil {
 					return err
-				} else {
-					c = &camp{id: id, start: toDate(start), end: toDate(end), metrics: map[string]bool{}}
-					for _, k := range keys {
-						c.metrics[k] = true
-					}
-					camps[q.Campaign] = c
 				}
+				camps[q.Campaign] = c
 			}
 			if c == nil {
 				errs = append(errs, lineErr(file, l.Line, "campaign", "unknown campaign %q (create it first)", q.Campaign))
+			} else if u, mid, err := checkQuota(label, l.Line, &q, c, ix, metrics); err != nil {
+				errs = append(errs, err)
 			} else {
-				mid, ok := metrics[q.Metric]
-				day := max(q.EffectiveFrom, c.start)
-				u, uok := ix.lookup(q.UnitCode, day)
-				switch {
-				case !ok:
-					errs = append(errs, lineErr(file, l.Line, "metric", "unknown metric %q", q.Metric))
-				case !c.metrics[q.Metric]:
-					errs = append(errs, lineErr(file, l.Line, "metric", "campaign %s does not track %s", q.Campaign, q.Metric))
-				case !uok:
-					errs = append(errs, lineErr(file, l.Line, "unit_code", "unit %s does not exist on %s", q.UnitCode, day))
-				case q.EffectiveFrom > c.end:
-					errs = append(errs, lineErr(file, l.Line, "effective_from", "%s is after the campaign ends (%s)", q.EffectiveFrom, c.end))
-				default:
-					src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
-				}
+				src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
 			}
 			if len(errs) >= maxErrors {
 				break
@@ -142,6 +113,7 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 			vn = time.FixedZone("ICT", 7*3600)
 		}
 		today := domain.DateFromTime(now.In(vn))
+		label := fileLabel(file)
 		var errs ImportErrors
 		rowsCh := make(chan []any, 1024)
 		copyDone := make(chan error, 1)
@@ -156,15 +128,9 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 			if progress != nil && res.Read%100000 == 0 {
 				progress(res.Read)
 			}
-			mid, ok := metrics[r.Metric]
-			u, uok := ix.lookup(r.UnitCode, r.Date)
-			switch {
-			case !ok:
-				errs = append(errs, lineErr(file, l.Line, "metric", "unknown metric %q", r.Metric))
-			case !uok:
-				errs = append(errs, lineErr(file, l.Line, "unit_code", "unit %s does not exist on %s", r.UnitCode, r.Date))
-			case r.Date > today:
-				errs = append(errs, lineErr(file, l.Line, "date", "%s is in the future", r.Date))
+			u, mid, err := checkReport(label, l.Line, &r, ix, metrics, today)
+			if err != nil {
+				errs = append(errs, err)
 			}
 			if len(errs) >= maxErrors {
 				return errs
@@ -201,10 +167,7 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 			return err
 		}
 		// Duplicates inside the file.
-		if err := collectLineErrors(ctx, tx, file, &errs, `
-			SELECT max(line), 'date', format('the same unit, metric and date as line %s', min(line))
-			FROM import_reports GROUP BY unit_id, metric_id, day HAVING count(*) > 1
-			ORDER BY 1 LIMIT 20`); err != nil {
+		if err := duplicateErrors(ctx, tx, "import_reports", label, "line", &errs); err != nil {
 			return err
 		}
 		if len(errs) > 0 {
@@ -212,36 +175,7 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		}
 		// Rule 1 and 3: corrections need a note; a cumulative figure may not
 		// go down (nor a new figure exceed a later stored one) without one.
-		if err := collectLineErrors(ctx, tx, file, &errs, `
-			WITH keys AS (SELECT DISTINCT unit_id, metric_id FROM import_reports),
-			cur AS (
-				SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value
-				FROM report_revisions r JOIN keys k USING (unit_id, metric_id)
-				ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
-			),
-			merged AS (
-				SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old
-				FROM import_reports i LEFT JOIN cur c USING (unit_id, metric_id, day)
-				UNION ALL
-				SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL
-				FROM cur c WHERE NOT EXISTS (SELECT 1 FROM import_reports i
-					WHERE i.unit_id = c.unit_id AND i.metric_id = c.metric_id AND i.day = c.day)
-			),
-			seq AS (
-				SELECT *, lag(value) OVER w AS prev, lag(day) OVER w AS prev_day,
-				       lead(value) OVER w AS next, lead(day) OVER w AS next_day
-				FROM merged WINDOW w AS (PARTITION BY unit_id, metric_id ORDER BY day)
-			)
-			SELECT line, col, msg FROM (
-				SELECT line, 'value' AS col, format('%s replaces the stored figure %s for this day: a correction needs a note saying why', value, old) AS msg
-				FROM seq WHERE line IS NOT NULL AND old IS NOT NULL AND old <> value AND note = ''
-				UNION ALL
-				SELECT line, 'value', format('%s is lower than the figure of %s (%s): figures are cumulative, so a lower one is accepted only as a correction with a note', value, to_char(prev_day, 'YYYY-MM-DD'), prev)
-				FROM seq WHERE line IS NOT NULL AND prev > value AND note = ''
-				UNION ALL
-				SELECT line, 'value', format('%s is higher than the figure of the later day %s (%s): figures are cumulative; correct that day too, or add a note', value, to_char(next_day, 'YYYY-MM-DD'), next)
-				FROM seq WHERE line IS NOT NULL AND next < value AND note = ''
-			) e ORDER BY line LIMIT 20`); err != nil {
+		if err := sequenceErrors(ctx, tx, "import_reports", label, importSeq, &errs); err != nil {
 			return err
 		}
 		if len(errs) > 0 {
@@ -272,20 +206,6 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		return db.audit(ctx, tx, actor, "import", "reports", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})
 	return res, err
-}
-
-func collectLineErrors(ctx context.Context, tx pgx.Tx, file string, errs *ImportErrors, sql string) error {
-	rows, err := tx.Query(ctx, sql)
-	if err != nil {
-		return err
-	}
-	var line int
-	var col, msg string
-	_, err = pgx.ForEachRow(rows, []any{&line, &col, &msg}, func() error {
-		*errs = append(*errs, lineErr(file, line, col, "%s", msg))
-		return nil
-	})
-	return err
 }
 
 // chanSource feeds CopyFrom from a channel.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -28,7 +29,8 @@ type Limits struct {
 
 // NewHandler returns the GraphQL endpoint: GET, POST and OPTIONS transports, a
 // parsed-query cache, automatic persisted queries, complexity and depth
-// limits, and one error presenter.
+// limits, and one error presenter; behind bearer-token authentication
+// (AuthMiddleware) and a guard that keeps mutations off GET (httpGuard).
 func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if lim.Complexity == 0 {
 		lim.Complexity = 5000
@@ -58,7 +60,11 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
 		return errors.New("internal panic")
 	})
-	return srv
+	var h http.Handler = srv
+	if r.DB != nil {
+		h = AuthMiddleware(r.DB, h)
+	}
+	return httpGuard(h)
 }
 
 // presentError maps every error to the contract's extensions.code and hides
@@ -89,8 +95,12 @@ func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror
 			setCode(gqlErr, domain.EINVALID)
 			break
 		}
-		if errors.As(err, &inner) && inner.Err == nil && len(inner.Path) > 0 {
-			// argument coercion errors carry a path and no wrapped error
+		if errors.As(err, &inner) && inner.Err == nil {
+			// gqlgen's own errors about the request (argument coercion,
+			// a body that is not JSON, …) wrap no other error.
+			if msg, _, cut := strings.Cut(gqlErr.Message, " body:"); cut {
+				gqlErr.Message = msg // do not echo the body back
+			}
 			setCode(gqlErr, domain.EINVALID)
 			break
 		}
@@ -206,6 +216,7 @@ func setComplexity(c *ComplexityRoot) {
 	c.Campaign.QuotaHistory = func(child int, _ string, _ *string, first *int, _ *string) int {
 		return pageCost(child, first, 50)
 	}
+	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
 }
 
 // Timeout bounds a request's context.

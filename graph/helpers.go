@@ -90,7 +90,7 @@ func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d doma
 	if r.Now != nil {
 		now = r.Now
 	}
-	_, err = r.DB.RefreshFigures(ctx, c.ID, from, now())
+	err = r.DB.RefreshFiguresAfter(ctx, c.ID, from, now())
 	return err
 }
 

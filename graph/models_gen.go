@@ -7,10 +7,54 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
+
+type AuditConnection struct {
+	Edges      []*AuditEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type AuditEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
+// One write, as the audit log recorded it.
+type AuditEntry struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+	// The token's name (or the command-line operator).
+	Actor string `json:"actor"`
+	// The token's id; null for the command line.
+	TokenID *string `json:"tokenId,omitempty"`
+	// create, update, submit, correct, set, setTargetsFromRule, upsert, revoke, import…
+	Action string `json:"action"`
+	// reports, quotas, campaign, units, token…
+	Entity string `json:"entity"`
+	// Which one, e.g. a campaign slug and client key.
+	EntityKey string `json:"entityKey"`
+	// The state before, as JSON text; null when there was none.
+	Before *string `json:"before,omitempty"`
+	// The state after, as JSON text.
+	After *string `json:"after,omitempty"`
+	// The API request it came with (also in the X-Request-Id header).
+	RequestID string `json:"requestId"`
+}
+
+// A ranking band of a campaign.
+type BandInput struct {
+	// e.g. HOAN_THANH.
+	Key string `json:"key"`
+	// Lowest rate in the band (1.0 = 100%). Bands go from the highest to the lowest.
+	Min     float64 `json:"min"`
+	LabelVi *string `json:"labelVi,omitempty"`
+	LabelEn *string `json:"labelEn,omitempty"`
+}
 
 type CampaignConnection struct {
 	Edges      []*CampaignEdge `json:"edges"`
@@ -23,12 +67,73 @@ type CampaignEdge struct {
 	Node   *domain.Campaign `json:"node"`
 }
 
+// A correction of one figure.
+type CorrectReportInput struct {
+	Campaign string      `json:"campaign"`
+	UnitCode string      `json:"unitCode"`
+	Metric   string      `json:"metric"`
+	Date     domain.Date `json:"date"`
+	// The corrected cumulative count.
+	Value int `json:"value"`
+	// Why the figure changes (required), e.g. nhập trùng 2 hồ sơ.
+	Reason string `json:"reason"`
+	// Optional; as in submitReports.
+	ClientKey *string `json:"clientKey,omitempty"`
+	// As in ReportInput.
+	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
+}
+
 // Of the reporting units (the leaves of a unit's subtree that exist that day), how many reported for the day by the deadline, after it, or not at all.
 type Coverage struct {
 	OnTime  int `json:"onTime"`
 	Late    int `json:"late"`
 	Missing int `json:"missing"`
 	Total   int `json:"total"`
+}
+
+// A new campaign.
+type CreateCampaignInput struct {
+	// Lowercase words joined by hyphens, e.g. kon-tum-15-ngay; stable, used in URLs.
+	Slug string `json:"slug"`
+	// The Vietnamese name, as the plan calls it.
+	Name   string  `json:"name"`
+	NameEn *string `json:"nameEn,omitempty"`
+	// The legal document behind it, e.g. Kế hoạch số 260/KH-UBND ngày 15/11/2023.
+	LegalRef *string `json:"legalRef,omitempty"`
+	// The code of the unit whose subtree it covers, valid on the first day.
+	ScopeCode string      `json:"scopeCode"`
+	StartDate domain.Date `json:"startDate"`
+	EndDate   domain.Date `json:"endDate"`
+	// The metric keys it tracks, in display order.
+	Metrics []string `json:"metrics"`
+	// Time of day the report for day D is due, HH:MM (default 07:30).
+	ReportDeadline *string `json:"reportDeadline,omitempty"`
+	// The deadline falls on day D + deadlineDays (default 1).
+	DeadlineDays *int `json:"deadlineDays,omitempty"`
+	// IANA time zone (default Asia/Ho_Chi_Minh).
+	TimeZone *string `json:"timeZone,omitempty"`
+	// Ranking bands, highest first (default: HOÀN THÀNH ≥ 100%, KHÁ ≥ 70%, TRUNG BÌNH ≥ 40%, CHẬM).
+	Bands      []*BandInput      `json:"bands,omitempty"`
+	Milestones []*MilestoneInput `json:"milestones,omitempty"`
+}
+
+// A milestone of a campaign.
+type MilestoneInput struct {
+	Date    domain.Date `json:"date"`
+	LabelVi *string     `json:"labelVi,omitempty"`
+	LabelEn *string     `json:"labelEn,omitempty"`
+}
+
+// Writes. Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED without one) and is
+// sent with POST. A reporter token may write reports (submitReports, correctReport) for units inside
+// its own unit's subtree (FORBIDDEN otherwise); everything else needs an admin token.
+//
+// Every write is all or nothing: when any item is wrong, nothing of the request is stored and every
+// problem found is returned together (up to 20), each as an error with `extensions.code` BAD_INPUT
+// (or FORBIDDEN) and `extensions.field` naming the input item and field, e.g. `reports[3].value`.
+// Every write is recorded in the audit log (who, what, when, before and after), and figures,
+// rankings and series reflect it as soon as the mutation returns.
+type Mutation struct {
 }
 
 // Paging information of a connection.
@@ -64,6 +169,44 @@ type QuotaEdge struct {
 	Node   *domain.QuotaRevision `json:"node"`
 }
 
+// One quota change.
+type QuotaInput struct {
+	// The unit's code, valid on effectiveFrom (or the campaign's first day if later).
+	UnitCode string `json:"unitCode"`
+	Metric   string `json:"metric"`
+	// The target count, 0 or more.
+	Target int `json:"target"`
+	// The day it is in force from (default: the campaign's first day); not after the campaign ends.
+	EffectiveFrom *domain.Date `json:"effectiveFrom,omitempty"`
+	// Why (default: the input's reason); required one way or the other.
+	Reason *string `json:"reason,omitempty"`
+	// The document that sets it (default: the input's reference).
+	Reference *string `json:"reference,omitempty"`
+}
+
+// What became of one quota change.
+type QuotaOutcome struct {
+	Index         int         `json:"index"`
+	UnitCode      string      `json:"unitCode"`
+	Metric        string      `json:"metric"`
+	Target        int         `json:"target"`
+	EffectiveFrom domain.Date `json:"effectiveFrom"`
+	Reason        string      `json:"reason"`
+	Status        WriteStatus `json:"status"`
+	// The new revision's id (null when unchanged).
+	RevisionID *string `json:"revisionId,omitempty"`
+	// The target in force on effectiveFrom before this change, if any.
+	Previous *int `json:"previous,omitempty"`
+}
+
+// The result of setQuotas.
+type QuotaWriteResult struct {
+	Campaign  string          `json:"campaign"`
+	Written   int             `json:"written"`
+	Unchanged int             `json:"unchanged"`
+	Items     []*QuotaOutcome `json:"items"`
+}
+
 type RankingConnection struct {
 	Edges      []*RankingEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -77,6 +220,114 @@ type RankingEdge struct {
 	Node   *db.RankRow `json:"node"`
 }
 
+// One cumulative figure to store.
+type ReportInput struct {
+	// The unit's code, valid on `date`.
+	UnitCode string `json:"unitCode"`
+	// A metric key the campaign tracks, e.g. collected.
+	Metric string `json:"metric"`
+	// The day the figure is as of (tính đến ngày).
+	Date domain.Date `json:"date"`
+	// The cumulative count as of `date`: a whole number, 0 or more.
+	Value int `json:"value"`
+	// A remark kept with the revision.
+	Note *string `json:"note,omitempty"`
+	// Store a figure above the quota times the configured factor anyway; it is stored flagged.
+	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
+}
+
+// What became of one figure.
+type ReportOutcome struct {
+	// The item's position in the input, from 0.
+	Index    int         `json:"index"`
+	UnitCode string      `json:"unitCode"`
+	Metric   string      `json:"metric"`
+	Date     domain.Date `json:"date"`
+	Value    int         `json:"value"`
+	Status   WriteStatus `json:"status"`
+	// The revision number now latest for the unit, metric and day (0 if there is none).
+	Revision int `json:"revision"`
+	// The figure this one replaced, if any.
+	Previous *int `json:"previous,omitempty"`
+	// Stored above the quota factor with confirmAboveQuota.
+	Flagged bool `json:"flagged"`
+}
+
+// The result of submitReports or correctReport.
+type ReportWriteResult struct {
+	Campaign  string  `json:"campaign"`
+	ClientKey *string `json:"clientKey,omitempty"`
+	// How many new revisions were stored.
+	Written int `json:"written"`
+	// How many items equalled the stored figure.
+	Unchanged int `json:"unchanged"`
+	// True when this is the stored result of an earlier request with the same client key: nothing was written now.
+	Replayed bool `json:"replayed"`
+	// When the batch was stored (the first time, for a replay); judged against the report deadline.
+	ReceivedAt time.Time `json:"receivedAt"`
+	// One outcome per input item, in input order.
+	Items []*ReportOutcome `json:"items"`
+}
+
+// Quota changes of one campaign.
+type SetQuotasInput struct {
+	Campaign string `json:"campaign"`
+	// The reason of every item that gives none, e.g. hạ chỉ tiêu sau rà soát.
+	Reason *string `json:"reason,omitempty"`
+	// The reference of every item that gives none, e.g. Văn bản số 1888/CATP-QLHC.
+	Reference *string       `json:"reference,omitempty"`
+	Quotas    []*QuotaInput `json:"quotas"`
+}
+
+// Targets of a campaign derived by a rule from one day's figures.
+type SetTargetsFromRuleInput struct {
+	// The campaign whose targets are set.
+	Campaign string `json:"campaign"`
+	// The metric the targets are for.
+	Metric string     `json:"metric"`
+	Rule   TargetRule `json:"rule"`
+	// The units that get targets: this level inside the scope.
+	Level domain.UnitKind `json:"level"`
+	// Default: the campaign's scope.
+	ScopeCode *string `json:"scopeCode,omitempty"`
+	// The campaign whose figures and quotas are read (default: the same campaign).
+	BaseCampaign *string `json:"baseCampaign,omitempty"`
+	// The metric read (default: metric; required for FOLLOW, e.g. issued).
+	BaseMetric *string `json:"baseMetric,omitempty"`
+	// The day read (default: the campaign's first day).
+	AsOf             *domain.Date `json:"asOf,omitempty"`
+	ThresholdPercent *int         `json:"thresholdPercent,omitempty"`
+	BelowPercent     *int         `json:"belowPercent,omitempty"`
+	AtOrAbovePercent *int         `json:"atOrAbovePercent,omitempty"`
+	// The day the targets are in force from (default: the campaign's first day).
+	EffectiveFrom *domain.Date `json:"effectiveFrom,omitempty"`
+	// Put before each derived reason, e.g. Chiến dịch 15 ngày đêm.
+	Reason *string `json:"reason,omitempty"`
+	// The plan that sets the rule, e.g. Kế hoạch số …/KH-UBND.
+	Reference *string `json:"reference,omitempty"`
+}
+
+// A batch of figures for one campaign.
+type SubmitReportsInput struct {
+	// The campaign's slug: its period, scope and metrics are what the batch is checked against.
+	Campaign string `json:"campaign"`
+	// Any string unique to this batch (a UUID is good), at most 200 characters. Send the same key
+	// when retrying the same batch; a new batch needs a new key.
+	ClientKey string `json:"clientKey"`
+	// At most 1000 figures.
+	Reports []*ReportInput `json:"reports"`
+}
+
+// The result of setTargetsFromRule.
+type TargetRuleResult struct {
+	Campaign  string          `json:"campaign"`
+	Written   int             `json:"written"`
+	Unchanged int             `json:"unchanged"`
+	Items     []*QuotaOutcome `json:"items"`
+	// Units of the level that got no target: no figure on the base day, or no quota for BOOST.
+	Skipped []string `json:"skipped"`
+}
+
 type UnitConnection struct {
 	Edges      []*UnitEdge `json:"edges"`
 	PageInfo   *PageInfo   `json:"pageInfo"`
@@ -86,6 +337,72 @@ type UnitConnection struct {
 type UnitEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *domain.Unit `json:"node"`
+}
+
+// A unit to create or update.
+type UnitInput struct {
+	Code string `json:"code"`
+	// Short name, e.g. Ba Tri.
+	Name string          `json:"name"`
+	Kind domain.UnitKind `json:"kind"`
+	// The parent's code, valid on validFrom; empty only for the nation.
+	ParentCode *string `json:"parentCode,omitempty"`
+	// Name with its kind word (default: name).
+	FullName *string `json:"fullName,omitempty"`
+	NameEn   *string `json:"nameEn,omitempty"`
+	// First day the unit exists (null: always has).
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
+	// Last day the unit exists (null: still does).
+	ValidTo *domain.Date `json:"validTo,omitempty"`
+}
+
+// What became of one unit.
+type UnitOutcome struct {
+	Index  int          `json:"index"`
+	Code   string       `json:"code"`
+	Status WriteStatus  `json:"status"`
+	Unit   *domain.Unit `json:"unit"`
+}
+
+// Changes to a campaign; fields left out stay as they are.
+type UpdateCampaignInput struct {
+	Name           *string      `json:"name,omitempty"`
+	NameEn         *string      `json:"nameEn,omitempty"`
+	LegalRef       *string      `json:"legalRef,omitempty"`
+	StartDate      *domain.Date `json:"startDate,omitempty"`
+	EndDate        *domain.Date `json:"endDate,omitempty"`
+	ReportDeadline *string      `json:"reportDeadline,omitempty"`
+	DeadlineDays   *int         `json:"deadlineDays,omitempty"`
+	TimeZone       *string      `json:"timeZone,omitempty"`
+	// Replaces the tracked metrics.
+	Metrics []string `json:"metrics,omitempty"`
+	// Replaces the bands.
+	Bands []*BandInput `json:"bands,omitempty"`
+	// Replaces the milestones.
+	Milestones []*MilestoneInput `json:"milestones,omitempty"`
+}
+
+// Units to create or update, at most 5000.
+type UpsertUnitsInput struct {
+	Units []*UnitInput `json:"units"`
+}
+
+// The result of upsertUnits.
+type UpsertUnitsResult struct {
+	Created   int            `json:"created"`
+	Updated   int            `json:"updated"`
+	Unchanged int            `json:"unchanged"`
+	Items     []*UnitOutcome `json:"items"`
+}
+
+// The token a request is authenticated with.
+type Viewer struct {
+	TokenID string `json:"tokenId"`
+	// Whose token it is.
+	Name string `json:"name"`
+	Role Role   `json:"role"`
+	// A reporter's unit; null for an admin.
+	Unit *domain.Unit `json:"unit,omitempty"`
 }
 
 // Whether a campaign has started or ended, judged by today in its time zone.
@@ -197,6 +514,186 @@ func (e *Lang) UnmarshalJSON(b []byte) error {
 }
 
 func (e Lang) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a token may do.
+type Role string
+
+const (
+	// Writes everything.
+	RoleAdmin Role = "ADMIN"
+	// Writes reports for units inside its own unit's subtree.
+	RoleReporter Role = "REPORTER"
+)
+
+var AllRole = []Role{
+	RoleAdmin,
+	RoleReporter,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleAdmin, RoleReporter:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How setTargetsFromRule derives targets.
+type TargetRule string
+
+const (
+	// figure + belowPercent% of the quota if figure < thresholdPercent% of the quota, else + atOrAbovePercent%.
+	TargetRuleBoost TargetRule = "BOOST"
+	// The figure of baseMetric.
+	TargetRuleFollow TargetRule = "FOLLOW"
+)
+
+var AllTargetRule = []TargetRule{
+	TargetRuleBoost,
+	TargetRuleFollow,
+}
+
+func (e TargetRule) IsValid() bool {
+	switch e {
+	case TargetRuleBoost, TargetRuleFollow:
+		return true
+	}
+	return false
+}
+
+func (e TargetRule) String() string {
+	return string(e)
+}
+
+func (e *TargetRule) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TargetRule(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TargetRule", str)
+	}
+	return nil
+}
+
+func (e TargetRule) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TargetRule) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TargetRule) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What became of an item of a write.
+type WriteStatus string
+
+const (
+	// A new revision was stored.
+	WriteStatusWritten WriteStatus = "WRITTEN"
+	// Equal to what was stored; nothing was stored.
+	WriteStatusUnchanged WriteStatus = "UNCHANGED"
+	// A new unit was created.
+	WriteStatusCreated WriteStatus = "CREATED"
+	// A stored unit was changed.
+	WriteStatusUpdated WriteStatus = "UPDATED"
+)
+
+var AllWriteStatus = []WriteStatus{
+	WriteStatusWritten,
+	WriteStatusUnchanged,
+	WriteStatusCreated,
+	WriteStatusUpdated,
+}
+
+func (e WriteStatus) IsValid() bool {
+	switch e {
+	case WriteStatusWritten, WriteStatusUnchanged, WriteStatusCreated, WriteStatusUpdated:
+		return true
+	}
+	return false
+}
+
+func (e WriteStatus) String() string {
+	return string(e)
+}
+
+func (e *WriteStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WriteStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WriteStatus", str)
+	}
+	return nil
+}
+
+func (e WriteStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WriteStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WriteStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -14,6 +14,10 @@ type Resolver struct {
 	Logger *slog.Logger
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// QuotaFactor: a reported figure above its unit's quota times this
+	// factor is rejected unless confirmed (0: db.DefaultQuotaFactor,
+	// negative: no check).
+	QuotaFactor float64
 }
 
 // today is the current day in Vietnam.

@@ -5,6 +5,7 @@
 //	go run ./server migrate            bring the database schema up to date
 //	go run ./server import FILE...     import units, quotas or reports CSV files
 //	go run ./server demo               load the demo dataset
+//	go run ./server token ...          create, list or revoke API tokens
 //
 // Configuration comes from flags, with environment variables as fallbacks:
 // DATABASE_URL, LISTEN_ADDR, CORS_ALLOWED_ORIGINS, ADMIN_TOKEN. Without
@@ -54,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		return cmdImport(ctx, args, stdout, stderr, logger)
 	case "demo":
 		return cmdDemo(ctx, args, stdout, stderr, logger)
+	case "token":
+		return cmdToken(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -69,6 +72,7 @@ Usage:
   server migrate [flags]      bring the database schema up to date and exit
   server import [flags] FILE  import CSV files (units, quotas or reports; told apart by their header)
   server demo [flags]         load the demo dataset into an empty database
+  server token create|list|revoke   manage API tokens (secrets shown once, stored hashed)
 
 Common flags (environment fallback in brackets):
   --database-url URL   PostgreSQL connection string [DATABASE_URL]; empty: a private

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +30,7 @@ type serveConfig struct {
 	requestTimeout time.Duration
 	maxBodyBytes   int64
 	limits         graph.Limits
+	quotaFactor    float64
 }
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
@@ -42,6 +45,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.Int64Var(&cfg.maxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
 	fs.IntVar(&cfg.limits.Depth, "max-depth", 12, "deepest query nesting")
+	fs.Float64Var(&cfg.quotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", db.DefaultQuotaFactor), "reject a reported figure above its quota times this factor unless confirmed; negative: no check [QUOTA_FACTOR]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,6 +55,11 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 		return err
 	}
 	defer closeStore()
+	// ADMIN_TOKEN bootstraps the first admin (an environment variable only:
+	// a flag's value would show in help output and process lists).
+	if err := bootstrapAdmin(ctx, store, os.Getenv("ADMIN_TOKEN"), logger); err != nil {
+		return err
+	}
 	if *demoFlag {
 		if err := loadDemoIfEmpty(ctx, store, stderr, logger); err != nil {
 			return err
@@ -89,7 +98,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 
 // newRouter wires every route of the process.
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
-	res := &graph.Resolver{DB: store, Logger: logger}
+	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
@@ -179,4 +188,13 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
 			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
 	})
+}
+
+func envFloat(key string, def float64) float64 {
+	if v := os.Getenv(key); v != "" {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return f
+		}
+	}
+	return def
 }

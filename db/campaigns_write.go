@@ -1,0 +1,299 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// CampaignPatch changes some settings of a campaign; nil fields stay. Lists
+// (metrics, bands, milestones) are replaced whole.
+type CampaignPatch struct {
+	Name            *string
+	NameEN          *string
+	LegalRef        *string
+	Start           *domain.Date
+	End             *domain.Date
+	DeadlineMinutes *int32
+	DeadlineDays    *int32
+	TimeZone        *string
+	MetricKeys      []string // nil: unchanged
+	Bands           []domain.Band
+	Milestones      *[]domain.Milestone
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// checkCampaign checks a campaign's settings (fields named "input.…").
+func checkCampaign(c *domain.Campaign, metrics map[string]int16) ImportErrors {
+	var errs ImportErrors
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, domain.FieldErrorf(domain.EINVALID, "input."+field, format, args...))
+	}
+	if !slugRE.MatchString(c.Slug) || len(c.Slug) > 64 {
+		bad("slug", "%q is not a slug: lowercase letters and digits in words joined by single hyphens, at most 64 characters", c.Slug)
+	}
+	if blank(c.Name) {
+		bad("name", "a campaign needs a name")
+	}
+	if c.End < c.Start {
+		bad("endDate", "the campaign ends (%s) before it starts (%s)", c.End, c.Start)
+	} else if c.End-c.Start > 3*366 {
+		bad("endDate", "a campaign of %d days is longer than the 3 years accepted", c.End-c.Start+1)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" || c.TimeZone == "Local" {
+		bad("timeZone", "unknown time zone %q (an IANA name, e.g. Asia/Ho_Chi_Minh)", c.TimeZone)
+	}
+	if c.DeadlineMinutes < 0 || c.DeadlineMinutes > 1439 {
+		bad("reportDeadline", "the deadline must be a time of day between 00:00 and 23:59")
+	}
+	if c.DeadlineDays < 0 || c.DeadlineDays > 7 {
+		bad("deadlineDays", "the deadline must fall 0 to 7 days after the day reported, not %d", c.DeadlineDays)
+	}
+	if len(c.MetricKeys) == 0 {
+		bad("metrics", "a campaign tracks at least one metric")
+	}
+	seen := map[string]bool{}
+	for i, k := range c.MetricKeys {
+		if _, ok := metrics[k]; !ok {
+			bad(fmt.Sprintf("metrics[%d]", i), "unknown metric %q", k)
+		} else if seen[k] {
+			bad(fmt.Sprintf("metrics[%d]", i), "metric %s is listed twice", k)
+		}
+		seen[k] = true
+	}
+	if len(c.Bands) == 0 {
+		bad("bands", "a campaign needs at least one ranking band")
+	}
+	keys := map[string]bool{}
+	for i, b := range c.Bands {
+		switch {
+		case blank(b.Key):
+			bad(fmt.Sprintf("bands[%d].key", i), "a band needs a key")
+		case keys[b.Key]:
+			bad(fmt.Sprintf("bands[%d].key", i), "band %s is listed twice", b.Key)
+		case b.Min < 0 || b.Min > 100:
+			bad(fmt.Sprintf("bands[%d].min", i), "a band's lowest rate must be between 0 and 100 (1.0 = 100%%), not %v", b.Min)
+		case i > 0 && b.Min >= c.Bands[i-1].Min:
+			bad(fmt.Sprintf("bands[%d].min", i), "bands go from the highest to the lowest rate")
+		}
+		keys[b.Key] = true
+	}
+	days := map[domain.Date]bool{}
+	for i, m := range c.Milestones {
+		if m.Date < c.Start || m.Date > c.End {
+			bad(fmt.Sprintf("milestones[%d].date", i), "milestone %s is outside the campaign (%s to %s)", m.Date, c.Start, c.End)
+		} else if days[m.Date] {
+			bad(fmt.Sprintf("milestones[%d].date", i), "two milestones on %s", m.Date)
+		}
+		days[m.Date] = true
+	}
+	return errs
+}
+
+type campaignAudit struct {
+	Slug            string              `json:"slug"`
+	Name            string              `json:"name"`
+	NameEN          string              `json:"nameEn"`
+	LegalRef        string              `json:"legalRef"`
+	ScopeUnitID     int64               `json:"scopeUnitId"`
+	Start           string              `json:"startDate"`
+	End             string              `json:"endDate"`
+	DeadlineMinutes int32               `json:"deadlineMinutes"`
+	DeadlineDays    int32               `json:"deadlineDays"`
+	TimeZone        string              `json:"timeZone"`
+	MetricKeys      []string            `json:"metrics"`
+	Bands           []bandJSON          `json:"bands"`
+	Milestones      []map[string]string `json:"milestones"`
+}
+
+func auditCampaign(c *domain.Campaign) campaignAudit {
+	a := campaignAudit{Slug: c.Slug, Name: c.Name, NameEN: c.NameEN, LegalRef: c.LegalRef, ScopeUnitID: c.ScopeUnitID,
+		Start: c.Start.String(), End: c.End.String(), DeadlineMinutes: c.DeadlineMinutes, DeadlineDays: c.DeadlineDays,
+		TimeZone: c.TimeZone, MetricKeys: c.MetricKeys}
+	for _, b := range c.Bands {
+		a.Bands = append(a.Bands, bandJSON{b.Key, b.Min, b.LabelVI, b.LabelEN})
+	}
+	for _, m := range c.Milestones {
+		a.Milestones = append(a.Milestones, map[string]string{"date": m.Date.String(), "labelVi": m.LabelVI, "labelEn": m.LabelEN})
+	}
+	return a
+}
+
+// CreateCampaignAs stores a new campaign (its scope named by code, valid on
+// its first day) for an admin, and records it in the audit log. Defaults:
+// the default bands, Vietnam's time zone. BAD_INPUT for invalid settings
+// (every problem named), CONFLICT for a taken slug, FORBIDDEN for a reporter.
+func (db *DB) CreateCampaignAs(ctx context.Context, p *Principal, def *domain.CampaignDef) (*domain.Campaign, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	c := def.Campaign
+	if len(c.Bands) == 0 {
+		c.Bands = domain.DefaultBands()
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = domain.DefaultTimeZone
+	}
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		metrics, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		errs := checkCampaign(&c, metrics)
+		err = tx.QueryRow(ctx, `SELECT id FROM units WHERE code = $1 AND valid @> $2::date`, def.ScopeCode, pgDate(c.Start)).Scan(&c.ScopeUnitID)
+		if err == pgx.ErrNoRows {
+			errs = append(errs, domain.FieldErrorf(domain.EINVALID, "input.scopeCode", "scope unit %q does not exist on %s", def.ScopeCode, c.Start))
+		} else if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO campaigns (slug, name, name_en, legal_ref, scope_unit_id, start_date, end_date,
+				deadline_minutes, deadline_days, time_zone, bands)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			c.Slug, strings.TrimSpace(c.Name), c.NameEN, c.LegalRef, c.ScopeUnitID, pgDate(c.Start), pgDate(c.End),
+			c.DeadlineMinutes, c.DeadlineDays, c.TimeZone, auditCampaign(&c).Bands).Scan(&c.ID)
+		if err != nil {
+			if domain.ErrorCode(mapErr(err, "")) == domain.ECONFLICT {
+				return domain.FieldErrorf(domain.ECONFLICT, "input.slug", "a campaign with slug %q exists already", c.Slug)
+			}
+			return mapErr(err, fmt.Sprintf("campaign %q", c.Slug))
+		}
+		if err := writeCampaignLists(ctx, tx, c.ID, &c, true, true); err != nil {
+			return err
+		}
+		return db.auditAs(ctx, tx, p, "create", "campaign", c.Slug, nil, auditCampaign(&c))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.CampaignBySlug(ctx, c.Slug)
+}
+
+// writeCampaignLists replaces a campaign's metrics and milestones.
+func writeCampaignLists(ctx context.Context, tx pgx.Tx, id int64, c *domain.Campaign, metrics, milestones bool) error {
+	if metrics {
+		if _, err := tx.Exec(ctx, `DELETE FROM campaign_metrics WHERE campaign_id = $1`, id); err != nil {
+			return err
+		}
+		for i, key := range c.MetricKeys {
+			if _, err := tx.Exec(ctx, `INSERT INTO campaign_metrics (campaign_id, metric_id, position)
+				SELECT $1, id, $3 FROM metrics WHERE key = $2`, id, key, i); err != nil {
+				return mapErr(err, "campaign metric "+key)
+			}
+		}
+	}
+	if milestones {
+		if _, err := tx.Exec(ctx, `DELETE FROM milestones WHERE campaign_id = $1`, id); err != nil {
+			return err
+		}
+		for _, m := range c.Milestones {
+			if _, err := tx.Exec(ctx, `INSERT INTO milestones (campaign_id, date, label_vi, label_en) VALUES ($1, $2, $3, $4)`,
+				id, pgDate(m.Date), m.LabelVI, m.LabelEN); err != nil {
+				return mapErr(err, "milestone "+m.Date.String())
+			}
+		}
+	}
+	return nil
+}
+
+// UpdateCampaign changes a campaign's settings for an admin, records the
+// before and after in the audit log, and recomputes its figures when a
+// setting they depend on changed. NOT_FOUND for an unknown slug.
+func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, patch CampaignPatch, opt WriteOptions) (*domain.Campaign, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	var before, after *domain.Campaign
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1 FOR UPDATE OF c`, slug)
+		if err != nil {
+			return err
+		}
+		if before, err = pgx.CollectExactlyOneRow(rows, scanCampaign); err != nil {
+			return mapErr(err, fmt.Sprintf("campaign %q", slug))
+		}
+		c := *before
+		set := func(dst *string, src *string) {
+			if src != nil {
+				*dst = strings.TrimSpace(*src)
+			}
+		}
+		set(&c.Name, patch.Name)
+		set(&c.NameEN, patch.NameEN)
+		set(&c.LegalRef, patch.LegalRef)
+		set(&c.TimeZone, patch.TimeZone)
+		if patch.Start != nil {
+			c.Start = *patch.Start
+		}
+		if patch.End != nil {
+			c.End = *patch.End
+		}
+		if patch.DeadlineMinutes != nil {
+			c.DeadlineMinutes = *patch.DeadlineMinutes
+		}
+		if patch.DeadlineDays != nil {
+			c.DeadlineDays = *patch.DeadlineDays
+		}
+		if patch.MetricKeys != nil {
+			c.MetricKeys = patch.MetricKeys
+		}
+		if patch.Bands != nil {
+			c.Bands = patch.Bands
+		}
+		if patch.Milestones != nil {
+			c.Milestones = *patch.Milestones
+		}
+		metrics, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if errs := checkCampaign(&c, metrics); len(errs) > 0 {
+			return errs
+		}
+		if patch.Start != nil {
+			var ok bool
+			if err := tx.QueryRow(ctx, `SELECT valid @> $2::date FROM units WHERE id = $1`, c.ScopeUnitID, pgDate(c.Start)).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return domain.FieldErrorf(domain.EINVALID, "input.startDate", "the campaign's scope unit does not exist on %s", c.Start)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE campaigns SET name = $2, name_en = $3, legal_ref = $4, start_date = $5, end_date = $6,
+			deadline_minutes = $7, deadline_days = $8, time_zone = $9, bands = $10, updated_at = now() WHERE id = $1`,
+			c.ID, c.Name, c.NameEN, c.LegalRef, pgDate(c.Start), pgDate(c.End), c.DeadlineMinutes, c.DeadlineDays, c.TimeZone,
+			auditCampaign(&c).Bands); err != nil {
+			return mapErr(err, "campaign")
+		}
+		if err := writeCampaignLists(ctx, tx, c.ID, &c, patch.MetricKeys != nil, patch.Milestones != nil); err != nil {
+			return err
+		}
+		after = &c
+		return db.auditAs(ctx, tx, p, "update", "campaign", c.Slug, auditCampaign(before), auditCampaign(&c))
+	})
+	if err != nil {
+		return nil, err
+	}
+	figuresChange := before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
+		before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil || patch.Bands != nil
+	if figuresChange && !opt.NoRefresh {
+		if _, err := db.Pool.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
+			after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
+			return nil, err
+		}
+		if err := db.RefreshFiguresAfter(ctx, after.ID, min(before.Start, after.Start), opt.now()); err != nil {
+			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
+		}
+	}
+	return db.CampaignBySlug(ctx, slug)
+}

@@ -1,0 +1,406 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/progress"
+)
+
+// QuotaInput is one quota change of a SetQuotas call.
+type QuotaInput struct {
+	UnitCode      string
+	Metric        string
+	Target        int64
+	EffectiveFrom *domain.Date // nil: the campaign's first day
+	Reason        string       // "": the request's
+	Reference     string       // "": the request's
+}
+
+// SetQuotasRequest revises quotas of one campaign.
+type SetQuotasRequest struct {
+	Campaign  string
+	Reason    string // the default reason of every item
+	Reference string // the default reference of every item
+	Quotas    []QuotaInput
+}
+
+// QuotaOutcome is what became of one quota change.
+type QuotaOutcome struct {
+	Index         int
+	UnitCode      string
+	Metric        string
+	Target        int64
+	EffectiveFrom domain.Date
+	Reason        string
+	Status        string // StatusWritten or StatusUnchanged
+	RevisionID    int64  // the new revision (0 when unchanged)
+	Previous      *int64 // the target in force on EffectiveFrom before
+}
+
+// QuotaResult is the result of a quota write.
+type QuotaResult struct {
+	Campaign  string
+	Written   int
+	Unchanged int
+	Items     []QuotaOutcome
+}
+
+// SetQuotas stores quota revisions of one campaign, all or nothing, each
+// with a reason (required) and a reference. Admins only (FORBIDDEN
+// otherwise). A change equal to the revision in force on its day is
+// UNCHANGED. Errors name the item: unknown unit or metric, a metric the
+// campaign does not track, a unit outside the campaign's scope, a negative
+// target, a day after the campaign ends, a missing reason, a duplicate.
+func (db *DB) SetQuotas(ctx context.Context, p *Principal, req SetQuotasRequest, opt WriteOptions) (*QuotaResult, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	if len(req.Quotas) == 0 {
+		return nil, domain.FieldErrorf(domain.EINVALID, "quotas", "no quotas to set")
+	}
+	if len(req.Quotas) > 20*MaxBatch {
+		return nil, domain.FieldErrorf(domain.EINVALID, "quotas", "%d quotas; at most %d are accepted at once", len(req.Quotas), 20*MaxBatch)
+	}
+	return db.setQuotas(ctx, p, "set", req, itemLabel("quotas"), opt)
+}
+
+func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req SetQuotasRequest, label labeler, opt WriteOptions) (*QuotaResult, error) {
+	now := opt.now()
+	var res *QuotaResult
+	var campaignID int64
+	var from domain.Date
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		res = nil
+		c, err := loadCampaignInfo(ctx, tx, req.Campaign)
+		if err != nil {
+			return err
+		} else if c == nil {
+			return domain.FieldErrorf(domain.EINVALID, "campaign", "unknown campaign %q", req.Campaign)
+		}
+		campaignID = c.id
+		// One quota writer per campaign at a time.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.quotas'), $1::int)`, int32(c.id)); err != nil {
+			return err
+		}
+		codes := make([]string, len(req.Quotas))
+		for i, q := range req.Quotas {
+			codes[i] = q.UnitCode
+		}
+		ix, err := loadUnitIndexFor(ctx, tx, codes)
+		if err != nil {
+			return err
+		}
+		metrics, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var errs ImportErrors
+		rows := make([]domain.QuotaRow, len(req.Quotas))
+		ids := make([]int64, len(req.Quotas))
+		mids := make([]int16, len(req.Quotas))
+		for i, in := range req.Quotas {
+			q := domain.QuotaRow{Campaign: c.slug, UnitCode: in.UnitCode, Metric: in.Metric, Target: in.Target,
+				EffectiveFrom: c.start, Reason: strings.TrimSpace(in.Reason), Reference: strings.TrimSpace(in.Reference)}
+			if in.EffectiveFrom != nil {
+				q.EffectiveFrom = *in.EffectiveFrom
+			}
+			if q.Reason == "" {
+				q.Reason = strings.TrimSpace(req.Reason)
+			}
+			if q.Reference == "" {
+				q.Reference = strings.TrimSpace(req.Reference)
+			}
+			rows[i] = q
+			u, mid, err := checkQuota(label, i, &q, c, ix, metrics)
+			if err == nil && q.EffectiveFrom < c.start {
+				err = label.errf(i, "effective_from", "%s is before the campaign starts (%s)", q.EffectiveFrom, c.start)
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+			ids[i], mids[i] = u.id, mid
+			if len(errs) >= maxErrors {
+				return errs
+			}
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		anc, err := ancestors(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		type key struct {
+			unit int64
+			mid  int16
+			day  domain.Date
+		}
+		seen := map[key]int{}
+		for i, q := range rows {
+			if !slices.Contains(anc[ids[i]], c.scopeID) {
+				errs = append(errs, label.errf(i, "unit_code", "unit %s is outside the scope of campaign %s", q.UnitCode, c.slug))
+			}
+			k := key{ids[i], mids[i], q.EffectiveFrom}
+			if j, dup := seen[k]; dup {
+				errs = append(errs, label.errf(i, "effective_from", "the same unit, metric and day as item %d", j))
+			}
+			seen[k] = i
+		}
+		if len(errs) > 0 {
+			return errs
+		}
+		res = &QuotaResult{Campaign: c.slug, Items: make([]QuotaOutcome, len(rows))}
+		var auditBefore, auditAfter []map[string]any
+		for i, q := range rows {
+			o := QuotaOutcome{Index: i, UnitCode: q.UnitCode, Metric: q.Metric, Target: q.Target, EffectiveFrom: q.EffectiveFrom,
+				Reason: q.Reason, Status: StatusUnchanged}
+			var prevTarget *int64
+			var prevFrom *time.Time
+			err := tx.QueryRow(ctx, `SELECT target, effective_from FROM quota_revisions
+				WHERE campaign_id = $1 AND unit_id = $2 AND metric_id = $3 AND effective_from <= $4
+				ORDER BY effective_from DESC, id DESC LIMIT 1`, c.id, ids[i], mids[i], pgDate(q.EffectiveFrom)).Scan(&prevTarget, &prevFrom)
+			if err != nil && err != pgx.ErrNoRows {
+				return err
+			}
+			o.Previous = prevTarget
+			if prevTarget != nil && *prevTarget == q.Target && toDate(*prevFrom) == q.EffectiveFrom {
+				res.Unchanged++
+				res.Items[i] = o
+				continue
+			}
+			if err := tx.QueryRow(ctx, `INSERT INTO quota_revisions (campaign_id, unit_id, metric_id, target, effective_from, reason, reference, created_at, created_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+				c.id, ids[i], mids[i], q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference, now, p.actor()).Scan(&o.RevisionID); err != nil {
+				return mapErr(err, "quota")
+			}
+			o.Status = StatusWritten
+			if res.Written == 0 || q.EffectiveFrom < from {
+				from = q.EffectiveFrom
+			}
+			res.Written++
+			res.Items[i] = o
+			k := map[string]any{"unit": q.UnitCode, "metric": q.Metric, "effectiveFrom": q.EffectiveFrom.String()}
+			auditBefore = append(auditBefore, merge(k, map[string]any{"target": prevTarget}))
+			auditAfter = append(auditAfter, merge(k, map[string]any{"target": q.Target, "revision": o.RevisionID,
+				"reason": q.Reason, "reference": q.Reference}))
+		}
+		if res.Written == 0 {
+			return nil
+		}
+		return db.auditAs(ctx, tx, p, action, "quotas", c.slug,
+			map[string]any{"quotas": auditBefore}, map[string]any{"quotas": auditAfter, "written": res.Written, "unchanged": res.Unchanged})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Written > 0 && !opt.NoRefresh {
+		if err := db.RefreshFiguresAfter(ctx, campaignID, from, now); err != nil {
+			return res, fmt.Errorf("quotas written, but refreshing the figures failed: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// Target rules of SetTargetsFromRule.
+const (
+	// RuleBoost: figure on the base day plus a share of the quota, larger
+	// for units under a threshold (seed 002: under 50% add 15%, else 10%).
+	RuleBoost = "BOOST"
+	// RuleFollow: the target is another metric's figure on the base day
+	// (seed 002: 100% of issued accounts activated).
+	RuleFollow = "FOLLOW"
+)
+
+// TargetRuleRequest sets a campaign's targets by a rule over figures.
+type TargetRuleRequest struct {
+	Campaign     string          // the campaign whose targets are set
+	Metric       string          // the metric the targets are for
+	Rule         string          // RuleBoost or RuleFollow
+	Level        domain.UnitKind // the units that get targets
+	ScopeCode    string          // "": the campaign's scope
+	BaseCampaign string          // whose figures and quotas the rule reads ("": Campaign)
+	BaseMetric   string          // the metric read ("": Metric for RuleBoost; required for RuleFollow)
+	AsOf         *domain.Date    // the day read (nil: Campaign's first day)
+	// RuleBoost's parameters in percent (0: seed 002's 50, 15 and 10).
+	ThresholdPercent, BelowPercent, AtOrAbovePercent int64
+	EffectiveFrom                                    *domain.Date // nil: Campaign's first day
+	Reason                                           string       // prefixed to each derived reason
+	Reference                                        string
+}
+
+// TargetRuleResult is SetTargetsFromRule's result: the quota write and the
+// units that got no target (no figure, or no quota for RuleBoost).
+type TargetRuleResult struct {
+	QuotaResult
+	Skipped []string
+}
+
+// SetTargetsFromRule derives targets (progress.BoostRule or
+// progress.FollowTargets) from the base campaign's figures of one day for
+// every unit of a level inside a scope, and stores them as quota revisions
+// through SetQuotas, with a reason saying how each was derived. Admins only.
+func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRuleRequest, opt WriteOptions) (*TargetRuleResult, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	c, err := db.CampaignBySlug(ctx, req.Campaign)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, domain.FieldErrorf(domain.EINVALID, "campaign", "unknown campaign %q", req.Campaign)
+	} else if err != nil {
+		return nil, err
+	}
+	base := c
+	if req.BaseCampaign != "" && req.BaseCampaign != c.Slug {
+		if base, err = db.CampaignBySlug(ctx, req.BaseCampaign); domain.ErrorCode(err) == domain.ENOTFOUND {
+			return nil, domain.FieldErrorf(domain.EINVALID, "baseCampaign", "unknown campaign %q", req.BaseCampaign)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if req.BaseMetric == "" {
+		if req.Rule == RuleFollow {
+			return nil, domain.FieldErrorf(domain.EINVALID, "baseMetric", "rule FOLLOW needs the metric whose figure the target follows")
+		}
+		req.BaseMetric = req.Metric
+	}
+	if !slices.Contains(c.MetricKeys, req.Metric) {
+		return nil, domain.FieldErrorf(domain.EINVALID, "metric", "campaign %s does not track %q", c.Slug, req.Metric)
+	}
+	if !slices.Contains(base.MetricKeys, req.BaseMetric) {
+		return nil, domain.FieldErrorf(domain.EINVALID, "baseMetric", "campaign %s does not track %q", base.Slug, req.BaseMetric)
+	}
+	asOf := c.Start
+	if req.AsOf != nil {
+		asOf = *req.AsOf
+	}
+	if asOf < base.Start || asOf > base.End {
+		return nil, domain.FieldErrorf(domain.EINVALID, "asOf", "%s is outside the campaign %s (%s to %s), whose figures the rule reads", asOf, base.Slug, base.Start, base.End)
+	}
+	now := opt.now()
+	if asOf > domain.DateFromTime(now.In(base.Location())) {
+		return nil, domain.FieldErrorf(domain.EINVALID, "asOf", "%s is in the future", asOf)
+	}
+	rule := progress.KonTumBoost
+	if req.ThresholdPercent != 0 {
+		rule.ThresholdNum, rule.ThresholdDen = req.ThresholdPercent, 100
+	}
+	if req.BelowPercent != 0 {
+		rule.BelowPercent = req.BelowPercent
+	}
+	if req.AtOrAbovePercent != 0 {
+		rule.AtOrAbovePercent = req.AtOrAbovePercent
+	}
+	if rule.ThresholdNum < 0 || rule.BelowPercent < 0 || rule.AtOrAbovePercent < 0 {
+		return nil, domain.Errorf(domain.EINVALID, "the rule's percentages must not be negative")
+	}
+	if req.Rule != RuleBoost && req.Rule != RuleFollow {
+		return nil, domain.FieldErrorf(domain.EINVALID, "rule", "unknown rule %q", req.Rule)
+	}
+	scopeID := c.ScopeUnitID
+	if req.ScopeCode != "" {
+		u, err := db.UnitByCode(ctx, req.ScopeCode, max(min(asOf, c.End), c.Start))
+		if err != nil {
+			return nil, domain.FieldErrorf(domain.EINVALID, "scopeCode", "unit %s does not exist on %s", req.ScopeCode, asOf)
+		}
+		scopeID = u.ID
+	}
+	// The base campaign's figures must reach asOf.
+	done, err := db.ComputedTo(ctx, base.ID)
+	if err != nil {
+		return nil, err
+	}
+	if done == nil || *done < asOf {
+		from := base.Start
+		if done != nil {
+			from = *done + 1
+		}
+		if err := db.RefreshFiguresAfter(ctx, base.ID, from, now); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := db.Pool.Query(ctx, subtreeSQL+`
+		SELECT f.unit_id, u.code, f.value, f.quota FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = $4 AND f.kind = $5
+		ORDER BY u.code`, scopeID, base.ID, req.BaseMetric, pgDate(asOf), string(req.Level))
+	if err != nil {
+		return nil, mapErr(err, "figures")
+	}
+	var figs []engine.Figure
+	var f engine.Figure
+	var value, quota *int64
+	if _, err := pgx.ForEachRow(rows, []any{&f.UnitID, &f.Code, &value, &quota}, func() error {
+		g := engine.Figure{UnitID: f.UnitID, Code: f.Code, Metric: req.BaseMetric, Day: asOf}
+		if value != nil {
+			g.HasValue, g.Value = true, *value
+		}
+		if quota != nil {
+			g.HasQuota, g.Quota = true, *quota
+		}
+		figs = append(figs, g)
+		return nil
+	}); err != nil {
+		return nil, mapErr(err, "figures")
+	}
+	var derived []progress.DerivedTarget
+	if req.Rule == RuleBoost {
+		derived = rule.Targets(figs)
+		for i := range derived {
+			derived[i].Metric = req.Metric
+		}
+	} else {
+		derived = progress.FollowTargets(figs, req.Metric)
+	}
+	got := map[int64]bool{}
+	for _, d := range derived {
+		got[d.UnitID] = true
+	}
+	out := &TargetRuleResult{}
+	for _, g := range figs {
+		if !got[g.UnitID] {
+			out.Skipped = append(out.Skipped, g.Code)
+		}
+	}
+	if len(derived) == 0 {
+		return nil, domain.Errorf(domain.EINVALID, "no %s unit in the scope has the figures the rule needs on %s", strings.ToLower(string(req.Level)), asOf)
+	}
+	eff := c.Start
+	if req.EffectiveFrom != nil {
+		eff = *req.EffectiveFrom
+	}
+	q := SetQuotasRequest{Campaign: c.Slug, Reference: req.Reference}
+	for _, row := range progress.QuotaRows(c.Slug, eff, req.Reference, derived) {
+		reason := row.Reason
+		if r := strings.TrimSpace(req.Reason); r != "" {
+			reason = r + ": " + reason
+		}
+		q.Quotas = append(q.Quotas, QuotaInput{UnitCode: row.UnitCode, Metric: row.Metric, Target: row.Target,
+			EffectiveFrom: &row.EffectiveFrom, Reason: reason, Reference: row.Reference})
+	}
+	res, err := db.setQuotas(ctx, p, "setTargetsFromRule", q, itemLabel("targets"), opt)
+	if res != nil {
+		out.QuotaResult = *res
+	}
+	if err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// requireAdmin: UNAUTHENTICATED without a principal, FORBIDDEN for a reporter.
+func requireAdmin(p *Principal) error {
+	switch {
+	case p == nil:
+		return domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
+	case !p.IsAdmin():
+		return domain.Errorf(domain.EFORBIDDEN, "only an admin token may do this; this token is a reporter's for unit %s", p.UnitCode)
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// The checks of rule 3 of the domain, shared by the CSV import and the API's
+// mutations: the same rules, the same words; only the way an error names its
+// input differs ("reports.csv:12 (value)" or "reports[3].value").
+
+// MaxCount is the largest count accepted: 2^53 − 1, the largest integer a
+// JSON number carries exactly in every client.
+const MaxCount = 1<<53 - 1
+
+// DefaultQuotaFactor is how many times its quota a unit's figure may be
+// before it is taken for a typing error (see WriteOptions.QuotaFactor).
+const DefaultQuotaFactor = 3.0
+
+// labeler names one input (a file line or a list item) and one of its fields.
+type labeler func(item int, col string) string
+
+// fileLabel names file lines: "reports.csv:12 (value)".
+func fileLabel(file string) labeler {
+	return func(line int, col string) string { return fmt.Sprintf("%s:%d (%s)", file, line, col) }
+}
+
+// itemLabel names list items of an API input: "reports[3].value", with
+// the API's names of the CSV columns.
+func itemLabel(list string) labeler {
+	return func(i int, col string) string {
+		if api, ok := apiNames[col]; ok {
+			col = api
+		}
+		return fmt.Sprintf("%s[%d].%s", list, i, col)
+	}
+}
+
+// apiNames are the API's names of the CSV columns.
+var apiNames = map[string]string{"unit_code": "unitCode", "effective_from": "effectiveFrom", "parent_code": "parentCode",
+	"full_name": "fullName", "name_en": "nameEn", "valid_from": "validFrom", "valid_to": "validTo"}
+
+// errf returns a BAD_INPUT error about one input's field.
+func (l labeler) errf(item int, col, format string, args ...any) error {
+	return &domain.Error{Code: domain.EINVALID, Field: l(item, col), Message: fmt.Sprintf(format, args...)}
+}
+
+// checkCount rejects negative counts and counts too large to be true.
+func checkCount(l labeler, item int, col string, n int64) error {
+	switch {
+	case n < 0:
+		return l.errf(item, col, "%d is negative: counts are never negative", n)
+	case n > MaxCount:
+		return l.errf(item, col, "%d is larger than %d, the largest count accepted", n, int64(MaxCount))
+	}
+	return nil
+}
+
+// checkReport applies the checks of one report that need no other report:
+// the count, the metric, the unit on that day, and not in the future
+// (today is the current day where the figure is reported). It returns the
+// unit and metric ids of a valid report.
+func checkReport(l labeler, item int, r *domain.ReportRow, ix unitIndex, metrics map[string]int16, today domain.Date) (unitSpan, int16, error) {
+	if err := checkCount(l, item, "value", r.Value); err != nil {
+		return unitSpan{}, 0, err
+	}
+	mid, ok := metrics[r.Metric]
+	if !ok {
+		return unitSpan{}, 0, l.errf(item, "metric", "unknown metric %q", r.Metric)
+	}
+	u, ok := ix.lookup(r.UnitCode, r.Date)
+	switch {
+	case !ok && len(ix[r.UnitCode]) == 0:
+		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (unknown unit code)", r.UnitCode, r.Date)
+	case !ok:
+		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (the code is not valid that day)", r.UnitCode, r.Date)
+	case r.Date > today:
+		return unitSpan{}, 0, l.errf(item, "date", "%s is in the future (today is %s)", r.Date, today)
+	}
+	return u, mid, nil
+}
+
+// checkQuota applies the checks of one quota revision inside its campaign.
+func checkQuota(l labeler, item int, q *domain.QuotaRow, c *campaignInfo, ix unitIndex, metrics map[string]int16) (unitSpan, int16, error) {
+	if err := checkCount(l, item, "target", q.Target); err != nil {
+		return unitSpan{}, 0, err
+	}
+	mid, ok := metrics[q.Metric]
+	day := max(q.EffectiveFrom, c.start)
+	u, uok := ix.lookup(q.UnitCode, day)
+	switch {
+	case !ok:
+		return unitSpan{}, 0, l.errf(item, "metric", "unknown metric %q", q.Metric)
+	case !c.metrics[q.Metric]:
+		return unitSpan{}, 0, l.errf(item, "metric", "campaign %s does not track %s", q.Campaign, q.Metric)
+	case !uok:
+		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s", q.UnitCode, day)
+	case q.EffectiveFrom > c.end:
+		return unitSpan{}, 0, l.errf(item, "effective_from", "%s is after the campaign ends (%s)", q.EffectiveFrom, c.end)
+	case blank(q.Reason):
+		return unitSpan{}, 0, l.errf(item, "reason", "a quota revision needs a reason")
+	}
+	return u, mid, nil
+}
+
+func blank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// campaignInfo is what the checks need to know of a campaign.
+type campaignInfo struct {
+	id         int64
+	slug       string
+	start, end domain.Date
+	scopeID    int64
+	timeZone   string
+	metrics    map[string]bool
+}
+
+// loadCampaignInfo reads a campaign by slug; nil if there is none.
+func loadCampaignInfo(ctx context.Context, tx pgx.Tx, slug string) (*campaignInfo, error) {
+	c := &campaignInfo{slug: slug, metrics: map[string]bool{}}
+	var keys []string
+	var start, end time.Time
+	err := tx.QueryRow(ctx, `SELECT c.id, c.start_date, c.end_date, c.scope_unit_id, c.time_zone,
+		ARRAY(SELECT m.key FROM campaign_metrics cm JOIN metrics m ON m.id = cm.metric_id WHERE cm.campaign_id = c.id)
+		FROM campaigns c WHERE slug = $1`, slug).Scan(&c.id, &start, &end, &c.scopeID, &c.timeZone, &keys)
+	if err == pgx.ErrNoRows {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	c.start, c.end = toDate(start), toDate(end)
+	for _, k := range keys {
+		c.metrics[k] = true
+	}
+	return c, nil
+}
+
+// seqMode says what may change a stored figure or break the cumulative order.
+type seqMode struct {
+	// notePermits: a row with a note is a correction (the CSV import);
+	// otherwise nothing is (submitReports; corrections go through
+	// correctReport and skip these checks).
+	notePermits bool
+	// hint ends the messages: how to make such a change.
+	hint string
+}
+
+var (
+	importSeq = seqMode{notePermits: true, hint: "a correction needs a note saying why"}
+	submitSeq = seqMode{notePermits: false, hint: "a correction goes through correctReport, with a reason"}
+)
+
+// sequenceErrors checks rule 1 and rule 3 over a staging table of new
+// reports (columns line, unit_id, metric_id, day, value, note) merged with
+// the stored ones: a stored figure is not replaced, and a cumulative
+// figure does not go down from one day to a later one, unless the mode
+// allows it. It appends at most 20 errors.
+func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *ImportErrors) error {
+	return collectErrors(ctx, tx, l, errs, `
+		WITH keys AS (SELECT DISTINCT unit_id, metric_id FROM `+staging+`),
+		cur AS (
+			SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value
+			FROM report_revisions r JOIN keys k USING (unit_id, metric_id)
+			ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
+		),
+		merged AS (
+			SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old
+			FROM `+staging+` i LEFT JOIN cur c USING (unit_id, metric_id, day)
+			UNION ALL
+			SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL
+			FROM cur c WHERE NOT EXISTS (SELECT 1 FROM `+staging+` i
+				WHERE i.unit_id = c.unit_id AND i.metric_id = c.metric_id AND i.day = c.day)
+		),
+		seq AS (
+			SELECT *, lag(value) OVER w AS prev, lag(day) OVER w AS prev_day,
+			       lead(value) OVER w AS next, lead(day) OVER w AS next_day
+			FROM merged WINDOW w AS (PARTITION BY unit_id, metric_id ORDER BY day)
+		)
+		SELECT line, col, msg FROM (
+			SELECT line, 'value' AS col, format('%s replaces the stored figure %s for this day: %s', value, old, $2::text) AS msg
+			FROM seq WHERE line IS NOT NULL AND old IS NOT NULL AND old <> value AND (NOT $1 OR note = '')
+			UNION ALL
+			SELECT line, 'value', format('%s is lower than the figure of %s (%s): figures are cumulative, so a lower one is accepted only as a correction; %s', value, to_char(prev_day, 'YYYY-MM-DD'), prev, $2::text)
+			FROM seq WHERE line IS NOT NULL AND prev > value AND (NOT $1 OR note = '')
+			UNION ALL
+			SELECT line, 'value', format('%s is higher than the figure of the later day %s (%s): figures are cumulative; correct that day too, or: %s', value, to_char(next_day, 'YYYY-MM-DD'), next, $2::text)
+			FROM seq WHERE line IS NOT NULL AND next < value AND (NOT $1 OR note = '')
+		) e ORDER BY line LIMIT 20`, mode.notePermits, mode.hint)
+}
+
+// duplicateErrors finds rows of a staging table for the same unit, metric
+// and day.
+func duplicateErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, what string, errs *ImportErrors) error {
+	return collectErrors(ctx, tx, l, errs, `
+		SELECT max(line), 'date', format('the same unit, metric and date as %s %s', $1::text, min(line))
+		FROM `+staging+` GROUP BY unit_id, metric_id, day HAVING count(*) > 1
+		ORDER BY 1 LIMIT 20`, what)
+}
+
+// collectErrors runs a query of (item, column, message) rows and appends an
+// error per row.
+func collectErrors(ctx context.Context, tx pgx.Tx, l labeler, errs *ImportErrors, sql string, args ...any) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	var item int
+	var col, msg string
+	_, err = pgx.ForEachRow(rows, []any{&item, &col, &msg}, func() error {
+		*errs = append(*errs, l.errf(item, col, "%s", msg))
+		return nil
+	})
+	return err
+}
