@@ -1,8 +1,13 @@
 package db
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,35 +20,209 @@ import (
 const subtreeSQL = `WITH RECURSIVE sub(id) AS (
 	SELECT $1::bigint UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)`
 
-// RefreshFigures recomputes the figures of a campaign from day from (clamped
-// to the campaign's start) to the campaign's last day that has begun, and
-// stores them, replacing what was there for those days. It returns the
-// number of figure rows written.
+// RefreshFigures brings a campaign's stored figures up to date with every
+// report and quota revision committed before it starts, and extends them to
+// the campaign's last day that has begun (in its time zone) as of now. It
+// recomputes only the days a change can reach: a report for day D of a unit
+// changes figures from D until the unit's next report, and the changes and
+// 7-day pace computed from those for seven days more. A change of the
+// campaign's settings or of its units recomputes everything, and so does the
+// first refresh; from then bounds that recomputation from below (the zero
+// Date means the campaign's start). It returns the number of figure rows
+// written. Concurrent refreshes of one campaign are safe: the later one
+// notices the earlier and starts again.
 func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
-	c, err := db.campaignByID(ctx, campaignID)
-	if err != nil {
+	for attempt := 0; ; attempt++ {
+		n, err := db.refreshFigures(ctx, campaignID, from, now)
+		if err == errRefreshRaced && attempt < 5 {
+			continue
+		}
+		return n, err
+	}
+}
+
+var errRefreshRaced = fmt.Errorf("another refresh of the campaign committed first")
+
+// refreshPlan is what one refresh computes and what it records.
+type refreshPlan struct {
+	in          engine.Input
+	from, to    domain.Date // the days to rewrite
+	tail        bool        // rewrite every stored day from from on (to is the last day)
+	prevSnap    *string     // the state read, to detect a concurrent refresh
+	snapshot    string
+	fingerprint string
+	computedTo  domain.Date
+	nothingToDo bool
+}
+
+func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
+	plan, err := db.planRefresh(ctx, campaignID, from, now)
+	if err != nil || plan.nothingToDo {
 		return 0, err
 	}
-	from = max(from, c.Start)
-	to := min(c.End, domain.DateFromTime(now.In(c.Location())))
-	var lastReport *time.Time
-	if err := db.Pool.QueryRow(ctx, subtreeSQL+`
-		SELECT max(rc.day) FROM report_current rc JOIN sub ON sub.id = rc.unit_id
-		WHERE rc.day <= $2`, c.ScopeUnitID, pgDate(c.End)).Scan(&lastReport); err != nil {
+	c := plan.in.Campaign
+	written := 0
+	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		// One refresh of a campaign at a time; the second one to get here
+		// finds the state changed and plans again.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.figures'), $1::int)`, int32(c.ID)); err != nil {
+			return err
+		}
+		var stored *string
+		err := tx.QueryRow(ctx, `SELECT snapshot::text FROM figures_state WHERE campaign_id = $1`, c.ID).Scan(&stored)
+		if err != nil && err != pgx.ErrNoRows {
+			return err
+		}
+		if (stored == nil) != (plan.prevSnap == nil) || (stored != nil && *stored != *plan.prevSnap) {
+			return errRefreshRaced
+		}
+		metricIDs, err := db.metricIDs(ctx, tx)
+		if err != nil {
+			return err
+		}
+		ids := make([]int16, 0, len(c.MetricKeys))
+		for _, m := range plan.in.Campaign.MetricKeys {
+			ids = append(ids, metricIDs[m])
+		}
+		// The primary key is (campaign, metric, day, unit): naming the
+		// metrics makes the days a range of it.
+		if plan.tail {
+			_, err = tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from))
+		} else {
+			_, err = tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day BETWEEN $3 AND $4`, c.ID, ids, pgDate(plan.from), pgDate(plan.to))
+		}
+		if err != nil {
+			return err
+		}
+		src := &figureSource{ch: make(chan [][]any, 4)}
+		done := make(chan error, 1)
+		go func() {
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"figures"}, figureColumns, src)
+			written = int(n)
+			done <- err
+		}()
+		cerr := engine.Compute(plan.in, func(day []engine.Figure) error {
+			batch := make([][]any, len(day))
+			for i := range day {
+				batch[i] = figureRow(c.ID, metricIDs, &day[i])
+			}
+			select {
+			case src.ch <- batch:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		close(src.ch)
+		if err := <-done; err != nil {
+			return err
+		}
+		if cerr != nil {
+			return cerr
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to, snapshot, fingerprint) VALUES ($1, $2, $3::pg_snapshot, $4)
+			ON CONFLICT (campaign_id) DO UPDATE SET computed_to = $2, snapshot = $3::pg_snapshot, fingerprint = $4, updated_at = now()`,
+			c.ID, pgDate(plan.computedTo), plan.snapshot, plan.fingerprint)
+		return err
+	})
+	if err == errRefreshRaced {
 		return 0, err
+	}
+	if err != nil {
+		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
+	}
+	return written, nil
+}
+
+// FiguresDue is the last day of a campaign whose figures are due at now:
+// the last day whose report deadline has passed (07:30 the next morning by
+// default), within the campaign. Until then a day's figures would only be
+// yesterday's carried forward.
+func FiguresDue(c *domain.Campaign, now time.Time) domain.Date {
+	loc := c.Location()
+	d := domain.DateFromTime(now.In(loc))
+	for d >= c.Start-1 && now.Before(c.Deadline(d)) {
+		d--
+	}
+	return min(d, c.End)
+}
+
+// planRefresh reads, in one snapshot, the campaign, its units and quotas,
+// what changed since the last refresh, and the reports the days to
+// recompute depend on.
+func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (*refreshPlan, error) {
+	tx, err := db.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	plan := &refreshPlan{}
+	if err := tx.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&plan.snapshot); err != nil {
+		return nil, err
+	}
+	c, err := campaignIn(ctx, tx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	in := &plan.in
+	in.Campaign = c
+	if in.Units, err = subtreeIn(ctx, tx, c.ScopeUnitID); err != nil {
+		return nil, err
+	}
+	plan.fingerprint = fingerprint(c, in.Units)
+	to := FiguresDue(c, now)
+	// Reports are never in the future, but data imported "as of" an
+	// earlier moment (tests, replays) may reach past now: compute to them.
+	var lastReport *time.Time
+	if err := tx.QueryRow(ctx, `
+		SELECT max(last) FROM metrics m CROSS JOIN LATERAL (
+			SELECT max(day) AS last FROM report_current rc WHERE rc.metric_id = m.id AND rc.day <= $2) l
+		WHERE m.key = ANY($1)`, c.MetricKeys, pgDate(c.End)).Scan(&lastReport); err != nil {
+		return nil, err
 	}
 	if lastReport != nil {
 		to = max(to, min(toDate(*lastReport), c.End))
 	}
-	in := engine.Input{Campaign: c, From: from, To: to}
-	if in.Units, err = db.subtree(ctx, c.ScopeUnitID); err != nil {
-		return 0, err
+	if to < c.Start {
+		plan.nothingToDo = true
+		return plan, nil
 	}
-	rows, err := db.Pool.Query(ctx, `
+	plan.to, plan.computedTo = to, to
+
+	var computedTo *time.Time
+	var stateFP *string
+	err = tx.QueryRow(ctx, `SELECT computed_to, snapshot::text, fingerprint FROM figures_state WHERE campaign_id = $1`, c.ID).
+		Scan(&computedTo, &plan.prevSnap, &stateFP)
+	if err != nil && err != pgx.ErrNoRows {
+		return nil, err
+	}
+	full := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil || stateFP == nil || *stateFP != plan.fingerprint
+	if full {
+		plan.from, plan.tail = max(from, c.Start), true
+		if from == 0 {
+			plan.from = c.Start
+		}
+	} else {
+		var metrics []string
+		if plan.from, plan.to, plan.tail, metrics, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
+			return nil, err
+		}
+		if len(metrics) < len(c.MetricKeys) { // only those metrics' figures can change
+			cc := *c
+			cc.MetricKeys = metrics
+			in.Campaign = &cc
+		}
+	}
+	if plan.from > plan.to {
+		plan.nothingToDo = true
+		return plan, nil
+	}
+
+	rows, err := tx.Query(ctx, `
 		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
 		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id WHERE q.campaign_id = $1`, c.ID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	in.Quotas, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.QuotaRevision, error) {
 		var q domain.QuotaRevision
@@ -53,13 +232,14 @@ func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.
 		return q, err
 	})
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// The reports the days from..to depend on: those of the days the engine
 	// computes (from eight days before, for changes and pace) and, for each
 	// unit and metric, the last one before them, which is carried forward.
-	lo := from - 8
-	rows, err = db.Pool.Query(ctx, subtreeSQL+`,
+	in.From, in.To = plan.from, plan.to
+	lo := plan.from - 8
+	rows, err = tx.Query(ctx, subtreeSQL+`,
 		ms AS (SELECT id, key FROM metrics WHERE key = ANY($4))
 		SELECT rc.unit_id, ms.key, rc.day, rc.value, rc.first_reported_at
 		FROM report_current rc JOIN sub ON sub.id = rc.unit_id JOIN ms ON ms.id = rc.metric_id
@@ -69,9 +249,9 @@ func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.
 		FROM sub CROSS JOIN ms CROSS JOIN LATERAL (
 			SELECT rc.unit_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
 			WHERE rc.unit_id = sub.id AND rc.metric_id = ms.id AND rc.day < $2
-			ORDER BY rc.day DESC LIMIT 1) l`, c.ScopeUnitID, pgDate(lo), pgDate(to), c.MetricKeys)
+			ORDER BY rc.day DESC LIMIT 1) l`, c.ScopeUnitID, pgDate(lo), pgDate(plan.to), c.MetricKeys)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var r engine.Report
 	var day time.Time
@@ -80,54 +260,112 @@ func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.
 		in.Reports = append(in.Reports, r)
 		return nil
 	})
-	if err != nil {
-		return 0, err
+	return plan, err
+}
+
+// changedWindow finds the days to recompute after the refresh whose
+// inputs were read in snapshot: from the earliest day a new report or quota revision
+// touches to where its effect ends, and any days not computed yet.
+func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*domain.Unit, snapshot string, computedTo, to domain.Date) (from, until domain.Date, tail bool, metrics []string, err error) {
+	from, until = domain.Date(math.MaxInt32), domain.Date(math.MinInt32)
+	touched := map[string]bool{}
+	all := func() {
+		for _, m := range c.MetricKeys {
+			touched[m] = true
+		}
 	}
-	metricIDs := map[string]int16{}
-	written := 0
-	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		// One refresh of a campaign at a time.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.figures'), $1::int)`, int32(c.ID)); err != nil {
-			return err
-		}
-		if metricIDs, err = db.metricIDs(ctx, tx); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND day >= $2`, c.ID, pgDate(from)); err != nil {
-			return err
-		}
-		src := &figureSource{ch: make(chan []any, 4096)}
-		done := make(chan error, 1)
-		go func() {
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"figures"}, figureColumns, src)
-			written = int(n)
-			done <- err
-		}()
-		cerr := engine.Compute(in, func(day []engine.Figure) error {
-			for i := range day {
-				select {
-				case src.ch <- figureRow(c.ID, metricIDs, &day[i]):
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			return nil
-		})
-		close(src.ch)
-		if err := <-done; err != nil {
-			return err
-		}
-		if cerr != nil {
-			return cerr
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to) VALUES ($1, $2)
-			ON CONFLICT (campaign_id) DO UPDATE SET computed_to = $2, updated_at = now()`, c.ID, pgDate(to))
-		return err
+	if computedTo < to { // days not computed yet, for every metric
+		from, until, tail = computedTo+1, to, true
+		all()
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT m.key, min(q.effective_from) FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id
+		WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)
+		GROUP BY m.key`, c.ID, snapshot)
+	if err != nil {
+		return 0, 0, false, nil, err
+	}
+	var metric string
+	var day time.Time
+	_, err = pgx.ForEachRow(rows, []any{&metric, &day}, func() error {
+		// A quota changes every later rate and rank of its metric.
+		from, until, tail = min(from, max(toDate(day), c.Start)), to, true
+		touched[metric] = true
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
+		return 0, 0, false, nil, err
 	}
-	return written, nil
+	inScope := make(map[int64]bool, len(units))
+	for _, u := range units {
+		inScope[u.ID] = true
+	}
+	// Each changed unit and metric: its first and last changed day, and its
+	// next report after the last.
+	rows, err = tx.Query(ctx, `
+		WITH changed AS (
+			SELECT r.unit_id, r.metric_id, min(r.day) AS first, max(r.day) AS last
+			FROM report_revisions r JOIN metrics m ON m.id = r.metric_id
+			WHERE r.xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $1::pg_snapshot)
+			  AND m.key = ANY($2) AND r.day <= $3
+			GROUP BY r.unit_id, r.metric_id)
+		SELECT c.unit_id, m.key, c.first, c.last,
+			(SELECT min(rc.day) FROM report_current rc WHERE rc.unit_id = c.unit_id AND rc.metric_id = c.metric_id AND rc.day > c.last)
+		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to))
+	if err != nil {
+		return 0, 0, false, nil, err
+	}
+	var unitID int64
+	var first, last time.Time
+	var next *time.Time
+	_, err = pgx.ForEachRow(rows, []any{&unitID, &metric, &first, &last, &next}, func() error {
+		if !inScope[unitID] {
+			return nil
+		}
+		end := to
+		if next != nil {
+			// The unit's own figure is its next report from then on; the
+			// day changes and the 7-day pace look back seven days more.
+			end = min(to, toDate(*next)+8)
+		}
+		if end < c.Start {
+			return nil
+		}
+		from = min(from, max(toDate(first), c.Start))
+		until = max(until, end)
+		if end == to {
+			tail = true
+		}
+		touched[metric] = true
+		return nil
+	})
+	for _, m := range c.MetricKeys {
+		if touched[m] {
+			metrics = append(metrics, m)
+		}
+	}
+	return from, until, tail, metrics, err
+}
+
+// fingerprint identifies what, besides reports and quotas, a campaign's
+// figures depend on: its settings, its units and the engine's rules.
+func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "engine %d\n", engine.Version)
+	fmt.Fprintf(h, "%d %d %d %d %d %s %q\n", c.ScopeUnitID, c.Start, c.End, c.DeadlineMinutes, c.DeadlineDays, c.TimeZone, c.MetricKeys)
+	for _, b := range c.Bands {
+		fmt.Fprintf(h, "band %s %v\n", b.Key, b.Min)
+	}
+	sorted := slices.Clone(units)
+	slices.SortFunc(sorted, func(a, b *domain.Unit) int { return cmp.Compare(a.ID, b.ID) })
+	for _, u := range sorted {
+		var parent int64
+		if u.ParentID != nil {
+			parent = *u.ParentID
+		}
+		fmt.Fprintf(h, "%d %s %s %d %s %s\n", u.ID, u.Code, u.Kind, parent, datePtr(u.ValidFrom), datePtr(u.ValidTo))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 var figureColumns = []string{"campaign_id", "metric_id", "day", "unit_id", "kind", "parent_id", "value", "source",
@@ -162,21 +400,44 @@ func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) [
 }
 
 type figureSource struct {
-	ch  chan []any
-	cur []any
+	ch    chan [][]any
+	batch [][]any
+	i     int
 }
 
 func (s *figureSource) Next() bool {
-	row, ok := <-s.ch
-	s.cur = row
-	return ok
+	for s.i+1 >= len(s.batch) {
+		b, ok := <-s.ch
+		if !ok {
+			return false
+		}
+		s.batch, s.i = b, -1
+	}
+	s.i++
+	return true
 }
-func (s *figureSource) Values() ([]any, error) { return s.cur, nil }
+func (s *figureSource) Values() ([]any, error) { return s.batch[s.i], nil }
 func (s *figureSource) Err() error             { return nil }
+
+func datePtr(d *domain.Date) string {
+	if d == nil {
+		return "-"
+	}
+	return d.String()
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
 
 // subtree returns a unit and everything below it, every validity period.
 func (db *DB) subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error) {
-	rows, err := db.Pool.Query(ctx, subtreeSQL+` SELECT `+unitColumns+` FROM units u JOIN sub ON sub.id = u.id`, rootID)
+	return subtreeIn(ctx, db.Pool, rootID)
+}
+
+func subtreeIn(ctx context.Context, q querier, rootID int64) ([]*domain.Unit, error) {
+	rows, err := q.Query(ctx, subtreeSQL+` SELECT `+unitColumns+` FROM units u JOIN sub ON sub.id = u.id`, rootID)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +445,11 @@ func (db *DB) subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error)
 }
 
 func (db *DB) campaignByID(ctx context.Context, id int64) (*domain.Campaign, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, id)
+	return campaignIn(ctx, db.Pool, id)
+}
+
+func campaignIn(ctx context.Context, q querier, id int64) (*domain.Campaign, error) {
+	rows, err := q.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, id)
 	if err != nil {
 		return nil, mapErr(err, "campaign")
 	}
@@ -247,12 +512,17 @@ func scanPoint(row pgx.CollectableRow, extra ...any) (*Point, error) {
 // Series returns a page of a unit's daily figures for one metric between
 // from and to (inclusive), oldest first, and the total number of days.
 func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*Point, int, error) {
+	// The table is keyed day first, then unit: one index probe per day.
+	var days []time.Time
+	for d := from; d <= to && len(days) < 10000; d++ {
+		days = append(days, pgDate(d))
+	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+pointColumns+`, count(*) OVER ()
 		FROM figures f
 		WHERE f.campaign_id = $1 AND f.unit_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3)
-		  AND f.day BETWEEN $4 AND $5
-		ORDER BY f.day OFFSET $6 LIMIT $7`, campaignID, unitID, metric, pgDate(from), pgDate(to), offset, limit)
+		  AND f.day = ANY($4::date[])
+		ORDER BY f.day OFFSET $5 LIMIT $6`, campaignID, unitID, metric, days, offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "progress")
 	}
