@@ -1,0 +1,430 @@
+// The portal's first page: campaigns, the progress of the chosen scope per
+// metric, and the ranking of the units below it. State lives in the URL
+// (?campaign=slug&scope=code&metric=key&date=YYYY-MM-DD&lang=en), so links can
+// be shared and back/forward work. Everything is read from the GraphQL API.
+import { gql, ApiError } from './api.js';
+import { words, fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const LEVELS = ['PROVINCE', 'DISTRICT', 'COMMUNE'];
+
+/** Makes an element: attrs (class, text, or attributes; null/false skipped) and children. */
+function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids) if (k != null && k !== false && k !== '') e.append(k);
+  return e;
+}
+
+// ---- State in the URL ----
+
+function readState() {
+  const q = new URLSearchParams(location.search);
+  const date = q.get('date') || '';
+  return {
+    lang: q.get('lang') === 'en' ? 'en' : 'vi',
+    campaign: q.get('campaign') || '',
+    scope: q.get('scope') || '',
+    metric: q.get('metric') || '',
+    date: DAY.test(date) ? date : '',
+  };
+}
+
+/** The URL of the current state changed by patch (empty values are dropped). */
+function link(patch) {
+  const st = { ...readState(), ...patch };
+  const q = new URLSearchParams();
+  for (const k of ['campaign', 'scope', 'metric', 'date']) if (st[k]) q.set(k, st[k]);
+  if (st.lang === 'en') q.set('lang', 'en');
+  const s = q.toString();
+  return s ? '?' + s : location.pathname;
+}
+
+function go(url, focusId) {
+  if (url !== location.pathname + location.search) history.pushState(null, '', url);
+  render(focusId);
+}
+
+// ---- Days ----
+
+function today() {
+  const p = {};
+  for (const { type, value } of new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
+  }).formatToParts(new Date())) p[type] = value;
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+function addDays(day, n) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
+
+// ---- Queries ----
+
+const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn legalRef startDate endDate status scope { code fullName nameEn } }';
+const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node { ...C } } } } ${CAMPAIGN_FIELDS}`;
+const Q_CAMPAIGN = `query Campaign($slug: String!) { campaign(slug: $slug) { ...C } } ${CAMPAIGN_FIELDS}`;
+const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date) {
+  campaign(slug: $slug) { bands { key min labelVi labelEn } metrics { key nameVi nameEn } }
+  unit(code: $unit, asOf: $asOf) {
+    code fullName nameEn kind ancestors { code fullName nameEn }
+    p: children(kind: PROVINCE, asOf: $asOf, first: 1) { totalCount }
+    d: children(kind: DISTRICT, asOf: $asOf, first: 1) { totalCount }
+    c: children(kind: COMMUNE, asOf: $asOf, first: 1) { totalCount }
+  }
+}`;
+const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $lang: Lang) {
+  ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: 100, after: $after) {
+    date totalCount pageInfo { hasNextPage endCursor }
+    edges { node {
+      rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
+      figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) coverage { late missing }
+    } }
+  }
+}`;
+const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
+
+const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
+
+const memo = new Map();
+/** Runs fn once per key (a failed run is forgotten, so it is retried). */
+function cached(key, fn) {
+  if (!memo.has(key)) {
+    if (memo.size > 200) memo.clear();
+    const p = fn();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return memo.get(key);
+}
+
+function fetchRanking(c, metric, date, scope, level, after, lang) {
+  return gql(Q_RANKING, { c, m: metric, d: date || null, s: scope, l: level, after, lang: apiLang(lang) }).then((d) => d.ranking);
+}
+
+/** The last days (up to 7, ending on `to`) of the scope's series, one per metric. */
+function fetchProgress(c, unit, metrics, from, to, lang) {
+  if (!metrics.length) return Promise.resolve([]);
+  const vars = metrics.map((_, i) => `$m${i}: String!`).join(', ');
+  const fields = metrics
+    .map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, from: $from, to: $to, first: 7) { edges { node { ...P } } }`)
+    .join('\n');
+  const q = `query Progress($c: String!, $u: String!, $from: Date, $to: Date, $lang: Lang, ${vars}) {\n${fields}\n} ${POINT_FIELDS}`;
+  const v = { c, u: unit, from, to, lang: apiLang(lang) };
+  metrics.forEach((m, i) => (v['m' + i] = m.key));
+  return gql(q, v).then((d) => metrics.map((m, i) => ({ metric: m, points: d['m' + i].edges.map((e) => e.node) })));
+}
+
+// ---- Rendering ----
+
+let seq = 0;
+let more = null; // how to load the next page of the ranking shown
+
+function lookup(w, key) {
+  return key.split('.').reduce((o, k) => (o == null ? o : o[k]), w);
+}
+
+function applyWords(st, w) {
+  document.documentElement.lang = w.htmlLang;
+  for (const e of document.querySelectorAll('[data-t]')) e.textContent = lookup(w, e.dataset.t);
+  for (const e of document.querySelectorAll('[data-t-label]')) e.setAttribute('aria-label', lookup(w, e.dataset.tLabel));
+  const sw = $('lang-switch');
+  sw.textContent = w.otherLang;
+  sw.lang = sw.hreflang = w.otherLangCode;
+  sw.href = link({ lang: w.otherLangCode });
+  sw.dataset.nav = '';
+  const brand = document.querySelector('.brand');
+  brand.href = st.lang === 'en' ? '?lang=en' : location.pathname;
+  brand.dataset.nav = '';
+}
+
+const nameOf = (x, lang) => (lang === 'en' && x.nameEn) || x.name;
+const unitName = (u, lang) => (lang === 'en' && u.nameEn) || u.fullName;
+
+function bandOf(bands, rate) {
+  if (rate == null) return null;
+  return bands.find((b) => rate >= b.min) || null;
+}
+
+function bandBadge(band, lang) {
+  if (!band) return el('span', { class: 'band', text: '—' });
+  return el('span', { class: 'band band-' + band.key, text: lang === 'en' ? band.labelEn : band.labelVi });
+}
+
+function bar(rate, bandKey) {
+  const fill = el('span', { class: 'fill' + (bandKey ? ' band-' + bandKey : '') });
+  fill.style.width = Math.max(0, Math.min(rate || 0, 1)) * 100 + '%';
+  return el('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
+}
+
+function renderList(list, chosen, st, w) {
+  const ul = $('campaigns');
+  ul.replaceChildren();
+  if (!list.length) ul.append(el('li', { text: w.noCampaigns }));
+  for (const c of list) {
+    const cur = chosen && c.slug === chosen.slug;
+    ul.append(
+      el('li', { class: cur ? 'current' : null },
+        el('a', { href: link({ campaign: c.slug, scope: '', metric: '', date: '' }), 'data-nav': true, 'aria-current': cur ? 'true' : null },
+          nameOf(c, st.lang)),
+        ' ',
+        el('span', { class: 'status status-' + c.status, text: w.status[c.status] || c.status }),
+        el('br'),
+        el('span', { class: 'small', text: `${c.legalRef} · ${w.period(fmtDate(c.startDate, st.lang), fmtDate(c.endDate, st.lang))}` })),
+    );
+  }
+}
+
+function renderFacts(c, st, w) {
+  const dl = $('campaign-meta');
+  dl.replaceChildren();
+  const add = (k, v) => dl.append(el('div', null, el('dt', { text: k }), el('dd', { text: v })));
+  add(w.legalRef, c.legalRef);
+  add(w.periodLabel, w.period(fmtDate(c.startDate, st.lang), fmtDate(c.endDate, st.lang)));
+  add(w.statusLabel, w.status[c.status] || c.status);
+  add(w.scope, unitName(c.scope, st.lang));
+}
+
+function renderCrumbs(c, unit, st) {
+  const nav = $('crumbs');
+  const chain = [...unit.ancestors, unit];
+  const from = chain.findIndex((u) => u.code === c.scope.code);
+  const ol = el('ol');
+  chain.slice(Math.max(from, 0)).forEach((u, i, all) => {
+    const last = i === all.length - 1;
+    ol.append(el('li', null, last
+      ? el('span', { 'aria-current': 'page', text: unitName(u, st.lang) })
+      : el('a', { href: link({ scope: u.code === c.scope.code ? '' : u.code }), 'data-nav': true }, unitName(u, st.lang))));
+  });
+  nav.replaceChildren(ol);
+  nav.hidden = chain.length - Math.max(from, 0) < 2;
+}
+
+function renderMetrics(series, bands, selected, st, w) {
+  const ul = $('metrics');
+  ul.replaceChildren();
+  for (const { metric, points } of series) {
+    const p = points[points.length - 1];
+    const band = p && bandOf(bands, p.rate);
+    const li = el('li', { class: metric.key === selected ? 'selected' : null },
+      el('h4', { text: st.lang === 'en' ? metric.nameEn : metric.nameVi }));
+    if (!p || p.figure == null) {
+      li.append(el('p', { class: 'muted', text: w.noData }));
+    } else {
+      li.append(
+        el('p', { class: 'big' }, el('strong', { text: p.figureText ?? fmtInt(p.figure, st.lang) }),
+          p.quota != null ? ` / ${p.quotaText ?? fmtInt(p.quota, st.lang)}` : ''),
+        bar(p.rate, band && band.key),
+        el('p', null, p.rate != null ? w.reached(p.rateText ?? fmtRate(p.rate, st.lang)) : w.noQuota, ' ', band ? bandBadge(band, st.lang) : ''),
+        p.delta != null ? el('p', { class: 'small', text: w.dayDelta(fmtDelta(p.delta, st.lang)) }) : '',
+        p.source === 'CARRIED' ? el('p', { class: 'small warn', text: w.stale(p.staleDays) }) : '',
+      );
+    }
+    li.append(el('p', { class: 'small' }, metric.key === selected
+      ? el('span', { class: 'muted', text: '✓ ' + w.rankBy })
+      : el('a', { href: link({ metric: metric.key }), 'data-nav': true }, w.rankBy)));
+    ul.append(li);
+  }
+}
+
+function rankCell(r, w) {
+  if (r.rank == null) return el('span', { title: w.unranked }, '—', el('span', { class: 'sr', text: ' ' + w.unranked }));
+  const td = [String(r.rank)];
+  if (r.rankChange) {
+    const up = r.rankChange > 0;
+    const n = Math.abs(r.rankChange);
+    td.push(el('span', { class: 'chg ' + (up ? 'up' : 'down'), title: up ? w.up(n) : w.down(n) },
+      el('span', { 'aria-hidden': 'true', text: (up ? ' ▲' : ' ▼') + n }),
+      el('span', { class: 'sr', text: ' (' + (up ? w.up(n) : w.down(n)) + ')' })));
+  }
+  return el('span', null, ...td);
+}
+
+function rankRows(rows, bands, st, w) {
+  const byKey = new Map(bands.map((b) => [b.key, b]));
+  return rows.map((r) => {
+    const band = r.band ? byKey.get(r.band) || { key: r.band, labelVi: r.band, labelEn: r.band } : null;
+    const fig = r.figureText ?? fmtInt(r.figure, st.lang);
+    const quota = r.quotaText ?? fmtInt(r.quota, st.lang);
+    const cov = w.coverage(r.coverage.late, r.coverage.missing);
+    return el('tr', { class: r.atRisk ? 'risk' : null },
+      el('td', { class: 'num' }, rankCell(r, w)),
+      el('th', { scope: 'row' },
+        el('a', { href: link({ scope: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
+        cov ? el('span', { class: 'small block', text: cov }) : '',
+        r.source === 'CARRIED' ? el('span', { class: 'small block warn', text: w.stale(r.staleDays) }) : ''),
+      el('td', { class: 'num' }, fig, el('span', { class: 'q-inline small block', text: '/ ' + quota })),
+      el('td', { class: 'num col-quota', text: quota }),
+      el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? fmtRate(r.rate, st.lang) }), bar(r.rate, band && band.key)),
+      el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : ''),
+    );
+  });
+}
+
+function renderRanking(c, unit, level, metric, rank, bands, st, w) {
+  const wrap = $('ranking-wrap');
+  const none = $('no-ranking');
+  more = null;
+  $('more').hidden = true;
+  if (!rank) {
+    $('h-ranking').hidden = true;
+    wrap.hidden = true;
+    none.hidden = false;
+    none.textContent = w.noRanking;
+    $('rows').replaceChildren();
+    return;
+  }
+  none.hidden = true;
+  wrap.hidden = false;
+  const h = $('h-ranking');
+  h.hidden = false;
+  h.textContent = w.rankingOf(w.levels[level], (st.lang === 'en' ? metric.nameEn : metric.nameVi).toLowerCase(), fmtDate(rank.date, st.lang));
+  $('ranking-caption').textContent = w.caption(fmtInt(rank.totalCount, st.lang));
+  $('rows').replaceChildren(...rankRows(rank.edges.map((e) => e.node), bands, st, w));
+  let page = rank.pageInfo;
+  const btn = $('more');
+  btn.hidden = !page.hasNextPage;
+  more = async () => {
+    btn.disabled = true;
+    try {
+      const next = await fetchRanking(c.slug, metric.key, rank.date, unit.code, level, page.endCursor, st.lang);
+      $('rows').append(...rankRows(next.edges.map((e) => e.node), bands, st, w));
+      page = next.pageInfo;
+      btn.hidden = !page.hasNextPage;
+    } catch (e) {
+      showError(e, w);
+    } finally {
+      btn.disabled = false;
+    }
+  };
+}
+
+function renderControls(c, metrics, metric, day, st) {
+  const sel = $('metric');
+  sel.replaceChildren(...metrics.map((m) => el('option', { value: m.key, selected: m.key === metric.key }, st.lang === 'en' ? m.nameEn : m.nameVi)));
+  const d = $('date');
+  d.min = c.startDate;
+  d.max = c.endDate < today() ? c.endDate : today();
+  d.value = day;
+  const latest = $('latest');
+  latest.href = link({ date: '' });
+  latest.dataset.nav = '';
+  latest.hidden = !st.date;
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+function showError(e, w) {
+  const box = $('error');
+  box.textContent = (e instanceof ApiError && e.code === 'NOT_FOUND' ? '' : w.error) + (e.message || String(e));
+  box.hidden = false;
+}
+
+async function render(focusId) {
+  const my = ++seq;
+  const st = readState();
+  const w = words(st.lang);
+  applyWords(st, w);
+  $('error').hidden = true;
+  const main = $('main');
+  main.setAttribute('aria-busy', 'true');
+  setStatus(w.loading);
+  try {
+    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
+    if (my !== seq) return;
+    let c = list.find((x) => x.slug === st.campaign);
+    if (!c && st.campaign) {
+      c = await cached('c:' + st.campaign, () => gql(Q_CAMPAIGN, { slug: st.campaign }).then((d) => d.campaign));
+      if (my !== seq) return;
+    }
+    if (!c && st.campaign) {
+      renderList(list, null, st, w);
+      $('campaign').hidden = true;
+      throw new ApiError(w.notFound(st.campaign), 'NOT_FOUND');
+    }
+    if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
+    renderList(list, c, st, w);
+    if (!c) {
+      $('campaign').hidden = true;
+      return;
+    }
+    document.title = `${nameOf(c, st.lang)} — Tiến Độ`;
+
+    const now = today();
+    const asOf = clamp(now, c.startDate, c.endDate);
+    const unitCode = st.scope || c.scope.code;
+    const d = await cached(`d:${c.slug}:${unitCode}:${asOf}`, () => gql(Q_DETAIL, { slug: c.slug, unit: unitCode, asOf }));
+    if (my !== seq) return;
+    if (!d.campaign) throw new ApiError(w.notFound(c.slug), 'NOT_FOUND');
+    const unit = d.unit;
+    if (!unit) throw new ApiError(w.unknownUnit(unitCode), 'NOT_FOUND');
+    if (unit.code !== c.scope.code && !unit.ancestors.some((a) => a.code === c.scope.code)) throw new ApiError(w.outOfScope, 'NOT_FOUND');
+    const { metrics, bands } = d.campaign;
+    const metric = metrics.find((m) => m.key === st.metric) || metrics[0];
+    const level = LEVELS.find((k) => unit[k[0].toLowerCase()].totalCount > 0);
+
+    let day = st.date ? clamp(st.date, c.startDate, c.endDate) : '';
+    let rank = null;
+    if (level && metric) {
+      rank = await cached(`r:${c.slug}:${metric.key}:${day}:${unit.code}:${level}:${st.lang}`,
+        () => fetchRanking(c.slug, metric.key, day, unit.code, level, null, st.lang));
+      if (my !== seq) return;
+      day = rank.date;
+    }
+    if (!day) day = now < c.startDate ? c.startDate : asOf;
+    const from = addDays(day, -6) < c.startDate ? c.startDate : addDays(day, -6);
+    const series = await cached(`p:${c.slug}:${unit.code}:${from}:${day}:${st.lang}`,
+      () => fetchProgress(c.slug, unit.code, metrics, from, day, st.lang));
+    if (my !== seq) return;
+
+    $('campaign').hidden = false;
+    $('h-campaign').textContent = nameOf(c, st.lang);
+    renderFacts(c, st, w);
+    renderCrumbs(c, unit, st);
+    $('h-progress').textContent = w.progressOf(unitName(unit, st.lang), fmtDate(day, st.lang));
+    renderMetrics(series, bands, metric && metric.key, st, w);
+    if (metric) renderControls(c, metrics, metric, day, st);
+    $('controls').hidden = !metric;
+    renderRanking(c, unit, level, metric, rank, bands, st, w);
+    setStatus('');
+    if (focusId) $(focusId)?.focus();
+  } catch (e) {
+    if (my !== seq) return;
+    setStatus('');
+    $('campaign').hidden = true;
+    showError(e, w);
+  } finally {
+    if (my === seq) main.removeAttribute('aria-busy');
+  }
+}
+
+// ---- Events ----
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[data-nav]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  const focus = a.closest('#campaigns') ? 'h-campaign' : a.closest('#rows, #crumbs') ? 'h-progress' : null;
+  go(a.getAttribute('href'), focus);
+});
+
+$('controls').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  go(link({ metric: $('metric').value, date: $('date').value }), 'h-ranking');
+});
+$('metric').addEventListener('change', () => go(link({ metric: $('metric').value }), null));
+$('more').addEventListener('click', () => more && more());
+window.addEventListener('popstate', () => render(null));
+
+render(null);

@@ -1,0 +1,136 @@
+// Words and number formats of the portal, Vietnamese first (?lang=en for English).
+
+const vi = {
+  htmlLang: 'vi',
+  locale: 'vi-VN',
+  title: 'Tiến độ cấp tài khoản định danh điện tử',
+  lede: 'Số liệu công khai về các đợt cao điểm cấp tài khoản định danh điện tử (VNeID, Đề án 06): chỉ tiêu, số liệu các đơn vị báo cáo hằng ngày và xếp hạng.',
+  skip: 'Bỏ qua, tới nội dung chính',
+  navLabel: 'Liên kết chính',
+  api: 'API GraphQL (GraphiQL)',
+  otherLang: 'English',
+  otherLangCode: 'en',
+  campaigns: 'Các chiến dịch',
+  noCampaigns: 'Chưa có chiến dịch nào.',
+  legalRef: 'Căn cứ',
+  periodLabel: 'Thời gian',
+  statusLabel: 'Trạng thái',
+  rankBy: 'Xếp hạng theo chỉ số này',
+  unknownUnit: (c) => `Không có đơn vị mã ${c}.`,
+  period: (a, b) => `Từ ${a} đến ${b}`,
+  status: { UPCOMING: 'Sắp diễn ra', ACTIVE: 'Đang diễn ra', ENDED: 'Đã kết thúc' },
+  selected: 'đang xem',
+  scope: 'Phạm vi',
+  crumbs: 'Đơn vị đang xem',
+  controls: 'Chọn số liệu',
+  metric: 'Chỉ số xếp hạng',
+  date: 'Ngày',
+  show: 'Xem',
+  latest: 'Ngày mới nhất',
+  progressOf: (u, d) => `Tiến độ ${u}, tính đến ngày ${d}`,
+  reached: (r) => `đạt ${r}`,
+  dayDelta: (n) => `${n} so với ngày trước`,
+  stale: (n) => `chưa báo cáo, dùng số liệu ${n} ngày trước`,
+  noQuota: 'chưa có chỉ tiêu',
+  noData: 'chưa có số liệu',
+  rankingOf: (lv, m, d) => `Xếp hạng ${lv} theo tỷ lệ ${m}, ngày ${d}`,
+  levels: { PROVINCE: 'các tỉnh, thành phố', DISTRICT: 'các quận, huyện, thị xã, thành phố', COMMUNE: 'các xã, phường, thị trấn' },
+  noRanking: 'Đơn vị này không có đơn vị cấp dưới để xếp hạng.',
+  caption: (n) => `${n} đơn vị. Xếp theo tỷ lệ đạt, rồi số liệu; bấm tên đơn vị để xem các đơn vị bên dưới.`,
+  th: { rank: 'Hạng', unit: 'Đơn vị', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt', band: 'Xếp loại' },
+  up: (n) => `lên ${n} bậc`,
+  down: (n) => `xuống ${n} bậc`,
+  same: 'giữ nguyên',
+  unranked: 'chưa xếp hạng',
+  atRisk: 'có nguy cơ không hoàn thành',
+  coverage: (late, missing) => [late ? `${late} báo cáo trễ hạn` : '', missing ? `${missing} chưa báo cáo` : ''].filter(Boolean).join(', '),
+  more: 'Xem thêm',
+  loading: 'Đang tải số liệu…',
+  error: 'Không tải được số liệu: ',
+  notFound: (s) => `Không có chiến dịch “${s}”.`,
+  outOfScope: 'Đơn vị này không thuộc phạm vi chiến dịch.',
+  footer: 'Tỷ lệ đạt = số liệu ÷ chỉ tiêu, làm tròn 2 chữ số thập phân. Số liệu là luỹ kế; đơn vị chưa báo cáo trong ngày được giữ số liệu gần nhất.',
+};
+
+const en = {
+  htmlLang: 'en',
+  locale: 'en-US',
+  title: 'Progress of electronic identity registration',
+  lede: 'Public figures of the drives to give every citizen an electronic identity account (VNeID, Project 06): quotas, the units’ daily reports and rankings.',
+  skip: 'Skip to main content',
+  navLabel: 'Main links',
+  api: 'GraphQL API (GraphiQL)',
+  otherLang: 'Tiếng Việt',
+  otherLangCode: 'vi',
+  campaigns: 'Campaigns',
+  noCampaigns: 'No campaigns yet.',
+  legalRef: 'Legal basis',
+  periodLabel: 'Period',
+  statusLabel: 'Status',
+  rankBy: 'Rank by this metric',
+  unknownUnit: (c) => `No unit with code ${c}.`,
+  period: (a, b) => `${a} to ${b}`,
+  status: { UPCOMING: 'Upcoming', ACTIVE: 'Active', ENDED: 'Ended' },
+  selected: 'shown',
+  scope: 'Scope',
+  crumbs: 'Unit shown',
+  controls: 'Choose figures',
+  metric: 'Rank by',
+  date: 'Day',
+  show: 'Show',
+  latest: 'Latest day',
+  progressOf: (u, d) => `Progress of ${u} as of ${d}`,
+  reached: (r) => `${r} reached`,
+  dayDelta: (n) => `${n} since the day before`,
+  stale: (n) => `not reported; figure from ${n} days earlier`,
+  noQuota: 'no quota',
+  noData: 'no data',
+  rankingOf: (lv, m, d) => `${lv} ranked by rate, ${m}, ${d}`,
+  levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
+  noRanking: 'This unit has no units below it to rank.',
+  caption: (n) => `${n} units, by rate then figure; select a unit to see the units below it.`,
+  th: { rank: 'Rank', unit: 'Unit', figure: 'Figure', quota: 'Quota', rate: 'Rate', band: 'Band' },
+  up: (n) => `up ${n}`,
+  down: (n) => `down ${n}`,
+  same: 'unchanged',
+  unranked: 'not ranked',
+  atRisk: 'at risk of missing the quota',
+  coverage: (late, missing) => [late ? `${late} late` : '', missing ? `${missing} not reported` : ''].filter(Boolean).join(', '),
+  more: 'Show more',
+  loading: 'Loading figures…',
+  error: 'Could not load the figures: ',
+  notFound: (s) => `No campaign “${s}”.`,
+  outOfScope: 'This unit is outside the campaign’s scope.',
+  footer: 'Rate = figure ÷ quota, rounded to 2 decimals. Figures are cumulative; a unit that did not report on a day keeps its latest figure.',
+};
+
+/** The words of a language ('vi' or 'en'). */
+export const words = (lang) => (lang === 'en' ? en : vi);
+
+/** Formats an integer, e.g. 822.139 (vi) or 822,139 (en). */
+export function fmtInt(n, lang) {
+  return n == null ? '—' : new Intl.NumberFormat(words(lang).locale, { maximumFractionDigits: 0 }).format(n);
+}
+
+/** Formats a change with its sign, e.g. +1.234. */
+export function fmtDelta(n, lang) {
+  return (n > 0 ? '+' : n < 0 ? '−' : '±') + fmtInt(Math.abs(n), lang);
+}
+
+/**
+ * Formats a rate (1.0 = 100%) as the API does: rounded half-up to 2 decimals,
+ * trailing zeros dropped, e.g. 88,33% or 71,3%.
+ */
+export function fmtRate(rate, lang) {
+  if (rate == null) return '—';
+  const pct = Math.floor(rate * 10000 + 0.5 + 1e-7) / 100;
+  return new Intl.NumberFormat(words(lang).locale, { maximumFractionDigits: 2 }).format(pct) + '%';
+}
+
+/** Formats a YYYY-MM-DD day: 14/11/2023 (vi) or Nov 14, 2023 (en). */
+export function fmtDate(day, lang) {
+  if (!day) return '—';
+  const [y, m, d] = day.split('-');
+  if (lang !== 'en') return `${d}/${m}/${y}`;
+  return new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(+y, m - 1, +d));
+}
