@@ -229,7 +229,7 @@ func importRows(ctx context.Context, store *db.DB, name string, rows []domain.Re
 
 // refreshAll recomputes the figures of every campaign.
 func refreshAll(ctx context.Context, store *db.DB, stderr io.Writer) error {
-	return refreshCampaigns(ctx, store, domain.Date(-1<<30), domain.Date(1<<30), stderr)
+	return refreshCampaigns(ctx, store, domain.MustDate("1900-01-01"), domain.MustDate("9999-12-31"), stderr)
 }
 
 // refreshCampaigns recomputes the figures of the campaigns overlapping
