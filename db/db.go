@@ -46,6 +46,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	}
 	cfg.ConnConfig.RuntimeParams["application_name"] = "tiendo"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// Our statements are short or bulk writes; compiling them costs more
+	// than it saves.
+	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	if opt.StatementTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(opt.StatementTimeout.Milliseconds())
 	}

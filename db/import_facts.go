@@ -181,25 +181,26 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		if len(errs) > 0 {
 			return errs
 		}
+		// The new revisions, and report_current after them, in one pass.
 		tag, err := tx.Exec(ctx, `
-			INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction)
-			SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL
-			FROM import_reports i
-			LEFT JOIN LATERAL (
-				SELECT r.revision, r.value FROM report_revisions r
-				WHERE r.unit_id = i.unit_id AND r.metric_id = i.metric_id AND r.day = i.day
-				ORDER BY r.revision DESC LIMIT 1
-			) c ON true
-			WHERE c.value IS DISTINCT FROM i.value
-			ORDER BY i.line`, actor)
+			WITH ins AS (
+				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction)
+				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL
+				FROM import_reports i LEFT JOIN LATERAL (
+					SELECT c.revision, c.value FROM report_current c
+					WHERE c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
+					LIMIT 1) c ON true -- LIMIT keeps it an index probe, not a scan of every report
+				WHERE c.value IS DISTINCT FROM i.value
+				ORDER BY i.line
+				RETURNING unit_id, metric_id, day, revision, value, reported_at)
+			INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
+			SELECT unit_id, metric_id, day, value, revision, reported_at FROM ins
+			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor)
 		if err != nil {
 			return mapErr(err, "reports")
 		}
 		res.Inserted = int(tag.RowsAffected())
 		res.Skipped = res.Read - res.Inserted
-		if err := syncReportCurrent(ctx, tx, "import_reports"); err != nil {
-			return err
-		}
 		if err := tx.QueryRow(ctx, `SELECT min(day), max(day) FROM import_reports`).Scan(&res.FirstDay, &res.LastDay); err != nil {
 			return err
 		}
@@ -227,10 +228,12 @@ func (s *chanSource) Err() error             { return nil }
 func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
-		SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value, r.revision,
-			(SELECT f.reported_at FROM report_revisions f WHERE f.unit_id = r.unit_id AND f.metric_id = r.metric_id AND f.day = r.day AND f.revision = 1)
-		FROM report_revisions r JOIN `+staging+` s USING (unit_id, metric_id, day)
-		ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
+		SELECT r.unit_id, r.metric_id, r.day, r.value, r.revision,
+			CASE WHEN r.revision = 1 THEN r.reported_at ELSE (SELECT f.reported_at FROM report_revisions f
+				WHERE f.unit_id = r.unit_id AND f.metric_id = r.metric_id AND f.day = r.day AND f.revision = 1) END
+		FROM (SELECT DISTINCT unit_id, metric_id, day FROM `+staging+`) s CROSS JOIN LATERAL (
+			SELECT * FROM report_revisions r WHERE r.unit_id = s.unit_id AND r.metric_id = s.metric_id AND r.day = s.day
+			ORDER BY r.revision DESC LIMIT 1) r
 		ON CONFLICT (unit_id, metric_id, day) DO UPDATE
 		SET value = EXCLUDED.value, revision = EXCLUDED.revision
 		WHERE report_current.revision < EXCLUDED.revision`)

@@ -169,11 +169,34 @@ var (
 // allows it. It appends at most 20 errors.
 func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *ImportErrors) error {
 	return collectErrors(ctx, tx, l, errs, `
-		WITH keys AS (SELECT DISTINCT unit_id, metric_id FROM `+staging+`),
+		WITH keys AS (
+			SELECT k.*, l.day AS last_day, l.value AS last_value
+			FROM (SELECT unit_id, metric_id, min(day) AS lo, max(day) AS hi FROM `+staging+` GROUP BY unit_id, metric_id) k
+			LEFT JOIN LATERAL (SELECT rc.day, rc.value FROM report_current rc
+				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id ORDER BY rc.day DESC LIMIT 1) l ON true),
+		-- The stored figures that can neighbour a new one. Usually the new
+		-- days come after every stored one, and the last stored is the only
+		-- neighbour; otherwise those between a key's first and last new
+		-- day, and the nearest on either side. (LIMIT and OFFSET keep these
+		-- index probes rather than scans of every report.)
 		cur AS (
-			SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.value
-			FROM report_revisions r JOIN keys k USING (unit_id, metric_id)
-			ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC
+			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo
+			UNION ALL
+			SELECT b.* FROM keys k CROSS JOIN LATERAL (
+				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
+				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day BETWEEN k.lo AND k.hi
+				OFFSET 0) b
+			WHERE k.last_day >= k.lo
+			UNION ALL
+			SELECT p.* FROM keys k CROSS JOIN LATERAL (
+				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
+				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < k.lo ORDER BY rc.day DESC LIMIT 1) p
+			WHERE k.last_day >= k.lo
+			UNION ALL
+			SELECT n.* FROM keys k CROSS JOIN LATERAL (
+				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
+				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day > k.hi ORDER BY rc.day LIMIT 1) n
+			WHERE k.last_day > k.hi
 		),
 		merged AS (
 			SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old

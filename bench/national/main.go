@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/csvio"
@@ -50,7 +51,7 @@ func main() {
 	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "database to load")
 	flag.Parse()
 	if flag.NArg() != 1 || *url == "" {
-		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction|refresh")
+		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction|refresh|rewind")
 		os.Exit(2)
 	}
 	ctx := context.Background()
@@ -68,6 +69,8 @@ func main() {
 			err = correction(ctx, store)
 		case "refresh":
 			err = refresh(ctx, store)
+		case "rewind":
+			err = rewind(ctx, store)
 		default:
 			err = fmt.Errorf("unknown step %q", flag.Arg(0))
 		}
@@ -278,4 +281,41 @@ func refresh(ctx context.Context, store *db.DB) error {
 	n, err := store.RefreshFigures(ctx, c.ID, 0, morningAfter(domain.DateFromTime(last)))
 	fmt.Printf("refresh figures=%d s=%.1f\n", n, time.Since(t0).Seconds())
 	return err
+}
+
+// rewind removes the last day's reports and figures, so that newday can be
+// measured again on the same day. Benchmark only: it bypasses the
+// append-only triggers (as a superuser, with replication role), which the
+// service itself never does.
+func rewind(ctx context.Context, store *db.DB) error {
+	c, _, err := campaign(ctx, store)
+	if err != nil {
+		return err
+	}
+	tx, err := store.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var last time.Time
+	if err := tx.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`SET LOCAL session_replication_role = replica`,
+		`DELETE FROM report_revisions WHERE day = $1`,
+		`DELETE FROM report_current WHERE day = $1`,
+		`DELETE FROM figures WHERE day >= $1`,
+		`UPDATE figures_state SET computed_to = $1::date - 1, snapshot = pg_current_snapshot()`,
+	} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, last)
+		}
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("rewound %s (campaign %d)\n", domain.DateFromTime(last), c.ID)
+	return tx.Commit(ctx)
 }
