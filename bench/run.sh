@@ -52,10 +52,11 @@ for name in provinces communes series; do
 done
 log "server_rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"
 
-# Ingest: new days (the world is loaded five days short: each run adds the
-# next one), then corrections 30 days back.
+# Ingest: a new day for every commune (rewinding the last day first, so each
+# run measures the same day), then corrections 30 days back.
 for run in $(seq 1 "$RUNS"); do
-  /tmp/tiendo-bench-national -database-url "$URL" newday | tee -a "$out" || true
+  /tmp/tiendo-bench-national -database-url "$URL" rewind >/dev/null
+  /tmp/tiendo-bench-national -database-url "$URL" newday | tee -a "$out"
 done
 for run in $(seq 1 "$RUNS"); do
   /tmp/tiendo-bench-national -database-url "$URL" correction | tee -a "$out"

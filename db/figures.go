@@ -519,9 +519,10 @@ func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric strin
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+pointColumns+`, count(*) OVER ()
-		FROM figures f
-		WHERE f.campaign_id = $1 AND f.unit_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3)
-		  AND f.day = ANY($4::date[])
+		FROM unnest($4::date[]) AS d(day) CROSS JOIN LATERAL (
+			SELECT * FROM figures f
+			WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = d.day AND f.unit_id = $2
+			LIMIT 1) f
 		ORDER BY f.day OFFSET $5 LIMIT $6`, campaignID, unitID, metric, days, offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "progress")
@@ -667,4 +668,16 @@ func (r *RankRow) figure() *engine.Figure {
 		f.HasQuota, f.Quota = true, *r.Quota
 	}
 	return f
+}
+
+// FiguresVersion returns the last day a campaign's figures are computed for
+// and a token that changes whenever they are rewritten (for caches).
+func (db *DB) FiguresVersion(ctx context.Context, campaignID int64) (*domain.Date, string, error) {
+	var t *time.Time
+	var version string
+	err := db.Pool.QueryRow(ctx, `SELECT computed_to, updated_at::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t, &version)
+	if err == pgx.ErrNoRows {
+		return nil, "", nil
+	}
+	return toDatePtr(t), version, mapErr(err, "figures state")
 }

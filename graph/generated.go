@@ -15,7 +15,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -33,10 +32,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Campaign() CampaignResolver
 	Mutation() MutationResolver
-	ProgressPoint() ProgressPointResolver
 	Query() QueryResolver
 	Quota() QuotaResolver
-	RankingRow() RankingRowResolver
 	Unit() UnitResolver
 }
 
@@ -360,11 +357,6 @@ type MutationResolver interface {
 	SetTargetsFromRule(ctx context.Context, input SetTargetsFromRuleInput) (*TargetRuleResult, error)
 	UpsertUnits(ctx context.Context, input UpsertUnitsInput) (*UpsertUnitsResult, error)
 }
-type ProgressPointResolver interface {
-	FigureText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error)
-	QuotaText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error)
-	RateText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error)
-}
 type QueryResolver interface {
 	Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error)
 	Unit(ctx context.Context, code string, asOf *domain.Date) (*domain.Unit, error)
@@ -381,14 +373,6 @@ type QuotaResolver interface {
 	Metric(ctx context.Context, obj *domain.QuotaRevision) (*domain.Metric, error)
 
 	TargetText(ctx context.Context, obj *domain.QuotaRevision, lang *Lang) (string, error)
-}
-type RankingRowResolver interface {
-	Unit(ctx context.Context, obj *db.RankRow) (*domain.Unit, error)
-
-	Coverage(ctx context.Context, obj *db.RankRow) (*Coverage, error)
-	FigureText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error)
-	QuotaText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error)
-	RateText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
@@ -5257,7 +5241,7 @@ func (ec *executionContext) _ProgressPoint_figureText(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ProgressPoint().FigureText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5272,7 +5256,7 @@ func (ec *executionContext) fieldContext_ProgressPoint_figureText(ctx context.Co
 		Object:     "ProgressPoint",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -5301,7 +5285,7 @@ func (ec *executionContext) _ProgressPoint_quotaText(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ProgressPoint().QuotaText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.QuotaText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5316,7 +5300,7 @@ func (ec *executionContext) fieldContext_ProgressPoint_quotaText(ctx context.Con
 		Object:     "ProgressPoint",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -5345,7 +5329,7 @@ func (ec *executionContext) _ProgressPoint_rateText(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.ProgressPoint().RateText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5360,7 +5344,7 @@ func (ec *executionContext) fieldContext_ProgressPoint_rateText(ctx context.Cont
 		Object:     "ProgressPoint",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -6668,8 +6652,8 @@ func (ec *executionContext) _RankingEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *db.RankRow) graphql.Marshaler {
-			return ec.marshalNRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdbᚐRankRow(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *RankingRow) graphql.Marshaler {
+			return ec.marshalNRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRankingRow(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6688,7 +6672,7 @@ func (ec *executionContext) fieldContext_RankingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _RankingRow_rank(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_rank(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6711,7 +6695,7 @@ func (ec *executionContext) fieldContext_RankingRow_rank(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_rankChange(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_rankChange(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6734,7 +6718,7 @@ func (ec *executionContext) fieldContext_RankingRow_rankChange(_ context.Context
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_unit(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_unit(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6743,7 +6727,7 @@ func (ec *executionContext) _RankingRow_unit(ctx context.Context, field graphql.
 			return ec.fieldContext_RankingRow_unit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RankingRow().Unit(ctx, obj)
+			return obj.Unit, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
@@ -6757,8 +6741,8 @@ func (ec *executionContext) fieldContext_RankingRow_unit(_ context.Context, fiel
 	fc = &graphql.FieldContext{
 		Object:     "RankingRow",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Unit(ctx, field)
 		},
@@ -6766,7 +6750,7 @@ func (ec *executionContext) fieldContext_RankingRow_unit(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _RankingRow_figure(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_figure(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6789,7 +6773,7 @@ func (ec *executionContext) fieldContext_RankingRow_figure(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_quota(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_quota(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6812,7 +6796,7 @@ func (ec *executionContext) fieldContext_RankingRow_quota(_ context.Context, fie
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_quotaOwn(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_quotaOwn(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6835,7 +6819,7 @@ func (ec *executionContext) fieldContext_RankingRow_quotaOwn(_ context.Context, 
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_rate(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_rate(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6858,7 +6842,7 @@ func (ec *executionContext) fieldContext_RankingRow_rate(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_band(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_band(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6881,7 +6865,7 @@ func (ec *executionContext) fieldContext_RankingRow_band(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_delta(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_delta(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6904,7 +6888,7 @@ func (ec *executionContext) fieldContext_RankingRow_delta(_ context.Context, fie
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_delta7(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_delta7(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6927,7 +6911,7 @@ func (ec *executionContext) fieldContext_RankingRow_delta7(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_pace7d(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_pace7d(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6950,7 +6934,7 @@ func (ec *executionContext) fieldContext_RankingRow_pace7d(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_requiredPace(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_requiredPace(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6973,7 +6957,7 @@ func (ec *executionContext) fieldContext_RankingRow_requiredPace(_ context.Conte
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_projectedCompletion(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_projectedCompletion(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6996,7 +6980,7 @@ func (ec *executionContext) fieldContext_RankingRow_projectedCompletion(_ contex
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_atRisk(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_atRisk(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7019,7 +7003,7 @@ func (ec *executionContext) fieldContext_RankingRow_atRisk(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_source(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_source(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7042,7 +7026,7 @@ func (ec *executionContext) fieldContext_RankingRow_source(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Source does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_staleDays(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_staleDays(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7065,7 +7049,7 @@ func (ec *executionContext) fieldContext_RankingRow_staleDays(_ context.Context,
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
-func (ec *executionContext) _RankingRow_coverage(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_coverage(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7074,7 +7058,7 @@ func (ec *executionContext) _RankingRow_coverage(ctx context.Context, field grap
 			return ec.fieldContext_RankingRow_coverage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RankingRow().Coverage(ctx, obj)
+			return obj.Coverage(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *Coverage) graphql.Marshaler {
@@ -7089,7 +7073,7 @@ func (ec *executionContext) fieldContext_RankingRow_coverage(_ context.Context, 
 		Object:     "RankingRow",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coverage(ctx, field)
 		},
@@ -7097,7 +7081,7 @@ func (ec *executionContext) fieldContext_RankingRow_coverage(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _RankingRow_figureText(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_figureText(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7107,7 +7091,7 @@ func (ec *executionContext) _RankingRow_figureText(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.RankingRow().FigureText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7122,7 +7106,7 @@ func (ec *executionContext) fieldContext_RankingRow_figureText(ctx context.Conte
 		Object:     "RankingRow",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -7141,7 +7125,7 @@ func (ec *executionContext) fieldContext_RankingRow_figureText(ctx context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _RankingRow_quotaText(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_quotaText(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7151,7 +7135,7 @@ func (ec *executionContext) _RankingRow_quotaText(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.RankingRow().QuotaText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.QuotaText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7166,7 +7150,7 @@ func (ec *executionContext) fieldContext_RankingRow_quotaText(ctx context.Contex
 		Object:     "RankingRow",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -7185,7 +7169,7 @@ func (ec *executionContext) fieldContext_RankingRow_quotaText(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _RankingRow_rateText(ctx context.Context, field graphql.CollectedField, obj *db.RankRow) (ret graphql.Marshaler) {
+func (ec *executionContext) _RankingRow_rateText(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7195,7 +7179,7 @@ func (ec *executionContext) _RankingRow_rateText(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.RankingRow().RateText(ctx, obj, fc.Args["lang"].(*Lang))
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7210,7 +7194,7 @@ func (ec *executionContext) fieldContext_RankingRow_rateText(ctx context.Context
 		Object:     "RankingRow",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("field of type String does not have child fields")
 		},
@@ -11457,152 +11441,53 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 		case "date":
 			out.Values[i] = ec._ProgressPoint_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "figure":
 			out.Values[i] = ec._ProgressPoint_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "quota":
 			out.Values[i] = ec._ProgressPoint_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rate":
 			out.Values[i] = ec._ProgressPoint_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._ProgressPoint_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "staleDays":
 			out.Values[i] = ec._ProgressPoint_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "delta":
 			out.Values[i] = ec._ProgressPoint_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "figureText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ProgressPoint_figureText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ProgressPoint_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "quotaText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ProgressPoint_quotaText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ProgressPoint_quotaText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rateText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ProgressPoint_rateText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ProgressPoint_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12374,7 +12259,7 @@ func (ec *executionContext) _RankingEdge(ctx context.Context, sel ast.SelectionS
 
 var rankingRowImplementors = []string{"RankingRow"}
 
-func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSet, obj *db.RankRow) graphql.Marshaler {
+func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSet, obj *RankingRow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, rankingRowImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -12387,268 +12272,103 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 		case "rank":
 			out.Values[i] = ec._RankingRow_rank(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rankChange":
 			out.Values[i] = ec._RankingRow_rankChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unit":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RankingRow_unit(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RankingRow_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "figure":
 			out.Values[i] = ec._RankingRow_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "quota":
 			out.Values[i] = ec._RankingRow_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "quotaOwn":
 			out.Values[i] = ec._RankingRow_quotaOwn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "rate":
 			out.Values[i] = ec._RankingRow_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "band":
 			out.Values[i] = ec._RankingRow_band(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "delta":
 			out.Values[i] = ec._RankingRow_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "delta7":
 			out.Values[i] = ec._RankingRow_delta7(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "pace7d":
 			out.Values[i] = ec._RankingRow_pace7d(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requiredPace":
 			out.Values[i] = ec._RankingRow_requiredPace(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "projectedCompletion":
 			out.Values[i] = ec._RankingRow_projectedCompletion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "atRisk":
 			out.Values[i] = ec._RankingRow_atRisk(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "source":
 			out.Values[i] = ec._RankingRow_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "staleDays":
 			out.Values[i] = ec._RankingRow_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "coverage":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RankingRow_coverage(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RankingRow_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "figureText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RankingRow_figureText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RankingRow_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "quotaText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RankingRow_quotaText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RankingRow_quotaText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rateText":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._RankingRow_rateText(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._RankingRow_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14216,7 +13936,7 @@ func (ec *executionContext) marshalNRankingEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋ
 	return ec._RankingEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdbᚐRankRow(ctx context.Context, sel ast.SelectionSet, v *db.RankRow) graphql.Marshaler {
+func (ec *executionContext) marshalNRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRankingRow(ctx context.Context, sel ast.SelectionSet, v *RankingRow) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
 			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")

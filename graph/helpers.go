@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -74,24 +76,34 @@ func (r *Resolver) todayIn(c *domain.Campaign) domain.Date {
 // ensureFigures makes sure a campaign's figures reach day d (the days pass
 // even when no report arrives, and carried figures must follow them).
 func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d domain.Date) error {
-	d = min(d, c.End, r.todayIn(c))
-	done, err := r.DB.ComputedTo(ctx, c.ID)
+	_, err := r.figuresVersion(ctx, c, d)
+	return err
+}
+
+// figuresVersion makes sure a campaign's figures are computed up to day d
+// (or as far as they are due) and returns their version.
+func (r *Resolver) figuresVersion(ctx context.Context, c *domain.Campaign, d domain.Date) (string, error) {
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	d = min(d, db.FiguresDue(c, now()))
+	done, version, err := r.DB.FiguresVersion(ctx, c.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if done != nil && *done >= d {
-		return nil
+		return version, nil
 	}
 	from := c.Start
 	if done != nil {
 		from = *done + 1
 	}
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
+	if err := r.DB.RefreshFiguresAfter(ctx, c.ID, from, now()); err != nil {
+		return "", err
 	}
-	err = r.DB.RefreshFiguresAfter(ctx, c.ID, from, now())
-	return err
+	_, version, err = r.DB.FiguresVersion(ctx, c.ID)
+	return version, err
 }
 
 // progress answers Query.progress from the figures table.
@@ -127,4 +139,45 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta}}
 	})
 	return conn, nil
+}
+
+// rankingPage answers one page of a ranking from the whole ranking, read
+// once per version of the campaign's figures, with each row's unit.
+func (r *Resolver) rankingPage(ctx context.Context, version string, f db.RankingFilter) ([]*RankingRow, int, error) {
+	k := rankKey{f.Campaign.ID, f.Metric, f.Day, f.Kind, f.ScopeID}
+	all, ok := r.cache.ranking(k, version)
+	if !ok {
+		whole := f
+		whole.Offset, whole.Limit = 0, math.MaxInt32
+		rows, _, err := r.DB.Ranking(ctx, whole)
+		if err != nil {
+			return nil, 0, err
+		}
+		all = rows
+		r.cache.putRanking(k, version, all)
+	}
+	lo, hi := min(f.Offset, len(all)), min(f.Offset+f.Limit, len(all))
+	page := make([]*RankingRow, hi-lo)
+	var missing []int64
+	for i, row := range all[lo:hi] {
+		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID)}
+		if page[i].Unit == nil {
+			missing = append(missing, row.UnitID)
+		}
+	}
+	if len(missing) > 0 {
+		units, err := r.DB.UnitsByID(ctx, missing)
+		if err != nil {
+			return nil, 0, err
+		}
+		r.cache.putUnits(units)
+		for _, row := range page {
+			if row.Unit == nil {
+				if row.Unit = r.cache.unit(row.UnitID); row.Unit == nil {
+					return nil, 0, fmt.Errorf("unit %d of a ranking row not found", row.UnitID)
+				}
+			}
+		}
+	}
+	return page, len(all), nil
 }

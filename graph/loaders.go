@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
@@ -19,13 +20,15 @@ type Loaders struct {
 
 func newLoaders(store *db.DB) *Loaders {
 	return &Loaders{
+		// A short wait: the fields of one list resolve together, well
+		// within it, and a request should not sit idle waiting for more.
 		UnitByID: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*domain.Unit, []error) {
 			units, err := store.UnitsByID(ctx, ids)
 			if err != nil {
 				return nil, []error{err}
 			}
 			return units, nil
-		}),
+		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
 	}
 }
 
@@ -46,7 +49,13 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 }
 
 func (r *Resolver) unitByID(ctx context.Context, id int64) (*domain.Unit, error) {
+	if u := r.cache.unit(id); u != nil {
+		return u, nil
+	}
 	u, err := r.loaders(ctx).UnitByID.Load(ctx, id)
+	if err == nil && u != nil {
+		r.cache.putUnits([]*domain.Unit{u})
+	}
 	if err == nil && u == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "unit %d not found", id)
 	}

@@ -1,6 +1,9 @@
 package graph
 
-import "github.com/tiendo-vn/tiendo/domain"
+import (
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+)
 
 // ProgressPoint is one day of a unit's progress on one metric.
 type ProgressPoint struct {
@@ -12,3 +15,36 @@ type ProgressPoint struct {
 	StaleDays int
 	Delta     *int64
 }
+
+// The formatted fields are methods rather than resolvers: they need no
+// context, so gqlgen marshals them in line instead of in a goroutine each.
+
+// FigureText is the figure formatted for a reader.
+func (p *ProgressPoint) FigureText(lang *Lang) *string { return countText(p.Figure, lang) }
+
+// QuotaText is the quota formatted for a reader.
+func (p *ProgressPoint) QuotaText(lang *Lang) *string { return countText(p.Quota, lang) }
+
+// RateText is the rate formatted for a reader.
+func (p *ProgressPoint) RateText(lang *Lang) *string { return rateText(p.Figure, p.Quota, lang) }
+
+// RankingRow is a stored ranking row with its unit already resolved (from
+// the process's unit cache, one batched load for the rest).
+type RankingRow struct {
+	*db.RankRow
+	Unit *domain.Unit
+}
+
+// Coverage counts the row's reporting descendants by how they reported.
+func (r *RankingRow) Coverage() *Coverage {
+	return &Coverage{OnTime: r.OnTime, Late: r.Late, Missing: r.Missing, Total: r.OnTime + r.Late + r.Missing}
+}
+
+// FigureText is the figure formatted for a reader.
+func (r *RankingRow) FigureText(lang *Lang) *string { return countText(r.Value, lang) }
+
+// QuotaText is the quota formatted for a reader.
+func (r *RankingRow) QuotaText(lang *Lang) *string { return countText(r.Quota, lang) }
+
+// RateText is the rate formatted for a reader.
+func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, lang) }

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -217,7 +216,7 @@ type RankingConnection struct {
 
 type RankingEdge struct {
 	Cursor string      `json:"cursor"`
-	Node   *db.RankRow `json:"node"`
+	Node   *RankingRow `json:"node"`
 }
 
 // One cumulative figure to store.

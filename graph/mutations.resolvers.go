@@ -157,6 +157,7 @@ func (r *mutationResolver) UpsertUnits(ctx context.Context, input UpsertUnitsInp
 			FullName: deref(u.FullName), NameEN: deref(u.NameEn), ValidFrom: u.ValidFrom, ValidTo: u.ValidTo}
 	}
 	outs, err := r.DB.UpsertUnits(ctx, p, rows, r.writeOptions())
+	r.cache.forgetUnits()
 	if err != nil && outs == nil {
 		return nil, fail(ctx, err)
 	} else if err != nil {

@@ -18,6 +18,8 @@ type Resolver struct {
 	// factor is rejected unless confirmed (0: db.DefaultQuotaFactor,
 	// negative: no check).
 	QuotaFactor float64
+
+	cache readCache
 }
 
 // today is the current day in Vietnam.

@@ -97,18 +97,6 @@ func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaig
 	return c, nil
 }
 
-func (r *progressPointResolver) FigureText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error) {
-	return countText(obj.Figure, lang), nil
-}
-
-func (r *progressPointResolver) QuotaText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error) {
-	return countText(obj.Quota, lang), nil
-}
-
-func (r *progressPointResolver) RateText(ctx context.Context, obj *ProgressPoint, lang *Lang) (*string, error) {
-	return rateText(obj.Figure, obj.Quota, lang), nil
-}
-
 func (r *queryResolver) Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error) {
 	p, err := pageOf(first, after, 50)
 	if err != nil {
@@ -191,7 +179,8 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 		}
 		day = *date
 	}
-	if err := r.ensureFigures(ctx, c, day); err != nil {
+	version, err := r.figuresVersion(ctx, c, day)
+	if err != nil {
 		return nil, err
 	}
 	scopeID := c.ScopeUnitID
@@ -209,12 +198,12 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 		}
 		scopeID = su.ID
 	}
-	rows, total, err := r.DB.Ranking(ctx, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
+	rows, total, err := r.rankingPage(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
 	conn := &RankingConnection{Date: day}
-	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *db.RankRow) *RankingEdge { return &RankingEdge{cur, row} })
+	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *RankingRow) *RankingEdge { return &RankingEdge{cur, row} })
 	return conn, nil
 }
 
@@ -235,26 +224,6 @@ func (r *quotaResolver) Metric(ctx context.Context, obj *domain.QuotaRevision) (
 
 func (r *quotaResolver) TargetText(ctx context.Context, obj *domain.QuotaRevision, lang *Lang) (string, error) {
 	return formatCount(obj.Target, lang), nil
-}
-
-func (r *rankingRowResolver) Unit(ctx context.Context, obj *db.RankRow) (*domain.Unit, error) {
-	return r.unitByID(ctx, obj.UnitID)
-}
-
-func (r *rankingRowResolver) Coverage(ctx context.Context, obj *db.RankRow) (*Coverage, error) {
-	return &Coverage{OnTime: obj.OnTime, Late: obj.Late, Missing: obj.Missing, Total: obj.OnTime + obj.Late + obj.Missing}, nil
-}
-
-func (r *rankingRowResolver) FigureText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error) {
-	return countText(obj.Value, lang), nil
-}
-
-func (r *rankingRowResolver) QuotaText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error) {
-	return countText(obj.Quota, lang), nil
-}
-
-func (r *rankingRowResolver) RateText(ctx context.Context, obj *db.RankRow, lang *Lang) (*string, error) {
-	return rateText(obj.Value, obj.Quota, lang), nil
 }
 
 func (r *unitResolver) Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error) {
@@ -291,21 +260,15 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 
 func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 
-func (r *Resolver) ProgressPoint() ProgressPointResolver { return &progressPointResolver{r} }
-
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
 
-func (r *Resolver) RankingRow() RankingRowResolver { return &rankingRowResolver{r} }
-
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
 
 type (
-	campaignResolver      struct{ *Resolver }
-	progressPointResolver struct{ *Resolver }
-	queryResolver         struct{ *Resolver }
-	quotaResolver         struct{ *Resolver }
-	rankingRowResolver    struct{ *Resolver }
-	unitResolver          struct{ *Resolver }
+	campaignResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+	quotaResolver    struct{ *Resolver }
+	unitResolver     struct{ *Resolver }
 )

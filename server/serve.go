@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"strconv"
 	"strings"
@@ -82,6 +83,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	logger.Info("serving", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/graphiql", "portal", "/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		// Profiling for operators, on its own (loopback) address only.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, mux))
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err
