@@ -42,12 +42,16 @@ DAY=2024-05-24
 Q_PROV="{ ranking(campaign: \"$C\", metric: \"activated\", date: \"$DAY\", level: PROVINCE, first: 63) { totalCount edges { node { rank rankChange figure quota rate band pace7d requiredPace atRisk source unit { code name } } } } }"
 Q_COMM="{ ranking(campaign: \"$C\", metric: \"activated\", date: \"$DAY\", level: COMMUNE, first: 50) { totalCount edges { node { rank rankChange figure quota rate band pace7d requiredPace atRisk source unit { code name } } } } }"
 S="from: \"2024-03-01\", to: \"2024-05-29\", first: 90"
+COLS="totalCount columns { dates figures quotas rates sources deltas }"
+Q_COLUMNS="{ c: progress(campaign: \"$C\", unitCode: \"01\", metric: \"collected\", $S) { $COLS } i: progress(campaign: \"$C\", unitCode: \"01\", metric: \"issued\", $S) { $COLS } a: progress(campaign: \"$C\", unitCode: \"01\", metric: \"activated\", $S) { $COLS } }"
 Q_SERIES="{ c: progress(campaign: \"$C\", unitCode: \"01\", metric: \"collected\", $S) { totalCount edges { node { date figure quota rate source delta } } } i: progress(campaign: \"$C\", unitCode: \"01\", metric: \"issued\", $S) { totalCount edges { node { date figure quota rate source delta } } } a: progress(campaign: \"$C\", unitCode: \"01\", metric: \"activated\", $S) { totalCount edges { node { date figure quota rate source delta } } } }"
 
-for name in provinces communes series; do
-  case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES;; esac
+for name in provinces communes series series-columns; do
+  # Rankings under load (16 clients); series as one client's latency.
+  c=16
+  case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES; c=1;; series-columns) q=$Q_COLUMNS; c=1;; esac
   for run in $(seq 1 "$RUNS"); do
-    /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c 16 -d "$DUR" -name "$name run=$run" -query "$q" | tee -a "$out"
+    /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c "$c" -d "$DUR" -name "$name run=$run" -query "$q" | tee -a "$out"
   done
 done
 log "server_rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"

@@ -249,7 +249,7 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 		FROM sub CROSS JOIN ms CROSS JOIN LATERAL (
 			SELECT rc.unit_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
 			WHERE rc.unit_id = sub.id AND rc.metric_id = ms.id AND rc.day < $2
-			ORDER BY rc.day DESC LIMIT 1) l`, c.ScopeUnitID, pgDate(lo), pgDate(plan.to), c.MetricKeys)
+			ORDER BY rc.day DESC LIMIT 1) l`, c.ScopeUnitID, pgDate(lo), pgDate(plan.to), in.Campaign.MetricKeys)
 	if err != nil {
 		return nil, err
 	}

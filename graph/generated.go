@@ -143,7 +143,17 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	ProgressColumns struct {
+		Dates   func(childComplexity int) int
+		Deltas  func(childComplexity int) int
+		Figures func(childComplexity int) int
+		Quotas  func(childComplexity int) int
+		Rates   func(childComplexity int) int
+		Sources func(childComplexity int) int
+	}
+
 	ProgressConnection struct {
+		Columns    func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -851,6 +861,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "ProgressColumns.dates":
+		if e.ComplexityRoot.ProgressColumns.Dates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Dates(childComplexity), true
+	case "ProgressColumns.deltas":
+		if e.ComplexityRoot.ProgressColumns.Deltas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Deltas(childComplexity), true
+	case "ProgressColumns.figures":
+		if e.ComplexityRoot.ProgressColumns.Figures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Figures(childComplexity), true
+	case "ProgressColumns.quotas":
+		if e.ComplexityRoot.ProgressColumns.Quotas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Quotas(childComplexity), true
+	case "ProgressColumns.rates":
+		if e.ComplexityRoot.ProgressColumns.Rates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Rates(childComplexity), true
+	case "ProgressColumns.sources":
+		if e.ComplexityRoot.ProgressColumns.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressColumns.Sources(childComplexity), true
+
+	case "ProgressConnection.columns":
+		if e.ComplexityRoot.ProgressConnection.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressConnection.Columns(childComplexity), true
 	case "ProgressConnection.edges":
 		if e.ComplexityRoot.ProgressConnection.Edges == nil {
 			break
@@ -2003,6 +2056,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_ProgressColumns(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dates":
+		return ec.fieldContext_ProgressColumns_dates(ctx, field)
+	case "figures":
+		return ec.fieldContext_ProgressColumns_figures(ctx, field)
+	case "quotas":
+		return ec.fieldContext_ProgressColumns_quotas(ctx, field)
+	case "rates":
+		return ec.fieldContext_ProgressColumns_rates(ctx, field)
+	case "sources":
+		return ec.fieldContext_ProgressColumns_sources(ctx, field)
+	case "deltas":
+		return ec.fieldContext_ProgressColumns_deltas(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgressColumns", field.Name)
+}
+
 func (ec *executionContext) childFields_ProgressConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -2011,6 +2082,8 @@ func (ec *executionContext) childFields_ProgressConnection(ctx context.Context, 
 		return ec.fieldContext_ProgressConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProgressConnection_totalCount(ctx, field)
+	case "columns":
+		return ec.fieldContext_ProgressConnection_columns(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgressConnection", field.Name)
 }
@@ -4928,6 +5001,144 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _ProgressColumns_dates(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_dates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_dates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressColumns_figures(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_figures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int64) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_figures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressColumns_quotas(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_quotas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quotas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int64) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_quotas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressColumns_rates(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_rates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕᚖfloat64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_rates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressColumns_sources(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressColumns_deltas(ctx context.Context, field graphql.CollectedField, obj *ProgressColumns) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressColumns_deltas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deltas, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int64) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressColumns_deltas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressColumns", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _ProgressConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ProgressConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5013,6 +5224,38 @@ func (ec *executionContext) _ProgressConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ProgressConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgressConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressConnection_columns(ctx context.Context, field graphql.CollectedField, obj *ProgressConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressConnection_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgressColumns) graphql.Marshaler {
+			return ec.marshalNProgressColumns2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐProgressColumns(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressConnection_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgressColumns(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProgressEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ProgressEdge) (ret graphql.Marshaler) {
@@ -11335,6 +11578,69 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var progressColumnsImplementors = []string{"ProgressColumns"}
+
+func (ec *executionContext) _ProgressColumns(ctx context.Context, sel ast.SelectionSet, obj *ProgressColumns) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, progressColumnsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgressColumns")
+		case "dates":
+			out.Values[i] = ec._ProgressColumns_dates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figures":
+			out.Values[i] = ec._ProgressColumns_figures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quotas":
+			out.Values[i] = ec._ProgressColumns_quotas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rates":
+			out.Values[i] = ec._ProgressColumns_rates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ProgressColumns_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deltas":
+			out.Values[i] = ec._ProgressColumns_deltas(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var progressConnectionImplementors = []string{"ProgressConnection"}
 
 func (ec *executionContext) _ProgressConnection(ctx context.Context, sel ast.SelectionSet, obj *ProgressConnection) graphql.Marshaler {
@@ -11359,6 +11665,11 @@ func (ec *executionContext) _ProgressConnection(ctx context.Context, sel ast.Sel
 			}
 		case "totalCount":
 			out.Values[i] = ec._ProgressConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "columns":
+			out.Values[i] = ec._ProgressConnection_columns(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13596,6 +13907,35 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋd
 	return v
 }
 
+func (ec *executionContext) unmarshalNDate2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDateᚄ(ctx context.Context, v any) ([]domain.Date, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Date) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13610,6 +13950,29 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚖfloat64(ctx context.Context, v any) ([]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOFloat2ᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚖfloat64(ctx context.Context, sel ast.SelectionSet, v []*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOFloat2ᚖfloat64(ctx, sel, v[i])
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
@@ -13692,6 +14055,29 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNInt2ᚕᚖint64(ctx context.Context, v any) ([]*int64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*int64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOInt2ᚖint64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕᚖint64(ctx context.Context, sel ast.SelectionSet, v []*int64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOInt2ᚖint64(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMetric2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Metric) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -13751,6 +14137,16 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtie
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProgressColumns2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐProgressColumns(ctx context.Context, sel ast.SelectionSet, v *ProgressColumns) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ProgressColumns(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProgressConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐProgressConnection(ctx context.Context, sel ast.SelectionSet, v *ProgressConnection) graphql.Marshaler {
@@ -14029,6 +14425,36 @@ func (ec *executionContext) unmarshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendo
 
 func (ec *executionContext) marshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx context.Context, sel ast.SelectionSet, v domain.Source) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSourceᚄ(ctx context.Context, v any) ([]domain.Source, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.Source, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSource2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {

@@ -133,7 +133,16 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	if err != nil {
 		return nil, err
 	}
-	conn := &ProgressConnection{}
+	cols := &ProgressColumns{}
+	for _, pt := range pts {
+		cols.Dates = append(cols.Dates, pt.Day)
+		cols.Figures = append(cols.Figures, pt.Value)
+		cols.Quotas = append(cols.Quotas, pt.Quota)
+		cols.Rates = append(cols.Rates, pt.Rate)
+		cols.Sources = append(cols.Sources, pt.Source)
+		cols.Deltas = append(cols.Deltas, pt.Delta)
+	}
+	conn := &ProgressConnection{Columns: cols}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta}}

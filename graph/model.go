@@ -48,3 +48,13 @@ func (r *RankingRow) QuotaText(lang *Lang) *string { return countText(r.Quota, l
 
 // RateText is the rate formatted for a reader.
 func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, lang) }
+
+// ProgressColumns is a page of a series as parallel arrays.
+type ProgressColumns struct {
+	Dates   []domain.Date
+	Figures []*int64
+	Quotas  []*int64
+	Rates   []*float64
+	Sources []domain.Source
+	Deltas  []*int64
+}

@@ -147,6 +147,9 @@ type ProgressConnection struct {
 	Edges      []*ProgressEdge `json:"edges"`
 	PageInfo   *PageInfo       `json:"pageInfo"`
 	TotalCount int             `json:"totalCount"`
+	// The same page as columns, one array per field, index by index: the compact form for charts
+	// (no per-day objects to build or walk).
+	Columns *ProgressColumns `json:"columns"`
 }
 
 type ProgressEdge struct {

@@ -91,6 +91,8 @@ func TestDemoThroughTheAPI(t *testing.T) {
 			edges { node { figure quota source rateText figureText quotaText en: rateText(lang: EN) } } }
 		act: progress(campaign: "ben-tre-cong-dan-so", unitCode: "83", metric: "activated", from: "2023-11-14", to: "2023-11-14") {
 			edges { node { figure quota rateText } } }
+		cols: progress(campaign: "ben-tre-cong-dan-so", unitCode: "83", metric: "collected", from: "2023-11-13", to: "2023-11-14") {
+			columns { dates figures quotas sources } }
 		hp: progress(campaign: "hai-phong-cao-diem", unitCode: "31", metric: "activated", from: "2023-06-13", to: "2023-06-13") {
 			edges { node { figure quota rateText } } }
 		rank: ranking(campaign: "ben-tre-cong-dan-so", metric: "activated", date: "2023-11-14", level: DISTRICT) {
@@ -115,6 +117,10 @@ func TestDemoThroughTheAPI(t *testing.T) {
 		{"col.edges.0.node.quotaText", "930.767"},
 		{"col.edges.0.node.en", "88.33%"},
 		{"act.edges.0.node.figure", 663614.0},
+		{"cols.columns.dates.1", "2023-11-14"},
+		{"cols.columns.figures.1", 822139.0},
+		{"cols.columns.quotas.1", 930767.0},
+		{"cols.columns.sources.1", "ROLLUP"},
 		{"act.edges.0.node.rateText", "71,3%"},
 		{"hp.edges.0.node.figure", 449470.0},
 		{"hp.edges.0.node.quota", 1167685.0},

@@ -238,10 +238,18 @@ func correction(ctx context.Context, store *db.DB) error {
 	d := int(lastDay-start) - 30
 	i := 17
 	day := start.AddDays(d)
-	// Lower it, but not below the day before, so the series stays cumulative.
+	// Lower it, but not below the day before, so the series stays
+	// cumulative; if an earlier run lowered it, put it back, so every run
+	// writes a correction.
 	v := (value(cs[i], i, 0, d) + value(cs[i], i, 0, d-1)) / 2
 	if v == value(cs[i], i, 0, d) {
 		v--
+	}
+	var stored int64
+	if err := store.Pool.QueryRow(ctx, `SELECT rc.value FROM report_current rc JOIN units u ON u.id = rc.unit_id
+		JOIN metrics m ON m.id = rc.metric_id WHERE u.code = $1 AND m.key = 'collected' AND rc.day = $2`,
+		cs[i].code, day.UTC()).Scan(&stored); err == nil && stored == v {
+		v = value(cs[i], i, 0, d)
 	}
 	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
 		return fn(csvio.Line[domain.ReportRow]{Line: 2, Row: domain.ReportRow{UnitCode: cs[i].code, Metric: "collected", Date: day,
