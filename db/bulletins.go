@@ -1,0 +1,188 @@
+package db
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// Edition is one published revision of a bulletin.
+type Edition struct {
+	ID          int64
+	CampaignID  int64
+	ScopeUnitID int64
+	Day         domain.Date
+	Revision    int
+	Content     json.RawMessage
+	Hash        string
+	PublishedAt time.Time
+	PublishedBy string
+}
+
+const editionColumns = `b.id, b.campaign_id, b.scope_unit_id, b.day, b.revision, b.content, b.content_hash, b.published_at, b.published_by`
+
+func scanEdition(row pgx.CollectableRow) (*Edition, error) {
+	var e Edition
+	var day time.Time
+	err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy)
+	e.Day = toDate(day)
+	return &e, err
+}
+
+// PublishEdition publishes the bulletin of a campaign, scope unit and day:
+// under a lock on that edition, build computes its content and hash from
+// the current figures; if the latest published revision has the same hash
+// it is returned unchanged (created false), otherwise the content becomes
+// the next revision. Two publishers at once publish it once.
+func (db *DB) PublishEdition(ctx context.Context, campaignID, scopeID int64, day domain.Date, actor string,
+	build func(prev *Edition) (content []byte, hash string, err error)) (ed *Edition, created bool, err error) {
+	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		created = false
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.bulletin'), hashtext($1))`,
+			fmtKey(campaignID, scopeID, day)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
+			WHERE b.campaign_id = $1 AND b.scope_unit_id = $2 AND b.day = $3 ORDER BY b.revision DESC LIMIT 1`,
+			campaignID, scopeID, pgDate(day))
+		if err != nil {
+			return err
+		}
+		prev, err := pgx.CollectExactlyOneRow(rows, scanEdition)
+		if err == pgx.ErrNoRows {
+			prev, err = nil, nil
+		}
+		if err != nil {
+			return err
+		}
+		content, hash, err := build(prev)
+		if err != nil {
+			return err
+		}
+		if prev != nil && prev.Hash == hash {
+			ed = prev
+			return nil
+		}
+		rev := 1
+		if prev != nil {
+			rev = prev.Revision + 1
+		}
+		rows, err = tx.Query(ctx, `INSERT INTO bulletins AS b (campaign_id, scope_unit_id, day, revision, content, content_hash, published_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+editionColumns,
+			campaignID, scopeID, pgDate(day), rev, content, hash, actor)
+		if err != nil {
+			return err
+		}
+		if ed, err = pgx.CollectExactlyOneRow(rows, scanEdition); err != nil {
+			return err
+		}
+		created = true
+		return db.audit(ctx, tx, actor, "publish", "bulletin", fmtKey(campaignID, scopeID, day),
+			nil, map[string]any{"revision": rev, "hash": hash})
+	})
+	return ed, created, err
+}
+
+func fmtKey(campaignID, scopeID int64, day domain.Date) string {
+	b, _ := json.Marshal([]any{campaignID, scopeID, day.String()})
+	return string(b)
+}
+
+// EditionAt returns a revision of an edition (revision 0: the latest), or
+// nil when none is published.
+func (db *DB) EditionAt(ctx context.Context, campaignID, scopeID int64, day domain.Date, revision int) (*Edition, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
+		WHERE b.campaign_id = $1 AND b.scope_unit_id = $2 AND b.day = $3 AND ($4 = 0 OR b.revision = $4)
+		ORDER BY b.revision DESC LIMIT 1`, campaignID, scopeID, pgDate(day), revision)
+	if err != nil {
+		return nil, err
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanEdition)
+	if err == pgx.ErrNoRows {
+		return nil, nil
+	}
+	return e, mapErr(err, "bulletin")
+}
+
+// EditionRevisions returns every revision of an edition, oldest first.
+func (db *DB) EditionRevisions(ctx context.Context, campaignID, scopeID int64, day domain.Date) ([]*Edition, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
+		WHERE b.campaign_id = $1 AND b.scope_unit_id = $2 AND b.day = $3 ORDER BY b.revision`, campaignID, scopeID, pgDate(day))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanEdition)
+}
+
+// EditionFilter selects published editions for the archive and the feeds.
+type EditionFilter struct {
+	CampaignID *int64
+	ScopeID    *int64
+	Latest     bool // only each edition's latest revision
+	Offset     int
+	Limit      int
+}
+
+// Editions returns published editions, newest day first (then newest
+// revision), and their total.
+func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+editionColumns+`, count(*) OVER () FROM bulletins b
+		WHERE ($1::bigint IS NULL OR b.campaign_id = $1) AND ($2::bigint IS NULL OR b.scope_unit_id = $2)
+		  AND (NOT $3 OR b.revision = (SELECT max(x.revision) FROM bulletins x
+			WHERE x.campaign_id = b.campaign_id AND x.scope_unit_id = b.scope_unit_id AND x.day = b.day))
+		ORDER BY b.day DESC, b.campaign_id, b.scope_unit_id, b.revision DESC OFFSET $4 LIMIT $5`,
+		f.CampaignID, f.ScopeID, f.Latest, f.Offset, f.Limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	var total int
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Edition, error) {
+		var e Edition
+		var day time.Time
+		err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy, &total)
+		e.Day = toDate(day)
+		return &e, err
+	})
+	return out, total, mapErr(err, "bulletins")
+}
+
+// DayFigures returns the stored figures of one day for a campaign and
+// metric: the unit's own, and its children's (territorial children and
+// agencies directly under it), in rank order.
+func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, day domain.Date, unitID int64) (own *Point, children []*RankRow, err error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+pointColumns+`, u.code, f.parent_id
+		FROM figures f JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3
+		  AND (f.unit_id = $4 OR f.parent_id = $4)
+		ORDER BY f.rank NULLS LAST, u.code`, campaignID, metric, pgDate(day), unitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*RankRow, error) {
+		var r RankRow
+		p, err := scanPoint(row, &r.Code, &r.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		r.Point = *p
+		return &r, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, r := range all {
+		if r.UnitID == unitID {
+			p := r.Point
+			own = &p
+		} else {
+			children = append(children, r)
+		}
+	}
+	return own, children, nil
+}
