@@ -28,7 +28,7 @@ if ! psql "$ADMIN" -qAtc "select 1 from pg_database where datname='$DBNAME'" | g
 fi
 
 start_server() {
-  DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
+  RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && return; sleep 0.1; done
   echo "server did not start"; cat /tmp/tiendo-bench-server.log; exit 1

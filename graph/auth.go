@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -44,15 +46,38 @@ type Authenticator interface {
 // whose extensions.code is UNAUTHENTICATED: a client that sends credentials
 // learns at once that they do not work.
 func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
+	return authMiddleware(auth, nil, next)
+}
+
+// authMiddleware is AuthMiddleware that also counts credentials that do not
+// work against the client's address (lim may be nil): once that bucket is
+// empty, requests from the address that carry a token get 429 before the
+// token is even looked up.
+func authMiddleware(auth Authenticator, lim *rateLimiter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
+		var failKey string
+		var failClass rateClass
+		if lim != nil {
+			failKey, failClass = lim.authFailureKey(r)
+			if ok, wait := lim.peek(failKey, failClass); !ok {
+				writeRateLimited(w, r, failClass, wait)
+				return
+			}
+		}
+		failed := func() {
+			if lim != nil {
+				lim.take(failKey, failClass)
+			}
+		}
 		scheme, secret, ok := strings.Cut(strings.TrimSpace(h), " ")
 		secret = strings.TrimSpace(secret)
 		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+			failed()
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tiendo"`)
 			writeHTTPError(w, r, http.StatusUnauthorized, domain.EUNAUTHENTICATED,
 				"the Authorization header must be `Bearer <token>`")
@@ -62,6 +87,7 @@ func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
 		if err != nil {
 			code := domain.ErrorCode(err)
 			if code == domain.EUNAUTHENTICATED {
+				failed()
 				w.Header().Set("WWW-Authenticate", `Bearer realm="tiendo", error="invalid_token"`)
 				writeHTTPError(w, r, http.StatusUnauthorized, code, domain.ErrorMessage(err))
 			} else {
@@ -76,25 +102,121 @@ func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
 // writeHTTPError answers a request refused before GraphQL runs with a
 // GraphQL-shaped error body.
 func writeHTTPError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	writeHTTPErrorExt(w, r, status, code, msg, nil)
+}
+
+// writeHTTPErrorExt is writeHTTPError with more extensions. The body is in
+// the media type the client accepts (application/json when it accepts
+// none that this API serves).
+func writeHTTPErrorExt(w http.ResponseWriter, r *http.Request, status int, code, msg string, more map[string]any) {
 	ext := map[string]any{"code": code}
+	for k, v := range more {
+		ext[k] = v
+	}
 	if id := RequestID(r.Context()); id != "" {
 		ext["requestId"] = id
 	}
-	ct := "application/json"
-	if strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json") {
-		ct = "application/graphql-response+json"
+	mt, ok := negotiateMediaType(r.Header.Values("Accept"))
+	if !ok {
+		mt = mediaJSON
 	}
-	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Type", mt+"; charset=utf-8")
+	w.Header().Add("Vary", "Accept")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
+}
+
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// negotiateMediaType picks the media type of a response from the Accept
+// header, as the GraphQL-over-HTTP spec says: application/graphql-response+json
+// when the client names it (and does not prefer application/json),
+// application/json when the header is missing, names only application/json
+// or only wildcards (older clients). ok is false when the header accepts
+// neither (the answer is then 406 Not Acceptable).
+func negotiateMediaType(accept []string) (mt string, ok bool) {
+	header := strings.TrimSpace(strings.Join(accept, ","))
+	if header == "" {
+		return mediaJSON, true
+	}
+	// The quality of each type: that of the most specific range matching
+	// it (-1: no range matches).
+	qJSON, qGQL := -1.0, -1.0
+	specJSON, specGQL := -1, -1 // 0 */*, 1 application/*, 2 exact
+	named := false              // application/graphql-response+json named itself
+	for _, part := range strings.Split(header, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		rng, params, err := mime.ParseMediaType(part)
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 1 {
+				q = f
+			}
+		}
+		spec := -1
+		switch rng {
+		case "*/*":
+			spec = 0
+		case "application/*":
+			spec = 1
+		}
+		if spec >= 0 || rng == mediaJSON {
+			s := spec
+			if rng == mediaJSON {
+				s = 2
+			}
+			if s > specJSON {
+				specJSON, qJSON = s, q
+			}
+		}
+		if spec >= 0 || rng == mediaGraphQLResponse {
+			s := spec
+			if rng == mediaGraphQLResponse {
+				s = 2
+				named = q > 0
+			}
+			if s > specGQL {
+				specGQL, qGQL = s, q
+			}
+		}
+	}
+	switch {
+	case named && qGQL >= qJSON:
+		return mediaGraphQLResponse, true
+	case qJSON > 0:
+		return mediaJSON, true
+	case qGQL > 0:
+		return mediaGraphQLResponse, true
+	}
+	return "", false
 }
 
 // httpGuard refuses, before gqlgen, what its transports would answer
 // without an error code: a mutation over GET (405: GET never changes
 // anything, even if a link or a prefetch follows it), a method other than
-// GET, POST and OPTIONS (405), and a POST body that is not JSON (415).
+// GET, POST and OPTIONS (405), a POST body that is not UTF-8 JSON (415) and
+// an Accept header that allows no media type this API answers in (406).
 func httpGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodPost:
+			if _, ok := negotiateMediaType(r.Header.Values("Accept")); !ok {
+				writeHTTPError(w, r, http.StatusNotAcceptable, domain.EINVALID,
+					"the Accept header allows no media type this API answers in: accept application/graphql-response+json or application/json")
+				return
+			}
+		}
 		switch r.Method {
 		case http.MethodGet:
 			if r.Header.Get("Upgrade") == "" && getIsNotQuery(r) {
@@ -104,10 +226,15 @@ func httpGuard(next http.Handler) http.Handler {
 				return
 			}
 		case http.MethodPost:
-			ct := strings.ToLower(r.Header.Get("Content-Type"))
-			if !strings.HasPrefix(ct, "application/json") {
+			mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != mediaJSON {
 				writeHTTPError(w, r, http.StatusUnsupportedMediaType, domain.EINVALID,
 					"a POST body must be JSON (Content-Type: application/json) with query, variables and operationName")
+				return
+			}
+			if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+				writeHTTPError(w, r, http.StatusUnsupportedMediaType, domain.EINVALID,
+					"a POST body must be JSON encoded as UTF-8 (Content-Type: application/json; charset=utf-8), not "+cs)
 				return
 			}
 		case http.MethodOptions:

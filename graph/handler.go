@@ -1,11 +1,15 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,16 +25,19 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// Limits bound what one request may ask for.
+// Limits bound what one request may ask for, and how often a client may ask.
 type Limits struct {
-	Complexity int // the most a query may cost (default 5000)
-	Depth      int // the deepest a selection may nest (default 12)
+	Complexity int       // the most a query may cost (default 5000)
+	Depth      int       // the deepest a selection may nest (default 12)
+	Rate       RateLimit // requests per client (the zero value: no limit)
 }
 
-// NewHandler returns the GraphQL endpoint: GET, POST and OPTIONS transports, a
-// parsed-query cache, automatic persisted queries, complexity and depth
-// limits, and one error presenter; behind bearer-token authentication
-// (AuthMiddleware) and a guard that keeps mutations off GET (httpGuard).
+// NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
+// queries, POST for anything, OPTIONS; see httpTransport), a parsed-query
+// cache, automatic persisted queries, complexity and depth limits, and one
+// error presenter; behind bearer-token authentication (AuthMiddleware),
+// per-client rate limiting (RateLimit) and a guard that keeps mutations off
+// GET (httpGuard).
 func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if lim.Complexity == 0 {
 		lim.Complexity = 5000
@@ -42,8 +49,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -60,11 +66,15 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
 		return errors.New("internal panic")
 	})
-	var h http.Handler = srv
-	if r.DB != nil {
-		h = AuthMiddleware(r.DB, h)
+	h := httpGuard(srv)
+	limiter := newRateLimiter(lim.Rate)
+	if limiter != nil {
+		h = limiter.middleware(h)
 	}
-	return httpGuard(h)
+	if r.DB != nil {
+		h = authMiddleware(r.DB, limiter, h)
+	}
+	return h
 }
 
 // presentError maps every error to the contract's extensions.code and hides
@@ -226,4 +236,239 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// httpTransport serves GraphQL over HTTP as the GraphQL-over-HTTP spec
+// says, in place of gqlgen's GET and POST transports:
+//
+//   - the response is application/graphql-response+json when the Accept
+//     header names it, else application/json (Accept missing, naming only
+//     application/json, or only wildcards); see negotiateMediaType;
+//   - a request that is not well-formed (a body that is not a JSON object,
+//     no query, a query, operationName, variables or extensions of the
+//     wrong JSON type) gets 400 and an error that says what to send;
+//   - a request error (the document does not parse or validate, variables
+//     do not coerce, a complexity or depth limit) gets 400 under
+//     application/graphql-response+json and 200 under application/json,
+//     and the body has no data entry;
+//   - an executed operation gets 200, whatever errors its fields raised;
+//   - GET runs queries only: a mutation over GET gets 405 with Allow: POST.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+func (httpTransport) Supports(r *http.Request) bool {
+	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodGet || r.Method == http.MethodPost)
+}
+
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	mt, ok := negotiateMediaType(r.Header.Values("Accept"))
+	if !ok {
+		mt = mediaJSON // httpGuard answers 406 before this
+	}
+	w.Header().Set("Content-Type", mt+"; charset=utf-8")
+	w.Header().Add("Vary", "Accept")
+	fail := func(status int, msg string) {
+		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": domain.EINVALID}}
+		w.WriteHeader(status)
+		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}))
+	}
+	start := graphql.Now()
+	params := &graphql.RawParams{Headers: r.Header}
+	var status int
+	var msg string
+	if r.Method == http.MethodGet {
+		status, msg = readGETParams(r, params)
+	} else {
+		status, msg = readPOSTParams(r, params)
+	}
+	if msg != "" {
+		fail(status, msg)
+		return
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		status := http.StatusOK
+		if mt == mediaGraphQLResponse {
+			status = http.StatusBadRequest
+		}
+		w.WriteHeader(status)
+		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		return
+	}
+	switch op := opCtx.Operation.Operation; {
+	case r.Method == http.MethodGet && op != ast.Query:
+		w.Header().Set("Allow", "POST")
+		fail(http.StatusMethodNotAllowed, "GET requests may only run queries; send mutations with POST")
+		return
+	case op == ast.Subscription:
+		fail(http.StatusBadRequest, "subscriptions are not served over plain HTTP")
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	resp := responses(ctx)
+	status = http.StatusOK
+	switch {
+	case resp == nil:
+		// The request's context ended (its deadline, or the client left)
+		// before there was a response.
+		err := r.Context().Err()
+		if err == nil {
+			err = context.Canceled
+		}
+		resp = exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapPath(nil, err)})
+		if mt == mediaGraphQLResponse {
+			status = http.StatusServiceUnavailable
+		}
+	case len(resp.Data) == 0 && mt == mediaGraphQLResponse:
+		// Nothing ran: a response without data is never 2xx under
+		// application/graphql-response+json.
+		status = http.StatusBadRequest
+	}
+	w.WriteHeader(status)
+	writeGraphQLResponse(w, resp)
+}
+
+// writeGraphQLResponse writes resp as JSON, without a data entry when
+// there is none (a request error: nothing ran), and without escaping <, >
+// and & (the media types are JSON, never HTML).
+func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
+	out := struct {
+		Errors     gqlerror.List   `json:"errors,omitempty"`
+		Data       json.RawMessage `json:"data,omitempty"`
+		Extensions map[string]any  `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Data, resp.Extensions}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // messages show `<token>`, not `\u003ctoken\u003e`
+	if err := enc.Encode(out); err != nil {
+		b.Reset()
+		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Write(b.Bytes())
+}
+
+const exampleRequest = `{"query": "{ metrics { key } }"}`
+
+// readPOSTParams reads a POST body: one JSON object with query and,
+// optionally, operationName, variables and extensions. It returns the
+// status and message of what is wrong with it, if anything.
+func readPOSTParams(r *http.Request, p *graphql.RawParams) (int, string) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the limit of %d bytes", tooLarge.Limit)
+		}
+		return http.StatusBadRequest, "the request body could not be read"
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return http.StatusBadRequest, "the request body is empty: send a JSON object such as " + exampleRequest
+	}
+	if body[0] == '[' {
+		return http.StatusBadRequest, "the request body is a JSON array, but batched requests are not supported: send one JSON object such as " + exampleRequest
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var fields map[string]json.RawMessage
+	if err := dec.Decode(&fields); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return http.StatusBadRequest, "the request body must be a JSON object such as " + exampleRequest + ", not " + jsonKind(body)
+		}
+		return http.StatusBadRequest, "the request body could not be decoded as JSON (" + err.Error() + "): send a JSON object such as " + exampleRequest
+	}
+	if fields == nil {
+		return http.StatusBadRequest, "the request body must be a JSON object such as " + exampleRequest + ", not null"
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return http.StatusBadRequest, "the request body holds more than one JSON value: send one JSON object such as " + exampleRequest
+	}
+	return readParams(fields, p, false)
+}
+
+// readGETParams reads the URL of a GET request: query and, optionally,
+// operationName, and variables and extensions as JSON text.
+func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return http.StatusBadRequest, "the URL's query string is malformed (" + err.Error() + "): send ?query=<URL-encoded GraphQL document>"
+	}
+	fields := map[string]json.RawMessage{}
+	for _, k := range []string{"query", "operationName"} {
+		if q.Has(k) {
+			fields[k], _ = json.Marshal(q.Get(k))
+		}
+	}
+	for _, k := range []string{"variables", "extensions"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			if !json.Valid([]byte(v)) {
+				return http.StatusBadRequest, k + " is not valid JSON: in a GET request it must be a URL-encoded JSON object"
+			}
+			fields[k] = json.RawMessage(v)
+		}
+	}
+	return readParams(fields, p, true)
+}
+
+// readParams checks the type of each request parameter and fills p.
+func readParams(fields map[string]json.RawMessage, p *graphql.RawParams, get bool) (int, string) {
+	isNull := func(raw json.RawMessage) bool { return raw == nil || string(raw) == "null" }
+	object := func(name string, raw json.RawMessage, into *map[string]any) string {
+		if isNull(raw) {
+			return ""
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber() // keeps integers exact for the Int checks
+		if raw[0] != '{' || dec.Decode(into) != nil {
+			return name + " must be a JSON object mapping names to values, not " + jsonKind(raw)
+		}
+		return ""
+	}
+	if msg := object("variables", fields["variables"], &p.Variables); msg != "" {
+		return http.StatusBadRequest, msg
+	}
+	if msg := object("extensions", fields["extensions"], &p.Extensions); msg != "" {
+		return http.StatusBadRequest, msg
+	}
+	if raw := fields["operationName"]; !isNull(raw) {
+		if json.Unmarshal(raw, &p.OperationName) != nil {
+			return http.StatusBadRequest, "operationName must be a string naming an operation of the query, not " + jsonKind(raw)
+		}
+	}
+	if raw := fields["query"]; !isNull(raw) {
+		if json.Unmarshal(raw, &p.Query) != nil {
+			return http.StatusBadRequest, "query must be a string holding a GraphQL document, not " + jsonKind(raw)
+		}
+	}
+	if strings.TrimSpace(p.Query) == "" && p.Extensions["persistedQuery"] == nil {
+		if get {
+			return http.StatusBadRequest, "the request has no query: add ?query=<URL-encoded GraphQL document> to the URL (GET runs queries only), or POST a JSON object such as " + exampleRequest
+		}
+		return http.StatusBadRequest, "the request has no query: send a JSON object such as " + exampleRequest + `, optionally with "variables" and "operationName"`
+	}
+	return 0, ""
+}
+
+// jsonKind names the type of a JSON value for error messages.
+func jsonKind(raw []byte) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "nothing"
+	}
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }

@@ -34,6 +34,16 @@ type serveConfig struct {
 	quotaFactor    float64
 }
 
+// Rate limits by default: per client address, generous enough for many
+// readers behind one carrier-grade NAT; per token, for reporters' and
+// admins' tools.
+const (
+	defaultRateLimit      = 10
+	defaultRateBurst      = 40
+	defaultTokenRateLimit = 50
+	defaultTokenRateBurst = 100
+)
+
 func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -47,10 +57,20 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
 	fs.IntVar(&cfg.limits.Depth, "max-depth", 12, "deepest query nesting")
 	fs.Float64Var(&cfg.quotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", db.DefaultQuotaFactor), "reject a reported figure above its quota times this factor unless confirmed; negative: no check [QUOTA_FACTOR]")
+	fs.Float64Var(&cfg.limits.Rate.PerSecond, "rate-limit", envFloat("RATE_LIMIT", defaultRateLimit), "API requests per second per client address without a token; 0: no limit [RATE_LIMIT]")
+	fs.IntVar(&cfg.limits.Rate.Burst, "rate-burst", envInt("RATE_BURST", defaultRateBurst), "API requests a client address may send at once [RATE_BURST]")
+	fs.Float64Var(&cfg.limits.Rate.TokenPerSecond, "token-rate-limit", envFloat("TOKEN_RATE_LIMIT", defaultTokenRateLimit), "API requests per second per token; 0: no limit [TOKEN_RATE_LIMIT]")
+	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API requests a token may send at once [TOKEN_RATE_BURST]")
+	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	proxies, err := graph.ParseTrustedProxies(*trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	cfg.limits.Rate.TrustedProxies = proxies
 	store, closeStore, err := openStore(ctx, dbf, logger)
 	if err != nil {
 		return err
@@ -198,6 +218,15 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
 			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
 	})
+}
+
+func envInt(key string, def int) int {
+	if v := os.Getenv(key); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return def
 }
 
 func envFloat(key string, def float64) float64 {

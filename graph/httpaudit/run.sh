@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Audits the API against the GraphQL-over-HTTP spec with graphql-http's
+# serverAudits: builds the server, starts it on a fresh database, runs
+# audit.mjs, stops the server. Exits non-zero on any error, warning or
+# notice (see audit.mjs).
+#   graph/httpaudit/run.sh
+# DATABASE_URL: the database to serve (migrated on start); without it a
+# fresh one is created on ADMIN_DATABASE_URL (default: the local server at
+# 127.0.0.1:5432, user postgres) and dropped afterwards. Needs node and npm
+# (the npm registry for the first install) and psql when creating the
+# database. AUDIT_PORT: the port to serve on (default: any free one).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$(mktemp -d)"
+server_pid=""
+created_db=""
+admin="${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+
+cleanup() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [ -n "$created_db" ]; then
+    psql "$admin" -qc "drop database if exists $created_db" >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing node and npm with apt-get" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "node and npm are needed (apt-get install -y nodejs npm)" >&2
+    exit 1
+  fi
+fi
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+
+(cd "$root" && go build -o "$work/tiendo" ./server)
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  created_db="tiendo_httpaudit_$$_$RANDOM"
+  psql "$admin" -qc "create database $created_db" >/dev/null
+  server_url="${admin%%\?*}"
+  DATABASE_URL="${server_url%/*}/$created_db?sslmode=disable"
+fi
+
+# The audit sends about 60 requests from one address: the limits stay on,
+# high enough for that. Port 0: any free port, read back from the log.
+DATABASE_URL="$DATABASE_URL" "$work/tiendo" serve --listen "127.0.0.1:${AUDIT_PORT:-0}" \
+  --rate-limit 1000 --rate-burst 1000 >"$work/server.log" 2>&1 &
+server_pid=$!
+base=""
+for _ in $(seq 1 300); do
+  addr="$(sed -n 's/.*msg=serving addr=\([^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
+  if [ -n "$addr" ] && curl -fs "http://$addr/readyz" >/dev/null 2>&1; then
+    base="http://$addr"
+    break
+  fi
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -z "$base" ]; then
+  echo "the server did not start:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+
+status=0
+node "$here/audit.mjs" "$base/graphql" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- server log" >&2
+  tail -n 50 "$work/server.log" >&2
+fi
+exit "$status"

@@ -1,0 +1,295 @@
+package graph
+
+import (
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// RateLimit bounds how often one client may call the API: a token bucket
+// per client, refilled at a steady rate and holding at most a burst. A
+// request with a valid token is counted against that token; any other
+// request against the client's address (an IPv6 address by its /64, which
+// one subscriber usually holds whole). The zero value limits nothing.
+type RateLimit struct {
+	PerSecond      float64 // requests per second per address; 0 or less: no limit
+	Burst          int     // the most an address may send at once (default: twice PerSecond, at least 1)
+	TokenPerSecond float64 // requests per second per token; 0 or less: no limit
+	TokenBurst     int     // the most a token may send at once (default: twice TokenPerSecond, at least 1)
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed: a
+	// request from one of them is counted against the address it forwarded
+	// for (the right-most address in X-Forwarded-For that is not itself a
+	// trusted proxy). Without them X-Forwarded-For is ignored, as anyone can
+	// send it.
+	TrustedProxies []netip.Prefix
+	MaxClients     int              // buckets kept at most (default 100,000)
+	Now            func() time.Time // the clock (tests); time.Now if nil
+}
+
+// ParseTrustedProxies reads a comma-separated list of CIDR prefixes or
+// single addresses ("10.0.0.0/8, 127.0.0.1, ::1").
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if strings.Contains(f, "/") {
+			p, err := netip.ParsePrefix(f)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q is not a CIDR prefix such as 10.0.0.0/8", f)
+			}
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q is neither an address nor a CIDR prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+const (
+	defaultMaxClients = 100_000
+	sweepEvery        = time.Minute
+)
+
+// rateLimiter holds the buckets. Idle buckets are dropped once they would
+// have refilled completely (forgetting them changes nothing), checked at
+// most once a minute or whenever the table is full; if the table is still
+// full after that, arbitrary buckets are dropped, so memory stays bounded
+// even under a flood of addresses (those clients start again with a full
+// bucket: the limiter errs on the side of letting requests in).
+type rateLimiter struct {
+	cfg       RateLimit
+	now       func() time.Time
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+	full   time.Time // when the bucket will be full again if nothing is taken
+}
+
+// a class of clients: its rate and burst, and how messages name it.
+type rateClass struct {
+	perSecond float64
+	burst     int
+	per       string // "address" or "token"
+}
+
+// newRateLimiter returns nil when cfg limits nothing.
+func newRateLimiter(cfg RateLimit) *rateLimiter {
+	if cfg.PerSecond <= 0 && cfg.TokenPerSecond <= 0 {
+		return nil
+	}
+	if cfg.MaxClients <= 0 {
+		cfg.MaxClients = defaultMaxClients
+	}
+	cfg.Burst = defaultBurst(cfg.PerSecond, cfg.Burst)
+	cfg.TokenBurst = defaultBurst(cfg.TokenPerSecond, cfg.TokenBurst)
+	l := &rateLimiter{cfg: cfg, now: cfg.Now, buckets: map[string]*bucket{}}
+	if l.now == nil {
+		l.now = time.Now
+	}
+	l.lastSweep = l.now()
+	return l
+}
+
+func defaultBurst(rate float64, burst int) int {
+	if burst > 0 || rate <= 0 {
+		return burst
+	}
+	return max(1, int(math.Ceil(2*rate)))
+}
+
+func (l *rateLimiter) addressClass() rateClass {
+	return rateClass{l.cfg.PerSecond, l.cfg.Burst, "address"}
+}
+
+func (l *rateLimiter) tokenClass() rateClass {
+	return rateClass{l.cfg.TokenPerSecond, l.cfg.TokenBurst, "token"}
+}
+
+// take takes one request from key's bucket; when it is empty it reports
+// how long until it holds one again.
+func (l *rateLimiter) take(key string, c rateClass) (bool, time.Duration) {
+	return l.use(key, c, true)
+}
+
+// peek reports whether key's bucket holds a request, taking nothing.
+func (l *rateLimiter) peek(key string, c rateClass) (bool, time.Duration) {
+	return l.use(key, c, false)
+}
+
+func (l *rateLimiter) use(key string, c rateClass, take bool) (bool, time.Duration) {
+	if c.perSecond <= 0 {
+		return true, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) >= sweepEvery {
+		l.sweep(now)
+	}
+	b := l.buckets[key]
+	if b == nil {
+		if !take {
+			return true, 0
+		}
+		if len(l.buckets) >= l.cfg.MaxClients {
+			l.sweep(now)
+		}
+		b = &bucket{tokens: float64(c.burst), last: now}
+		l.buckets[key] = b
+	} else if el := now.Sub(b.last).Seconds(); el > 0 {
+		b.tokens = min(float64(c.burst), b.tokens+el*c.perSecond)
+		b.last = now
+	}
+	if b.tokens < 1 {
+		return false, time.Duration((1 - b.tokens) / c.perSecond * float64(time.Second))
+	}
+	if take {
+		b.tokens--
+		b.full = now.Add(time.Duration((float64(c.burst) - b.tokens) / c.perSecond * float64(time.Second)))
+	}
+	return true, 0
+}
+
+// sweep drops the buckets that are full again; if too many are left, it
+// drops arbitrary ones down to nine tenths of the maximum. Called with mu
+// held.
+func (l *rateLimiter) sweep(now time.Time) {
+	l.lastSweep = now
+	for k, b := range l.buckets {
+		if !now.Before(b.full) {
+			delete(l.buckets, k)
+		}
+	}
+	keep := l.cfg.MaxClients * 9 / 10
+	for k := range l.buckets {
+		if len(l.buckets) <= keep {
+			break
+		}
+		delete(l.buckets, k)
+	}
+}
+
+// size is how many buckets are kept (tests).
+func (l *rateLimiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// middleware counts each request against its token, or its address when it
+// has none, and answers 429 when that bucket is empty.
+func (l *rateLimiter) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key, class := "a:"+l.clientAddr(r), l.addressClass()
+		if p := PrincipalFrom(r.Context()); p != nil {
+			key, class = "t:"+strconv.FormatInt(p.TokenID, 10), l.tokenClass()
+		}
+		if ok, wait := l.take(key, class); !ok {
+			writeRateLimited(w, r, class, wait)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authFailures is the bucket that requests with a token that does not
+// work are counted against: one per address, as fast as an anonymous
+// client may go, so guessing tokens is no faster than any other request.
+func (l *rateLimiter) authFailureKey(r *http.Request) (string, rateClass) {
+	return "f:" + l.clientAddr(r), l.addressClass()
+}
+
+// writeRateLimited answers 429 with Retry-After in whole seconds, rounded
+// up, and a GraphQL error that says the limit and when to retry.
+func writeRateLimited(w http.ResponseWriter, r *http.Request, c rateClass, wait time.Duration) {
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	unit := "seconds"
+	if secs == 1 {
+		unit = "second"
+	}
+	requests := "requests"
+	if c.perSecond == 1 {
+		requests = "request"
+	}
+	msg := fmt.Sprintf("too many requests: this API allows %s %s per second per %s (bursts of up to %d); retry after %d %s",
+		strconv.FormatFloat(c.perSecond, 'f', -1, 64), requests, c.per, c.burst, secs, unit)
+	writeHTTPErrorExt(w, r, http.StatusTooManyRequests, domain.ERATELIMITED, msg, map[string]any{
+		"retryAfter": secs, "limit": c.perSecond, "burst": c.burst, "per": c.per,
+	})
+}
+
+// clientAddr is the address a request is counted against: the peer's,
+// or, when the peer is a trusted proxy, the right-most address of
+// X-Forwarded-For that is not itself a trusted proxy. An IPv6 address
+// stands for its /64.
+func (l *rateLimiter) clientAddr(r *http.Request) string {
+	ip, ok := parseHostAddr(r.RemoteAddr)
+	if !ok {
+		return r.RemoteAddr
+	}
+	if l.trusted(ip) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, ok := parseHostAddr(strings.TrimSpace(hops[i]))
+			if !ok {
+				break // a malformed entry: trust nothing to its left
+			}
+			ip = hop
+			if !l.trusted(hop) {
+				break
+			}
+		}
+	}
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+func (l *rateLimiter) trusted(ip netip.Addr) bool {
+	for _, p := range l.cfg.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHostAddr reads "1.2.3.4", "1.2.3.4:5678", "::1" or "[::1]:5678".
+func parseHostAddr(s string) (netip.Addr, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	host, _, err := net.SplitHostPort(s)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return a.Unmap(), true
+}
