@@ -186,3 +186,29 @@ func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, d
 	}
 	return own, children, nil
 }
+
+// PublishedDays returns, for a campaign and scope, each published day and
+// when its latest revision was published.
+func (db *DB) PublishedDays(ctx context.Context, campaignID, scopeID int64) (map[domain.Date]time.Time, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT day, max(published_at) FROM bulletins
+		WHERE campaign_id = $1 AND scope_unit_id = $2 GROUP BY day`, campaignID, scopeID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[domain.Date]time.Time{}
+	var day, at time.Time
+	_, err = pgx.ForEachRow(rows, []any{&day, &at}, func() error { out[toDate(day)] = at; return nil })
+	return out, err
+}
+
+// UnitByID returns one unit.
+func (db *DB) UnitByID(ctx context.Context, id int64) (*domain.Unit, error) {
+	us, err := db.UnitsByID(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(us) == 0 || us[0] == nil {
+		return nil, domain.Errorf(domain.ENOTFOUND, "unit %d not found", id)
+	}
+	return us[0], nil
+}

@@ -156,75 +156,9 @@ func loadDemoIfEmpty(ctx context.Context, store *db.DB, stderr io.Writer, logger
 	return loadDemo(ctx, store, stderr)
 }
 
-// loadDemo writes the demo dataset: metrics, both unit lists, the campaigns,
-// their quotas and reports, then computes every figure.
+// loadDemo writes the demo dataset (see package demo).
 func loadDemo(ctx context.Context, store *db.DB, stderr io.Writer) error {
-	start := time.Now()
-	fmt.Fprintln(stderr, "demo: building the dataset…")
-	ds, err := demo.Build()
-	if err != nil {
-		return err
-	}
-	for i := range ds.Metrics {
-		if err := store.UpsertMetric(ctx, &ds.Metrics[i]); err != nil {
-			return err
-		}
-	}
-	units := make([]csvio.Line[domain.UnitRow], len(ds.Units))
-	for i, u := range ds.Units {
-		units[i] = csvio.Line[domain.UnitRow]{Line: i + 2, Row: u}
-	}
-	res, err := store.ImportUnits(ctx, "demo units", units, "demo")
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "demo: %s units\n", formatThousands(res.Inserted))
-	for i := range ds.Campaigns {
-		c := &ds.Campaigns[i]
-		if _, err := store.CampaignBySlug(ctx, c.Slug); err == nil {
-			continue
-		}
-		if _, err := store.CreateCampaign(ctx, c); err != nil {
-			return fmt.Errorf("demo campaign %s: %w", c.Slug, err)
-		}
-	}
-	quotas := make([]csvio.Line[domain.QuotaRow], len(ds.Quotas))
-	for i, q := range ds.Quotas {
-		quotas[i] = csvio.Line[domain.QuotaRow]{Line: i + 2, Row: q}
-	}
-	if res, err = store.ImportQuotas(ctx, "demo quotas", quotas, "demo"); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "demo: %s quota revisions\n", formatThousands(res.Inserted))
-	res, err = importRows(ctx, store, "demo reports", ds.Reports, func(n int) {
-		fmt.Fprintf(stderr, "demo: %s of %s reports…\n", formatThousands(n), formatThousands(len(ds.Reports)))
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "demo: %s reports written\n", formatThousands(res.Inserted))
-	if res, err = importRows(ctx, store, "demo corrections", ds.Corrections, nil); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "demo: %s corrections written\n", formatThousands(res.Inserted))
-	if err := refreshAll(ctx, store, stderr); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "demo: loaded in %.1f s\n", time.Since(start).Seconds())
-	return nil
-}
-
-// importRows imports report rows through the same path as a CSV file.
-func importRows(ctx context.Context, store *db.DB, name string, rows []domain.ReportRow, progress func(int)) (db.ImportResult, error) {
-	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
-		for i, r := range rows {
-			if err := fn(csvio.Line[domain.ReportRow]{Line: i + 2, Row: r}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return store.ImportReports(ctx, name, src, "demo", time.Now(), progress)
+	return demo.Load(ctx, store, stderr)
 }
 
 // refreshAll recomputes the figures of every campaign.

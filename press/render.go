@@ -1,0 +1,208 @@
+package press
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/progress"
+)
+
+// Correct sets the correction notice (đính chính) of a new edition of a
+// day already published: every figure of the scope or of a child that
+// differs from the previous edition, in both languages. Nothing when no
+// figure changed.
+func Correct(prev, cur *Edition) {
+	cur.CorrectionVI, cur.CorrectionEN = nil, nil
+	if prev == nil {
+		return
+	}
+	day, _ := domain.ParseDate(cur.Day)
+	old := map[string]*int64{}
+	for _, m := range prev.Tables {
+		old[m.Metric.Key+"|"+m.Scope.Unit.Code] = m.Scope.Value
+		for _, ch := range m.Children {
+			old[m.Metric.Key+"|"+ch.Unit.Code] = ch.Value
+		}
+	}
+	vi, en := &Text{Title: "Đính chính"}, &Text{Title: "Correction"}
+	note := func(m Metric, u Unit, was, now *int64) {
+		if was == nil || now == nil || *was == *now {
+			return
+		}
+		dirVI, dirEN := "lên", "up"
+		if *now < *was {
+			dirVI, dirEN = "xuống", "down"
+		}
+		vi.Paragraphs = append(vi.Paragraphs, fmt.Sprintf("Số %s của %s ngày %s được điều chỉnh từ %s %s %s.",
+			m.VerbVI, lowerFirst(u), progress.FormatDate(day, "vi"), progress.FormatCount(*was, "vi"), dirVI, progress.FormatCount(*now, "vi")))
+		en.Paragraphs = append(en.Paragraphs, fmt.Sprintf("The %s figure of %s for %s was revised %s from %s to %s.",
+			m.VerbEN, nameEN(u), progress.FormatDate(day, "en"), dirEN, progress.FormatCount(*was, "en"), progress.FormatCount(*now, "en")))
+	}
+	for _, m := range cur.Tables {
+		note(m.Metric, m.Scope.Unit, old[m.Metric.Key+"|"+m.Scope.Unit.Code], m.Scope.Value)
+		for _, ch := range m.Children {
+			note(m.Metric, ch.Unit, old[m.Metric.Key+"|"+ch.Unit.Code], ch.Value)
+		}
+	}
+	if len(vi.Paragraphs) == 0 {
+		return
+	}
+	vi.Lead = fmt.Sprintf("Bản tin này thay cho bản đã đăng trước; %d số liệu được điều chỉnh.", len(vi.Paragraphs))
+	en.Lead = fmt.Sprintf("This edition replaces the one published before; %d figures were revised.", len(en.Paragraphs))
+	cur.CorrectionVI, cur.CorrectionEN = vi, en
+}
+
+// CorrectionText returns the correction notice in one language.
+func (e *Edition) CorrectionText(lang string) (lead string, items []string) {
+	t := e.CorrectionVI
+	if progress.IsEN(lang) {
+		t = e.CorrectionEN
+	}
+	if t == nil {
+		return "", nil
+	}
+	return t.Lead, t.Paragraphs
+}
+
+// Text returns the column in a language ("vi" unless English).
+func (e *Edition) Text(lang string) Text {
+	if progress.IsEN(lang) {
+		return e.EN
+	}
+	return e.VI
+}
+
+// Page is what the HTML column shows besides the edition.
+type Page struct {
+	Edition     *Edition
+	Lang        string
+	Revision    int
+	PublishedAt string
+	Revisions   []PageRevision
+	OtherLang   string // URL of the same page in the other language
+	CSV, JSON   string // download URLs
+}
+
+// PageRevision links one revision of the edition.
+type PageRevision struct {
+	Revision    int
+	URL         string
+	PublishedAt string
+	Hash        string
+	Current     bool
+}
+
+var page = template.Must(template.New("bulletin").Funcs(template.FuncMap{
+	"count": func(v *int64, lang string) string {
+		if v == nil {
+			return "–"
+		}
+		return progress.FormatCount(*v, lang)
+	},
+	"rate": func(f Figure, lang string) string { return rate(f, lang) },
+	"en":   progress.IsEN,
+	"name": func(u Unit, lang string) string {
+		if progress.IsEN(lang) {
+			return nameEN(u)
+		}
+		return u.FullName
+	},
+	"metric": func(m Metric, lang string) string {
+		if progress.IsEN(lang) {
+			return m.NameEN
+		}
+		return m.NameVI
+	},
+	"correction": func(e *Edition, lang string) map[string]any {
+		lead, items := e.CorrectionText(lang)
+		return map[string]any{"Lead": lead, "Items": items}
+	},
+}).Parse(`<!doctype html>
+<html lang="{{if en .Lang}}en{{else}}vi{{end}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{{$t := .Edition.Text .Lang}}<title>{{$t.Title}}</title>
+<style>
+body{font:17px/1.6 Georgia,"Times New Roman",serif;max-width:42em;margin:1.5em auto;padding:0 1em;color:#111;background:#fff}
+h1{font-size:1.5em;line-height:1.25;margin:.2em 0}
+.meta,.nav{font:14px/1.5 system-ui,sans-serif;color:#444}
+.lead{font-weight:bold}
+.correction{border-left:4px solid #8a1c1c;padding:.2em 1em;background:#fbf3f3}
+table{border-collapse:collapse;width:100%;font:14px/1.4 system-ui,sans-serif;margin:1em 0}
+th,td{border-bottom:1px solid #ccc;padding:.3em .4em;text-align:right}
+th:nth-child(2),td:nth-child(2){text-align:left}
+caption{text-align:left;font-weight:bold;padding:.4em 0}
+a{color:#0b4f8a}
+@media print{.nav{display:none}body{margin:0;max-width:none}}
+</style>
+</head>
+<body>
+<p class="nav"><a href="/">Tiến Độ</a> · <a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
+<article>
+<h1>{{$t.Title}}</h1>
+<p class="meta">{{.Edition.LegalRef}}<br>{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code></p>
+{{with correction .Edition .Lang}}{{if .Lead}}<div class="correction"><p><strong>{{if en $.Lang}}Correction{{else}}Đính chính{{end}}:</strong> {{.Lead}}</p><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul></div>{{end}}{{end}}
+<p class="lead">{{$t.Lead}}</p>
+{{range $t.Paragraphs}}<p>{{.}}</p>
+{{end}}
+{{range .Edition.Tables}}{{if .Children}}
+<table>
+<caption>{{metric .Metric $.Lang}}</caption>
+<thead><tr><th scope="col">{{if en $.Lang}}Rank{{else}}Hạng{{end}}</th><th scope="col">{{if en $.Lang}}Unit{{else}}Đơn vị{{end}}</th><th scope="col">{{if en $.Lang}}Figure{{else}}Số liệu{{end}}</th><th scope="col">{{if en $.Lang}}Quota{{else}}Chỉ tiêu{{end}}</th><th scope="col">{{if en $.Lang}}Rate{{else}}Tỷ lệ{{end}}</th></tr></thead>
+<tbody>{{range .Children}}<tr><td>{{if .Rank}}{{.Rank}}{{end}}</td><td>{{name .Unit $.Lang}}</td><td>{{count .Value $.Lang}}</td><td>{{count .Quota $.Lang}}</td><td>{{rate . $.Lang}}</td></tr>
+{{end}}</tbody>
+</table>{{end}}{{end}}
+</article>
+{{if gt (len .Revisions) 1}}<section class="nav"><h2>{{if en .Lang}}Revisions{{else}}Các bản{{end}}</h2><ol>{{range .Revisions}}<li>{{if .Current}}<strong>{{end}}<a href="{{.URL}}">{{.PublishedAt}}</a> <code>{{printf "%.12s" .Hash}}</code>{{if .Current}}</strong>{{end}}</li>{{end}}</ol></section>{{end}}
+</body>
+</html>
+`))
+
+// RenderHTML writes the edition as a printable newspaper column.
+func RenderHTML(w io.Writer, p Page) error { return page.Execute(w, p) }
+
+// CSVHeader is the columns of the downloads: one row per metric and unit.
+var CSVHeader = []string{"campaign", "date", "scope_code", "metric", "rank", "unit_code", "unit_name", "figure", "quota", "rate", "rate_text", "band", "delta", "at_risk", "on_time", "late", "missing"}
+
+// WriteCSV writes the edition's ranking tables as UTF-8 CSV with a byte
+// order mark, so spreadsheet programs read the Vietnamese names right.
+func WriteCSV(w io.Writer, e *Edition) error {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	cw := csv.NewWriter(&buf)
+	cw.Write(CSVHeader)
+	num := func(v *int64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatInt(*v, 10)
+	}
+	for _, m := range e.Tables {
+		rows := append([]Figure{m.Scope}, m.Children...)
+		for _, f := range rows {
+			r := ""
+			if f.Value != nil && f.Quota != nil && *f.Quota > 0 {
+				r = strconv.FormatFloat(float64(*f.Value)/float64(*f.Quota), 'f', 6, 64)
+			}
+			rank := ""
+			if f.Rank > 0 && f.Unit.Code != m.Scope.Unit.Code {
+				rank = strconv.Itoa(f.Rank)
+			}
+			cw.Write([]string{e.Campaign, e.Day, e.Scope.Code, m.Metric.Key, rank, f.Unit.Code, f.Unit.FullName,
+				num(f.Value), num(f.Quota), r, rate(f, "vi"), f.Band, num(f.Delta), strconv.FormatBool(f.AtRisk),
+				strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
