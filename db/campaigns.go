@@ -142,3 +142,8 @@ func (db *DB) CreateCampaign(ctx context.Context, def *domain.CampaignDef) (*dom
 	}
 	return db.CampaignBySlug(ctx, c.Slug)
 }
+
+// CampaignByID returns a campaign by its id.
+func (db *DB) CampaignByID(ctx context.Context, id int64) (*domain.Campaign, error) {
+	return db.campaignByID(ctx, id)
+}

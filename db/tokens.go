@@ -212,3 +212,6 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Principal, erro
 	}
 	return &p, nil
 }
+
+// Actor is how revisions and the audit log name p.
+func (p *Principal) Actor() string { return p.actor() }

@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Bulletin() BulletinResolver
 	Campaign() CampaignResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
@@ -70,6 +71,47 @@ type ComplexityRoot struct {
 		LabelEN func(childComplexity int) int
 		LabelVI func(childComplexity int) int
 		Min     func(childComplexity int) int
+	}
+
+	Bulletin struct {
+		Campaign    func(childComplexity int) int
+		Correction  func(childComplexity int) int
+		CsvURL      func(childComplexity int) int
+		Date        func(childComplexity int) int
+		JSONURL     func(childComplexity int) int
+		Lang        func(childComplexity int) int
+		Lead        func(childComplexity int) int
+		Paragraphs  func(childComplexity int) int
+		PublishedAt func(childComplexity int) int
+		Revision    func(childComplexity int) int
+		Revisions   func(childComplexity int) int
+		Scope       func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		Title       func(childComplexity int) int
+		URL         func(childComplexity int) int
+	}
+
+	BulletinConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BulletinCorrection struct {
+		Items func(childComplexity int) int
+		Lead  func(childComplexity int) int
+	}
+
+	BulletinEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BulletinRevision struct {
+		PublishedAt func(childComplexity int) int
+		Revision    func(childComplexity int) int
+		Sha256      func(childComplexity int) int
+		URL         func(childComplexity int) int
 	}
 
 	Campaign struct {
@@ -129,6 +171,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		CorrectReport      func(childComplexity int, input CorrectReportInput) int
 		CreateCampaign     func(childComplexity int, input CreateCampaignInput) int
+		PublishBulletin    func(childComplexity int, campaign string, date domain.Date, scopeCode *string) int
 		SetQuotas          func(childComplexity int, input SetQuotasInput) int
 		SetTargetsFromRule func(childComplexity int, input SetTargetsFromRuleInput) int
 		SubmitReports      func(childComplexity int, input SubmitReportsInput) int
@@ -177,8 +220,15 @@ type ComplexityRoot struct {
 		StaleDays  func(childComplexity int) int
 	}
 
+	PublishBulletinResult struct {
+		Bulletin func(childComplexity int) int
+		Created  func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog  func(childComplexity int, first *int, after *string) int
+		Bulletin  func(childComplexity int, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) int
+		Bulletins func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
 		Campaign  func(childComplexity int, slug string) int
 		Campaigns func(childComplexity int, first *int, after *string) int
 		Metrics   func(childComplexity int) int
@@ -347,6 +397,11 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BulletinResolver interface {
+	Scope(ctx context.Context, obj *Bulletin) (*domain.Unit, error)
+
+	Revisions(ctx context.Context, obj *Bulletin) ([]*BulletinRevision, error)
+}
 type CampaignResolver interface {
 	Scope(ctx context.Context, obj *domain.Campaign) (*domain.Unit, error)
 
@@ -366,6 +421,7 @@ type MutationResolver interface {
 	SetQuotas(ctx context.Context, input SetQuotasInput) (*QuotaWriteResult, error)
 	SetTargetsFromRule(ctx context.Context, input SetTargetsFromRuleInput) (*TargetRuleResult, error)
 	UpsertUnits(ctx context.Context, input UpsertUnitsInput) (*UpsertUnitsResult, error)
+	PublishBulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string) (*PublishBulletinResult, error)
 }
 type QueryResolver interface {
 	Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error)
@@ -374,6 +430,8 @@ type QueryResolver interface {
 	Campaigns(ctx context.Context, first *int, after *string) (*CampaignConnection, error)
 	Campaign(ctx context.Context, slug string) (*domain.Campaign, error)
 	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error)
+	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
+	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
 	Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) (*RankingConnection, error)
@@ -525,6 +583,167 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Band.Min(childComplexity), true
+
+	case "Bulletin.campaign":
+		if e.ComplexityRoot.Bulletin.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Campaign(childComplexity), true
+	case "Bulletin.correction":
+		if e.ComplexityRoot.Bulletin.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Correction(childComplexity), true
+	case "Bulletin.csvUrl":
+		if e.ComplexityRoot.Bulletin.CsvURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.CsvURL(childComplexity), true
+	case "Bulletin.date":
+		if e.ComplexityRoot.Bulletin.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Date(childComplexity), true
+	case "Bulletin.jsonUrl":
+		if e.ComplexityRoot.Bulletin.JSONURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.JSONURL(childComplexity), true
+	case "Bulletin.lang":
+		if e.ComplexityRoot.Bulletin.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Lang(childComplexity), true
+	case "Bulletin.lead":
+		if e.ComplexityRoot.Bulletin.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Lead(childComplexity), true
+	case "Bulletin.paragraphs":
+		if e.ComplexityRoot.Bulletin.Paragraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Paragraphs(childComplexity), true
+	case "Bulletin.publishedAt":
+		if e.ComplexityRoot.Bulletin.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.PublishedAt(childComplexity), true
+	case "Bulletin.revision":
+		if e.ComplexityRoot.Bulletin.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Revision(childComplexity), true
+	case "Bulletin.revisions":
+		if e.ComplexityRoot.Bulletin.Revisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Revisions(childComplexity), true
+	case "Bulletin.scope":
+		if e.ComplexityRoot.Bulletin.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Scope(childComplexity), true
+	case "Bulletin.sha256":
+		if e.ComplexityRoot.Bulletin.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Sha256(childComplexity), true
+	case "Bulletin.title":
+		if e.ComplexityRoot.Bulletin.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.Title(childComplexity), true
+	case "Bulletin.url":
+		if e.ComplexityRoot.Bulletin.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.URL(childComplexity), true
+
+	case "BulletinConnection.edges":
+		if e.ComplexityRoot.BulletinConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinConnection.Edges(childComplexity), true
+	case "BulletinConnection.pageInfo":
+		if e.ComplexityRoot.BulletinConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinConnection.PageInfo(childComplexity), true
+	case "BulletinConnection.totalCount":
+		if e.ComplexityRoot.BulletinConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinConnection.TotalCount(childComplexity), true
+
+	case "BulletinCorrection.items":
+		if e.ComplexityRoot.BulletinCorrection.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinCorrection.Items(childComplexity), true
+	case "BulletinCorrection.lead":
+		if e.ComplexityRoot.BulletinCorrection.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinCorrection.Lead(childComplexity), true
+
+	case "BulletinEdge.cursor":
+		if e.ComplexityRoot.BulletinEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinEdge.Cursor(childComplexity), true
+	case "BulletinEdge.node":
+		if e.ComplexityRoot.BulletinEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinEdge.Node(childComplexity), true
+
+	case "BulletinRevision.publishedAt":
+		if e.ComplexityRoot.BulletinRevision.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinRevision.PublishedAt(childComplexity), true
+	case "BulletinRevision.revision":
+		if e.ComplexityRoot.BulletinRevision.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinRevision.Revision(childComplexity), true
+	case "BulletinRevision.sha256":
+		if e.ComplexityRoot.BulletinRevision.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinRevision.Sha256(childComplexity), true
+	case "BulletinRevision.url":
+		if e.ComplexityRoot.BulletinRevision.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinRevision.URL(childComplexity), true
 
 	case "Campaign.bands":
 		if e.ComplexityRoot.Campaign.Bands == nil {
@@ -780,6 +999,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCampaign(childComplexity, args["input"].(CreateCampaignInput)), true
+	case "Mutation.publishBulletin":
+		if e.ComplexityRoot.Mutation.PublishBulletin == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishBulletin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishBulletin(childComplexity, args["campaign"].(string), args["date"].(domain.Date), args["scopeCode"].(*string)), true
 	case "Mutation.setQuotas":
 		if e.ComplexityRoot.Mutation.SetQuotas == nil {
 			break
@@ -1012,6 +1242,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgressPoint.StaleDays(childComplexity), true
 
+	case "PublishBulletinResult.bulletin":
+		if e.ComplexityRoot.PublishBulletinResult.Bulletin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishBulletinResult.Bulletin(childComplexity), true
+	case "PublishBulletinResult.created":
+		if e.ComplexityRoot.PublishBulletinResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PublishBulletinResult.Created(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1023,6 +1266,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.bulletin":
+		if e.ComplexityRoot.Query.Bulletin == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bulletin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bulletin(childComplexity, args["campaign"].(string), args["date"].(domain.Date), args["scopeCode"].(*string), args["lang"].(*Lang), args["revision"].(*int)), true
+	case "Query.bulletins":
+		if e.ComplexityRoot.Query.Bulletins == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bulletins_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bulletins(childComplexity, args["campaign"].(*string), args["scopeCode"].(*string), args["lang"].(*Lang), args["first"].(*int), args["after"].(*string)), true
 	case "Query.campaign":
 		if e.ComplexityRoot.Query.Campaign == nil {
 			break
@@ -1851,7 +2116,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "mutations.graphqls" "schema.graphqls"
+//go:embed "bulletins.graphqls" "mutations.graphqls" "schema.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1863,6 +2128,7 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
+	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 }
@@ -1932,6 +2198,88 @@ func (ec *executionContext) childFields_Band(ctx context.Context, field graphql.
 		return ec.fieldContext_Band_labelEn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Band", field.Name)
+}
+
+func (ec *executionContext) childFields_Bulletin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_Bulletin_campaign(ctx, field)
+	case "date":
+		return ec.fieldContext_Bulletin_date(ctx, field)
+	case "scope":
+		return ec.fieldContext_Bulletin_scope(ctx, field)
+	case "revision":
+		return ec.fieldContext_Bulletin_revision(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Bulletin_publishedAt(ctx, field)
+	case "sha256":
+		return ec.fieldContext_Bulletin_sha256(ctx, field)
+	case "lang":
+		return ec.fieldContext_Bulletin_lang(ctx, field)
+	case "title":
+		return ec.fieldContext_Bulletin_title(ctx, field)
+	case "lead":
+		return ec.fieldContext_Bulletin_lead(ctx, field)
+	case "paragraphs":
+		return ec.fieldContext_Bulletin_paragraphs(ctx, field)
+	case "correction":
+		return ec.fieldContext_Bulletin_correction(ctx, field)
+	case "url":
+		return ec.fieldContext_Bulletin_url(ctx, field)
+	case "csvUrl":
+		return ec.fieldContext_Bulletin_csvUrl(ctx, field)
+	case "jsonUrl":
+		return ec.fieldContext_Bulletin_jsonUrl(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Bulletin_revisions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bulletin", field.Name)
+}
+
+func (ec *executionContext) childFields_BulletinConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BulletinConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BulletinConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BulletinConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulletinConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BulletinCorrection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lead":
+		return ec.fieldContext_BulletinCorrection_lead(ctx, field)
+	case "items":
+		return ec.fieldContext_BulletinCorrection_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulletinCorrection", field.Name)
+}
+
+func (ec *executionContext) childFields_BulletinEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_BulletinEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_BulletinEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulletinEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BulletinRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_BulletinRevision_revision(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_BulletinRevision_publishedAt(ctx, field)
+	case "sha256":
+		return ec.fieldContext_BulletinRevision_sha256(ctx, field)
+	case "url":
+		return ec.fieldContext_BulletinRevision_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulletinRevision", field.Name)
 }
 
 func (ec *executionContext) childFields_Campaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2122,6 +2470,16 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_rateText(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgressPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_PublishBulletinResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bulletin":
+		return ec.fieldContext_PublishBulletinResult_bulletin(ctx, field)
+	case "created":
+		return ec.fieldContext_PublishBulletinResult_created(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PublishBulletinResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Quota(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2658,6 +3016,36 @@ func (ec *executionContext) field_Mutation_createCampaign_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_publishBulletin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setQuotas_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2811,6 +3199,98 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bulletin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "revision",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["revision"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bulletins_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -3666,6 +4146,667 @@ func (ec *executionContext) _Band_labelEn(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Band_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Band", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_campaign(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bulletin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bulletin_date(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_scope(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Bulletin().Scope(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bulletin",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bulletin_revision(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_publishedAt(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_sha256(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_lang(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v Lang) graphql.Marshaler {
+			return ec.marshalNLang2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, false, false, errors.New("field of type Lang does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_title(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_lead(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_paragraphs(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_paragraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraphs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_paragraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_correction(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *BulletinCorrection) graphql.Marshaler {
+			return ec.marshalOBulletinCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinCorrection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bulletin",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulletinCorrection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bulletin_url(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_csvUrl(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_csvUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CsvURL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_csvUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_jsonUrl(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_jsonUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSONURL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_jsonUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Bulletin_revisions(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Bulletin().Revisions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*BulletinRevision) graphql.Marshaler {
+			return ec.marshalNBulletinRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bulletin",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulletinRevision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulletinConnection_edges(ctx context.Context, field graphql.CollectedField, obj *BulletinConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*BulletinEdge) graphql.Marshaler {
+			return ec.marshalNBulletinEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulletinConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulletinEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulletinConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *BulletinConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulletinConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulletinConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *BulletinConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinCorrection_lead(ctx context.Context, field graphql.CollectedField, obj *BulletinCorrection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinCorrection_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinCorrection_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinCorrection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinCorrection_items(ctx context.Context, field graphql.CollectedField, obj *BulletinCorrection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinCorrection_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinCorrection_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinCorrection", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *BulletinEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinEdge_node(ctx context.Context, field graphql.CollectedField, obj *BulletinEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bulletin) graphql.Marshaler {
+			return ec.marshalNBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulletinEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bulletin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulletinRevision_revision(ctx context.Context, field graphql.CollectedField, obj *BulletinRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinRevision_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinRevision_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinRevision_publishedAt(ctx context.Context, field graphql.CollectedField, obj *BulletinRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinRevision_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinRevision_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinRevision", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinRevision_sha256(ctx context.Context, field graphql.CollectedField, obj *BulletinRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinRevision_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinRevision_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinRevision", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinRevision_url(ctx context.Context, field graphql.CollectedField, obj *BulletinRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinRevision_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinRevision_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinRevision", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Campaign_id(ctx context.Context, field graphql.CollectedField, obj *domain.Campaign) (ret graphql.Marshaler) {
@@ -4909,6 +6050,50 @@ func (ec *executionContext) fieldContext_Mutation_upsertUnits(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_publishBulletin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_publishBulletin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PublishBulletin(ctx, fc.Args["campaign"].(string), fc.Args["date"].(domain.Date), fc.Args["scopeCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PublishBulletinResult) graphql.Marshaler {
+			return ec.marshalNPublishBulletinResult2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPublishBulletinResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_publishBulletin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PublishBulletinResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_publishBulletin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5606,6 +6791,61 @@ func (ec *executionContext) fieldContext_ProgressPoint_rateText(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PublishBulletinResult_bulletin(ctx context.Context, field graphql.CollectedField, obj *PublishBulletinResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishBulletinResult_bulletin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bulletin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bulletin) graphql.Marshaler {
+			return ec.marshalNBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishBulletinResult_bulletin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PublishBulletinResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bulletin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PublishBulletinResult_created(ctx context.Context, field graphql.CollectedField, obj *PublishBulletinResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PublishBulletinResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PublishBulletinResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PublishBulletinResult", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Query_units(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5852,6 +7092,94 @@ func (ec *executionContext) fieldContext_Query_progress(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_progress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bulletin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bulletin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bulletin(ctx, fc.Args["campaign"].(string), fc.Args["date"].(domain.Date), fc.Args["scopeCode"].(*string), fc.Args["lang"].(*Lang), fc.Args["revision"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Bulletin) graphql.Marshaler {
+			return ec.marshalOBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bulletin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bulletin(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bulletin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bulletins(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bulletins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bulletins(ctx, fc.Args["campaign"].(*string), fc.Args["scopeCode"].(*string), fc.Args["lang"].(*Lang), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *BulletinConnection) graphql.Marshaler {
+			return ec.marshalNBulletinConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bulletins(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulletinConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bulletins_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10859,6 +12187,367 @@ func (ec *executionContext) _Band(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var bulletinImplementors = []string{"Bulletin"}
+
+func (ec *executionContext) _Bulletin(ctx context.Context, sel ast.SelectionSet, obj *Bulletin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bulletin")
+		case "campaign":
+			out.Values[i] = ec._Bulletin_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._Bulletin_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scope":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Bulletin_scope(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "revision":
+			out.Values[i] = ec._Bulletin_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.Values[i] = ec._Bulletin_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._Bulletin_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lang":
+			out.Values[i] = ec._Bulletin_lang(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Bulletin_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lead":
+			out.Values[i] = ec._Bulletin_lead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paragraphs":
+			out.Values[i] = ec._Bulletin_paragraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correction":
+			out.Values[i] = ec._Bulletin_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "url":
+			out.Values[i] = ec._Bulletin_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "csvUrl":
+			out.Values[i] = ec._Bulletin_csvUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jsonUrl":
+			out.Values[i] = ec._Bulletin_jsonUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revisions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Bulletin_revisions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bulletinConnectionImplementors = []string{"BulletinConnection"}
+
+func (ec *executionContext) _BulletinConnection(ctx context.Context, sel ast.SelectionSet, obj *BulletinConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulletinConnection")
+		case "edges":
+			out.Values[i] = ec._BulletinConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BulletinConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BulletinConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bulletinCorrectionImplementors = []string{"BulletinCorrection"}
+
+func (ec *executionContext) _BulletinCorrection(ctx context.Context, sel ast.SelectionSet, obj *BulletinCorrection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinCorrectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulletinCorrection")
+		case "lead":
+			out.Values[i] = ec._BulletinCorrection_lead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._BulletinCorrection_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bulletinEdgeImplementors = []string{"BulletinEdge"}
+
+func (ec *executionContext) _BulletinEdge(ctx context.Context, sel ast.SelectionSet, obj *BulletinEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulletinEdge")
+		case "cursor":
+			out.Values[i] = ec._BulletinEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._BulletinEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bulletinRevisionImplementors = []string{"BulletinRevision"}
+
+func (ec *executionContext) _BulletinRevision(ctx context.Context, sel ast.SelectionSet, obj *BulletinRevision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinRevisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulletinRevision")
+		case "revision":
+			out.Values[i] = ec._BulletinRevision_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedAt":
+			out.Values[i] = ec._BulletinRevision_publishedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._BulletinRevision_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._BulletinRevision_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var campaignImplementors = []string{"Campaign"}
 
 func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet, obj *domain.Campaign) graphql.Marshaler {
@@ -11504,6 +13193,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "publishBulletin":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_publishBulletin(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11820,6 +13516,49 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var publishBulletinResultImplementors = []string{"PublishBulletinResult"}
+
+func (ec *executionContext) _PublishBulletinResult(ctx context.Context, sel ast.SelectionSet, obj *PublishBulletinResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, publishBulletinResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PublishBulletinResult")
+		case "bulletin":
+			out.Values[i] = ec._PublishBulletinResult_bulletin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._PublishBulletinResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11960,6 +13699,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_progress(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bulletin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bulletin(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "bulletins":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_bulletins(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -13821,6 +15604,78 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletin(ctx context.Context, sel ast.SelectionSet, v *Bulletin) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Bulletin(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulletinConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinConnection(ctx context.Context, sel ast.SelectionSet, v *BulletinConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BulletinConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulletinEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*BulletinEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulletinEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulletinEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinEdge(ctx context.Context, sel ast.SelectionSet, v *BulletinEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BulletinEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBulletinRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*BulletinRevision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulletinRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulletinRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinRevision(ctx context.Context, sel ast.SelectionSet, v *BulletinRevision) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BulletinRevision(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -14078,6 +15933,16 @@ func (ec *executionContext) marshalNInt2ᚕᚖint64(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNLang2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx context.Context, v any) (Lang, error) {
+	var res Lang
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLang2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx context.Context, sel ast.SelectionSet, v Lang) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMetric2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Metric) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14193,6 +16058,16 @@ func (ec *executionContext) marshalNProgressPoint2ᚖgithubᚗcomᚋtiendoᚑvn�
 		return graphql.Null
 	}
 	return ec._ProgressPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPublishBulletinResult2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPublishBulletinResult(ctx context.Context, sel ast.SelectionSet, v *PublishBulletinResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._PublishBulletinResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNQuota2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐQuotaRevision(ctx context.Context, sel ast.SelectionSet, v *domain.QuotaRevision) graphql.Marshaler {
@@ -14875,6 +16750,20 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletin(ctx context.Context, sel ast.SelectionSet, v *Bulletin) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Bulletin(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBulletinCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinCorrection(ctx context.Context, sel ast.SelectionSet, v *BulletinCorrection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BulletinCorrection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx context.Context, sel ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {

@@ -55,6 +55,29 @@ type BandInput struct {
 	LabelEn *string `json:"labelEn,omitempty"`
 }
 
+type BulletinConnection struct {
+	Edges      []*BulletinEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type BulletinCorrection struct {
+	Lead  string   `json:"lead"`
+	Items []string `json:"items"`
+}
+
+type BulletinEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Bulletin `json:"node"`
+}
+
+type BulletinRevision struct {
+	Revision    int       `json:"revision"`
+	PublishedAt time.Time `json:"publishedAt"`
+	Sha256      string    `json:"sha256"`
+	URL         string    `json:"url"`
+}
+
 type CampaignConnection struct {
 	Edges      []*CampaignEdge `json:"edges"`
 	PageInfo   *PageInfo       `json:"pageInfo"`
@@ -155,6 +178,12 @@ type ProgressConnection struct {
 type ProgressEdge struct {
 	Cursor string         `json:"cursor"`
 	Node   *ProgressPoint `json:"node"`
+}
+
+type PublishBulletinResult struct {
+	Bulletin *Bulletin `json:"bulletin"`
+	// Whether a new revision was published (false: the figures had not changed).
+	Created bool `json:"created"`
 }
 
 type Query struct {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/publish"
 )
 
 // Resolver is the one place that holds the API's dependencies.
@@ -18,6 +19,8 @@ type Resolver struct {
 	// factor is rejected unless confirmed (0: db.DefaultQuotaFactor,
 	// negative: no check).
 	QuotaFactor float64
+	// Bulletins publishes daily bulletins (nil: one on DB with no grace).
+	Bulletins *publish.Service
 
 	cache readCache
 }

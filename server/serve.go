@@ -22,6 +22,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/portal"
+	"github.com/tiendo-vn/tiendo/publish"
 )
 
 // serveConfig is what the HTTP side needs.
@@ -32,6 +33,8 @@ type serveConfig struct {
 	maxBodyBytes   int64
 	limits         graph.Limits
 	quotaFactor    float64
+	publishGrace   time.Duration // after a day's report deadline, before its bulletin is published
+	publishEvery   time.Duration // how often to look for bulletins due (0: never)
 }
 
 // Rate limits by default: per client address, generous enough for many
@@ -52,6 +55,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	var cfg serveConfig
 	fs.StringVar(&cfg.listenAddr, "listen", envOr("LISTEN_ADDR", ":8080"), "address to listen on [LISTEN_ADDR]")
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, * for any [CORS_ALLOWED_ORIGINS]")
+	fs.DurationVar(&cfg.publishGrace, "publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "how long after a day's report deadline its bulletin is published by itself [PUBLISH_GRACE]")
+	fs.DurationVar(&cfg.publishEvery, "publish-every", envDuration("PUBLISH_EVERY", time.Minute), "how often to publish the bulletins due; 0: only by publishBulletin [PUBLISH_EVERY]")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 15*time.Second), "deadline of one API request [REQUEST_TIMEOUT]")
 	fs.Int64Var(&cfg.maxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
@@ -103,6 +108,12 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	logger.Info("serving", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/graphiql", "portal", "/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.publishEvery > 0 {
+		// Bulletins publish themselves once their day's deadline has passed;
+		// each edition once, even with several servers.
+		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
+		go pub.Run(ctx, cfg.publishEvery)
+	}
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
 		// Profiling for operators, on its own (loopback) address only.
 		go func() {
@@ -128,7 +139,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 
 // newRouter wires every route of the process.
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
-	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor}
+	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
+	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
@@ -150,6 +162,10 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 		}
 		io.WriteString(w, "ready\n")
 	})
+	pages := bulletins.Handler()
+	for _, p := range []string{"/bulletins/", "/downloads/", "/feeds/", "/embed/"} {
+		mux.Handle(p, pages)
+	}
 	mux.Handle("/", portal.Handler())
 	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins, logger).Handler(mux)))
 }

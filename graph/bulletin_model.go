@@ -1,0 +1,128 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/press"
+	"github.com/tiendo-vn/tiendo/publish"
+)
+
+// Bulletin is one published revision read for the API, in one language.
+type Bulletin struct {
+	Edition  *db.Edition
+	Content  *press.Edition
+	Campaign *domain.Campaign
+	Lang     Lang
+}
+
+func (b *Bulletin) lang() string {
+	if b.Lang == LangEn {
+		return "en"
+	}
+	return "vi"
+}
+
+// Date is the bulletin's day.
+func (b *Bulletin) Date() domain.Date { return b.Edition.Day }
+
+// Revision numbers the revisions of a day from 1.
+func (b *Bulletin) Revision() int { return b.Edition.Revision }
+
+// PublishedAt is when this revision was published.
+func (b *Bulletin) PublishedAt() time.Time { return b.Edition.PublishedAt }
+
+// Sha256 proves the content.
+func (b *Bulletin) Sha256() string { return b.Edition.Hash }
+
+// Title is the column's headline.
+func (b *Bulletin) Title() string { return b.Content.Text(b.lang()).Title }
+
+// Lead is the first sentence.
+func (b *Bulletin) Lead() string { return b.Content.Text(b.lang()).Lead }
+
+// Paragraphs are the rest.
+func (b *Bulletin) Paragraphs() []string {
+	if p := b.Content.Text(b.lang()).Paragraphs; p != nil {
+		return p
+	}
+	return []string{}
+}
+
+// Correction is the notice of a correcting revision.
+func (b *Bulletin) Correction() *BulletinCorrection {
+	lead, items := b.Content.CorrectionText(b.lang())
+	if lead == "" {
+		return nil
+	}
+	return &BulletinCorrection{Lead: lead, Items: items}
+}
+
+func (b *Bulletin) path() string {
+	return fmt.Sprintf("/bulletins/%s/%s", b.Campaign.Slug, b.Edition.Day)
+}
+
+// URL is the permalink of this revision.
+func (b *Bulletin) URL() string {
+	return fmt.Sprintf("%s?lang=%s&rev=%d", b.path(), b.lang(), b.Edition.Revision)
+}
+
+// CsvURL downloads the tables.
+func (b *Bulletin) CsvURL() string {
+	return fmt.Sprintf("/downloads/%s/%s.csv?rev=%d", b.Campaign.Slug, b.Edition.Day, b.Edition.Revision)
+}
+
+// JSONURL downloads the edition.
+func (b *Bulletin) JSONURL() string {
+	return fmt.Sprintf("/downloads/%s/%s.json?rev=%d", b.Campaign.Slug, b.Edition.Day, b.Edition.Revision)
+}
+
+func bulletinOf(ed *db.Edition, c *domain.Campaign, lang Lang) (*Bulletin, error) {
+	content, err := press.Unmarshal(ed.Content, ed.Hash)
+	if err != nil {
+		return nil, err
+	}
+	return &Bulletin{Edition: ed, Content: content, Campaign: c, Lang: lang}, nil
+}
+
+func langOr(l *Lang) Lang {
+	if l == nil {
+		return LangVi
+	}
+	return *l
+}
+
+// bulletinScope resolves a campaign and the scope unit of its bulletins
+// (default: the campaign's own scope).
+func (r *Resolver) bulletinScope(ctx context.Context, slug string, scopeCode *string, day domain.Date) (*domain.Campaign, *domain.Unit, error) {
+	c, err := r.DB.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	if scopeCode == nil {
+		u, err := r.DB.UnitByID(ctx, c.ScopeUnitID)
+		return c, u, err
+	}
+	u, err := r.DB.UnitByCode(ctx, *scopeCode, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	inside, err := r.DB.IsDescendant(ctx, u.ID, c.ScopeUnitID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !inside {
+		return nil, nil, domain.FieldErrorf(domain.EINVALID, "scopeCode", "unit %s is outside the campaign's scope", *scopeCode)
+	}
+	return c, u, nil
+}
+
+func (r *Resolver) bulletinService() *publish.Service {
+	if r.Bulletins != nil {
+		return r.Bulletins
+	}
+	return &publish.Service{DB: r.DB, Logger: r.Logger, Now: r.Now}
+}

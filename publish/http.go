@@ -1,0 +1,447 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/press"
+	"github.com/tiendo-vn/tiendo/progress"
+)
+
+// Handler serves the published bulletins:
+//
+//	/bulletins/                          every campaign's archive
+//	/bulletins/{campaign}/               a campaign's editions by day
+//	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
+//	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
+//	/downloads/{campaign}/{date}.json    the whole edition
+//	/feeds/bulletins.atom                every edition, newest first
+//	/feeds/{campaign}.atom               one campaign's editions
+//	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
+//
+// A revision named by ?rev= never changes: it is served immutable with its
+// hash as ETag. The latest revision may still be followed by a correction,
+// so it is cached briefly.
+func (s *Service) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /bulletins/{$}", s.archiveAll)
+	mux.HandleFunc("GET /bulletins/{campaign}/{$}", s.archive)
+	mux.HandleFunc("GET /bulletins/{campaign}/{date}", s.column)
+	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /feeds/{feed}", s.feed)
+	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
+	return mux
+}
+
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := http.StatusInternalServerError
+	msg := "lỗi máy chủ / server error"
+	switch domain.ErrorCode(err) {
+	case domain.ENOTFOUND:
+		code, msg = http.StatusNotFound, domain.ErrorMessage(err)
+	case domain.EINVALID:
+		code, msg = http.StatusBadRequest, domain.ErrorMessage(err)
+	default:
+		s.logger().ErrorContext(r.Context(), "bulletin page", "path", r.URL.Path, "err", err)
+	}
+	http.Error(w, msg, code)
+}
+
+func (s *Service) campaign(ctx context.Context, slug string) (*domain.Campaign, *domain.Unit, error) {
+	c, err := s.DB.CampaignBySlug(ctx, slug)
+	if err != nil {
+		return nil, nil, err
+	}
+	scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
+	return c, scope, err
+}
+
+func notFound(format string, args ...any) error {
+	return domain.Errorf(domain.ENOTFOUND, format, args...)
+}
+
+func lang(r *http.Request) string {
+	if progress.IsEN(r.URL.Query().Get("lang")) {
+		return "en"
+	}
+	return "vi"
+}
+
+// edition reads a published revision (rev 0: the latest) of a campaign's
+// scope for a day given as YYYY-MM-DD.
+func (s *Service) edition(r *http.Request, slug, date string, rev int) (*domain.Campaign, *db.Edition, *press.Edition, error) {
+	day, err := domain.ParseDate(date)
+	if err != nil {
+		return nil, nil, nil, domain.Errorf(domain.EINVALID, "%q is not a date (YYYY-MM-DD)", date)
+	}
+	c, scope, err := s.campaign(r.Context(), slug)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ed, err := s.DB.EditionAt(r.Context(), c.ID, scope.ID, day, rev)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ed == nil {
+		return nil, nil, nil, notFound("no bulletin of %s for %s has been published", slug, day)
+	}
+	pe, err := press.Unmarshal(ed.Content, ed.Hash)
+	return c, ed, pe, err
+}
+
+// cacheable sets the validators of a published revision and answers 304
+// when the client has it already.
+func cacheable(w http.ResponseWriter, r *http.Request, ed *db.Edition, variant string, pinned bool) bool {
+	etag := fmt.Sprintf(`"%s-%d-%s"`, ed.Hash[:32], ed.Revision, variant)
+	w.Header().Set("ETag", etag)
+	if pinned {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	}
+	w.Header().Set("Last-Modified", ed.PublishedAt.UTC().Format(http.TimeFormat))
+	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		if strings.TrimSpace(t) == etag || strings.TrimSpace(t) == "*" {
+			w.WriteHeader(http.StatusNotModified)
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) column(w http.ResponseWriter, r *http.Request) {
+	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
+	slug, date := r.PathValue("campaign"), r.PathValue("date")
+	c, ed, pe, err := s.edition(r, slug, date, rev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := lang(r)
+	if cacheable(w, r, ed, l, rev > 0) {
+		return
+	}
+	revs, err := s.DB.EditionRevisions(r.Context(), c.ID, ed.ScopeUnitID, ed.Day)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := "/bulletins/" + slug + "/" + date
+	other := "en"
+	if l == "en" {
+		other = "vi"
+	}
+	p := press.Page{Edition: pe, Lang: l, Revision: ed.Revision, PublishedAt: stamp(ed.PublishedAt, l),
+		OtherLang: fmt.Sprintf("%s?lang=%s&rev=%d", base, other, ed.Revision),
+		CSV:       "/downloads/" + slug + "/" + date + ".csv", JSON: "/downloads/" + slug + "/" + date + ".json"}
+	for _, rv := range revs {
+		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: fmt.Sprintf("%s?lang=%s&rev=%d", base, l, rv.Revision),
+			PublishedAt: stamp(rv.PublishedAt, l), Hash: rv.Hash, Current: rv.Revision == ed.Revision})
+	}
+	var buf bytes.Buffer
+	if err := press.RenderHTML(&buf, p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
+}
+
+func stamp(t time.Time, lang string) string {
+	t = t.In(time.FixedZone("ICT", 7*3600))
+	if lang == "en" {
+		return t.Format("Jan 2, 2006 15:04 (UTC+7)")
+	}
+	return t.Format("15:04 ngày 02/01/2006")
+}
+
+func (s *Service) download(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file")
+	date, ext, ok := strings.Cut(file, ".")
+	if !ok || (ext != "csv" && ext != "json") {
+		s.fail(w, r, notFound("downloads are DATE.csv or DATE.json"))
+		return
+	}
+	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
+	_, ed, pe, err := s.edition(r, r.PathValue("campaign"), date, rev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if cacheable(w, r, ed, ext, rev > 0) {
+		return
+	}
+	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, ext)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	if ext == "json" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		out := map[string]any{"revision": ed.Revision, "publishedAt": ed.PublishedAt, "sha256": ed.Hash, "edition": json.RawMessage(ed.Content)}
+		json.NewEncoder(w).Encode(out)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	if err := press.WriteCSV(w, pe); err != nil {
+		s.logger().ErrorContext(r.Context(), "csv download", "err", err)
+	}
+}
+
+func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
+	cs, _, err := s.DB.FindCampaigns(r.Context(), 0, 100)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := lang(r)
+	var b strings.Builder
+	b.WriteString(pageHead(l, map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l]))
+	b.WriteString(`<ul>`)
+	for _, c := range cs {
+		name := c.Name
+		if l == "en" && c.NameEN != "" {
+			name = c.NameEN
+		}
+		fmt.Fprintf(&b, `<li><a href="/bulletins/%s/?lang=%s">%s</a> · <a href="/feeds/%s.atom">Atom</a></li>`,
+			template.HTMLEscapeString(c.Slug), l, template.HTMLEscapeString(name), template.HTMLEscapeString(c.Slug))
+	}
+	b.WriteString(`</ul><p><a href="/feeds/bulletins.atom">Atom</a></p></body></html>`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write([]byte(b.String()))
+}
+
+func pageHead(lang, title string) string {
+	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>` +
+		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body><p><a href="/">Tiến Độ</a></p><h1>` +
+		template.HTMLEscapeString(title) + `</h1>`
+}
+
+func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("campaign")
+	c, scope, err := s.campaign(r.Context(), slug)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	eds, _, err := s.DB.Editions(r.Context(), db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1000})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := lang(r)
+	name := c.Name
+	if l == "en" && c.NameEN != "" {
+		name = c.NameEN
+	}
+	var b strings.Builder
+	b.WriteString(pageHead(l, name))
+	fmt.Fprintf(&b, `<p>%s</p><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
+		template.HTMLEscapeString(c.LegalRef), map[string]string{"vi": "Ngày", "en": "Day"}[l], map[string]string{"vi": "Bản", "en": "Revision"}[l],
+		map[string]string{"vi": "Đăng lúc", "en": "Published"}[l], map[string]string{"vi": "Tải về", "en": "Download"}[l])
+	for _, e := range eds {
+		d := e.Day.String()
+		fmt.Fprintf(&b, `<tr><td><a href="/bulletins/%s/%s?lang=%s&amp;rev=%d">%s</a></td><td>%d</td><td>%s</td><td><code>%.12s</code></td><td><a href="/downloads/%s/%s.csv?rev=%d">CSV</a> · <a href="/downloads/%s/%s.json?rev=%d">JSON</a></td></tr>`,
+			slug, d, l, e.Revision, progress.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash, slug, d, e.Revision, slug, d, e.Revision)
+	}
+	b.WriteString(`</tbody></table>`)
+	fmt.Fprintf(&b, `<p><a href="/feeds/%s.atom">Atom</a></p></body></html>`, slug)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write([]byte(b.String()))
+}
+
+// Atom 1.0 (RFC 4287).
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomEntry struct {
+	ID      string     `xml:"id"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
+	Links   []atomLink `xml:"link"`
+	Summary string     `xml:"summary"`
+}
+
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
+	if !ok {
+		s.fail(w, r, notFound("feeds end in .atom"))
+		return
+	}
+	f := db.EditionFilter{Limit: 50}
+	title := "Tiến Độ: bản tin tiến độ"
+	if name != "bulletins" {
+		c, scope, err := s.campaign(r.Context(), name)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		f.CampaignID, f.ScopeID = &c.ID, &scope.ID
+		title = "Tiến Độ: " + c.Name
+	}
+	eds, _, err := s.DB.Editions(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := baseURL(r)
+	feed := atomFeed{Lang: "vi", ID: base + r.URL.Path, Title: title, Author: atomPerson{Name: "Tiến Độ"},
+		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + r.URL.Path}, {Href: base + "/bulletins/"}},
+		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
+	slugs := map[int64]string{}
+	for _, e := range eds {
+		slug, ok := slugs[e.CampaignID]
+		pe, err := press.Unmarshal(e.Content, e.Hash)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !ok {
+			slug, slugs[e.CampaignID] = pe.Campaign, pe.Campaign
+		}
+		link := fmt.Sprintf("%s/bulletins/%s/%s?rev=%d", base, slug, e.Day, e.Revision)
+		updated := e.PublishedAt.UTC().Format(time.RFC3339)
+		if updated > feed.Updated {
+			feed.Updated = updated
+		}
+		t := pe.VI.Title
+		if e.Revision > 1 {
+			t += fmt.Sprintf(" (bản %d, đính chính)", e.Revision)
+		}
+		feed.Entries = append(feed.Entries, atomEntry{ID: fmt.Sprintf("tag:tiendo,%s:%s/%s/r%d", e.Day, slug, e.Day, e.Revision),
+			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(feed); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(buf.Bytes())
+}
+
+var card = template.Must(template.New("card").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Unit}}</title>
+<style>body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#111;background:#fff}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1em;max-width:28em}
+h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;background:#e5e5e5;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;background:#1f6f43}
+.src{font-size:.8em;color:#555}a{color:#0b4f8a}</style></head>
+<body><div class="card"><h1>{{.Unit}}</h1>
+{{range .Rows}}<div class="row"><div>{{.Name}}: <strong>{{.Figure}}</strong>{{if .Quota}}/{{.Quota}} ({{.Rate}}){{end}}</div>
+{{if .Quota}}<div class="bar" role="img" aria-label="{{.Rate}}"><span style="width:{{.Width}}%"></span></div>{{end}}</div>{{end}}
+<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a></div></div></body></html>
+`))
+
+// embed serves a card of one unit's latest figures, for a news site's
+// iframe.
+func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, _, err := s.campaign(ctx, r.PathValue("campaign"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	day, version, err := s.DB.FiguresVersion(ctx, c.ID)
+	if err != nil || day == nil {
+		s.fail(w, r, errors.Join(err, notFound("no figures for %s yet", c.Slug)))
+		return
+	}
+	u, err := s.DB.UnitByCode(ctx, r.PathValue("unit"), *day)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := lang(r)
+	metrics, err := s.DB.Metrics(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type row struct {
+		Name, Figure, Quota, Rate string
+		Width                     float64
+	}
+	var rows []row
+	for _, m := range metrics {
+		if !contains(c.MetricKeys, m.Key) {
+			continue
+		}
+		own, _, err := s.DB.DayFigures(ctx, c.ID, m.Key, *day, u.ID)
+		if err != nil || own == nil {
+			continue
+		}
+		rw := row{Name: m.NameVI, Figure: "–"}
+		if l == "en" {
+			rw.Name = m.NameEN
+		}
+		if own.Value != nil {
+			rw.Figure = progress.FormatCount(*own.Value, l)
+			if own.Quota != nil && *own.Quota > 0 {
+				rw.Quota, rw.Rate = progress.FormatCount(*own.Quota, l), progress.FormatRate(*own.Value, *own.Quota, l)
+				rw.Width = min(100, 100*float64(*own.Value)/float64(*own.Quota))
+			}
+		}
+		rows = append(rows, rw)
+	}
+	name := u.FullName
+	asOf := "Tính đến ngày " + progress.FormatDate(*day, "vi")
+	if l == "en" {
+		name, asOf = u.NameEN, "As of "+progress.FormatDate(*day, "en")
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l))
+	// Meant for other sites' iframes.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
+	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
+		"Link": baseURL(r) + "/?campaign=" + c.Slug})
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

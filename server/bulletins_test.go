@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/publish"
+)
+
+func get(h http.Handler, path string, header ...string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestBulletinDelivery publishes Bến Tre's 14/11/2023 and takes it every
+// way: the GraphQL fields, the HTML column (and 304 on a second GET), the
+// Atom feed, the CSV with Vietnamese intact, the JSON and the embed card.
+func TestBulletinDelivery(t *testing.T) {
+	ctx := context.Background()
+	store := loadedDemo(t)
+	svc := &publish.Service{DB: store, Now: func() time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) }}
+	c, err := store.CampaignBySlug(ctx, "ben-tre-cong-dan-so")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope, _ := store.UnitByID(ctx, c.ScopeUnitID)
+	for _, d := range []string{"2023-11-13", "2023-11-14"} {
+		if _, _, err := svc.Publish(ctx, c, scope, domain.MustDate(d), "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newRouter(store, testConfig(), quiet)
+	const lead = "Tính đến ngày 14/11/2023, toàn tỉnh đã thu nhận 822.139/930.767 tài khoản ĐDĐT, đạt tỷ lệ 88,33%; kích hoạt 663.614/930.767 tài khoản, đạt tỷ lệ 71,3%."
+
+	d := gql(t, h, `{
+		b: bulletin(campaign: "ben-tre-cong-dan-so", date: "2023-11-14") { revision lead sha256 url csvUrl scope { code } revisions { revision } }
+		en: bulletin(campaign: "ben-tre-cong-dan-so", date: "2023-11-14", lang: EN) { lead }
+		none: bulletin(campaign: "ben-tre-cong-dan-so", date: "2023-11-20") { lead }
+		all: bulletins(campaign: "ben-tre-cong-dan-so") { totalCount edges { node { date } } }
+	}`)
+	if at(d, "b.lead") != lead || at(d, "b.revision") != 1.0 || at(d, "b.scope.code") != "83" || at(d, "none") != nil {
+		t.Errorf("bulletin: %v", d)
+	}
+	if !strings.HasPrefix(at(d, "en.lead").(string), "As of Nov 14, 2023, the province had collected 822,139 of 930,767") {
+		t.Errorf("English lead: %v", at(d, "en.lead"))
+	}
+	if at(d, "all.totalCount") != 2.0 || at(d, "all.edges.0.node.date") != "2023-11-14" {
+		t.Errorf("bulletins: %v", at(d, "all"))
+	}
+
+	url := at(d, "b.url").(string)
+	page := get(h, url)
+	if page.Code != 200 || !strings.Contains(page.Body.String(), lead) || page.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" {
+		t.Fatalf("GET %s: %d %q", url, page.Code, page.Header())
+	}
+	if again := get(h, url, "If-None-Match", page.Header().Get("ETag")); again.Code != http.StatusNotModified {
+		t.Errorf("second GET with the ETag: %d, want 304", again.Code)
+	}
+	if en := get(h, "/bulletins/ben-tre-cong-dan-so/2023-11-14?lang=en"); !strings.Contains(en.Body.String(), "As of Nov 14, 2023") {
+		t.Errorf("English column: %d", en.Code)
+	}
+	if miss := get(h, "/bulletins/ben-tre-cong-dan-so/2023-11-20"); miss.Code != 404 {
+		t.Errorf("an unpublished day: %d, want 404", miss.Code)
+	}
+
+	// CSV: UTF-8 with a BOM, Vietnamese intact.
+	csvRec := get(h, at(d, "b.csvUrl").(string))
+	body := csvRec.Body.Bytes()
+	if !bytes.HasPrefix(body, []byte("\ufeff")) {
+		t.Fatal("the CSV has no byte order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("CSV: %v", err)
+	}
+	found := false
+	for _, r := range rows {
+		if len(r) > 10 && r[6] == "Huyện Thạnh Phú" && r[3] == "activated" && r[10] == "83,77%" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the CSV has no row for Huyện Thạnh Phú at 83,77%%: %q", rows[:3])
+	}
+
+	// Atom 1.0: the elements RFC 4287 requires, parsed as XML.
+	feed := get(h, "/feeds/ben-tre-cong-dan-so.atom")
+	var f struct {
+		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
+		ID      string   `xml:"id"`
+		Title   string   `xml:"title"`
+		Updated string   `xml:"updated"`
+		Author  struct {
+			Name string `xml:"name"`
+		} `xml:"author"`
+		Entries []struct {
+			ID      string `xml:"id"`
+			Title   string `xml:"title"`
+			Updated string `xml:"updated"`
+			Link    struct {
+				Href string `xml:"href,attr"`
+			} `xml:"link"`
+		} `xml:"entry"`
+	}
+	if err := xml.Unmarshal(feed.Body.Bytes(), &f); err != nil || feed.Header().Get("Content-Type") != "application/atom+xml; charset=utf-8" {
+		t.Fatalf("feed: %v (%s)", err, feed.Header().Get("Content-Type"))
+	}
+	if f.ID == "" || f.Title == "" || f.Author.Name == "" || len(f.Entries) != 2 {
+		t.Fatalf("feed lacks required elements: %+v", f)
+	}
+	for _, e := range f.Entries {
+		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || e.Link.Href == "" {
+			t.Errorf("entry %+v", e)
+		}
+	}
+
+	if card := get(h, "/embed/ben-tre-cong-dan-so/836"); card.Code != 200 || !strings.Contains(card.Body.String(), "Huyện Ba Tri") {
+		t.Errorf("embed: %d", card.Code)
+	}
+	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"sha256"`) {
+		t.Errorf("JSON download: %d", js.Code)
+	}
+}
