@@ -344,7 +344,7 @@ func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 		if e.Revision > 1 {
 			t += fmt.Sprintf(" (bản %d, đính chính)", e.Revision)
 		}
-		feed.Entries = append(feed.Entries, atomEntry{ID: fmt.Sprintf("tag:tiendo,%s:%s/%s/r%d", e.Day, slug, e.Day, e.Revision),
+		feed.Entries = append(feed.Entries, atomEntry{ID: link,
 			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
 	}
 	var buf bytes.Buffer
