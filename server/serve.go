@@ -166,6 +166,11 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	for _, p := range []string{"/bulletins/", "/downloads/", "/feeds/", "/embed/"} {
 		mux.Handle(p, pages)
 	}
+	// Browsers ask every page for it; there is none, and none is an error.
+	mux.HandleFunc("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.Handle("/", portal.Handler())
 	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins, logger).Handler(mux)))
 }

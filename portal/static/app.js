@@ -91,6 +91,9 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
     } }
   }
 }`;
+const Q_BULLETIN = `query Bulletin($c: String!, $d: Date!, $lang: Lang) {
+  day: bulletin(campaign: $c, date: $d, lang: $lang) { date lead url }
+  latest: bulletins(campaign: $c, first: 1, lang: $lang) { edges { node { date lead url } } } }`;
 const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
 
 const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
@@ -321,6 +324,17 @@ function renderControls(c, metrics, metric, day, st) {
   latest.hidden = !st.date;
 }
 
+// The campaign's latest published bulletin: its lead and links.
+function renderBulletin(c, node, st, w) {
+  $('bulletin').hidden = !node;
+  if (!node) return;
+  $('h-bulletin').textContent = w.bulletinOf(fmtDate(node.date, st.lang));
+  $('bulletin-lead').textContent = node.lead;
+  $('bulletin-link').href = node.url;
+  $('bulletin-archive').href = `/bulletins/${encodeURIComponent(c.slug)}/?lang=${st.lang}`;
+  $('bulletin-feed').href = `/feeds/${encodeURIComponent(c.slug)}.atom`;
+}
+
 function setStatus(text) {
   $('status').textContent = text;
 }
@@ -397,6 +411,10 @@ async function render(focusId) {
     if (metric) renderControls(c, metrics, metric, day, st);
     $('controls').hidden = !metric;
     renderRanking(c, unit, level, metric, rank, bands, st, w);
+    // The bulletin of the day shown, else the latest one.
+    const b = await cached(`b:${c.slug}:${day}:${st.lang}`, () => gql(Q_BULLETIN, { c: c.slug, d: day, lang: apiLang(st.lang) }).catch(() => null));
+    if (my !== seq) return;
+    renderBulletin(c, b && (b.day || (b.latest.edges[0] && b.latest.edges[0].node)), st, w);
     setStatus('');
     if (focusId) $(focusId)?.focus();
   } catch (e) {

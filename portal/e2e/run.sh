@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Browser tests of the portal: builds the server, serves the demo on a fresh
+# database, runs test.mjs with Debian's chromium, stops the server.
+#   portal/e2e/run.sh
+# ADMIN_DATABASE_URL: where to create the database (default: the local
+# server at 127.0.0.1:5432, user postgres). Installs chromium, node and npm
+# with apt-get when they are missing (as root).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+admin="${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+work="$(mktemp -d)"
+db="tiendo_e2e_$$"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  psql "$admin" -qc "drop database if exists $db" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+need=()
+command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} with apt-get" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+(cd "$here" && npm install --no-audit --no-fund --silent)
+
+psql "$admin" -qc "create database $db"
+url="${admin%%/postgres\?*}/$db?sslmode=disable"
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+(cd "$root" && go build -o "$work/server" ./server)
+DATABASE_URL="$url" RATE_LIMIT=0 "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 300); do
+  # The server publishes the demo's bulletins as it starts.
+  if curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o /dev/null 2>/dev/null; then break; fi
+  sleep 0.2
+done
+node "$here/test.mjs" "$base" || { tail -20 "$work/server.log"; exit 1; }
