@@ -35,7 +35,11 @@ type Figure struct {
 	Quota        *int64   `json:"quota"`
 	Delta        *int64   `json:"delta"`
 	Rank         int      `json:"rank"` // 0: unranked
+	RankChange   *int     `json:"rankChange"`
 	Band         string   `json:"band"`
+	Source       string   `json:"source"`
+	Pace7d       *float64 `json:"pace7d"`
+	Projected    string   `json:"projectedCompletion"`
 	AtRisk       bool     `json:"atRisk"`
 	RequiredPace *float64 `json:"requiredPace"`
 	OnTime       int      `json:"onTime"`

@@ -1,6 +1,9 @@
 package press
 
 import (
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -98,11 +101,34 @@ func TestTiesAndEmptyLists(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, en)
 		}
 	}
+	// The whole column, both languages, as a golden file.
+	golden(t, "tie", "vi: "+e.VI.Title+"\n"+all+"\n\nen: "+e.EN.Title+"\n"+en+"\n")
 	// A hash proves the content: the same edition hashes the same.
 	b1, _ := e.Marshal()
 	e2 := Build(in)
 	b2, _ := e2.Marshal()
 	if e.Hash != e2.Hash || string(b1) != string(b2) || len(e.Hash) != 64 {
 		t.Errorf("hashes %s and %s", e.Hash, e2.Hash)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		os.MkdirAll("testdata", 0o755)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./press -update writes it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }

@@ -168,7 +168,15 @@ a{color:#0b4f8a}
 func RenderHTML(w io.Writer, p Page) error { return page.Execute(w, p) }
 
 // CSVHeader is the columns of the downloads: one row per metric and unit.
-var CSVHeader = []string{"campaign", "date", "scope_code", "metric", "rank", "unit_code", "unit_name", "figure", "quota", "rate", "rate_text", "band", "delta", "at_risk", "on_time", "late", "missing"}
+var CSVHeader = []string{"campaign", "date", "scope_code", "metric", "rank", "rank_change", "unit_code", "unit_name", "figure", "quota",
+	"rate", "rate_text", "band", "delta", "pace7d", "required_pace", "projected_completion", "at_risk", "source", "on_time", "late", "missing"}
+
+func float(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 2, 64)
+}
 
 // WriteCSV writes the edition's ranking tables as UTF-8 CSV with a byte
 // order mark, so spreadsheet programs read the Vietnamese names right.
@@ -194,9 +202,13 @@ func WriteCSV(w io.Writer, e *Edition) error {
 			if f.Rank > 0 && f.Unit.Code != m.Scope.Unit.Code {
 				rank = strconv.Itoa(f.Rank)
 			}
-			cw.Write([]string{e.Campaign, e.Day, e.Scope.Code, m.Metric.Key, rank, f.Unit.Code, f.Unit.FullName,
-				num(f.Value), num(f.Quota), r, rate(f, "vi"), f.Band, num(f.Delta), strconv.FormatBool(f.AtRisk),
-				strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
+			change := ""
+			if f.RankChange != nil && rank != "" {
+				change = strconv.Itoa(*f.RankChange)
+			}
+			cw.Write([]string{e.Campaign, e.Day, e.Scope.Code, m.Metric.Key, rank, change, f.Unit.Code, f.Unit.FullName,
+				num(f.Value), num(f.Quota), r, rate(f, "vi"), f.Band, num(f.Delta), float(f.Pace7d), float(f.RequiredPace),
+				f.Projected, strconv.FormatBool(f.AtRisk), f.Source, strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
 		}
 	}
 	cw.Flush()

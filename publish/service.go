@@ -93,7 +93,10 @@ func unitOf(u *domain.Unit) press.Unit {
 
 func figureOf(u press.Unit, p *db.Point) press.Figure {
 	f := press.Figure{Unit: u, Value: p.Value, Quota: p.Quota, Delta: p.Delta, AtRisk: p.AtRisk, RequiredPace: p.RequiredPace,
-		OnTime: p.OnTime, Late: p.Late, Missing: p.Missing}
+		OnTime: p.OnTime, Late: p.Late, Missing: p.Missing, RankChange: p.RankChange, Source: string(p.Source), Pace7d: p.Pace7d}
+	if p.Projected != nil {
+		f.Projected = p.Projected.String()
+	}
 	if p.Rank != nil {
 		f.Rank = *p.Rank
 	}

@@ -88,7 +88,7 @@ func TestBulletinDelivery(t *testing.T) {
 	}
 	found := false
 	for _, r := range rows {
-		if len(r) > 10 && r[6] == "Huyện Thạnh Phú" && r[3] == "activated" && r[10] == "83,77%" {
+		if len(r) > 11 && r[7] == "Huyện Thạnh Phú" && r[3] == "activated" && r[11] == "83,77%" {
 			found = true
 		}
 	}

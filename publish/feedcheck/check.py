@@ -30,10 +30,10 @@ def table(path):
             sys.exit(f"{path}: no UTF-8 byte order mark")
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    names = {r[6] for r in rows[1:]}
+    names = {r[7] for r in rows[1:]}
     if "Huyện Thạnh Phú" not in names:
         sys.exit(f"{path}: Vietnamese names not intact: {sorted(names)[:5]}")
-    print(f"{path}: {len(rows) - 1} rows, Vietnamese intact ({rows[2][6]})")
+    print(f"{path}: {len(rows) - 1} rows, Vietnamese intact ({rows[2][7]})")
 
 
 if __name__ == "__main__":
