@@ -488,12 +488,21 @@ func storeClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string
 	return mapErr(err, "client key")
 }
 
-// lockUnitMetrics takes a transaction lock per (unit, metric), in order.
+// lockBuckets is how many transaction locks guard reports. A lock per
+// (unit, metric) would let a batch of MaxBatch reports hold a thousand
+// locks, and a few such batches at once fill PostgreSQL's shared lock table
+// ("out of shared memory"). Hashing the pairs into 256 buckets bounds that;
+// two writers of different units wait for each other only if their units
+// share a bucket.
+const lockBuckets = 256
+
+// lockUnitMetrics locks the buckets of the (unit, metric) pairs written, in
+// order, so that two writers of one unit and metric run one after the other.
 func lockUnitMetrics(ctx context.Context, tx pgx.Tx, units []int64, metrics []int16) error {
 	keys := make([]int64, len(units))
 	for i := range units {
 		// Bit 62 keeps these apart from hashtext()-keyed locks.
-		keys[i] = 1<<62 | units[i]<<16 | int64(metrics[i])
+		keys[i] = 1<<62 | (units[i]*131+int64(metrics[i]))%lockBuckets
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
