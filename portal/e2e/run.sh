@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests of the portal: builds the server, serves the demo on a fresh
-# database, runs test.mjs with Debian's chromium, stops the server.
+# database, runs every *.test.mjs here with Debian's chromium (one file a
+# page or feature; each takes the base URL), stops the server.
 #   portal/e2e/run.sh
 # ADMIN_DATABASE_URL: where to create the database (default: the local
 # server at 127.0.0.1:5432, user postgres). Installs chromium, node and npm
@@ -41,4 +42,9 @@ for _ in $(seq 1 300); do
   if curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o /dev/null 2>/dev/null; then break; fi
   sleep 0.2
 done
-node "$here/test.mjs" "$base" || { tail -20 "$work/server.log"; exit 1; }
+rc=0
+for t in "$here"/*.test.mjs; do
+  echo "== $(basename "$t")"
+  node "$t" "$base" || rc=1
+done
+[ $rc -eq 0 ] || { tail -20 "$work/server.log"; exit 1; }

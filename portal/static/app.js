@@ -3,70 +3,23 @@
 // (?campaign=slug&scope=code&metric=key&date=YYYY-MM-DD&lang=en), so links can
 // be shared and back/forward work. Everything is read from the GraphQL API.
 import { gql, ApiError } from './api.js';
-import { words, fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
+import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
+import {
+  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
+  nameOf, unitName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+} from './common.js';
 
-const $ = (id) => document.getElementById(id);
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const LEVELS = ['PROVINCE', 'DISTRICT', 'COMMUNE'];
-
-/** Makes an element: attrs (class, text, or attributes; null/false skipped) and children. */
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids) if (k != null && k !== false && k !== '') e.append(k);
-  return e;
-}
+const KEYS = ['campaign', 'scope', 'metric', 'date'];
 
 // ---- State in the URL ----
 
-function readState() {
-  const q = new URLSearchParams(location.search);
-  const date = q.get('date') || '';
-  return {
-    lang: q.get('lang') === 'en' ? 'en' : 'vi',
-    campaign: q.get('campaign') || '',
-    scope: q.get('scope') || '',
-    metric: q.get('metric') || '',
-    date: DAY.test(date) ? date : '',
-  };
-}
-
-/** The URL of the current state changed by patch (empty values are dropped). */
-function link(patch) {
-  const st = { ...readState(), ...patch };
-  const q = new URLSearchParams();
-  for (const k of ['campaign', 'scope', 'metric', 'date']) if (st[k]) q.set(k, st[k]);
-  if (st.lang === 'en') q.set('lang', 'en');
-  const s = q.toString();
-  return s ? '?' + s : location.pathname;
-}
+const readState = () => readParams(KEYS);
+const link = (patch) => urlWith(KEYS, patch);
 
 function go(url, focusId) {
   if (url !== location.pathname + location.search) history.pushState(null, '', url);
   render(focusId);
 }
-
-// ---- Days ----
-
-function today() {
-  const p = {};
-  for (const { type, value } of new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(new Date())) p[type] = value;
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-function addDays(day, n) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
-
-const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
 
 // ---- Queries ----
 
@@ -96,20 +49,6 @@ const Q_BULLETIN = `query Bulletin($c: String!, $d: Date!, $lang: Lang) {
   latest: bulletins(campaign: $c, first: 1, lang: $lang) { edges { node { date lead url } } } }`;
 const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
 
-const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
-
-const memo = new Map();
-/** Runs fn once per key (a failed run is forgotten, so it is retried). */
-function cached(key, fn) {
-  if (!memo.has(key)) {
-    if (memo.size > 200) memo.clear();
-    const p = fn();
-    memo.set(key, p);
-    p.catch(() => memo.delete(key));
-  }
-  return memo.get(key);
-}
-
 function fetchRanking(c, metric, date, scope, level, after, lang) {
   return gql(Q_RANKING, { c, m: metric, d: date || null, s: scope, l: level, after, lang: apiLang(lang) }).then((d) => d.ranking);
 }
@@ -131,43 +70,6 @@ function fetchProgress(c, unit, metrics, from, to, lang) {
 
 let seq = 0;
 let more = null; // how to load the next page of the ranking shown
-
-function lookup(w, key) {
-  return key.split('.').reduce((o, k) => (o == null ? o : o[k]), w);
-}
-
-function applyWords(st, w) {
-  document.documentElement.lang = w.htmlLang;
-  for (const e of document.querySelectorAll('[data-t]')) e.textContent = lookup(w, e.dataset.t);
-  for (const e of document.querySelectorAll('[data-t-label]')) e.setAttribute('aria-label', lookup(w, e.dataset.tLabel));
-  const sw = $('lang-switch');
-  sw.textContent = w.otherLang;
-  sw.lang = sw.hreflang = w.otherLangCode;
-  sw.href = link({ lang: w.otherLangCode });
-  sw.dataset.nav = '';
-  const brand = document.querySelector('.brand');
-  brand.href = st.lang === 'en' ? '?lang=en' : location.pathname;
-  brand.dataset.nav = '';
-}
-
-const nameOf = (x, lang) => (lang === 'en' && x.nameEn) || x.name;
-const unitName = (u, lang) => (lang === 'en' && u.nameEn) || u.fullName;
-
-function bandOf(bands, rate) {
-  if (rate == null) return null;
-  return bands.find((b) => rate >= b.min) || null;
-}
-
-function bandBadge(band, lang) {
-  if (!band) return el('span', { class: 'band', text: '—' });
-  return el('span', { class: 'band band-' + band.key, text: lang === 'en' ? band.labelEn : band.labelVi });
-}
-
-function bar(rate, bandKey) {
-  const fill = el('span', { class: 'fill' + (bandKey ? ' band-' + bandKey : '') });
-  fill.style.width = Math.max(0, Math.min(rate || 0, 1)) * 100 + '%';
-  return el('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
-}
 
 function renderList(list, chosen, st, w) {
   const ul = $('campaigns');
@@ -237,19 +139,6 @@ function renderMetrics(series, bands, selected, st, w) {
       : el('a', { href: link({ metric: metric.key }), 'data-nav': true }, w.rankBy)));
     ul.append(li);
   }
-}
-
-function rankCell(r, w) {
-  if (r.rank == null) return el('span', { title: w.unranked }, '—', el('span', { class: 'sr', text: ' ' + w.unranked }));
-  const td = [String(r.rank)];
-  if (r.rankChange) {
-    const up = r.rankChange > 0;
-    const n = Math.abs(r.rankChange);
-    td.push(el('span', { class: 'chg ' + (up ? 'up' : 'down'), title: up ? w.up(n) : w.down(n) },
-      el('span', { 'aria-hidden': 'true', text: (up ? ' ▲' : ' ▼') + n }),
-      el('span', { class: 'sr', text: ' (' + (up ? w.up(n) : w.down(n)) + ')' })));
-  }
-  return el('span', null, ...td);
 }
 
 function rankRows(rows, bands, st, w) {
@@ -335,21 +224,10 @@ function renderBulletin(c, node, st, w) {
   $('bulletin-feed').href = `/feeds/${encodeURIComponent(c.slug)}.atom`;
 }
 
-function setStatus(text) {
-  $('status').textContent = text;
-}
-
-function showError(e, w) {
-  const box = $('error');
-  box.textContent = (e instanceof ApiError && e.code === 'NOT_FOUND' ? '' : w.error) + (e.message || String(e));
-  box.hidden = false;
-}
-
 async function render(focusId) {
   const my = ++seq;
   const st = readState();
-  const w = words(st.lang);
-  applyWords(st, w);
+  const w = applyWords(st, 'home');
   $('error').hidden = true;
   const main = $('main');
   main.setAttribute('aria-busy', 'true');

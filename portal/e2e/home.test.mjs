@@ -1,6 +1,6 @@
 // Browser tests of the portal against the demo: playwright-core driving
 // Debian's chromium (npx playwright install cannot download browsers here).
-//   node test.mjs BASE_URL
+//   node home.test.mjs BASE_URL
 // Every page renders with no console error; the numbers on the page are the
 // API's; switching language works; no request leaves the origin. Saves
 // screenshots of the home and ranking views in screenshots/.
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const base = process.argv[2];
-if (!base) throw new Error('usage: node test.mjs BASE_URL');
+if (!base) throw new Error('usage: node home.test.mjs BASE_URL');
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });

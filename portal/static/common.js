@@ -1,0 +1,189 @@
+// What every portal page shares: building elements, state in the URL, days,
+// memoised API calls, the header (navigation and the language switch, which
+// keeps the page and its state) and the small widgets of a ranking (band
+// badge, rate bar, rank change).
+import { ApiError } from './api.js';
+import { words } from './i18n.js';
+
+export const $ = (id) => document.getElementById(id);
+export const DAY = /^\d{4}-\d{2}-\d{2}$/;
+export const LEVELS = ['PROVINCE', 'DISTRICT', 'COMMUNE'];
+
+/** Makes an element: attrs (class, text, or attributes; null/false skipped) and children. */
+export function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const k of kids) if (k != null && k !== false && k !== '') e.append(k);
+  return e;
+}
+
+// ---- State in the URL ----
+
+/**
+ * The page's state: lang ('vi' or 'en') and, for each key, the query
+ * parameter's value ('' when absent; keys named date must be YYYY-MM-DD).
+ */
+export function readParams(keys) {
+  const q = new URLSearchParams(location.search);
+  const st = { lang: q.get('lang') === 'en' ? 'en' : 'vi' };
+  for (const k of keys) {
+    const v = q.get(k) || '';
+    st[k] = k === 'date' && !DAY.test(v) ? '' : v;
+  }
+  return st;
+}
+
+/** The URL of this page with the state of keys changed by patch (empty values dropped). */
+export function urlWith(keys, patch, path = location.pathname) {
+  const st = { ...readParams(keys), ...patch };
+  const q = new URLSearchParams();
+  for (const k of keys) if (st[k] != null && st[k] !== '') q.set(k, st[k]);
+  if (st.lang === 'en') q.set('lang', 'en');
+  const s = q.toString();
+  return s ? path + '?' + s : path;
+}
+
+/** A link to another portal page (a file next to this one) with params and the language. */
+export function pageURL(file, params, lang) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v != null && v !== '') q.set(k, v);
+  if (lang === 'en') q.set('lang', 'en');
+  const s = q.toString();
+  return (file || './') + (s ? '?' + s : '');
+}
+
+// ---- Days ----
+
+/** Today in Vietnam, YYYY-MM-DD. */
+export function today() {
+  const p = {};
+  for (const { type, value } of new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit',
+  }).formatToParts(new Date())) p[type] = value;
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+export function addDays(day, n) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+export const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
+
+// ---- API ----
+
+export const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
+
+const memo = new Map();
+/** Runs fn once per key (a failed run is forgotten, so it is retried). */
+export function cached(key, fn) {
+  if (!memo.has(key)) {
+    if (memo.size > 200) memo.clear();
+    const p = fn();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return memo.get(key);
+}
+
+// ---- Names ----
+
+export const nameOf = (x, lang) => (lang === 'en' && x.nameEn) || x.name;
+export const unitName = (u, lang) => (lang === 'en' && u.nameEn) || u.fullName;
+export const metricName = (m, lang) => (lang === 'en' ? m.nameEn || m.nameVi : m.nameVi);
+
+// ---- The header ----
+
+function lookup(w, key) {
+  return key.split('.').reduce((o, k) => (o == null ? o : o[k]), w);
+}
+
+/**
+ * Puts the page's words in place (elements with data-t / data-t-label),
+ * marks the current page in the navigation, carries the language on every
+ * portal link of the header and footer, and points the language switch at
+ * this page in the other language.
+ */
+export function applyWords(st, page) {
+  const w = words(st.lang);
+  document.documentElement.lang = w.htmlLang;
+  for (const e of document.querySelectorAll('[data-t]')) {
+    const v = lookup(w, e.dataset.t);
+    if (typeof v === 'string') e.textContent = v;
+  }
+  for (const e of document.querySelectorAll('[data-t-label]')) {
+    const v = lookup(w, e.dataset.tLabel);
+    if (typeof v === 'string') e.setAttribute('aria-label', v);
+  }
+  for (const a of document.querySelectorAll('a[data-page]')) {
+    const u = new URL(a.getAttribute('href'), location.href);
+    if (st.lang === 'en') u.searchParams.set('lang', 'en');
+    else u.searchParams.delete('lang');
+    a.href = u.pathname + u.search;
+    if (a.dataset.page === page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const sw = $('lang-switch');
+  if (sw) {
+    const u = new URL(location.href);
+    if (st.lang === 'en') u.searchParams.delete('lang');
+    else u.searchParams.set('lang', 'en');
+    sw.textContent = w.otherLang;
+    sw.lang = sw.hreflang = w.otherLangCode;
+    sw.href = u.pathname + u.search;
+  }
+  return w;
+}
+
+/** Shows an error in #error (an API error's message, else the generic prefix). */
+export function showError(e, w) {
+  const box = $('error');
+  if (!box) return;
+  box.textContent = (e instanceof ApiError && e.code === 'NOT_FOUND' ? '' : w.error) + (e.message || String(e));
+  box.hidden = false;
+}
+
+export function setStatus(text) {
+  const s = $('status');
+  if (s) s.textContent = text;
+}
+
+// ---- Ranking widgets ----
+
+/** The band a rate falls in (bands highest first). */
+export function bandOf(bands, rate) {
+  if (rate == null) return null;
+  return bands.find((b) => rate >= b.min) || null;
+}
+
+/** The band named in text; its colour only repeats the name. */
+export function bandBadge(band, lang) {
+  if (!band) return el('span', { class: 'band', text: '—' });
+  return el('span', { class: 'band band-' + band.key, text: lang === 'en' ? band.labelEn : band.labelVi });
+}
+
+/** A bar filled to the rate (capped at 100%), decorative: the rate is in text beside it. */
+export function bar(rate, bandKey) {
+  const fill = el('span', { class: 'fill' + (bandKey ? ' band-' + bandKey : '') });
+  fill.style.width = Math.max(0, Math.min(rate || 0, 1)) * 100 + '%';
+  return el('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
+}
+
+/** A rank with its change since the day before: ▲/▼ and the words for screen readers. */
+export function rankCell(r, w) {
+  if (r.rank == null) return el('span', { title: w.unranked }, '—', el('span', { class: 'sr', text: ' ' + w.unranked }));
+  const td = [String(r.rank)];
+  if (r.rankChange) {
+    const up = r.rankChange > 0;
+    const n = Math.abs(r.rankChange);
+    td.push(el('span', { class: 'chg ' + (up ? 'up' : 'down'), title: up ? w.up(n) : w.down(n) },
+      el('span', { 'aria-hidden': 'true', text: (up ? ' ▲' : ' ▼') + n }),
+      el('span', { class: 'sr', text: ' (' + (up ? w.up(n) : w.down(n)) + ')' })));
+  }
+  return el('span', null, ...td);
+}
