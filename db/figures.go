@@ -490,6 +490,8 @@ type Point struct {
 	OnTime       int
 	Late         int
 	Missing      int
+	// Revisions of the unit's own report for the day (read by Series only).
+	Revisions int
 }
 
 const pointColumns = `f.day, f.unit_id, f.kind, f.value, f.source, f.stale_days, f.quota, f.quota_own, f.rate, f.delta, f.delta7,
@@ -518,17 +520,25 @@ func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric strin
 		days = append(days, pgDate(d))
 	}
 	rows, err := db.Pool.Query(ctx, `
-		SELECT `+pointColumns+`, count(*) OVER ()
+		SELECT `+pointColumns+`, coalesce(rc.revision, 0), count(*) OVER ()
 		FROM unnest($4::date[]) AS d(day) CROSS JOIN LATERAL (
 			SELECT * FROM figures f
 			WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = d.day AND f.unit_id = $2
 			LIMIT 1) f
+		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
 		ORDER BY f.day OFFSET $5 LIMIT $6`, campaignID, unitID, metric, days, offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "progress")
 	}
 	var total int
-	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Point, error) { return scanPoint(row, &total) })
+	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Point, error) {
+		var revisions int
+		p, err := scanPoint(row, &revisions, &total)
+		if p != nil {
+			p.Revisions = revisions
+		}
+		return p, err
+	})
 	return ps, total, mapErr(err, "progress")
 }
 

@@ -73,6 +73,11 @@ type ComplexityRoot struct {
 		Min     func(childComplexity int) int
 	}
 
+	BandCount struct {
+		Band  func(childComplexity int) int
+		Count func(childComplexity int) int
+	}
+
 	Bulletin struct {
 		Campaign    func(childComplexity int) int
 		Correction  func(childComplexity int) int
@@ -208,16 +213,24 @@ type ComplexityRoot struct {
 	}
 
 	ProgressPoint struct {
-		Date       func(childComplexity int) int
-		Delta      func(childComplexity int) int
-		Figure     func(childComplexity int) int
-		FigureText func(childComplexity int, lang *Lang) int
-		Quota      func(childComplexity int) int
-		QuotaText  func(childComplexity int, lang *Lang) int
-		Rate       func(childComplexity int) int
-		RateText   func(childComplexity int, lang *Lang) int
-		Source     func(childComplexity int) int
-		StaleDays  func(childComplexity int) int
+		AtRisk              func(childComplexity int) int
+		Band                func(childComplexity int) int
+		Corrected           func(childComplexity int) int
+		Coverage            func(childComplexity int) int
+		Date                func(childComplexity int) int
+		Delta               func(childComplexity int) int
+		Figure              func(childComplexity int) int
+		FigureText          func(childComplexity int, lang *Lang) int
+		Pace7d              func(childComplexity int) int
+		ProjectedCompletion func(childComplexity int) int
+		Quota               func(childComplexity int) int
+		QuotaText           func(childComplexity int, lang *Lang) int
+		Rate                func(childComplexity int) int
+		RateText            func(childComplexity int, lang *Lang) int
+		RequiredPace        func(childComplexity int) int
+		Revisions           func(childComplexity int) int
+		Source              func(childComplexity int) int
+		StaleDays           func(childComplexity int) int
 	}
 
 	PublishBulletinResult struct {
@@ -282,6 +295,7 @@ type ComplexityRoot struct {
 	}
 
 	RankingConnection struct {
+		BandCounts func(childComplexity int) int
 		Date       func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -583,6 +597,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Band.Min(childComplexity), true
+
+	case "BandCount.band":
+		if e.ComplexityRoot.BandCount.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BandCount.Band(childComplexity), true
+	case "BandCount.count":
+		if e.ComplexityRoot.BandCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BandCount.Count(childComplexity), true
 
 	case "Bulletin.campaign":
 		if e.ComplexityRoot.Bulletin.Campaign == nil {
@@ -1166,6 +1193,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgressEdge.Node(childComplexity), true
 
+	case "ProgressPoint.atRisk":
+		if e.ComplexityRoot.ProgressPoint.AtRisk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.AtRisk(childComplexity), true
+	case "ProgressPoint.band":
+		if e.ComplexityRoot.ProgressPoint.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Band(childComplexity), true
+	case "ProgressPoint.corrected":
+		if e.ComplexityRoot.ProgressPoint.Corrected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Corrected(childComplexity), true
+	case "ProgressPoint.coverage":
+		if e.ComplexityRoot.ProgressPoint.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Coverage(childComplexity), true
 	case "ProgressPoint.date":
 		if e.ComplexityRoot.ProgressPoint.Date == nil {
 			break
@@ -1195,6 +1246,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "ProgressPoint.pace7d":
+		if e.ComplexityRoot.ProgressPoint.Pace7d == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Pace7d(childComplexity), true
+	case "ProgressPoint.projectedCompletion":
+		if e.ComplexityRoot.ProgressPoint.ProjectedCompletion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.ProjectedCompletion(childComplexity), true
 	case "ProgressPoint.quota":
 		if e.ComplexityRoot.ProgressPoint.Quota == nil {
 			break
@@ -1229,6 +1292,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.RateText(childComplexity, args["lang"].(*Lang)), true
+	case "ProgressPoint.requiredPace":
+		if e.ComplexityRoot.ProgressPoint.RequiredPace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.RequiredPace(childComplexity), true
+	case "ProgressPoint.revisions":
+		if e.ComplexityRoot.ProgressPoint.Revisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Revisions(childComplexity), true
 	case "ProgressPoint.source":
 		if e.ComplexityRoot.ProgressPoint.Source == nil {
 			break
@@ -1540,6 +1615,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.QuotaWriteResult.Written(childComplexity), true
 
+	case "RankingConnection.bandCounts":
+		if e.ComplexityRoot.RankingConnection.BandCounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.BandCounts(childComplexity), true
 	case "RankingConnection.date":
 		if e.ComplexityRoot.RankingConnection.Date == nil {
 			break
@@ -2200,6 +2281,16 @@ func (ec *executionContext) childFields_Band(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Band", field.Name)
 }
 
+func (ec *executionContext) childFields_BandCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "band":
+		return ec.fieldContext_BandCount_band(ctx, field)
+	case "count":
+		return ec.fieldContext_BandCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BandCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Bulletin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "campaign":
@@ -2462,6 +2553,22 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_staleDays(ctx, field)
 	case "delta":
 		return ec.fieldContext_ProgressPoint_delta(ctx, field)
+	case "band":
+		return ec.fieldContext_ProgressPoint_band(ctx, field)
+	case "pace7d":
+		return ec.fieldContext_ProgressPoint_pace7d(ctx, field)
+	case "requiredPace":
+		return ec.fieldContext_ProgressPoint_requiredPace(ctx, field)
+	case "projectedCompletion":
+		return ec.fieldContext_ProgressPoint_projectedCompletion(ctx, field)
+	case "atRisk":
+		return ec.fieldContext_ProgressPoint_atRisk(ctx, field)
+	case "coverage":
+		return ec.fieldContext_ProgressPoint_coverage(ctx, field)
+	case "revisions":
+		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+	case "corrected":
+		return ec.fieldContext_ProgressPoint_corrected(ctx, field)
 	case "figureText":
 		return ec.fieldContext_ProgressPoint_figureText(ctx, field)
 	case "quotaText":
@@ -2576,6 +2683,8 @@ func (ec *executionContext) childFields_RankingConnection(ctx context.Context, f
 		return ec.fieldContext_RankingConnection_totalCount(ctx, field)
 	case "date":
 		return ec.fieldContext_RankingConnection_date(ctx, field)
+	case "bandCounts":
+		return ec.fieldContext_RankingConnection_bandCounts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RankingConnection", field.Name)
 }
@@ -4146,6 +4255,61 @@ func (ec *executionContext) _Band_labelEn(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Band_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Band", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BandCount_band(ctx context.Context, field graphql.CollectedField, obj *BandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BandCount_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Band) graphql.Marshaler {
+			return ec.marshalOBand2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐBand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BandCount_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BandCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Band(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BandCount_count(ctx context.Context, field graphql.CollectedField, obj *BandCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BandCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BandCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BandCount", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Bulletin_campaign(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
@@ -6659,6 +6823,199 @@ func (ec *executionContext) fieldContext_ProgressPoint_delta(_ context.Context, 
 	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _ProgressPoint_band(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_pace7d(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_pace7d(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pace7d, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_pace7d(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_requiredPace(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_requiredPace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredPace, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_requiredPace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_projectedCompletion(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_projectedCompletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProjectedCompletion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_projectedCompletion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_atRisk(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_atRisk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AtRisk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_atRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_coverage(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coverage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revisions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_corrected(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_corrected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Corrected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_corrected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _ProgressPoint_figureText(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8186,6 +8543,38 @@ func (ec *executionContext) _RankingConnection_date(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_RankingConnection_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RankingConnection", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _RankingConnection_bandCounts(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_bandCounts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BandCounts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*BandCount) graphql.Marshaler {
+			return ec.marshalNBandCount2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_bandCounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BandCount(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _RankingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *RankingEdge) (ret graphql.Marshaler) {
@@ -12187,6 +12576,49 @@ func (ec *executionContext) _Band(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var bandCountImplementors = []string{"BandCount"}
+
+func (ec *executionContext) _BandCount(ctx context.Context, sel ast.SelectionSet, obj *BandCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bandCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BandCount")
+		case "band":
+			out.Values[i] = ec._BandCount_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._BandCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bulletinImplementors = []string{"Bulletin"}
 
 func (ec *executionContext) _Bulletin(ctx context.Context, sel ast.SelectionSet, obj *Bulletin) graphql.Marshaler {
@@ -13480,6 +13912,46 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "band":
+			out.Values[i] = ec._ProgressPoint_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pace7d":
+			out.Values[i] = ec._ProgressPoint_pace7d(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requiredPace":
+			out.Values[i] = ec._ProgressPoint_requiredPace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "projectedCompletion":
+			out.Values[i] = ec._ProgressPoint_projectedCompletion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "atRisk":
+			out.Values[i] = ec._ProgressPoint_atRisk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coverage":
+			out.Values[i] = ec._ProgressPoint_coverage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revisions":
+			out.Values[i] = ec._ProgressPoint_revisions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "corrected":
+			out.Values[i] = ec._ProgressPoint_corrected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "figureText":
 			out.Values[i] = ec._ProgressPoint_figureText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14284,6 +14756,11 @@ func (ec *executionContext) _RankingConnection(ctx context.Context, sel ast.Sele
 			}
 		case "date":
 			out.Values[i] = ec._RankingConnection_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bandCounts":
+			out.Values[i] = ec._RankingConnection_bandCounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15583,6 +16060,32 @@ func (ec *executionContext) marshalNBand2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendo�
 	return ret
 }
 
+func (ec *executionContext) marshalNBandCount2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*BandCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBandCount2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBandCount2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandCount(ctx context.Context, sel ast.SelectionSet, v *BandCount) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BandCount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBandInput2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandInput(ctx context.Context, v any) (*BandInput, error) {
 	res, err := ec.unmarshalInputBandInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -16703,6 +17206,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOBand2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐBand(ctx context.Context, sel ast.SelectionSet, v *domain.Band) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Band(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOBandInput2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBandInputᚄ(ctx context.Context, v any) ([]*BandInput, error) {

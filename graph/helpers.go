@@ -145,25 +145,60 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	conn := &ProgressConnection{Columns: cols}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
-			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta}}
+			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
+			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk,
+			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
+			Revisions: pt.Revisions}}
 	})
 	return conn, nil
+}
+
+// rankingAll returns the whole ranking f selects (its offset and limit
+// aside), read once per version of the campaign's figures.
+func (r *Resolver) rankingAll(ctx context.Context, version string, f db.RankingFilter) ([]*db.RankRow, error) {
+	k := rankKey{f.Campaign.ID, f.Metric, f.Day, f.Kind, f.ScopeID}
+	if all, ok := r.cache.ranking(k, version); ok {
+		return all, nil
+	}
+	whole := f
+	whole.Offset, whole.Limit = 0, math.MaxInt32
+	all, _, err := r.DB.Ranking(ctx, whole)
+	if err != nil {
+		return nil, err
+	}
+	r.cache.putRanking(k, version, all)
+	return all, nil
+}
+
+// bandCounts counts the rows of a whole ranking per band of the campaign,
+// highest first, then the rows without a band.
+func bandCounts(c *domain.Campaign, all []*db.RankRow) []*BandCount {
+	out := make([]*BandCount, len(c.Bands)+1)
+	at := make(map[string]int, len(c.Bands))
+	for i := range c.Bands {
+		out[i] = &BandCount{Band: &c.Bands[i]}
+		at[c.Bands[i].Key] = i
+	}
+	out[len(c.Bands)] = &BandCount{}
+	for _, row := range all {
+		i, ok := len(c.Bands), false
+		if row.Band != nil {
+			i, ok = at[*row.Band]
+			if !ok {
+				i = len(c.Bands)
+			}
+		}
+		out[i].Count++
+	}
+	return out
 }
 
 // rankingPage answers one page of a ranking from the whole ranking, read
 // once per version of the campaign's figures, with each row's unit.
 func (r *Resolver) rankingPage(ctx context.Context, version string, f db.RankingFilter) ([]*RankingRow, int, error) {
-	k := rankKey{f.Campaign.ID, f.Metric, f.Day, f.Kind, f.ScopeID}
-	all, ok := r.cache.ranking(k, version)
-	if !ok {
-		whole := f
-		whole.Offset, whole.Limit = 0, math.MaxInt32
-		rows, _, err := r.DB.Ranking(ctx, whole)
-		if err != nil {
-			return nil, 0, err
-		}
-		all = rows
-		r.cache.putRanking(k, version, all)
+	all, err := r.rankingAll(ctx, version, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	lo, hi := min(f.Offset, len(all)), min(f.Offset+f.Limit, len(all))
 	page := make([]*RankingRow, hi-lo)

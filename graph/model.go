@@ -14,7 +14,18 @@ type ProgressPoint struct {
 	Source    domain.Source
 	StaleDays int
 	Delta     *int64
+
+	Band                *string
+	Pace7d              *float64
+	RequiredPace        *float64
+	ProjectedCompletion *domain.Date
+	AtRisk              bool
+	Coverage            *Coverage
+	Revisions           int
 }
+
+// Corrected says whether the unit's own report for the day was corrected.
+func (p *ProgressPoint) Corrected() bool { return p.Revisions > 1 }
 
 // The formatted fields are methods rather than resolvers: they need no
 // context, so gqlgen marshals them in line instead of in a goroutine each.

@@ -45,6 +45,13 @@ type AuditEntry struct {
 	RequestID string `json:"requestId"`
 }
 
+// The number of units of a ranking in one band.
+type BandCount struct {
+	// The band; null for the units without a rate.
+	Band  *domain.Band `json:"band,omitempty"`
+	Count int          `json:"count"`
+}
+
 // A ranking band of a campaign.
 type BandInput struct {
 	// e.g. HOAN_THANH.
@@ -244,6 +251,9 @@ type RankingConnection struct {
 	TotalCount int            `json:"totalCount"`
 	// The day the ranking is for (useful when `date` was left out).
 	Date domain.Date `json:"date"`
+	// How many units of the whole ranking (every page) are in each band, highest band first, then
+	// one entry with a null band for the units without a rate (no figure or no quota).
+	BandCounts []*BandCount `json:"bandCounts"`
 }
 
 type RankingEdge struct {

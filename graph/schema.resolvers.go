@@ -202,7 +202,11 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	if err != nil {
 		return nil, err
 	}
-	conn := &RankingConnection{Date: day}
+	all, err := r.rankingAll(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level})
+	if err != nil {
+		return nil, err
+	}
+	conn := &RankingConnection{Date: day, BandCounts: bandCounts(c, all)}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *RankingRow) *RankingEdge { return &RankingEdge{cur, row} })
 	return conn, nil
 }
