@@ -86,6 +86,8 @@ type Page struct {
 	Revisions   []PageRevision
 	OtherLang   string // URL of the same page in the other language
 	CSV, JSON   string // download URLs
+	Home        string // URL of the portal's home page ("/" when empty)
+	Archive     string // URL of the campaign's archive (no link when empty)
 }
 
 // PageRevision links one revision of the edition.
@@ -143,7 +145,7 @@ a{color:#0b4f8a}
 </style>
 </head>
 <body>
-<p class="nav"><a href="/">Tiến Độ</a> · <a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
+<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
 <article>
 <h1>{{$t.Title}}</h1>
 <p class="meta">{{.Edition.LegalRef}}<br>{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code></p>

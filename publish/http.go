@@ -38,6 +38,12 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{$}", s.archiveAll)
 	mux.HandleFunc("GET /bulletins/{campaign}/{$}", s.archive)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}", s.column)
+	// The same pages by the static export's file names (see staticURLs),
+	// so that one link works on the server and on a static host.
+	mux.HandleFunc("GET /bulletins/index.en.html", s.archiveAll)
+	mux.HandleFunc("GET /bulletins/{campaign}/index.en.html", s.archive)
+	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{$}", s.column)
+	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
@@ -72,7 +78,7 @@ func notFound(format string, args ...any) error {
 }
 
 func lang(r *http.Request) string {
-	if progress.IsEN(r.URL.Query().Get("lang")) {
+	if progress.IsEN(r.URL.Query().Get("lang")) || strings.HasSuffix(r.URL.Path, ".en.html") {
 		return "en"
 	}
 	return "vi"
@@ -123,6 +129,16 @@ func cacheable(w http.ResponseWriter, r *http.Request, ed *db.Edition, variant s
 func (s *Service) column(w http.ResponseWriter, r *http.Request) {
 	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
 	slug, date := r.PathValue("campaign"), r.PathValue("date")
+	if f := r.PathValue("file"); f != "" {
+		// index.html, index.en.html, r{N}.html or r{N}.en.html
+		name := strings.TrimSuffix(strings.TrimSuffix(f, ".html"), ".en")
+		if n, err := strconv.Atoi(strings.TrimPrefix(name, "r")); err == nil && strings.HasPrefix(name, "r") && n > 0 {
+			rev = n
+		} else if name != "index" || !strings.HasSuffix(f, ".html") {
+			s.fail(w, r, notFound("no page %s here: index.html, index.en.html, rN.html or rN.en.html", f))
+			return
+		}
+	}
 	c, ed, pe, err := s.edition(r, slug, date, rev)
 	if err != nil {
 		s.fail(w, r, err)
@@ -132,30 +148,40 @@ func (s *Service) column(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, ed, l, rev > 0) {
 		return
 	}
-	revs, err := s.DB.EditionRevisions(r.Context(), c.ID, ed.ScopeUnitID, ed.Day)
+	b, err := s.columnHTML(r.Context(), c, ed, pe, l, liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	base := "/bulletins/" + slug + "/" + date
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b)
+}
+
+// columnHTML renders one revision of an edition as a newspaper column,
+// linking its other revisions, language and downloads by u.
+func (s *Service) columnHTML(ctx context.Context, c *domain.Campaign, ed *db.Edition, pe *press.Edition, l string, u urls) ([]byte, error) {
+	revs, err := s.DB.EditionRevisions(ctx, c.ID, ed.ScopeUnitID, ed.Day)
+	if err != nil {
+		return nil, err
+	}
 	other := "en"
 	if l == "en" {
 		other = "vi"
 	}
+	slug, date := c.Slug, ed.Day.String()
 	p := press.Page{Edition: pe, Lang: l, Revision: ed.Revision, PublishedAt: stamp(ed.PublishedAt, l),
-		OtherLang: fmt.Sprintf("%s?lang=%s&rev=%d", base, other, ed.Revision),
-		CSV:       "/downloads/" + slug + "/" + date + ".csv", JSON: "/downloads/" + slug + "/" + date + ".json"}
+		OtherLang: u.column(slug, date, other, ed.Revision),
+		CSV:       u.download(slug, date, "csv", 0), JSON: u.download(slug, date, "json", 0),
+		Home:      u.home(l), Archive: u.archive(slug, l)}
 	for _, rv := range revs {
-		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: fmt.Sprintf("%s?lang=%s&rev=%d", base, l, rv.Revision),
+		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: u.column(slug, date, l, rv.Revision),
 			PublishedAt: stamp(rv.PublishedAt, l), Hash: rv.Hash, Current: rv.Revision == ed.Revision})
 	}
 	var buf bytes.Buffer
 	if err := press.RenderHTML(&buf, p); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 func stamp(t time.Time, lang string) string {
@@ -169,11 +195,23 @@ func stamp(t time.Time, lang string) string {
 func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	date, ext, ok := strings.Cut(file, ".")
-	if !ok || (ext != "csv" && ext != "json") {
+	if !ok {
 		s.fail(w, r, notFound("downloads are DATE.csv or DATE.json"))
 		return
 	}
 	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
+	if d, x, ok := strings.Cut(ext, "."); ok { // DATE.rN.csv, the static export's name of revision N
+		n, err := strconv.Atoi(strings.TrimPrefix(d, "r"))
+		if !strings.HasPrefix(d, "r") || err != nil || n < 1 || (x != "csv" && x != "json") {
+			s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
+			return
+		}
+		rev, ext = n, x
+	}
+	if ext != "csv" && ext != "json" {
+		s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
+		return
+	}
 	_, ed, pe, err := s.edition(r, r.PathValue("campaign"), date, rev)
 	if err != nil {
 		s.fail(w, r, err)
@@ -197,67 +235,85 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
-	cs, _, err := s.DB.FindCampaigns(r.Context(), 0, 100)
+	b, err := s.archiveAllHTML(r.Context(), lang(r), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	l := lang(r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(b)
+}
+
+// archiveAllHTML lists every campaign's archive and feed.
+func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte, error) {
+	cs, _, err := s.DB.FindCampaigns(ctx, 0, 100)
+	if err != nil {
+		return nil, err
+	}
 	var b strings.Builder
-	b.WriteString(pageHead(l, map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l]))
+	b.WriteString(pageHead(l, map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l], u))
 	b.WriteString(`<ul>`)
 	for _, c := range cs {
 		name := c.Name
 		if l == "en" && c.NameEN != "" {
 			name = c.NameEN
 		}
-		fmt.Fprintf(&b, `<li><a href="/bulletins/%s/?lang=%s">%s</a> · <a href="/feeds/%s.atom">Atom</a></li>`,
-			template.HTMLEscapeString(c.Slug), l, template.HTMLEscapeString(name), template.HTMLEscapeString(c.Slug))
+		fmt.Fprintf(&b, `<li><a href="%s">%s</a> · <a href="%s">Atom</a></li>`,
+			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug)))
 	}
-	b.WriteString(`</ul><p><a href="/feeds/bulletins.atom">Atom</a></p></body></html>`)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write([]byte(b.String()))
+	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p></body></html>`, template.HTMLEscapeString(u.feed("bulletins")))
+	return []byte(b.String()), nil
 }
 
-func pageHead(lang, title string) string {
+func pageHead(lang, title string, u urls) string {
 	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>` +
-		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body><p><a href="/">Tiến Độ</a></p><h1>` +
+		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body><p><a href="` + template.HTMLEscapeString(u.home(lang)) + `">Tiến Độ</a></p><h1>` +
 		template.HTMLEscapeString(title) + `</h1>`
 }
 
 func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
-	slug := r.PathValue("campaign")
-	c, scope, err := s.campaign(r.Context(), slug)
+	c, scope, err := s.campaign(r.Context(), r.PathValue("campaign"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	eds, _, err := s.DB.Editions(r.Context(), db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1000})
+	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	l := lang(r)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(b)
+}
+
+// archiveHTML lists a campaign's editions, every revision, newest first.
+func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *domain.Unit, l string, u urls) ([]byte, error) {
+	eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	slug := c.Slug
 	name := c.Name
 	if l == "en" && c.NameEN != "" {
 		name = c.NameEN
 	}
 	var b strings.Builder
-	b.WriteString(pageHead(l, name))
+	b.WriteString(pageHead(l, name, u))
 	fmt.Fprintf(&b, `<p>%s</p><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
 		template.HTMLEscapeString(c.LegalRef), map[string]string{"vi": "Ngày", "en": "Day"}[l], map[string]string{"vi": "Bản", "en": "Revision"}[l],
 		map[string]string{"vi": "Đăng lúc", "en": "Published"}[l], map[string]string{"vi": "Tải về", "en": "Download"}[l])
+	esc := template.HTMLEscapeString
 	for _, e := range eds {
 		d := e.Day.String()
-		fmt.Fprintf(&b, `<tr><td><a href="/bulletins/%s/%s?lang=%s&amp;rev=%d">%s</a></td><td>%d</td><td>%s</td><td><code>%.12s</code></td><td><a href="/downloads/%s/%s.csv?rev=%d">CSV</a> · <a href="/downloads/%s/%s.json?rev=%d">JSON</a></td></tr>`,
-			slug, d, l, e.Revision, progress.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash, slug, d, e.Revision, slug, d, e.Revision)
+		fmt.Fprintf(&b, `<tr><td><a href="%s">%s</a></td><td>%d</td><td>%s</td><td><code>%.12s</code></td><td><a href="%s">CSV</a> · <a href="%s">JSON</a></td></tr>`,
+			esc(u.column(slug, d, l, e.Revision)), progress.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash,
+			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
 	b.WriteString(`</tbody></table>`)
-	fmt.Fprintf(&b, `<p><a href="/feeds/%s.atom">Atom</a></p></body></html>`, slug)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write([]byte(b.String()))
+	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p></body></html>`, esc(u.feed(slug)))
+	return []byte(b.String()), nil
 }
 
 // Atom 1.0 (RFC 4287).
@@ -304,38 +360,44 @@ func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, notFound("feeds end in .atom"))
 		return
 	}
-	f := db.EditionFilter{Limit: 50}
-	title := "Tiến Độ: bản tin tiến độ"
-	if name != "bulletins" {
-		c, scope, err := s.campaign(r.Context(), name)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		f.CampaignID, f.ScopeID = &c.ID, &scope.ID
-		title = "Tiến Độ: " + c.Name
-	}
-	eds, _, err := s.DB.Editions(r.Context(), f)
+	b, err := s.feedXML(r.Context(), name, baseURL(r), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	base := baseURL(r)
-	feed := atomFeed{Lang: "vi", ID: base + r.URL.Path, Title: title, Author: atomPerson{Name: "Tiến Độ"},
-		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: base + r.URL.Path}, {Href: base + "/bulletins/"}},
+	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	w.Write(b)
+}
+
+// feedXML is the Atom feed of every edition (name "bulletins") or of one
+// campaign's; base is the site's absolute URL, which entry ids and links
+// start with.
+func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byte, error) {
+	f := db.EditionFilter{Limit: 50}
+	title := "Tiến Độ: bản tin tiến độ"
+	if name != "bulletins" {
+		c, scope, err := s.campaign(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		f.CampaignID, f.ScopeID = &c.ID, &scope.ID
+		title = "Tiến Độ: " + c.Name
+	}
+	eds, _, err := s.DB.Editions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	self := base + u.feed(name)
+	feed := atomFeed{Lang: "vi", ID: self, Title: title, Author: atomPerson{Name: "Tiến Độ"},
+		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Href: base + u.archiveAll("vi")}},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
-	slugs := map[int64]string{}
 	for _, e := range eds {
-		slug, ok := slugs[e.CampaignID]
 		pe, err := press.Unmarshal(e.Content, e.Hash)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return nil, err
 		}
-		if !ok {
-			slug, slugs[e.CampaignID] = pe.Campaign, pe.Campaign
-		}
-		link := fmt.Sprintf("%s/bulletins/%s/%s?rev=%d", base, slug, e.Day, e.Revision)
+		link := base + u.column(pe.Campaign, e.Day.String(), "vi", e.Revision)
 		updated := e.PublishedAt.UTC().Format(time.RFC3339)
 		if updated > feed.Updated {
 			feed.Updated = updated
@@ -352,12 +414,9 @@ func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(feed); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 var card = template.Must(template.New("card").Parse(`<!doctype html>

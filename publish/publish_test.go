@@ -185,4 +185,5 @@ func TestPublication(t *testing.T) {
 	if err != nil || again.Hash != revs[0].Hash {
 		t.Errorf("revision 1 changed: %v", err)
 	}
+	checkExport(t, s)
 }

@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, logger *s
 		return cmdDemo(ctx, args, stdout, stderr, logger)
 	case "token":
 		return cmdToken(ctx, args, stdout, stderr, logger)
+	case "publish":
+		return cmdPublish(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -73,6 +75,8 @@ Usage:
   server import [flags] FILE  import CSV files (units, quotas or reports; told apart by their header)
   server demo [flags]         load the demo dataset into an empty database
   server token create|list|revoke   manage API tokens (secrets shown once, stored hashed)
+  server publish --out DIR --site-url URL   write the portal and the bulletin archive as
+                              static files for any static host (--api: where the API is)
 
 Common flags (environment fallback in brackets):
   --database-url URL   PostgreSQL connection string [DATABASE_URL]; empty: a private

@@ -1,0 +1,147 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/press"
+)
+
+// ExportOptions say where a static export goes and how it is reached.
+type ExportOptions struct {
+	// Dir is the directory written (created if missing).
+	Dir string
+	// Base is the path the export is served under, "/" or e.g. "/tiendo/".
+	Base string
+	// SiteURL is the absolute URL of Base's host, e.g. https://tiendo.example.org,
+	// which Atom entry ids and links must start with.
+	SiteURL string
+	// Progress, when set, is told each file written and how many are done
+	// of how many.
+	Progress func(done, total int, file string)
+}
+
+// Export writes every published bulletin as static files (see staticURLs
+// for the layout): each campaign's archive, every revision of every edition
+// as a page in both languages, its CSV and JSON downloads, and the Atom
+// feeds. It returns the number of files written.
+func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
+	base := o.Base
+	if base == "" {
+		base = "/"
+	}
+	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
+		return 0, fmt.Errorf("base path %q must start and end with /", base)
+	}
+	site := strings.TrimSuffix(o.SiteURL, "/")
+	if !strings.HasPrefix(site, "http://") && !strings.HasPrefix(site, "https://") {
+		return 0, fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", o.SiteURL)
+	}
+	u := staticURLs(base)
+	cs, _, err := s.DB.FindCampaigns(ctx, 0, 1000)
+	if err != nil {
+		return 0, err
+	}
+	// Count the files first, so that progress can say "of how many".
+	type job struct {
+		file string
+		make func() ([]byte, error)
+	}
+	var jobs []job
+	add := func(file string, make func() ([]byte, error)) {
+		jobs = append(jobs, job{strings.TrimPrefix(file, base), make})
+	}
+	file := func(url string) string {
+		if strings.HasSuffix(url, "/") {
+			return url + "index.html"
+		}
+		return url
+	}
+	for _, l := range []string{"vi", "en"} {
+		add(file(u.archiveAll(l)), func() ([]byte, error) { return s.archiveAllHTML(ctx, l, u) })
+	}
+	add(u.feed("bulletins"), func() ([]byte, error) { return s.feedXML(ctx, "bulletins", site, u) })
+	for _, c := range cs {
+		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
+		if err != nil {
+			return 0, err
+		}
+		for _, l := range []string{"vi", "en"} {
+			add(file(u.archive(c.Slug, l)), func() ([]byte, error) { return s.archiveHTML(ctx, c, scope, l, u) })
+		}
+		add(u.feed(c.Slug), func() ([]byte, error) { return s.feedXML(ctx, c.Slug, site, u) })
+		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
+		if err != nil {
+			return 0, err
+		}
+		latest := map[string]int{}
+		for _, e := range eds {
+			latest[e.Day.String()] = max(latest[e.Day.String()], e.Revision)
+		}
+		for _, e := range eds {
+			date := e.Day.String()
+			revs := []int{e.Revision}
+			if latest[date] == e.Revision {
+				revs = append(revs, 0) // the latest is also the edition's own page
+			}
+			for _, rev := range revs {
+				for _, l := range []string{"vi", "en"} {
+					add(file(u.column(c.Slug, date, l, rev)), func() ([]byte, error) {
+						pe, err := press.Unmarshal(e.Content, e.Hash)
+						if err != nil {
+							return nil, err
+						}
+						return s.columnHTML(ctx, c, e, pe, l, u)
+					})
+				}
+				add(u.download(c.Slug, date, "csv", rev), func() ([]byte, error) {
+					pe, err := press.Unmarshal(e.Content, e.Hash)
+					if err != nil {
+						return nil, err
+					}
+					var b strings.Builder
+					err = press.WriteCSV(&b, pe)
+					return []byte(b.String()), err
+				})
+				add(u.download(c.Slug, date, "json", rev), func() ([]byte, error) {
+					b, err := json.Marshal(map[string]any{"revision": e.Revision, "publishedAt": e.PublishedAt, "sha256": e.Hash, "edition": json.RawMessage(e.Content)})
+					return append(b, '\n'), err
+				})
+			}
+		}
+	}
+	for i, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return i, err
+		}
+		b, err := j.make()
+		if err != nil {
+			return i, fmt.Errorf("%s: %w", j.file, err)
+		}
+		if err := writeFile(filepath.Join(o.Dir, filepath.FromSlash(j.file)), b); err != nil {
+			return i, err
+		}
+		if o.Progress != nil {
+			o.Progress(i+1, len(jobs), j.file)
+		}
+	}
+	return len(jobs), nil
+}
+
+// writeFile writes b to name through a temporary file and a rename, so a
+// reader of the export never sees half a file.
+func writeFile(name string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}

@@ -1,0 +1,93 @@
+package publish
+
+import (
+	"fmt"
+	"net/url"
+)
+
+// urls names the bulletin pages, downloads and feeds. The server answers
+// query parameters (?lang=en, ?rev=N); a static host answers files only, so
+// the static export names every page by a path of its own.
+type urls struct {
+	home       func(lang string) string
+	archiveAll func(lang string) string
+	archive    func(slug, lang string) string
+	// column: rev 0 is the latest revision.
+	column   func(slug, date, lang string, rev int) string
+	download func(slug, date, ext string, rev int) string
+	feed     func(name string) string
+}
+
+func query(lang string, rev int) string {
+	q := url.Values{}
+	if lang == "en" {
+		q.Set("lang", "en")
+	}
+	if rev > 0 {
+		q.Set("rev", fmt.Sprint(rev))
+	}
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
+}
+
+// liveURLs are the server's.
+var liveURLs = urls{
+	home:       func(lang string) string { return "/" + query(lang, 0) },
+	archiveAll: func(lang string) string { return "/bulletins/" + query(lang, 0) },
+	archive:    func(slug, lang string) string { return "/bulletins/" + url.PathEscape(slug) + "/" + query(lang, 0) },
+	column: func(slug, date, lang string, rev int) string {
+		return "/bulletins/" + url.PathEscape(slug) + "/" + date + query(lang, rev)
+	},
+	download: func(slug, date, ext string, rev int) string {
+		return "/downloads/" + url.PathEscape(slug) + "/" + date + "." + ext + query("", rev)
+	},
+	feed: func(name string) string { return "/feeds/" + url.PathEscape(name) + ".atom" },
+}
+
+// staticURLs are the files of a static export under base (a path ending in
+// "/", e.g. "/" or "/tiendo/"):
+//
+//	bulletins/index.html, bulletins/index.en.html
+//	bulletins/{campaign}/index.html, index.en.html
+//	bulletins/{campaign}/{date}/index.html, index.en.html   the latest revision
+//	bulletins/{campaign}/{date}/r{N}.html, r{N}.en.html     revision N
+//	downloads/{campaign}/{date}.csv|json                    the latest revision
+//	downloads/{campaign}/{date}.r{N}.csv|json               revision N
+//	feeds/bulletins.atom, feeds/{campaign}.atom
+func staticURLs(base string) urls {
+	page := func(dir, lang string, rev int) string {
+		name := "index"
+		if rev > 0 {
+			name = fmt.Sprintf("r%d", rev)
+		}
+		if lang == "en" {
+			return dir + name + ".en.html"
+		}
+		if rev == 0 {
+			return dir
+		}
+		return dir + name + ".html"
+	}
+	return urls{
+		home: func(lang string) string {
+			if lang == "en" {
+				return base + "?lang=en"
+			}
+			return base
+		},
+		archiveAll: func(lang string) string { return page(base+"bulletins/", lang, 0) },
+		archive:    func(slug, lang string) string { return page(base+"bulletins/"+url.PathEscape(slug)+"/", lang, 0) },
+		column: func(slug, date, lang string, rev int) string {
+			return page(base+"bulletins/"+url.PathEscape(slug)+"/"+date+"/", lang, rev)
+		},
+		download: func(slug, date, ext string, rev int) string {
+			if rev > 0 {
+				return fmt.Sprintf("%sdownloads/%s/%s.r%d.%s", base, url.PathEscape(slug), date, rev, ext)
+			}
+			return base + "downloads/" + url.PathEscape(slug) + "/" + date + "." + ext
+		},
+		feed: func(name string) string { return base + "feeds/" + url.PathEscape(name) + ".atom" },
+	}
+}

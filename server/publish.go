@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/portal"
+	"github.com/tiendo-vn/tiendo/publish"
+)
+
+// cmdPublish writes the portal and the bulletin archive as static files.
+func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	out := fs.String("out", "", "directory to write the static site into (required)")
+	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS [PORTAL_API_URL]")
+	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
+	site := fs.String("site-url", envOr("SITE_URL", ""), "the site's absolute origin, e.g. https://tiendo.example.org: Atom feeds need absolute links (required) [SITE_URL]")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: server publish --out DIR --site-url URL [--api URL] [--base /path/]")
+		fmt.Fprintln(stderr, "Writes the portal and every published bulletin (pages in both languages, every revision, CSV and JSON, Atom feeds) as static files.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fs.Usage()
+		return errors.New("publish needs --out DIR")
+	}
+	if !strings.HasPrefix(*site, "http://") && !strings.HasPrefix(*site, "https://") {
+		fs.Usage()
+		return fmt.Errorf("publish needs --site-url with http:// or https:// (got %q): Atom feeds must link absolutely", *site)
+	}
+	store, closeStore, err := openStore(ctx, dbf, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	start := time.Now()
+	files, err := portal.Export(*out, *api)
+	if err != nil {
+		return fmt.Errorf("writing the portal: %w", err)
+	}
+	fmt.Fprintf(stderr, "portal: %d files\n", len(files))
+	last := time.Now()
+	svc := &publish.Service{DB: store, Logger: logger}
+	n, err := svc.Export(ctx, publish.ExportOptions{Dir: *out, Base: *base, SiteURL: *site,
+		Progress: func(done, total int, file string) {
+			if done == total || time.Since(last) > time.Second {
+				last = time.Now()
+				fmt.Fprintf(stderr, "bulletins: %s of %s files (%d%%) %s\n", formatThousands(done), formatThousands(total), done*100/total, file)
+			}
+		}})
+	if err != nil {
+		return fmt.Errorf("writing the bulletins (%d files written): %w", n, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s files to %s in %s\n", formatThousands(len(files)+n), *out, time.Since(start).Round(time.Millisecond))
+	if _, err := os.Stat(*out); err != nil {
+		return err
+	}
+	return nil
+}
