@@ -172,7 +172,7 @@ func (s *Service) columnHTML(ctx context.Context, c *domain.Campaign, ed *db.Edi
 	p := press.Page{Edition: pe, Lang: l, Revision: ed.Revision, PublishedAt: stamp(ed.PublishedAt, l),
 		OtherLang: u.column(slug, date, other, ed.Revision),
 		CSV:       u.download(slug, date, "csv", 0), JSON: u.download(slug, date, "json", 0),
-		Home:      u.home(l), Archive: u.archive(slug, l)}
+		Home: u.home(l), Archive: u.archive(slug, l)}
 	for _, rv := range revs {
 		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: u.column(slug, date, l, rv.Revision),
 			PublishedAt: stamp(rv.PublishedAt, l), Hash: rv.Hash, Current: rv.Revision == ed.Revision})
