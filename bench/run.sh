@@ -28,7 +28,7 @@ if ! psql "$ADMIN" -qAtc "select 1 from pg_database where datname='$DBNAME'" | g
 fi
 
 start_server() {
-  RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
+  RESPONSE_CACHE_MB=${1:-64} RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && return; sleep 0.1; done
   echo "server did not start"; cat /tmp/tiendo-bench-server.log; exit 1
@@ -46,15 +46,26 @@ COLS="totalCount columns { dates figures quotas rates sources deltas }"
 Q_COLUMNS="{ c: progress(campaign: \"$C\", unitCode: \"01\", metric: \"collected\", $S) { $COLS } i: progress(campaign: \"$C\", unitCode: \"01\", metric: \"issued\", $S) { $COLS } a: progress(campaign: \"$C\", unitCode: \"01\", metric: \"activated\", $S) { $COLS } }"
 Q_SERIES="{ c: progress(campaign: \"$C\", unitCode: \"01\", metric: \"collected\", $S) { totalCount edges { node { date figure quota rate source delta } } } i: progress(campaign: \"$C\", unitCode: \"01\", metric: \"issued\", $S) { totalCount edges { node { date figure quota rate source delta } } } a: progress(campaign: \"$C\", unitCode: \"01\", metric: \"activated\", $S) { totalCount edges { node { date figure quota rate source delta } } } }"
 
-for name in provinces communes series series-columns; do
-  # Rankings under load (16 clients); series as one client's latency.
-  c=16
-  case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES; c=1;; series-columns) q=$Q_COLUMNS; c=1;; esac
-  for run in $(seq 1 "$RUNS"); do
-    /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c "$c" -d "$DUR" -name "$name run=$run" -query "$q" | tee -a "$out"
+# Each read twice: as served (repeated anonymous queries answered from the
+# response cache until a commit), then with the cache off (every request
+# executed: what the first request after each commit costs).
+for cache in 64 0; do
+  suffix=""
+  if [ "$cache" = 0 ]; then
+    stop_server
+    start_server 0
+    suffix="-nocache"
+  fi
+  for name in provinces communes series series-columns; do
+    # Rankings under load (16 clients); series as one client's latency.
+    c=16
+    case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES; c=1;; series-columns) q=$Q_COLUMNS; c=1;; esac
+    for run in $(seq 1 "$RUNS"); do
+      /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c "$c" -d "$DUR" -name "$name$suffix run=$run" -query "$q" | tee -a "$out"
+    done
   done
+  log "server_rss_peak_kb$suffix=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"
 done
-log "server_rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"
 
 # Ingest: a new day for every commune (rewinding the last day first, so each
 # run measures the same day), then corrections 30 days back.

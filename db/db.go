@@ -156,3 +156,12 @@ func mapErr(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// Snapshot returns the database's current snapshot (pg_current_snapshot()
+// as text: xmin:xmax:in-progress ids). Two reads under equal snapshots see
+// the same committed data; a commit anywhere changes it.
+func (db *DB) Snapshot(ctx context.Context) (string, error) {
+	var s string
+	err := db.Pool.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&s)
+	return s, err
+}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,9 @@ type Limits struct {
 	Complexity int       // the most a query may cost (default 5000)
 	Depth      int       // the deepest a selection may nest (default 12)
 	Rate       RateLimit // requests per client (the zero value: no limit)
+	// CacheBytes bounds the response cache (see responseCache): 0 means
+	// 64 MiB, a negative value turns it off.
+	CacheBytes int
 }
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
@@ -67,6 +71,13 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		return errors.New("internal panic")
 	})
 	h := httpGuard(srv)
+	if r.DB != nil && lim.CacheBytes >= 0 {
+		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
+		if r.Now != nil {
+			c.now = r.Now
+		}
+		h = c.middleware(h)
+	}
 	limiter := newRateLimiter(lim.Rate)
 	if limiter != nil {
 		h = limiter.middleware(h)

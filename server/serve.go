@@ -66,10 +66,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.IntVar(&cfg.limits.Rate.Burst, "rate-burst", envInt("RATE_BURST", defaultRateBurst), "API requests a client address may send at once [RATE_BURST]")
 	fs.Float64Var(&cfg.limits.Rate.TokenPerSecond, "token-rate-limit", envFloat("TOKEN_RATE_LIMIT", defaultTokenRateLimit), "API requests per second per token; 0: no limit [TOKEN_RATE_LIMIT]")
 	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API requests a token may send at once [TOKEN_RATE_BURST]")
+	cacheMB := fs.Int("response-cache-mb", envInt("RESPONSE_CACHE_MB", 64), "memory for answers to repeated anonymous queries, served until anything is committed; 0: no cache [RESPONSE_CACHE_MB]")
 	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	cfg.limits.CacheBytes = *cacheMB << 20
+	if *cacheMB <= 0 {
+		cfg.limits.CacheBytes = -1
 	}
 	proxies, err := graph.ParseTrustedProxies(*trustedProxies)
 	if err != nil {

@@ -1,0 +1,66 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The response cache answers a repeated anonymous query from memory, and
+// never once anything was committed since: a write through the API, a
+// write straight into the database by another process, or a token.
+func TestResponseCache(t *testing.T) {
+	t.Parallel()
+	w := setupWrites(t)
+	const q = `{ progress(campaign: "live", unitCode: "92001", metric: "collected", from: "2024-01-05", to: "2024-01-05") { edges { node { figure } } } }`
+	get := func(token, query string) (string, string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		w.h.ServeHTTP(rec, req)
+		return rec.Body.String(), rec.Header().Get("X-Cache")
+	}
+	first, c1 := get("", q)
+	second, c2 := get("", q)
+	if c1 != "" || c2 != "hit" || first != second {
+		t.Fatalf("a repeated query: X-Cache %q then %q, bodies %s / %s; want a miss then a hit with the same body", c1, c2, first, second)
+	}
+	if _, c := get(w.admin, q); c != "" {
+		t.Errorf("a request with a token was answered from the cache")
+	}
+	if _, c := get("", `{ nope }`); c != "" {
+		t.Fatal("an error answer was a hit on its first request")
+	}
+	if _, c := get("", `{ nope }`); c != "" {
+		t.Error("an error answer was cached")
+	}
+
+	// A write through the API: the next read sees it.
+	w.must(t, w.admin, `mutation($input: SubmitReportsInput!) { submitReports(input: $input) { written } }`,
+		batch("k1", report("92001", "collected", "2024-01-05", 77)), nil)
+	after, c := get("", q)
+	if c == "hit" || !strings.Contains(after, `"figure":77`) {
+		t.Fatalf("after a write: X-Cache %q, %s; want a miss showing 77", c, after)
+	}
+	if _, c := get("", q); c != "hit" {
+		t.Errorf("the answer after the write was not cached: X-Cache %q", c)
+	}
+
+	// A commit by someone else (another server, psql): the snapshot moves.
+	if _, err := w.store.Pool.Exec(context.Background(), `UPDATE figures SET value = 78 WHERE unit_id = (SELECT id FROM units WHERE code = '92001')
+		AND day = '2024-01-05' AND metric_id = (SELECT id FROM metrics WHERE key = 'collected')`); err != nil {
+		t.Fatal(err)
+	}
+	if body, c := get("", q); c == "hit" || !strings.Contains(body, `"figure":78`) {
+		t.Errorf("after another process's commit: X-Cache %q, %s; want a miss showing 78", c, body)
+	}
+}
