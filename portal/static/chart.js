@@ -1,0 +1,138 @@
+// Charts of a cumulative series against its quota, drawn with uPlot (vendored
+// in vendor/uplot, loaded on first use so pages without a chart never fetch
+// it). A chart is decoration for sighted readers: every page that draws one
+// also says its numbers in text.
+import { fmtInt, fmtDate, words } from './i18n.js';
+
+let loading = null;
+
+/** Loads uPlot's script and stylesheet once. */
+export function loadUPlot() {
+  if (window.uPlot) return Promise.resolve(window.uPlot);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const here = new URL('.', import.meta.url);
+      const css = document.createElement('link');
+      css.rel = 'stylesheet';
+      css.href = new URL('vendor/uplot/uPlot.min.css', here).href;
+      document.head.append(css);
+      const s = document.createElement('script');
+      s.src = new URL('vendor/uplot/uPlot.iife.min.js', here).href;
+      s.onload = () => resolve(window.uPlot);
+      s.onerror = () => { loading = null; reject(new Error('uPlot did not load')); };
+      document.head.append(s);
+    });
+  }
+  return loading;
+}
+
+const DAY_S = 86400;
+const toSec = (day) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) / 1000;
+const toDay = (sec) => new Date(sec * 1000).toISOString().slice(0, 10);
+
+/**
+ * Draws a series into el (emptied first) and returns the uPlot instance.
+ *   series:     { dates: ['YYYY-MM-DD'…], figures: [n|null…], quotas: [n|null…] }
+ *   projection: { dates, values } (optional) a dashed line ahead of the series
+ *   milestones: [{ date, label }] (optional) vertical markers with labels
+ *   labels:     { figure, quota, projection } the legend's words
+ *   lang:       'vi' or 'en' for the axes' numbers and dates
+ */
+export async function drawSeries(el, { series, projection, milestones = [], labels, lang, height = 260 }) {
+  const uPlot = await loadUPlot();
+  // One x axis for the series and the projection, day by day.
+  const days = [...series.dates];
+  const proj = new Map();
+  if (projection) {
+    projection.dates.forEach((d, i) => {
+      proj.set(d, projection.values[i]);
+      if (d > days[days.length - 1]) days.push(d);
+    });
+  }
+  const at = new Map(series.dates.map((d, i) => [d, i]));
+  const xs = days.map(toSec);
+  const figs = days.map((d) => (at.has(d) ? series.figures[at.get(d)] : null));
+  const quotas = days.map((d) => (at.has(d) ? series.quotas[at.get(d)] : null));
+  // The quota line runs on to the end at its last value.
+  let lastQuota = null;
+  for (let i = 0; i < quotas.length; i++) {
+    if (quotas[i] != null) lastQuota = quotas[i];
+    else if (!at.has(days[i])) quotas[i] = lastQuota;
+  }
+  const projs = days.map((d) => (proj.has(d) ? proj.get(d) : null));
+  const locale = words(lang).locale;
+  const num = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+  const marks = milestones.filter((m) => m.date >= days[0] && m.date <= days[days.length - 1]);
+  const w = Math.max(280, el.clientWidth || 600);
+  el.replaceChildren();
+  const opts = {
+    width: w,
+    height,
+    scales: { x: { time: true } },
+    legend: { live: true },
+    cursor: { drag: { x: false, y: false } },
+    series: [
+      { value: (u, v) => (v == null ? '—' : fmtDate(toDay(v), lang)) },
+      { label: labels.figure, stroke: '#0b57a4', width: 2, value: (u, v) => fmtInt(v, lang), spanGaps: false },
+      { label: labels.quota, stroke: '#a4161a', width: 1.5, dash: [2, 0], value: (u, v) => fmtInt(v, lang) },
+      { label: labels.projection, stroke: '#0b57a4', width: 1.5, dash: [6, 5], value: (u, v) => fmtInt(v, lang) },
+    ],
+    axes: [
+      { values: (u, vals) => vals.map((v) => { const d = toDay(v); return lang === 'en' ? fmtDate(d, 'en').replace(/, \d{4}$/, '') : d.slice(8, 10) + '/' + d.slice(5, 7); }) },
+      { size: 56, values: (u, vals) => vals.map((v) => num.format(v)) },
+    ],
+    plugins: [{
+      hooks: {
+        // Milestones: a dotted line and its label at the top.
+        draw: [(u) => {
+          const ctx = u.ctx;
+          ctx.save();
+          ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
+          ctx.fillStyle = '#50575f';
+          ctx.strokeStyle = '#7a4b00';
+          ctx.setLineDash([2 * devicePixelRatio, 3 * devicePixelRatio]);
+          for (const m of marks) {
+            const x = Math.round(u.valToPos(toSec(m.date), 'x', true));
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            const text = m.label.length > 28 ? m.label.slice(0, 27) + '…' : m.label;
+            const tw = ctx.measureText(text).width;
+            ctx.fillText(text, Math.min(x + 3 * devicePixelRatio, u.bbox.left + u.bbox.width - tw), u.bbox.top + 12 * devicePixelRatio);
+          }
+          ctx.restore();
+        }],
+      },
+    }],
+  };
+  const plot = new uPlot(opts, [xs, figs, quotas, projs], el);
+  // Follow the container's width (phones turning, windows resizing).
+  if ('ResizeObserver' in window) {
+    const ro = new ResizeObserver(() => {
+      const nw = Math.max(280, el.clientWidth);
+      if (Math.abs(nw - plot.width) > 4) plot.setSize({ width: nw, height });
+    });
+    ro.observe(el);
+  }
+  return plot;
+}
+
+/**
+ * The projection at a 7-day pace: from (day, figure), pace a day, until the
+ * quota is reached or the campaign ends, whichever is first.
+ */
+export function projectAtPace(day, figure, pace, quota, end) {
+  const dates = [day];
+  const values = [figure];
+  if (pace == null || pace <= 0 || figure == null) return { dates, values };
+  let v = figure;
+  let d = day;
+  while (d < end && (quota == null || v < quota)) {
+    d = toDay(toSec(d) + DAY_S);
+    v = Math.min(quota ?? Infinity, v + pace);
+    dates.push(d);
+    values.push(Math.round(v));
+  }
+  return { dates, values };
+}

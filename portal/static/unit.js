@@ -1,0 +1,380 @@
+// A unit's page: where it sits in the tree, its figures per metric, its
+// series against the quota, a calendar of its reports, the units below it
+// and its quota history. State lives in the URL
+// (?campaign&unit&metric&date&lang).
+import { gql, ApiError } from './api.js';
+import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
+import {
+  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+} from './common.js';
+import { drawSeries, projectAtPace } from './chart.js';
+
+const KEYS = ['campaign', 'unit', 'metric', 'date'];
+const W = {
+  vi: {
+    unit: 'Đơn vị', metric: 'Chỉ số', date: 'Ngày', show: 'Xem', controls: 'Chọn số liệu', crumbs: 'Đơn vị cấp trên',
+    sub: (kind, code, c) => `${kind}, mã ${code} · ${c}`,
+    kinds: { NATION: 'Quốc gia', PROVINCE: 'Tỉnh, thành phố', DISTRICT: 'Quận, huyện', COMMUNE: 'Xã, phường, thị trấn', VILLAGE: 'Thôn, tổ dân phố', AGENCY: 'Cơ quan' },
+    figures: (d) => `Số liệu tính đến ngày ${d}`,
+    pace: (n) => `Tốc độ 7 ngày qua: ${n}/ngày`, need: (n) => `cần ${n}/ngày để đạt chỉ tiêu đúng hạn`, reached: 'đã đạt chỉ tiêu',
+    projected: (d) => `dự kiến đạt chỉ tiêu ngày ${d}`,
+    source: { REPORTED: 'đơn vị tự báo cáo', ROLLUP: 'cộng từ các đơn vị cấp dưới', CARRIED: 'giữ số liệu báo cáo trước', NONE: 'chưa có số liệu' },
+    chart: (m) => `Diễn biến ${m}`,
+    summary: (fig, q, d, pace, proj) => `Ngày ${d}: ${fig}${q ? ' / ' + q : ''}.` + (pace ? ` Với tốc độ 7 ngày qua (${pace}/ngày), ` + (proj ? `dự kiến đạt chỉ tiêu ngày ${proj}.` : 'chưa đạt chỉ tiêu trước khi chiến dịch kết thúc.') : ''),
+    labels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
+    data: 'Số liệu từng ngày (bảng)', th: { date: 'Ngày', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ', delta: 'Tăng', report: 'Báo cáo' },
+    calendar: (m) => `Lịch báo cáo (${m})`,
+    calCaption: 'Mỗi ô là một ngày của chiến dịch.',
+    weekdays: ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'],
+    st: { onTime: 'đúng hạn', late: 'trễ hạn', missing: 'không báo cáo', partial: 'có đơn vị trễ hoặc chưa báo cáo', corrected: 'đã đính chính', future: 'chưa đến hạn' },
+    part: (on, total) => `${on}/${total} đúng hạn`,
+    children: (lv) => `${lv} trực thuộc`,
+    childrenCaption: (n) => `${n} đơn vị, xếp theo tỷ lệ đạt.`,
+    levels: { PROVINCE: 'Các tỉnh, thành phố', DISTRICT: 'Các quận, huyện', COMMUNE: 'Các xã, phường, thị trấn' },
+    rth: { rank: 'Hạng', unit: 'Đơn vị', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt', band: 'Xếp loại' },
+    quotas: 'Lịch sử chỉ tiêu', qth: { metric: 'Chỉ số', target: 'Chỉ tiêu', from: 'Áp dụng từ', reason: 'Lý do', ref: 'Văn bản' },
+    noQuota: 'Đơn vị chưa có chỉ tiêu riêng: chỉ tiêu của đơn vị là tổng chỉ tiêu của các đơn vị cấp dưới.',
+    more: 'Xem thêm',
+  },
+  en: {
+    unit: 'Unit', metric: 'Metric', date: 'Day', show: 'Show', controls: 'Choose figures', crumbs: 'Units above',
+    sub: (kind, code, c) => `${kind}, code ${code} · ${c}`,
+    kinds: { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune', VILLAGE: 'Village', AGENCY: 'Agency' },
+    figures: (d) => `Figures as of ${d}`,
+    pace: (n) => `7-day pace: ${n}/day`, need: (n) => `needs ${n}/day to reach the quota in time`, reached: 'quota reached',
+    projected: (d) => `quota projected on ${d}`,
+    source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried forward', NONE: 'no data' },
+    chart: (m) => `${m} over time`,
+    summary: (fig, q, d, pace, proj) => `${d}: ${fig}${q ? ' of ' + q : ''}.` + (pace ? ` At the last 7 days' pace (${pace}/day), ` + (proj ? `the quota would be reached on ${proj}.` : 'the quota would not be reached before the campaign ends.') : ''),
+    labels: { figure: 'Figure', quota: 'Quota', projection: 'Projected at the 7-day pace' },
+    data: 'Day by day (table)', th: { date: 'Day', figure: 'Figure', quota: 'Quota', rate: 'Rate', delta: 'Change', report: 'Report' },
+    calendar: (m) => `Reporting calendar (${m})`,
+    calCaption: 'One cell per day of the campaign.',
+    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+    st: { onTime: 'on time', late: 'late', missing: 'not reported', partial: 'some units late or not reported', corrected: 'corrected', future: 'not yet due' },
+    part: (on, total) => `${on}/${total} on time`,
+    children: (lv) => `${lv} below`,
+    childrenCaption: (n) => `${n} units, by rate.`,
+    levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
+    rth: { rank: 'Rank', unit: 'Unit', figure: 'Figure', quota: 'Quota', rate: 'Rate', band: 'Band' },
+    quotas: 'Quota history', qth: { metric: 'Metric', target: 'Quota', from: 'From', reason: 'Reason', ref: 'Document' },
+    noQuota: 'This unit has no quota of its own: its quota is the sum of its children’s.',
+    more: 'Show more',
+  },
+};
+const MARK = { onTime: '✓', late: '⏱', missing: '✗', partial: '◐', future: '·' };
+
+const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn startDate endDate status scope { code fullName nameEn } }';
+const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node { ...C } } } } ${CAMPAIGN_FIELDS}`;
+const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date, $lang: Lang) {
+  campaign(slug: $slug) {
+    bands { key min labelVi labelEn } metrics { key nameVi nameEn } milestones { date labelVi labelEn }
+    quotaHistory(unitCode: $unit, first: 100) { edges { node { metric { key nameVi nameEn } target targetText(lang: $lang) effectiveFrom reason reference } } }
+  }
+  unit(code: $unit, asOf: $asOf) {
+    code fullName nameEn kind ancestors { code fullName nameEn }
+    p: children(kind: PROVINCE, asOf: $asOf, first: 1) { totalCount }
+    d: children(kind: DISTRICT, asOf: $asOf, first: 1) { totalCount }
+    c: children(kind: COMMUNE, asOf: $asOf, first: 1) { totalCount }
+  }
+}`;
+const POINT = `date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk
+  coverage { onTime late missing total } revisions corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
+const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Date, $to: Date, $after: String, $lang: Lang) {
+  progress(campaign: $c, unitCode: $u, metric: $m, from: $from, to: $to, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { ${POINT} } } } }`;
+const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $lang: Lang) {
+  ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: 100, after: $after) {
+    date totalCount pageInfo { hasNextPage endCursor }
+    edges { node { rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
+      figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) coverage { late missing } } } } }`;
+
+const readState = () => readParams(KEYS);
+const link = (patch) => urlWith(KEYS, patch);
+let seq = 0;
+let more = null;
+
+/** A unit's series for one metric over days from..to (every page). */
+async function fetchSeries(c, u, m, from, to, lang) {
+  const out = [];
+  let after = null;
+  for (;;) {
+    const p = (await gql(Q_SERIES, { c, u, m, from, to, after, lang: apiLang(lang) })).progress;
+    out.push(...p.edges.map((e) => e.node));
+    if (!p.pageInfo.hasNextPage) return out;
+    after = p.pageInfo.endCursor;
+  }
+}
+
+/** The last day of every metric's series (for the cards), in one request. */
+async function fetchDay(c, u, metrics, day, lang) {
+  const vars = metrics.map((_, i) => `$m${i}: String!`).join(', ');
+  const fields = metrics.map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, from: $d, to: $d) { edges { node { ${POINT} } } }`).join('\n');
+  const v = { c, u, d: day, lang: apiLang(lang) };
+  metrics.forEach((m, i) => (v['m' + i] = m.key));
+  const d = await gql(`query Day($c: String!, $u: String!, $d: Date, $lang: Lang, ${vars}) {\n${fields}\n}`, v);
+  return metrics.map((m, i) => ({ metric: m, p: d['m' + i].edges[0]?.node || null }));
+}
+
+// ---- Rendering ----
+
+/**
+ * A day's status: for a unit that reports itself, how it reported; for a
+ * unit above others, "partial" when some of them were late or missing, and
+ * "missing" only when none reported on time.
+ */
+function statusOf(p) {
+  if (!p) return 'future';
+  const cv = p.coverage;
+  if (cv.total === 0) return 'future';
+  if (cv.total > 1) return cv.onTime === cv.total ? 'onTime' : cv.onTime === 0 ? 'missing' : 'partial';
+  if (cv.missing) return 'missing';
+  if (cv.late) return 'late';
+  return 'onTime';
+}
+
+function renderCards(list, bands, st, w, words) {
+  $('metrics').replaceChildren(...list.map(({ metric, p }) => {
+    const li = el('li', { class: metric.key === st.metric ? 'selected' : null }, el('h3', { text: metricName(metric, st.lang) }));
+    if (!p || p.figure == null) {
+      li.append(el('p', { class: 'muted', text: words.noData }));
+      return li;
+    }
+    const band = bandOf(bands, p.rate);
+    li.append(
+      el('p', { class: 'big' }, el('strong', { text: p.figureText }), p.quota != null ? ` / ${p.quotaText}` : ''),
+      bar(p.rate, band && band.key),
+      el('p', null, p.rate != null ? words.reached(p.rateText) : words.noQuota, ' ', band ? bandBadge(band, st.lang) : ''),
+      p.delta != null ? el('p', { class: 'small', text: words.dayDelta(fmtDelta(p.delta, st.lang)) }) : '',
+      p.pace7d != null ? el('p', { class: 'small', text: w.pace(fmtInt(Math.round(p.pace7d), st.lang)) + (p.requiredPace != null ? '; ' + (p.requiredPace === 0 ? w.reached : w.need(fmtInt(Math.ceil(p.requiredPace), st.lang))) : '') }) : '',
+      p.projectedCompletion ? el('p', { class: 'small', text: w.projected(fmtDate(p.projectedCompletion, st.lang)) }) : '',
+      p.atRisk ? el('p', { class: 'small warn', text: '⚠ ' + words.atRisk }) : '',
+      el('p', { class: 'small muted', text: p.source === 'CARRIED' ? words.stale(p.staleDays) : w.source[p.source] }),
+      metric.key === st.metric ? '' : el('p', { class: 'small' }, el('a', { href: link({ metric: metric.key }), 'data-nav': true }, w.chart(metricName(metric, st.lang)))),
+    );
+    return li;
+  }));
+}
+
+function renderSeriesTable(points, st, w) {
+  $('series-head').replaceChildren(el('tr', null, ...['date', 'figure', 'quota', 'rate', 'delta', 'report'].map((k) => el('th', { scope: 'col', class: k === 'date' || k === 'report' ? null : 'num', text: w.th[k] }))));
+  $('series-rows').replaceChildren(...points.map((p) => el('tr', null,
+    el('th', { scope: 'row', text: fmtDate(p.date, st.lang) }),
+    el('td', { class: 'num', text: p.figureText ?? '—' }),
+    el('td', { class: 'num', text: p.quotaText ?? '—' }),
+    el('td', { class: 'num', text: p.rateText ?? '—' }),
+    el('td', { class: 'num', text: p.delta == null ? '—' : fmtDelta(p.delta, st.lang) }),
+    el('td', { text: w.source[p.source] + (p.corrected ? ' · ' + w.st.corrected : '') }),
+  )));
+}
+
+function renderCalendar(c, points, st, w) {
+  const byDay = new Map(points.map((p) => [p.date, p]));
+  const keys = points.some((p) => p.coverage.total > 1) ? ['onTime', 'partial', 'missing', 'future'] : ['onTime', 'late', 'missing', 'future'];
+  $('legend').replaceChildren(...keys.flatMap((k, i) => [i ? ' · ' : '', el('span', { class: 'cal cal-' + k, 'aria-hidden': 'true', text: MARK[k] }), ' ' + w.st[k]]),
+    ' · ', el('span', { class: 'cal-fix', 'aria-hidden': 'true', text: '✎' }), ' ' + w.st.corrected);
+  $('calendar-caption').textContent = w.calCaption;
+  $('cal-head').replaceChildren(el('tr', null, ...w.weekdays.map((d) => el('th', { scope: 'col', text: d }))));
+  const rows = [];
+  let day = c.startDate;
+  // Weeks start on Monday.
+  const dow = (d) => (new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7;
+  let tr = el('tr');
+  for (let i = 0; i < dow(day); i++) tr.append(el('td'));
+  while (day <= c.endDate) {
+    const p = byDay.get(day);
+    const s = statusOf(p);
+    const cv = p && p.coverage;
+    const partial = cv && cv.total > 1;
+    const label = `${fmtDate(day, st.lang)}: ${partial ? w.part(cv.onTime, cv.total) + (cv.late ? `, ${cv.late} ${w.st.late}` : '') + (cv.missing ? `, ${cv.missing} ${w.st.missing}` : '') : w.st[s]}${p && p.corrected ? ', ' + w.st.corrected : ''}`;
+    tr.append(el('td', { class: 'cal cal-' + s, title: label, 'data-day': day, 'data-status': s + (p && p.corrected ? ' corrected' : '') },
+      el('span', { class: 'd', text: String(+day.slice(8)) }),
+      el('span', { 'aria-hidden': 'true', class: 'm', text: partial && s !== 'future' ? `${cv.onTime}/${cv.total}` : MARK[s] }),
+      p && p.corrected ? el('span', { 'aria-hidden': 'true', class: 'cal-fix', text: '✎' }) : '',
+      el('span', { class: 'sr', text: label })));
+    if (dow(day) === 6) {
+      rows.push(tr);
+      tr = el('tr');
+    }
+    day = addDays(day, 1);
+  }
+  if (tr.children.length) rows.push(tr);
+  $('cal-rows').replaceChildren(...rows);
+}
+
+function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
+  const sec = $('children-section');
+  more = null;
+  $('more').hidden = true;
+  if (!rank) {
+    sec.hidden = true;
+    return;
+  }
+  sec.hidden = false;
+  $('h-children').textContent = w.children(w.levels[level]);
+  $('children-caption').textContent = w.childrenCaption(fmtInt(rank.totalCount, st.lang));
+  $('children-head').replaceChildren(el('tr', null, ...['rank', 'unit', 'figure', 'quota', 'rate', 'band'].map((k) => el('th', { scope: 'col', class: ['rank', 'figure', 'quota'].includes(k) ? 'num' : null, text: w.rth[k] }))));
+  const byKey = new Map(bands.map((b) => [b.key, b]));
+  const rowsOf = (conn) => conn.edges.map(({ node: r }) => {
+    const band = r.band ? byKey.get(r.band) : null;
+    return el('tr', { class: r.atRisk ? 'risk' : null },
+      el('td', { class: 'num' }, rankCell(r, words)),
+      el('th', { scope: 'row' }, el('a', { href: link({ unit: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
+        words.coverage(r.coverage.late, r.coverage.missing) ? el('span', { class: 'small block', text: words.coverage(r.coverage.late, r.coverage.missing) }) : ''),
+      el('td', { class: 'num', text: r.figureText ?? '—' }),
+      el('td', { class: 'num', text: r.quotaText ?? '—' }),
+      el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? '—' }), bar(r.rate, band && band.key)),
+      el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + words.atRisk }) : ''));
+  });
+  $('children-rows').replaceChildren(...rowsOf(rank));
+  let page = rank.pageInfo;
+  const btn = $('more');
+  btn.hidden = !page.hasNextPage;
+  more = async () => {
+    btn.disabled = true;
+    try {
+      const next = (await gql(Q_RANKING, { c: c.slug, m: metric.key, d: rank.date, s: unit.code, l: level, after: page.endCursor, lang: apiLang(st.lang) })).ranking;
+      $('children-rows').append(...rowsOf(next));
+      page = next.pageInfo;
+      btn.hidden = !page.hasNextPage;
+    } catch (e) {
+      showError(e, words);
+    } finally {
+      btn.disabled = false;
+    }
+  };
+}
+
+function renderQuotas(history, st, w) {
+  const rows = history.edges.map((e) => e.node);
+  $('no-quota').hidden = rows.length > 0;
+  $('no-quota').textContent = w.noQuota;
+  $('quotas').hidden = !rows.length;
+  $('quota-head').replaceChildren(el('tr', null, ...['metric', 'target', 'from', 'reason', 'ref'].map((k) => el('th', { scope: 'col', class: k === 'target' ? 'num' : null, text: w.qth[k] }))));
+  $('quota-rows').replaceChildren(...rows.map((q) => el('tr', null,
+    el('td', { text: metricName(q.metric, st.lang) }),
+    el('td', { class: 'num', text: q.targetText }),
+    el('td', { text: fmtDate(q.effectiveFrom, st.lang) }),
+    el('td', { text: q.reason || '—' }),
+    el('td', { text: q.reference || '—' }))));
+}
+
+async function render(focusId) {
+  const my = ++seq;
+  const st = readState();
+  const w = W[st.lang];
+  const words = allWords(st.lang);
+  applyWords(st, 'unit');
+  for (const [id, k] of [['l-metric', 'metric'], ['l-date', 'date'], ['show', 'show'], ['more', 'more'], ['h-quotas', 'quotas'], ['chart-data-label', 'data']]) $(id).textContent = w[k];
+  $('controls').setAttribute('aria-label', w.controls);
+  $('crumbs').setAttribute('aria-label', w.crumbs);
+  $('error').hidden = true;
+  const main = $('main');
+  main.setAttribute('aria-busy', 'true');
+  setStatus(words.loading);
+  try {
+    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
+    if (my !== seq) return;
+    let c = list.find((x) => x.slug === st.campaign);
+    if (!c && st.campaign) throw new ApiError(words.notFound(st.campaign), 'NOT_FOUND');
+    if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
+    if (!c) throw new ApiError(words.noCampaigns, 'NOT_FOUND');
+    const asOf = clamp(st.date || today(), c.startDate, c.endDate);
+    const code = st.unit || c.scope.code;
+    const d = await cached(`u:${c.slug}:${code}:${asOf}:${st.lang}`, () => gql(Q_DETAIL, { slug: c.slug, unit: code, asOf, lang: apiLang(st.lang) }));
+    if (my !== seq) return;
+    const unit = d.unit;
+    if (!unit) throw new ApiError(words.unknownUnit(code), 'NOT_FOUND');
+    if (unit.code !== c.scope.code && !unit.ancestors.some((a) => a.code === c.scope.code)) throw new ApiError(words.outOfScope, 'NOT_FOUND');
+    const { metrics, bands, milestones } = d.campaign;
+    const metric = metrics.find((m) => m.key === st.metric) || metrics[0];
+    const stm = { ...st, metric: metric.key };
+    document.title = `${unitName(unit, st.lang)} — Tiến Độ`;
+    $('h1').textContent = unitName(unit, st.lang);
+    $('sub').textContent = w.sub(w.kinds[unit.kind] || unit.kind, unit.code, nameOf(c, st.lang));
+    const chain = [...unit.ancestors, unit];
+    const from = Math.max(0, chain.findIndex((u) => u.code === c.scope.code));
+    const ol = el('ol');
+    chain.slice(from).forEach((u, i, all) => ol.append(el('li', null, i === all.length - 1
+      ? el('span', { 'aria-current': 'page', text: unitName(u, st.lang) })
+      : el('a', { href: link({ unit: u.code === c.scope.code ? '' : u.code }), 'data-nav': true }, unitName(u, st.lang)))));
+    $('crumbs').replaceChildren(ol);
+    $('metric').replaceChildren(...metrics.map((m) => el('option', { value: m.key, selected: m.key === metric.key }, metricName(m, st.lang))));
+
+    // The whole series of the chosen metric: the chart, the table and the calendar.
+    const last = clamp(today(), c.startDate, c.endDate);
+    const points = await cached(`s:${c.slug}:${unit.code}:${metric.key}:${st.lang}`, () => fetchSeries(c.slug, unit.code, metric.key, c.startDate, last, st.lang));
+    if (my !== seq) return;
+    const withData = points.filter((p) => p.source !== 'NONE' || p.coverage.total > 0);
+    const latestDay = withData.length ? withData[withData.length - 1].date : c.startDate;
+    const day = st.date ? clamp(st.date, c.startDate, latestDay) : latestDay;
+    const dateInput = $('date');
+    dateInput.min = c.startDate;
+    dateInput.max = latestDay;
+    dateInput.value = day;
+
+    const cards = await cached(`day:${c.slug}:${unit.code}:${day}:${st.lang}`, () => fetchDay(c.slug, unit.code, metrics, day, st.lang));
+    if (my !== seq) return;
+    $('h-figures').textContent = w.figures(fmtDate(day, st.lang));
+    renderCards(cards, bands, stm, w, words);
+
+    const level = LEVELS.find((k) => unit[k[0].toLowerCase()].totalCount > 0);
+    const rank = level ? await cached(`r:${c.slug}:${metric.key}:${day}:${unit.code}:${level}:${st.lang}`,
+      () => gql(Q_RANKING, { c: c.slug, m: metric.key, d: day, s: unit.code, l: level, lang: apiLang(st.lang) }).then((x) => x.ranking)) : null;
+    if (my !== seq) return;
+    renderChildren(c, unit, level, metric, rank, bands, st, w, words);
+    renderQuotas(d.campaign.quotaHistory, st, w);
+
+    const shown = points.filter((p) => p.date <= day);
+    renderSeriesTable(shown, st, w);
+    $('h-chart').textContent = w.chart(metricName(metric, st.lang));
+    $('h-calendar').textContent = w.calendar(metricName(metric, st.lang).toLowerCase());
+    renderCalendar(c, points.filter((p) => p.date <= latestDay), st, w);
+    const cur = shown[shown.length - 1];
+    const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
+    $('chart-summary').textContent = cur && cur.figure != null
+      ? w.summary(cur.figureText, cur.quotaText, fmtDate(day, st.lang), cur.pace7d != null ? fmtInt(Math.round(cur.pace7d), st.lang) : '', cur.projectedCompletion ? fmtDate(cur.projectedCompletion, st.lang) : '')
+      : words.noData;
+    setStatus('');
+    main.removeAttribute('aria-busy');
+    if (focusId) $(focusId)?.focus();
+    if (shown.length) {
+      await drawSeries($('chart'), {
+        series: { dates: shown.map((p) => p.date), figures: shown.map((p) => p.figure), quotas: shown.map((p) => p.quota) },
+        projection: proj && proj.dates.length > 1 ? proj : null,
+        milestones: milestones.map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
+        labels: w.labels, lang: st.lang,
+      });
+    } else {
+      $('chart').replaceChildren();
+    }
+  } catch (e) {
+    if (my !== seq) return;
+    setStatus('');
+    showError(e, words);
+  } finally {
+    if (my === seq) main.removeAttribute('aria-busy');
+  }
+}
+
+function go(url, focusId) {
+  if (url !== location.pathname + location.search) history.pushState(null, '', url);
+  render(focusId);
+}
+
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest && ev.target.closest('a[data-nav]');
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  go(a.getAttribute('href'), 'h1');
+});
+$('controls').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  go(link({ metric: $('metric').value, date: $('date').value }), 'h-figures');
+});
+$('metric').addEventListener('change', () => go(link({ metric: $('metric').value }), null));
+$('more').addEventListener('click', () => more && more());
+window.addEventListener('popstate', () => render(null));
+
+render(null);
