@@ -67,8 +67,16 @@ rows.forEach((r, i) => {
 });
 await page.waitForSelector('#bulletin:not([hidden])');
 check((await page.locator('#bulletin-lead').innerText()) === want.b.lead, 'the day\'s bulletin lead is on the home page');
-await page.locator('#h-campaign').scrollIntoViewIfNeeded();
-await page.evaluate(() => document.getElementById('h-campaign').scrollIntoView());
+// Units per band, and the chart of the series against the quota.
+const bc = (await api(`{ ranking(campaign: "ben-tre-cong-dan-so", metric: "activated", date: "2023-11-14", level: DISTRICT) { bandCounts { band { labelVi } count } } }`)).ranking.bandCounts;
+const bandsText = await page.locator('#bands').innerText();
+check(bc.filter((b) => b.band).every((b) => bandsText.includes(`${b.band.labelVi} ${b.count}`)), `units per band as the API counts them: ${bandsText}`);
+await page.waitForSelector('#chart canvas');
+const box = await page.locator('#chart canvas').first().boundingBox();
+check(box && box.width > 200 && box.height > 100, `the chart is drawn (${box && Math.round(box.width)}×${box && Math.round(box.height)})`);
+const summary = await page.locator('#chart-summary').innerText();
+check(summary.includes(act.figureText) && summary.includes('930.767'), `the chart's summary: ${summary}`);
+await page.evaluate(() => document.getElementById('h-progress').scrollIntoView());
 await page.screenshot({ path: join(shots, 'home.png') });
 
 // Drill down to Ba Tri, then back.

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
-  nameOf, unitName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
 } from './common.js';
 
 const KEYS = ['campaign', 'scope', 'metric', 'date'];
@@ -23,7 +23,7 @@ function go(url, focusId) {
 
 // ---- Queries ----
 
-const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn legalRef startDate endDate status scope { code fullName nameEn } }';
+const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn legalRef startDate endDate status scope { code fullName nameEn } milestones { date labelVi labelEn } }';
 const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node { ...C } } } } ${CAMPAIGN_FIELDS}`;
 const Q_CAMPAIGN = `query Campaign($slug: String!) { campaign(slug: $slug) { ...C } } ${CAMPAIGN_FIELDS}`;
 const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date) {
@@ -38,6 +38,7 @@ const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date) {
 const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $lang: Lang) {
   ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: 100, after: $after) {
     date totalCount pageInfo { hasNextPage endCursor }
+    bandCounts { band { key labelVi labelEn min } count }
     edges { node {
       rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) coverage { late missing }
@@ -152,6 +153,7 @@ function rankRows(rows, bands, st, w) {
       el('td', { class: 'num' }, rankCell(r, w)),
       el('th', { scope: 'row' },
         el('a', { href: link({ scope: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
+        ' ', el('a', { class: 'small details', href: pageURL('unit.html', { campaign: st.campaign, unit: r.unit.code, metric: st.metric, date: st.date }, st.lang) }, w.details),
         cov ? el('span', { class: 'small block', text: cov }) : '',
         r.source === 'CARRIED' ? el('span', { class: 'small block warn', text: w.stale(r.staleDays) }) : ''),
       el('td', { class: 'num' }, fig, el('span', { class: 'q-inline small block', text: '/ ' + quota })),
@@ -159,6 +161,50 @@ function rankRows(rows, bands, st, w) {
       el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? fmtRate(r.rate, st.lang) }), bar(r.rate, band && band.key)),
       el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : ''),
     );
+  });
+}
+
+/** How many units of the ranking are in each band, named in text. */
+function renderBandCounts(counts, level, st, w) {
+  const p = $('bands');
+  p.replaceChildren(el('span', { class: 'small muted', text: w.bandCounts(w.levels[level]) + ': ' }));
+  counts.filter((b) => b.band || b.count).forEach((b, i) => {
+    if (i) p.append(' · ');
+    p.append(b.band ? bandBadge(b.band, st.lang) : el('span', { class: 'band', text: w.noRate }), ' ', el('strong', { text: fmtInt(b.count, st.lang) }));
+  });
+}
+
+const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Date, $to: Date, $after: String, $lang: Lang) {
+  progress(campaign: $c, unitCode: $u, metric: $m, from: $from, to: $to, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { date figure quota pace7d projectedCompletion figureText(lang: $lang) quotaText(lang: $lang) } } } }`;
+
+/** The scope's cumulative series against the quota, projected at its 7-day pace, with the milestones. */
+async function renderChart(c, unit, metric, day, st, w, my) {
+  const points = await cached(`chart:${c.slug}:${unit.code}:${metric.key}:${day}:${st.lang}`, async () => {
+    const out = [];
+    let after = null;
+    for (;;) {
+      const p = (await gql(Q_SERIES, { c: c.slug, u: unit.code, m: metric.key, from: c.startDate, to: day, after, lang: apiLang(st.lang) })).progress;
+      out.push(...p.edges.map((e) => e.node));
+      if (!p.pageInfo.hasNextPage) return out;
+      after = p.pageInfo.endCursor;
+    }
+  });
+  if (my !== seq) return;
+  const cur = points[points.length - 1];
+  $('h-chart').textContent = w.chartOf(metricName(metric, st.lang), unitName(unit, st.lang));
+  $('chart-summary').textContent = cur && cur.figure != null
+    ? w.chartSummary(cur.figureText, cur.quotaText, fmtDate(cur.date, st.lang), cur.pace7d != null ? fmtInt(Math.round(cur.pace7d), st.lang) : '',
+      cur.projectedCompletion ? fmtDate(cur.projectedCompletion, st.lang) : '')
+    : w.noData;
+  const { drawSeries, projectAtPace } = await import('./chart.js');
+  if (my !== seq || !points.length) return;
+  await drawSeries($('chart'), {
+    series: { dates: points.map((p) => p.date), figures: points.map((p) => p.figure), quotas: points.map((p) => p.quota) },
+    projection: cur ? projectAtPace(cur.date, cur.figure, cur.pace7d, cur.quota, c.endDate) : null,
+    milestones: (c.milestones || []).map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
+    labels: w.chartLabels, lang: st.lang,
   });
 }
 
@@ -181,6 +227,7 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
   h.hidden = false;
   h.textContent = w.rankingOf(w.levels[level], (st.lang === 'en' ? metric.nameEn : metric.nameVi).toLowerCase(), fmtDate(rank.date, st.lang));
   $('ranking-caption').textContent = w.caption(fmtInt(rank.totalCount, st.lang));
+  renderBandCounts(rank.bandCounts, level, st, w);
   $('rows').replaceChildren(...rankRows(rank.edges.map((e) => e.node), bands, st, w));
   let page = rank.pageInfo;
   const btn = $('more');
@@ -289,6 +336,7 @@ async function render(focusId) {
     if (metric) renderControls(c, metrics, metric, day, st);
     $('controls').hidden = !metric;
     renderRanking(c, unit, level, metric, rank, bands, st, w);
+    renderChart(c, unit, metric || metrics[0], day, st, w, my).catch((e) => showError(e, w));
     // The bulletin of the day shown, else the latest one.
     const b = await cached(`b:${c.slug}:${day}:${st.lang}`, () => gql(Q_BULLETIN, { c: c.slug, d: day, lang: apiLang(st.lang) }).catch(() => null));
     if (my !== seq) return;
