@@ -57,11 +57,14 @@
     return;
   }
   var fetcher = GraphiQL.createFetcher({ url: endpoint });
+  // ?query=… (the portal's "Data & API" examples) opens with that query.
+  var asked = new URLSearchParams(location.search).get('query');
   var root = ReactDOM.createRoot(container);
   root.render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: defaultQuery,
+      query: asked || undefined,
       defaultEditorToolsVisibility: true,
       shouldPersistHeaders: false
     })

@@ -1,0 +1,185 @@
+// The "Data & API" page: runnable example queries (each opens in GraphiQL),
+// the downloads, the feeds, the embed card, the limits and the error codes.
+import { endpoint } from './api.js';
+import { $, el, readParams, applyWords } from './common.js';
+
+const C = 'ben-tre-cong-dan-so';
+
+/** The examples: real queries against the demo's Bến Tre campaign. */
+export const EXAMPLES = [
+  {
+    vi: 'Các chiến dịch và trạng thái', en: 'Campaigns and their status',
+    q: `{
+  campaigns(first: 10) {
+    totalCount
+    edges { node { slug name legalRef startDate endDate status scope { code fullName } } }
+  }
+}`,
+  },
+  {
+    vi: 'Tiến độ toàn tỉnh Bến Tre ngày 14/11/2023, số đã định dạng', en: 'Bến Tre province on 14 November 2023, with formatted numbers',
+    q: `{
+  progress(campaign: "${C}", unitCode: "83", metric: "collected", from: "2023-11-14", to: "2023-11-14") {
+    edges { node { date figure quota rate source figureText quotaText rateText en: rateText(lang: EN) } }
+  }
+}`,
+  },
+  {
+    vi: 'Xếp hạng các huyện theo tỷ lệ kích hoạt, kèm số đơn vị mỗi xếp loại', en: 'Districts ranked by activation rate, with units per band',
+    q: `{
+  ranking(campaign: "${C}", metric: "activated", date: "2023-11-14", level: DISTRICT) {
+    date totalCount
+    bandCounts { band { key labelVi } count }
+    edges { node { rank rankChange unit { code fullName } figureText quotaText rateText band pace7d requiredPace projectedCompletion atRisk source coverage { onTime late missing total } } }
+  }
+}`,
+  },
+  {
+    vi: 'Chuỗi số liệu cho biểu đồ (dạng cột, gọn nhất)', en: 'A series for a chart (columns, the compact form)',
+    q: `{
+  progress(campaign: "${C}", unitCode: "83", metric: "activated", from: "2023-11-01", to: "2023-11-14") {
+    totalCount
+    columns { dates figures quotas rates sources deltas }
+  }
+}`,
+  },
+  {
+    vi: 'Lịch báo cáo của một xã: đúng hạn, trễ, thiếu, đính chính', en: 'A commune’s reporting calendar: on time, late, missing, corrected',
+    q: `{
+  progress(campaign: "${C}", unitCode: "29056", metric: "activated", from: "2023-10-01", to: "2023-10-07") {
+    edges { node { date figureText source coverage { onTime late missing } revisions corrected } }
+  }
+}`,
+  },
+  {
+    vi: 'Bản tin ngày, các bản đính chính và đường dẫn tải về', en: 'The day’s bulletin, its revisions and downloads',
+    q: `{
+  bulletin(campaign: "${C}", date: "2023-11-14") {
+    date revision title lead sha256 url csvUrl
+    revisions { revision publishedAt sha256 }
+  }
+}`,
+  },
+  {
+    vi: 'Tìm đơn vị không cần gõ dấu, theo danh mục trước cải cách 2025', en: 'Find units without diacritics, in the list before the 2025 reform',
+    q: `{
+  units(search: "chau thanh", kind: DISTRICT, asOf: "2023-11-14", first: 10) {
+    totalCount
+    edges { node { code fullName parent { fullName } } }
+  }
+}`,
+  },
+];
+
+const T = {
+  vi: {
+    intro: 'Mọi số liệu trên cổng thông tin đều lấy từ API GraphQL công khai. Truy vấn (Query) không cần đăng ký; ghi số liệu (Mutation) cần mã truy cập của đơn vị.',
+    endpoint: 'Địa chỉ API', transports: 'Gửi POST với JSON {"query", "variables"} hoặc GET với ?query=; trả lời dạng application/graphql-response+json (hoặc application/json cho ứng dụng cũ).',
+    examples: 'Truy vấn mẫu', open: 'Mở trong GraphiQL', curl: 'Bằng dòng lệnh:',
+    downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới.',
+    columns: 'Các cột CSV',
+    cols: {
+      campaign: 'mã chiến dịch', date: 'ngày số liệu', scope_code: 'mã đơn vị phạm vi', metric: 'chỉ số', rank: 'hạng', rank_change: 'số bậc tăng (+) hoặc giảm (−) so với hôm trước',
+      unit_code: 'mã đơn vị', unit_name: 'tên đơn vị', figure: 'số liệu luỹ kế', quota: 'chỉ tiêu', rate: 'tỷ lệ (1 = 100%)', rate_text: 'tỷ lệ đã làm tròn, kiểu Việt Nam',
+      band: 'xếp loại', delta: 'tăng so với hôm trước', pace7d: 'tốc độ bình quân 7 ngày', required_pace: 'tốc độ cần để đạt chỉ tiêu đúng hạn',
+      projected_completion: 'ngày dự kiến đạt chỉ tiêu', at_risk: 'có nguy cơ không hoàn thành', source: 'nguồn số liệu', on_time: 'số đơn vị báo cáo đúng hạn', late: 'trễ hạn', missing: 'chưa báo cáo',
+    },
+    feeds: 'Nguồn tin Atom', feedsText: 'Theo dõi bản tin mới bằng trình đọc tin:',
+    embed: 'Nhúng vào trang báo', embedText: 'Thẻ tiến độ của một đơn vị, cập nhật theo số liệu mới nhất, để đặt trong bài viết:',
+    limits: 'Giới hạn', limitsList: [
+      'Truy vấn lồng sâu tối đa 12 cấp và có chi phí tối đa 5.000 (mỗi danh sách tính bằng số dòng của trang nhân với các trường bên dưới).',
+      'Mỗi trang tối đa 100 dòng; dùng first và after để lấy trang tiếp theo.',
+      'Thân yêu cầu tối đa 1 MiB; mỗi yêu cầu có 15 giây.',
+      'Mỗi địa chỉ IP được 10 yêu cầu mỗi giây (dồn tối đa 40); khi vượt, máy chủ trả HTTP 429 với Retry-After.',
+      'GET chỉ chạy truy vấn, không bao giờ chạy Mutation.',
+    ],
+    errors: 'Mã lỗi', errorsText: 'Mỗi lỗi GraphQL có extensions.code:', code: 'Mã', meaning: 'Khi nào',
+    codes: {
+      BAD_INPUT: 'tham số hoặc dữ liệu không hợp lệ; extensions.field chỉ ra mục sai',
+      NOT_FOUND: 'không có chiến dịch, đơn vị hoặc chỉ số này',
+      UNAUTHENTICATED: 'ghi số liệu mà không có mã truy cập, hoặc mã đã bị thu hồi',
+      FORBIDDEN: 'đơn vị ghi ngoài phạm vi của mình, hoặc thao tác chỉ dành cho quản trị',
+      CONFLICT: 'dùng lại khoá yêu cầu (clientKey) cho nội dung khác',
+      TOO_COMPLEX: 'truy vấn vượt giới hạn độ sâu hoặc chi phí',
+      RATE_LIMITED: 'quá nhiều yêu cầu (HTTP 429)',
+      INTERNAL: 'lỗi của máy chủ; kèm mã yêu cầu để đối chiếu nhật ký',
+    },
+    static: 'Bản sao tĩnh', staticText: 'Toàn bộ cổng thông tin và kho bản tin có thể xuất thành tệp tĩnh để đặt trên bất kỳ máy chủ web nào:',
+  },
+  en: {
+    intro: 'Every number on the portal comes from the public GraphQL API. Queries need no sign-up; writing figures (mutations) needs a unit’s token.',
+    endpoint: 'API endpoint', transports: 'POST JSON {"query", "variables"} or GET with ?query=; answers are application/graphql-response+json (or application/json for older clients).',
+    examples: 'Example queries', open: 'Open in GraphiQL', curl: 'From the command line:',
+    downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and its whole content as JSON. A published revision never changes; a correction is a new revision.',
+    columns: 'CSV columns',
+    cols: {
+      campaign: 'campaign slug', date: 'day of the figures', scope_code: 'scope unit code', metric: 'metric', rank: 'rank', rank_change: 'places gained (+) or lost (−) since the day before',
+      unit_code: 'unit code', unit_name: 'unit name', figure: 'cumulative figure', quota: 'quota', rate: 'rate (1 = 100%)', rate_text: 'rounded rate, Vietnamese style',
+      band: 'band', delta: 'change since the day before', pace7d: '7-day average daily increase', required_pace: 'daily increase needed to reach the quota in time',
+      projected_completion: 'projected day the quota is reached', at_risk: 'at risk of missing the quota', source: 'source of the figure', on_time: 'units reporting on time', late: 'late', missing: 'not reported',
+    },
+    feeds: 'Atom feeds', feedsText: 'Follow new bulletins in a feed reader:',
+    embed: 'Embed in a news page', embedText: 'A unit’s progress card, always showing the latest figures, for an article:',
+    limits: 'Limits', limitsList: [
+      'A query may nest at most 12 levels and cost at most 5,000 (a list costs its page size times the fields below it).',
+      'A page holds at most 100 rows; use first and after for the next page.',
+      'A request body may be at most 1 MiB; a request has 15 seconds.',
+      'Each address may send 10 requests a second (bursts of up to 40); over that the server answers HTTP 429 with Retry-After.',
+      'GET runs queries only, never mutations.',
+    ],
+    errors: 'Error codes', errorsText: 'Every GraphQL error carries extensions.code:', code: 'Code', meaning: 'When',
+    codes: {
+      BAD_INPUT: 'invalid arguments or data; extensions.field names the item',
+      NOT_FOUND: 'no such campaign, unit or metric',
+      UNAUTHENTICATED: 'a write without a token, or with a revoked one',
+      FORBIDDEN: 'a unit writing outside its subtree, or an admin-only operation',
+      CONFLICT: 'a client key reused for another payload',
+      TOO_COMPLEX: 'over the depth or cost limit',
+      RATE_LIMITED: 'too many requests (HTTP 429)',
+      INTERNAL: 'our fault; with a request id to match our log',
+    },
+    static: 'A static copy', staticText: 'The whole portal and the bulletin archive can be written as static files for any web host:',
+  },
+};
+
+const COLS = ['campaign', 'date', 'scope_code', 'metric', 'rank', 'rank_change', 'unit_code', 'unit_name', 'figure', 'quota', 'rate', 'rate_text',
+  'band', 'delta', 'pace7d', 'required_pace', 'projected_completion', 'at_risk', 'source', 'on_time', 'late', 'missing'];
+
+const code = (text) => el('pre', null, el('code', { text }));
+
+function render() {
+  const st = readParams([]);
+  const t = T[st.lang];
+  const w = applyWords(st, 'data');
+  document.title = `${w.nav.data} — Tiến Độ`;
+  $('h1').textContent = w.nav.data;
+  const origin = location.origin;
+  const section = (id, title, ...kids) => el('section', { 'aria-labelledby': id }, el('h2', { id, text: title }), ...kids);
+  const examples = EXAMPLES.map((x, i) => el('article', { class: 'example', 'data-example': String(i) },
+    el('h3', { text: x[st.lang] }), code(x.q),
+    el('p', null, el('a', { class: 'graphiql-link', href: 'graphiql/?query=' + encodeURIComponent(x.q) }, t.open + ' ›'))));
+  const curlLine = `curl -s ${endpoint} -H 'Content-Type: application/json' \\\n  -d '{"query": "{ campaigns(first: 3) { edges { node { slug name status } } } }"}'`;
+  $('content').replaceChildren(
+    el('p', { class: 'lede', text: t.intro }),
+    section('h-endpoint', t.endpoint, el('p', null, el('code', { text: endpoint })), el('p', { text: t.transports }), el('p', { text: t.curl }), code(curlLine),
+      el('p', null, el('a', { href: 'graphiql/' }, 'GraphiQL ›'))),
+    section('h-examples', t.examples, ...examples),
+    section('h-downloads', t.downloads, el('p', { text: t.downloadsText }),
+      code(`${origin}/downloads/${C}/2023-11-14.csv\n${origin}/downloads/${C}/2023-11-14.json\n${origin}/downloads/${C}/2023-11-14.r1.csv   (bản 1 / revision 1)`),
+      el('p', null, el('a', { href: `downloads/${C}/2023-11-14.csv` }, `${C}/2023-11-14.csv`), ' · ', el('a', { href: `downloads/${C}/2023-11-14.json` }, 'JSON')),
+      el('div', { class: 'table-wrap' }, el('table', { id: 'csv-columns' }, el('caption', { text: t.columns }),
+        el('tbody', null, ...COLS.map((k) => el('tr', null, el('th', { scope: 'row' }, el('code', { text: k })), el('td', { text: t.cols[k] }))))))),
+    section('h-feeds', t.feeds, el('p', { text: t.feedsText }),
+      el('ul', null, el('li', null, el('a', { href: 'feeds/bulletins.atom' }, `${origin}/feeds/bulletins.atom`)), el('li', null, el('a', { href: `feeds/${C}.atom` }, `${origin}/feeds/${C}.atom`)))),
+    section('h-embed', t.embed, el('p', { text: t.embedText }),
+      code(`<iframe src="${origin}/embed/${C}/83${st.lang === 'en' ? '?lang=en' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
+    section('h-limits', t.limits, el('ul', null, ...t.limitsList.map((x) => el('li', { text: x })))),
+    section('h-errors', t.errors, el('p', { text: t.errorsText }),
+      el('div', { class: 'table-wrap' }, el('table', { id: 'error-codes' },
+        el('thead', null, el('tr', null, el('th', { scope: 'col', text: t.code }), el('th', { scope: 'col', text: t.meaning }))),
+        el('tbody', null, ...Object.entries(t.codes).map(([k, v]) => el('tr', null, el('th', { scope: 'row' }, el('code', { text: k })), el('td', { text: v }))))))),
+    section('h-static', t.static, el('p', { text: t.staticText }), code('go run ./server publish --out site --site-url https://example.org --api https://api.example.org/graphql')),
+  );
+}
+
+render();
