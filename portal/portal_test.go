@@ -72,7 +72,7 @@ func TestHandler(t *testing.T) {
 		if r.header.Get("Content-Security-Policy") == "" {
 			t.Error("no Content-Security-Policy on the page")
 		}
-		for _, want := range []string{`<html lang="vi">`, `name="tiendo-api"`, `href="/graphiql"`, `src="app.js?v=`, `href="style.css?v=`} {
+		for _, want := range []string{`<html lang="vi">`, `name="tiendo-api"`, `href="graphiql/"`, `src="app.js?v=`, `href="style.css?v=`} {
 			if !bytes.Contains(r.body, []byte(want)) {
 				t.Errorf("index.html lacks %s", want)
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -53,6 +54,37 @@ func TestPublishStatic(t *testing.T) {
 	for _, f := range []string{"app.js", "style.css", "graphiql/index.html", "bulletins/index.html", "bulletins/index.en.html", "feeds/bulletins.atom"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
+		}
+	}
+	// Every page's own links resolve to files of the copy, relatively, so it
+	// works under any path of a static host.
+	pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	if len(pages) < 6 {
+		t.Fatalf("%d pages in the copy, want the 6 portal pages", len(pages))
+	}
+	href := regexp.MustCompile(`(?:href|src)="([^"#]+)"`)
+	for _, p := range pages {
+		if filepath.Base(p) == "404.html" {
+			continue // served at any path, so it links from the root on purpose
+		}
+		b, _ := os.ReadFile(p)
+		for _, m := range href.FindAllSubmatch(b, -1) {
+			link := string(m[1])
+			if strings.Contains(link, "://") {
+				continue
+			}
+			if strings.HasPrefix(link, "/") {
+				t.Errorf("%s links %s from the root: it breaks under a sub-path", filepath.Base(p), link)
+				continue
+			}
+			link, _, _ = strings.Cut(link, "?")
+			target := filepath.Join(dir, filepath.FromSlash(link))
+			if link == "" || link == "./" || strings.HasSuffix(link, "/") {
+				target = filepath.Join(target, "index.html")
+			}
+			if _, err := os.Stat(target); err != nil {
+				t.Errorf("%s links %s, which the copy lacks", filepath.Base(p), m[1])
+			}
 		}
 	}
 }

@@ -264,11 +264,14 @@ function renderControls(c, metrics, metric, day, st) {
 function renderBulletin(c, node, st, w) {
   $('bulletin').hidden = !node;
   if (!node) return;
+  // Relative paths that the server and the static copy (publish --out) both answer.
+  const en = st.lang === 'en' ? 'index.en.html' : '';
+  const slug = encodeURIComponent(c.slug);
   $('h-bulletin').textContent = w.bulletinOf(fmtDate(node.date, st.lang));
   $('bulletin-lead').textContent = node.lead;
-  $('bulletin-link').href = node.url;
-  $('bulletin-archive').href = `/bulletins/${encodeURIComponent(c.slug)}/?lang=${st.lang}`;
-  $('bulletin-feed').href = `/feeds/${encodeURIComponent(c.slug)}.atom`;
+  $('bulletin-link').href = `bulletins/${slug}/${node.date}/${en}`;
+  $('bulletin-archive').href = `bulletins/${slug}/${en}`;
+  $('bulletin-feed').href = `feeds/${slug}.atom`;
 }
 
 async function render(focusId) {
