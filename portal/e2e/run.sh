@@ -22,6 +22,7 @@ trap cleanup EXIT
 
 need=()
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)
+command -v python3 >/dev/null || need+=(python3)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} with apt-get" >&2
@@ -32,9 +33,11 @@ fi
 
 psql "$admin" -qc "create database $db"
 url="${admin%%/postgres\?*}/$db?sslmode=disable"
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+freeport() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+port=$(freeport)
+sport=$(freeport) # the static copy's host, another origin
 (cd "$root" && go build -o "$work/server" ./server)
-DATABASE_URL="$url" RATE_LIMIT=0 "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+DATABASE_URL="$url" RATE_LIMIT=0 CORS_ALLOWED_ORIGINS="http://127.0.0.1:$sport" "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 300); do
@@ -47,4 +50,13 @@ for t in "$here"/*.test.mjs; do
   echo "== $(basename "$t")"
   node "$t" "$base" || rc=1
 done
+
+# The static copy, on a plain static host under /tiendo/, the API on the server's origin.
+echo "== static copy"
+DATABASE_URL="$url" "$work/server" publish --out "$work/site/tiendo" --base /tiendo/ --site-url "http://127.0.0.1:$sport" --api "$base/graphql" 2>/dev/null
+python3 -m http.server "$sport" --bind 127.0.0.1 --directory "$work/site" >"$work/static.log" 2>&1 &
+spid=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sport/tiendo/" -o /dev/null && break; sleep 0.1; done
+node "$here/static.check.mjs" "http://127.0.0.1:$sport/tiendo/" "$base" || rc=1
+kill "$spid" 2>/dev/null || true
 [ $rc -eq 0 ] || { tail -20 "$work/server.log"; exit 1; }
