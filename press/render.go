@@ -129,6 +129,7 @@ var page = template.Must(template.New("bulletin").Funcs(template.FuncMap{
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 {{$t := .Edition.Text .Lang}}<title>{{$t.Title}}</title>
 <style>
 body{font:17px/1.6 Georgia,"Times New Roman",serif;max-width:42em;margin:1.5em auto;padding:0 1em;color:#111;background:#fff}

@@ -267,7 +267,7 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 }
 
 func pageHead(lang, title string, u urls) string {
-	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>` +
+	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>` +
 		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body><p><a href="` + template.HTMLEscapeString(u.home(lang)) + `">Tiến Độ</a></p><h1>` +
 		template.HTMLEscapeString(title) + `</h1>`
 }

@@ -70,7 +70,7 @@ func TestPublishStatic(t *testing.T) {
 		b, _ := os.ReadFile(p)
 		for _, m := range href.FindAllSubmatch(b, -1) {
 			link := string(m[1])
-			if strings.Contains(link, "://") {
+			if strings.Contains(link, "://") || strings.HasPrefix(link, "data:") {
 				continue
 			}
 			if strings.HasPrefix(link, "/") {
