@@ -514,19 +514,16 @@ func scanPoint(row pgx.CollectableRow, extra ...any) (*Point, error) {
 // Series returns a page of a unit's daily figures for one metric between
 // from and to (inclusive), oldest first, and the total number of days.
 func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*Point, int, error) {
-	// The table is keyed day first, then unit: one index probe per day.
-	var days []time.Time
-	for d := from; d <= to && len(days) < 10000; d++ {
-		days = append(days, pgDate(d))
-	}
+	// One range of figures_unit_series_idx (migration 008): a unit's days
+	// of one metric lie together there, while the primary key keeps a day's
+	// units together for rankings and refreshes.
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+pointColumns+`, coalesce(rc.revision, 0), count(*) OVER ()
-		FROM unnest($4::date[]) AS d(day) CROSS JOIN LATERAL (
-			SELECT * FROM figures f
-			WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = d.day AND f.unit_id = $2
-			LIMIT 1) f
+		FROM figures f
 		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
-		ORDER BY f.day OFFSET $5 LIMIT $6`, campaignID, unitID, metric, days, offset, limit)
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.unit_id = $2
+		  AND f.day BETWEEN $4 AND $5
+		ORDER BY f.day OFFSET $6 LIMIT $7`, campaignID, unitID, metric, pgDate(from), pgDate(to), offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "progress")
 	}
