@@ -236,31 +236,91 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	}
 	// The reports the days from..to depend on: those of the days the engine
 	// computes (from eight days before, for changes and pace) and, for each
-	// unit and metric, the last one before them, which is carried forward.
+	// unit and metric without a report on the first of those days, the last
+	// one before it, which is carried forward.
 	in.From, in.To = plan.from, plan.to
 	lo := plan.from - 8
-	rows, err = tx.Query(ctx, subtreeSQL+`,
-		ms AS (SELECT id, key FROM metrics WHERE key = ANY($4))
-		SELECT rc.unit_id, ms.key, rc.day, rc.value, rc.first_reported_at
-		FROM report_current rc JOIN sub ON sub.id = rc.unit_id JOIN ms ON ms.id = rc.metric_id
-		WHERE rc.day BETWEEN $2 AND $3
-		UNION ALL
-		SELECT l.unit_id, ms.key, l.day, l.value, l.first_reported_at
-		FROM sub CROSS JOIN ms CROSS JOIN LATERAL (
-			SELECT rc.unit_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
-			WHERE rc.unit_id = sub.id AND rc.metric_id = ms.id AND rc.day < $2
-			ORDER BY rc.day DESC LIMIT 1) l`, c.ScopeUnitID, pgDate(lo), pgDate(plan.to), in.Campaign.MetricKeys)
+	in.Reports, err = windowReports(ctx, tx, in.Units, in.Campaign.MetricKeys, lo, plan.to)
+	return plan, err
+}
+
+// windowReports reads the current reports of units for the days lo..to,
+// and, for each unit and metric without one on day lo, its last report
+// before lo. The days are a range of an index on (metric, day), the units a
+// hashed list; only the pairs that need it probe for an earlier report.
+func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricKeys []string, lo, to domain.Date) ([]engine.Report, error) {
+	ids := make([]int64, len(units))
+	for i, u := range units {
+		ids[i] = u.ID
+	}
+	var mids []int16
+	keyOf := map[int16]string{}
+	rows, err := tx.Query(ctx, `SELECT id, key FROM metrics WHERE key = ANY($1)`, metricKeys)
 	if err != nil {
 		return nil, err
 	}
+	var mid int16
+	var key string
+	if _, err := pgx.ForEachRow(rows, []any{&mid, &key}, func() error {
+		mids = append(mids, mid)
+		keyOf[mid] = key
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	type pair struct {
+		unit   int64
+		metric int16
+	}
+	onLo := map[pair]bool{}
+	var out []engine.Report
 	var r engine.Report
 	var day time.Time
-	_, err = pgx.ForEachRow(rows, []any{&r.UnitID, &r.Metric, &day, &r.Value, &r.FirstReportedAt}, func() error {
-		r.Day = toDate(day)
-		in.Reports = append(in.Reports, r)
+	scan := []any{&r.UnitID, &mid, &day, &r.Value, &r.FirstReportedAt}
+	rows, err = tx.Query(ctx, `
+		SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+		WHERE rc.metric_id = ANY($1) AND rc.day BETWEEN $2 AND $3 AND rc.unit_id = ANY($4)`,
+		mids, pgDate(lo), pgDate(to), ids)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pgx.ForEachRow(rows, scan, func() error {
+		r.Day, r.Metric = toDate(day), keyOf[mid]
+		if r.Day == lo {
+			onLo[pair{r.UnitID, mid}] = true
+		}
+		out = append(out, r)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var pu []int64
+	var pm []int16
+	for _, id := range ids {
+		for _, m := range mids {
+			if !onLo[pair{id, m}] {
+				pu, pm = append(pu, id), append(pm, m)
+			}
+		}
+	}
+	if len(pu) == 0 {
+		return out, nil
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT l.unit_id, l.metric_id, l.day, l.value, l.first_reported_at
+		FROM unnest($1::bigint[], $2::smallint[]) AS k(unit_id, metric_id) CROSS JOIN LATERAL (
+			SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+			WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < $3
+			ORDER BY rc.day DESC LIMIT 1) l`, pu, pm, pgDate(lo))
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, scan, func() error {
+		r.Day, r.Metric = toDate(day), keyOf[mid]
+		out = append(out, r)
 		return nil
 	})
-	return plan, err
+	return out, err
 }
 
 // changedWindow finds the days to recompute after the refresh whose
@@ -310,7 +370,10 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 			  AND m.key = ANY($2) AND r.day <= $3
 			GROUP BY r.unit_id, r.metric_id)
 		SELECT c.unit_id, m.key, c.first, c.last,
-			(SELECT min(rc.day) FROM report_current rc WHERE rc.unit_id = c.unit_id AND rc.metric_id = c.metric_id AND rc.day > c.last)
+			-- A next report within eight days of the last day cannot end the
+			-- effect before it: no need to look for it.
+			CASE WHEN c.last < $3::date - 8 THEN (SELECT min(rc.day) FROM report_current rc
+				WHERE rc.unit_id = c.unit_id AND rc.metric_id = c.metric_id AND rc.day > c.last) END
 		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to))
 	if err != nil {
 		return 0, 0, false, nil, err
