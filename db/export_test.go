@@ -21,4 +21,6 @@ func WindowReports(ctx context.Context, d *DB, units []*domain.Unit, metrics []s
 }
 
 // Subtree exposes subtree.
-func (db *DB) Subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error) { return db.subtree(ctx, rootID) }
+func (db *DB) Subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error) {
+	return db.subtree(ctx, rootID)
+}
