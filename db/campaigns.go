@@ -24,7 +24,10 @@ const campaignColumns = `c.id, c.slug, c.name, c.name_en, c.legal_ref, c.scope_u
 	COALESCE((SELECT jsonb_agg(jsonb_build_object('date', ms.date, 'vi', ms.label_vi, 'en', ms.label_en) ORDER BY ms.date)
 	      FROM milestones ms WHERE ms.campaign_id = c.id), '[]')`
 
-func scanCampaign(row pgx.CollectableRow) (*domain.Campaign, error) {
+func scanCampaign(row pgx.CollectableRow) (*domain.Campaign, error) { return scanCampaignWith(row) }
+
+// scanCampaignWith scans a campaign's columns and then into extra.
+func scanCampaignWith(row pgx.CollectableRow, extra ...any) (*domain.Campaign, error) {
 	var c domain.Campaign
 	var start, end time.Time
 	var bands []bandJSON
@@ -33,8 +36,8 @@ func scanCampaign(row pgx.CollectableRow) (*domain.Campaign, error) {
 		VI   string `json:"vi"`
 		EN   string `json:"en"`
 	}
-	err := row.Scan(&c.ID, &c.Slug, &c.Name, &c.NameEN, &c.LegalRef, &c.ScopeUnitID, &start, &end,
-		&c.DeadlineMinutes, &c.DeadlineDays, &c.TimeZone, &bands, &c.CreatedAt, &c.MetricKeys, &milestones)
+	err := row.Scan(append([]any{&c.ID, &c.Slug, &c.Name, &c.NameEN, &c.LegalRef, &c.ScopeUnitID, &start, &end,
+		&c.DeadlineMinutes, &c.DeadlineDays, &c.TimeZone, &bands, &c.CreatedAt, &c.MetricKeys, &milestones}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +78,30 @@ func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign
 	}
 	c, err := pgx.CollectExactlyOneRow(rows, scanCampaign)
 	return c, mapErr(err, fmt.Sprintf("campaign %q", slug))
+}
+
+// FiguresState is how far a campaign's stored figures go (nil: none yet),
+// and a token that changes whenever they are rewritten (for caches).
+type FiguresState struct {
+	ComputedTo *domain.Date
+	Version    string
+}
+
+// CampaignFigures returns one campaign and the state of its figures, in one
+// round trip (a ranking's first question); NOT_FOUND if there is none.
+func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaign, FiguresState, error) {
+	var st FiguresState
+	var done *time.Time
+	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, '')
+		FROM campaigns c LEFT JOIN figures_state fs ON fs.campaign_id = c.id WHERE c.slug = $1`, slug)
+	if err != nil {
+		return nil, st, mapErr(err, "campaign")
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*domain.Campaign, error) {
+		return scanCampaignWith(row, &done, &st.Version)
+	})
+	st.ComputedTo = toDatePtr(done)
+	return c, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
 }
 
 // CreateCampaign stores a new campaign whose scope is def.ScopeCode (valid on

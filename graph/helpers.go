@@ -83,15 +83,22 @@ func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d doma
 // figuresVersion makes sure a campaign's figures are computed up to day d
 // (or as far as they are due) and returns their version.
 func (r *Resolver) figuresVersion(ctx context.Context, c *domain.Campaign, d domain.Date) (string, error) {
+	done, version, err := r.DB.FiguresVersion(ctx, c.ID)
+	if err != nil {
+		return "", err
+	}
+	return r.figuresVersionFrom(ctx, c, d, db.FiguresState{ComputedTo: done, Version: version})
+}
+
+// figuresVersionFrom is figuresVersion with the state of the figures read
+// already (with the campaign, say).
+func (r *Resolver) figuresVersionFrom(ctx context.Context, c *domain.Campaign, d domain.Date, st db.FiguresState) (string, error) {
 	now := time.Now
 	if r.Now != nil {
 		now = r.Now
 	}
 	d = min(d, db.FiguresDue(c, now()))
-	done, version, err := r.DB.FiguresVersion(ctx, c.ID)
-	if err != nil {
-		return "", err
-	}
+	done, version := st.ComputedTo, st.Version
 	if done != nil && *done >= d {
 		return version, nil
 	}
@@ -102,7 +109,7 @@ func (r *Resolver) figuresVersion(ctx context.Context, c *domain.Campaign, d dom
 	if err := r.DB.RefreshFiguresAfter(ctx, c.ID, from, now()); err != nil {
 		return "", err
 	}
-	_, version, err = r.DB.FiguresVersion(ctx, c.ID)
+	_, version, err := r.DB.FiguresVersion(ctx, c.ID)
 	return version, err
 }
 

@@ -162,7 +162,7 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.DB.CampaignBySlug(ctx, campaign)
+	c, figures, err := r.DB.CampaignFigures(ctx, campaign)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 		}
 		day = *date
 	}
-	version, err := r.figuresVersion(ctx, c, day)
+	version, err := r.figuresVersionFrom(ctx, c, day, figures)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,20 @@ import (
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
 )
+
+// tuneGC collects garbage less often than Go's default, unless the
+// operator chose with GOGC or GOMEMLIMIT: an API request's garbage (one
+// allocation or more per field answered) is short-lived, and at the
+// default every few requests start a collection. A soft limit keeps the
+// process small when the heap grows (the response cache is in it).
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(180 << 20)
+	}
+}
 
 // serveConfig is what the HTTP side needs.
 type serveConfig struct {
@@ -72,6 +87,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	tuneGC()
 	cfg.limits.CacheBytes = *cacheMB << 20
 	if *cacheMB <= 0 {
 		cfg.limits.CacheBytes = -1

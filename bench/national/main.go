@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -49,6 +50,7 @@ var ()
 
 func main() {
 	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "database to load")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the step to this file")
 	flag.Parse()
 	if flag.NArg() != 1 || *url == "" {
 		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction|refresh|rewind")
@@ -58,6 +60,13 @@ func main() {
 	store, err := db.Open(ctx, *url, db.Options{})
 	if err == nil {
 		err = store.Migrate(ctx)
+	}
+	if err == nil && *cpuProfile != "" {
+		var f *os.File
+		if f, err = os.Create(*cpuProfile); err == nil {
+			err = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
 	}
 	if err == nil {
 		switch flag.Arg(0) {
@@ -77,6 +86,7 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "national:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

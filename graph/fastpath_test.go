@@ -1,0 +1,90 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph"
+)
+
+// TestRankingWriterMatchesExecutor sends the same ranking queries to the
+// API with the ranking's own writer and with gqlgen's executor alone, and
+// expects the same bytes: fields in order, aliases, fragments, @skip and
+// @include, __typename, variables, nulls, floats, texts in both languages,
+// errors, and selections the writer leaves to the executor.
+func TestRankingWriterMatchesExecutor(t *testing.T) {
+	// Not parallel: it counts the writer's answers.
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	newHandler := func(plain bool) http.Handler {
+		res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Now: func() time.Time { return dbtest.ExampleNow }}
+		return graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 5000, Depth: 10, CacheBytes: -1, PlainExecutor: plain}))
+	}
+	fast, plain := newHandler(false), newHandler(true)
+	post := func(h http.Handler, query string, vars map[string]any) string {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Body.String()
+	}
+	every := `rank rankChange figure quota quotaOwn rate band delta delta7 pace7d requiredPace projectedCompletion atRisk source staleDays
+		coverage { onTime late missing total } figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) enQuota: quotaText(lang: EN)
+		unit { id code name fullName nameEn kind validFrom validTo __typename } __typename`
+	cases := []struct {
+		name   string
+		query  string
+		vars   map[string]any
+		writes int64 // ranking fields the writer answers
+	}{
+		{"every field, provinces", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: PROVINCE, first: 100) {
+			__typename totalCount date pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+			bandCounts { count band { key min labelVi labelEn } } edges { cursor node { ` + every + ` } } } }`, nil, 1},
+		{"communes, a page further", `{ ranking(campaign: "ref", metric: "collected", date: "2023-12-20", level: COMMUNE, first: 3, after: "bzoy") {
+			totalCount edges { cursor node { ` + every + ` } } pageInfo { hasNextPage endCursor } } }`, nil, 1},
+		{"first day, a scope", `{ ranking(campaign: "ref", metric: "collected", date: "2023-12-01", level: COMMUNE, scopeCode: "91") {
+			edges { node { ` + every + ` } } } }`, nil, 1},
+		{"aliases, fragments, skip and include, variables", `query Q($c: String!, $d: Date, $l: UnitKind!, $n: Int, $lang: Lang, $no: Boolean!) {
+			a: ranking(campaign: $c, metric: "activated", date: $d, level: $l, first: $n) { ...conn }
+			b: ranking(campaign: $c, metric: "collected", level: DISTRICT) { t: totalCount, totalCount edges { node { r: rank, rank @skip(if: $no) figure @include(if: $no) rateText(lang: $lang) ... on RankingRow { unit { code } } } } }
+			metrics { key } }
+			fragment conn on RankingConnection { totalCount edges { node { ...row unit { ...u } } } }
+			fragment row on RankingRow { rank figure rate }
+			fragment u on Unit { code name }`,
+			map[string]any{"c": "ref", "d": "2023-12-15", "l": "DISTRICT", "n": 4, "lang": "EN", "no": true}, 2},
+		{"a selection the writer leaves to the executor", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: DISTRICT, first: 5) {
+			edges { node { rank unit { code parent { code } } } } } }`, nil, 0},
+		{"an error", `{ ranking(campaign: "ref", metric: "activated", date: "2024-05-01", level: PROVINCE) { totalCount } }`, nil, 0},
+		{"an unknown campaign", `{ ranking(campaign: "nope", metric: "activated", level: PROVINCE) { totalCount } }`, nil, 0},
+		{"a bad cursor", `{ ranking(campaign: "ref", metric: "activated", level: PROVINCE, after: "!!") { totalCount } }`, nil, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := post(plain, tc.query, tc.vars)
+			before := graph.RankingWrites()
+			got := post(fast, tc.query, tc.vars)
+			if n := graph.RankingWrites() - before; n != tc.writes {
+				t.Errorf("the writer answered %d ranking fields, want %d", n, tc.writes)
+			}
+			if tc.writes > 0 && (!strings.HasPrefix(got, `{"data":`) || strings.Contains(got, `"errors"`)) {
+				t.Errorf("expected data without errors: %.300s", got)
+			}
+			if got != want {
+				t.Fatalf("the writer answered\n%s\nthe executor\n%s", got, want)
+			}
+			if !json.Valid([]byte(got)) {
+				t.Fatalf("not JSON: %s", got)
+			}
+		})
+	}
+}
