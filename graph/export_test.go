@@ -1,4 +1,4 @@
 package graph
 
-// RankingWrites is how many ranking fields the ranking's own writer answered.
-func RankingWrites() int64 { return rankingWrites.Load() }
+// WriterAnswers is how many root fields the rankings' and series' own writer answered.
+func WriterAnswers() int64 { return writerAnswers.Load() }

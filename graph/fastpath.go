@@ -15,21 +15,28 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// The ranking is the API's hottest read: a page of up to 100 rows of some
-// twenty fields each. gqlgen's executor answers every field through its
-// general machinery (a context, a field context and a marshaler per field,
-// a goroutine per list element), about a millisecond of CPU for the 63
-// provinces. rankingWriter answers the ranking root field instead: it runs
-// the same resolver (so the same arguments, checks and data) and writes the
-// JSON of the selection directly, byte for byte what the executor writes
-// (TestRankingWriterMatchesExecutor compares them). It is not a cache:
-// every request runs the resolver against the current figures. A selection
-// it does not know (a unit's parent, ancestors or children, which need
-// their own resolvers) goes to the executor.
+// Rankings and series are the API's hottest reads: a page of up to 100 rows
+// of some twenty fields each. gqlgen's executor answers every field through
+// its general machinery (a context, a field context and a marshaler per
+// field, a goroutine per list element), about a millisecond of CPU for the
+// 63 provinces. rootWriter answers the ranking and progress root fields
+// instead: it runs the same resolver (so the same arguments, checks and
+// data) and writes the JSON of the selection directly, byte for byte what
+// the executor writes (TestWriterMatchesExecutor compares them). It is not a
+// cache: every request runs the resolver against the current figures. A
+// selection it does not know (a unit's parent, ancestors or children, which
+// need their own resolvers) goes to the executor.
 
-// rankingSelectable is, for each type a ranking's selection can reach, its
-// fields the writer answers, and the type of those that are objects.
-var rankingSelectable = map[string]map[string]string{
+// writerSelectable is, for each type a ranking's or a series' selection can
+// reach, its fields the writer answers, and the type of those that are
+// objects.
+var writerSelectable = map[string]map[string]string{
+	"ProgressConnection": {"edges": "ProgressEdge", "pageInfo": "PageInfo", "totalCount": "", "columns": "ProgressColumns"},
+	"ProgressEdge":       {"cursor": "", "node": "ProgressPoint"},
+	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
+		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisions": "",
+		"corrected": "", "figureText": "", "quotaText": "", "rateText": ""},
+	"ProgressColumns": {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
 	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
 	"RankingEdge":       {"cursor": "", "node": "RankingRow"},
 	"RankingRow": {"rank": "", "rankChange": "", "unit": "Unit", "figure": "", "quota": "", "quotaOwn": "", "rate": "", "band": "",
@@ -42,45 +49,71 @@ var rankingSelectable = map[string]map[string]string{
 	"Coverage":  {"onTime": "", "late": "", "missing": "", "total": ""},
 }
 
-// rankingWrites counts the answers the writer gave (for tests).
-var rankingWrites atomic.Int64
+// writerAnswers counts the root fields the writer answered (for tests).
+var writerAnswers atomic.Int64
 
-// rankingWriter is a RootResolverMiddleware for the ranking field.
-type rankingWriter struct {
+// rootWriter is a RootResolverMiddleware for the ranking and progress fields.
+type rootWriter struct {
 	es *executableSchema
 	r  *Resolver
 }
 
-func (rw rankingWriter) rootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	rf := graphql.GetRootFieldContext(ctx)
-	if rf == nil || rf.Field.Field == nil || rf.Field.Name != "ranking" || rf.Field.ObjectDefinition == nil || rf.Field.ObjectDefinition.Name != "Query" {
+	if rf == nil || rf.Field.Field == nil || rf.Field.ObjectDefinition == nil || rf.Field.ObjectDefinition.Name != "Query" {
+		return next(ctx)
+	}
+	var typ string
+	switch rf.Field.Name {
+	case "ranking":
+		typ = "RankingConnection"
+	case "progress":
+		typ = "ProgressConnection"
+	default:
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectable(oc, rf.Field.Selections, "RankingConnection") {
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectable(oc, rf.Field.Selections, typ) {
 		return next(ctx)
 	}
 	ec := newExecutionContext(oc, rw.es, nil)
-	args, err := ec.field_Query_ranking_args(ctx, rf.Field.ArgumentMap(oc.Variables))
-	if err != nil {
-		return next(ctx) // the executor reports it
+	raw := rf.Field.ArgumentMap(oc.Variables)
+	var v any
+	var rows int
+	if typ == "RankingConnection" {
+		args, err := ec.field_Query_ranking_args(ctx, raw)
+		if err != nil {
+			return next(ctx) // the executor reports it
+		}
+		conn, err := rw.r.Query().Ranking(ctx, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date),
+			args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string))
+		if err != nil || !writableRanking(conn) {
+			return next(ctx)
+		}
+		v, rows = conn, len(conn.Edges)
+	} else {
+		args, err := ec.field_Query_progress_args(ctx, raw)
+		if err != nil {
+			return next(ctx)
+		}
+		conn, err := rw.r.Query().Progress(ctx, args["campaign"].(string), args["unitCode"].(string), args["metric"].(string),
+			args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string))
+		if err != nil || !writableProgress(conn) {
+			return next(ctx)
+		}
+		v, rows = conn, len(conn.Edges)
 	}
-	conn, err := rw.r.Query().Ranking(ctx, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date),
-		args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string))
-	if err != nil || !writable(conn) {
-		return next(ctx)
-	}
-	rankingWrites.Add(1)
-	p := compile(oc, rf.Field.Selections, "RankingConnection")
+	writerAnswers.Add(1)
+	p := compile(oc, rf.Field.Selections, typ)
 	return graphql.WriterFunc(func(w io.Writer) {
-		w.Write(p.write(make([]byte, 0, 256+len(conn.Edges)*256), conn))
+		w.Write(p.write(make([]byte, 0, 256+rows*256), v))
 	})
 }
 
 // selectable reports whether the writer answers every field of a selection
 // on type typ.
 func selectable(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
-	fields := rankingSelectable[typ]
+	fields := writerSelectable[typ]
 	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
 		if f.Name == "__typename" {
 			continue
@@ -107,14 +140,37 @@ func hasCustomDirective(ds ast.DirectiveList) bool {
 	return false
 }
 
-// writable reports whether every value can be written as the executor would:
-// non-null fields present, floats finite (the executor turns anything else
-// into an error, which it should report).
-func writable(c *RankingConnection) bool {
+func finite(f *float64) bool { return f == nil || !math.IsInf(*f, 0) && !math.IsNaN(*f) }
+
+// writableProgress reports whether every value can be written as the
+// executor would: non-null fields present, floats finite (the executor
+// turns anything else into an error, which it should report).
+func writableProgress(c *ProgressConnection) bool {
+	if c == nil || c.PageInfo == nil || c.Columns == nil {
+		return false
+	}
+	for _, e := range c.Edges {
+		if e == nil || e.Node == nil || e.Node.Coverage == nil {
+			return false
+		}
+		n := e.Node
+		if !finite(n.Rate) || !finite(n.Pace7d) || !finite(n.RequiredPace) {
+			return false
+		}
+	}
+	for i := range c.Columns.Rates {
+		if !finite(c.Columns.Rates[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// writableRanking is writableProgress for a ranking.
+func writableRanking(c *RankingConnection) bool {
 	if c == nil || c.PageInfo == nil {
 		return false
 	}
-	finite := func(f *float64) bool { return f == nil || !math.IsInf(*f, 0) && !math.IsNaN(*f) }
 	for _, e := range c.Edges {
 		if e == nil || e.Node == nil || e.Node.RankRow == nil || e.Node.Unit == nil {
 			return false
@@ -167,10 +223,10 @@ func compile(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) *pl
 		graphql.MarshalString(f.Alias).MarshalGQL(&key)
 		key.WriteByte(':')
 		pf := planField{key: key.Bytes(), name: f.Name}
-		if child := rankingSelectable[typ][f.Name]; child != "" {
+		if child := writerSelectable[typ][f.Name]; child != "" {
 			pf.child = compile(oc, f.Selections, child)
 		}
-		if typ == "RankingRow" && strings.HasSuffix(f.Name, "Text") {
+		if (typ == "RankingRow" || typ == "ProgressPoint") && strings.HasSuffix(f.Name, "Text") {
 			pf.lang = langArg(oc, f)
 		}
 		p.fields = append(p.fields, pf)
@@ -233,6 +289,51 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 		}
 	case "RankingRow":
 		return writeRow(b, f, v.(*RankingRow))
+	case "ProgressConnection":
+		c := v.(*ProgressConnection)
+		switch f.name {
+		case "edges":
+			b = append(b, '[')
+			for i, e := range c.Edges {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = f.child.write(b, e)
+			}
+			return append(b, ']')
+		case "pageInfo":
+			return f.child.write(b, c.PageInfo)
+		case "totalCount":
+			return strconv.AppendInt(b, int64(c.TotalCount), 10)
+		case "columns":
+			return f.child.write(b, c.Columns)
+		}
+	case "ProgressEdge":
+		e := v.(*ProgressEdge)
+		switch f.name {
+		case "cursor":
+			return appendString(b, e.Cursor)
+		case "node":
+			return f.child.write(b, e.Node)
+		}
+	case "ProgressPoint":
+		return writePoint(b, f, v.(*ProgressPoint))
+	case "ProgressColumns":
+		c := v.(*ProgressColumns)
+		switch f.name {
+		case "dates":
+			return appendList(b, c.Dates, func(b []byte, d domain.Date) []byte { return appendDate(b, &d) })
+		case "figures":
+			return appendList(b, c.Figures, appendInt64Ptr)
+		case "quotas":
+			return appendList(b, c.Quotas, appendInt64Ptr)
+		case "rates":
+			return appendList(b, c.Rates, appendFloat)
+		case "sources":
+			return appendList(b, c.Sources, func(b []byte, s domain.Source) []byte { return appendString(b, string(s)) })
+		case "deltas":
+			return appendList(b, c.Deltas, appendInt64Ptr)
+		}
 	case "Unit":
 		u := v.(*domain.Unit)
 		switch f.name {
@@ -301,7 +402,7 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 			return strconv.AppendInt(b, int64(c.Total), 10)
 		}
 	}
-	panic("ranking writer: no field " + p.typ + "." + f.name) // selectable() keeps this from happening
+	panic("writer: no field " + p.typ + "." + f.name) // selectable() keeps this from happening
 }
 
 func writeRow(b []byte, f *planField, r *RankingRow) []byte {
@@ -347,7 +448,61 @@ func writeRow(b []byte, f *planField, r *RankingRow) []byte {
 	case "rateText":
 		return appendStringPtr(b, r.RateText(f.lang))
 	}
-	panic("ranking writer: no field RankingRow." + f.name)
+	panic("writer: no field RankingRow." + f.name)
+}
+
+func writePoint(b []byte, f *planField, p *ProgressPoint) []byte {
+	switch f.name {
+	case "date":
+		return appendDate(b, &p.Date)
+	case "figure":
+		return appendInt64Ptr(b, p.Figure)
+	case "quota":
+		return appendInt64Ptr(b, p.Quota)
+	case "rate":
+		return appendFloat(b, p.Rate)
+	case "source":
+		return appendString(b, string(p.Source))
+	case "staleDays":
+		return strconv.AppendInt(b, int64(p.StaleDays), 10)
+	case "delta":
+		return appendInt64Ptr(b, p.Delta)
+	case "band":
+		return appendStringPtr(b, p.Band)
+	case "pace7d":
+		return appendFloat(b, p.Pace7d)
+	case "requiredPace":
+		return appendFloat(b, p.RequiredPace)
+	case "projectedCompletion":
+		return appendDate(b, p.ProjectedCompletion)
+	case "atRisk":
+		return appendBool(b, p.AtRisk)
+	case "coverage":
+		return f.child.write(b, p.Coverage)
+	case "revisions":
+		return strconv.AppendInt(b, int64(p.Revisions), 10)
+	case "corrected":
+		return appendBool(b, p.Corrected())
+	case "figureText":
+		return appendStringPtr(b, p.FigureText(f.lang))
+	case "quotaText":
+		return appendStringPtr(b, p.QuotaText(f.lang))
+	case "rateText":
+		return appendStringPtr(b, p.RateText(f.lang))
+	}
+	panic("writer: no field ProgressPoint." + f.name)
+}
+
+// appendList writes a list the executor's way: [a,b,c].
+func appendList[T any](b []byte, vs []T, each func([]byte, T) []byte) []byte {
+	b = append(b, '[')
+	for i, v := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = each(b, v)
+	}
+	return append(b, ']')
 }
 
 // langArg is a text field's lang argument (its default applied).

@@ -15,12 +15,12 @@ import (
 	"github.com/tiendo-vn/tiendo/graph"
 )
 
-// TestRankingWriterMatchesExecutor sends the same ranking queries to the
-// API with the ranking's own writer and with gqlgen's executor alone, and
+// TestWriterMatchesExecutor sends the same ranking and series queries to
+// the API with their own writer and with gqlgen's executor alone, and
 // expects the same bytes: fields in order, aliases, fragments, @skip and
 // @include, __typename, variables, nulls, floats, texts in both languages,
 // errors, and selections the writer leaves to the executor.
-func TestRankingWriterMatchesExecutor(t *testing.T) {
+func TestWriterMatchesExecutor(t *testing.T) {
 	// Not parallel: it counts the writer's answers.
 	store := dbtest.New(t)
 	dbtest.MustLoadExample(t, store)
@@ -45,7 +45,7 @@ func TestRankingWriterMatchesExecutor(t *testing.T) {
 		name   string
 		query  string
 		vars   map[string]any
-		writes int64 // ranking fields the writer answers
+		writes int64 // root fields the writer answers
 	}{
 		{"every field, provinces", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: PROVINCE, first: 100) {
 			__typename totalCount date pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
@@ -64,6 +64,16 @@ func TestRankingWriterMatchesExecutor(t *testing.T) {
 			map[string]any{"c": "ref", "d": "2023-12-15", "l": "DISTRICT", "n": 4, "lang": "EN", "no": true}, 2},
 		{"a selection the writer leaves to the executor", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: DISTRICT, first: 5) {
 			edges { node { rank unit { code parent { code } } } } } }`, nil, 0},
+		{"a series, every field", `{ progress(campaign: "ref", unitCode: "VN", metric: "activated") { __typename totalCount
+			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } columns { dates figures quotas rates sources deltas __typename }
+			edges { cursor node { date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk
+				coverage { onTime late missing total } revisions corrected figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) __typename } } } }`, nil, 1},
+		{"a commune's series, a page, by columns and fragments", `query($u: String!) {
+			c: progress(campaign: "ref", unitCode: $u, metric: "collected", from: "2023-12-03", first: 5, after: "bzox") { totalCount pageInfo { hasNextPage endCursor } edges { node { date figure source staleDays delta } } }
+			i: progress(campaign: "ref", unitCode: $u, metric: "collected", to: "2023-12-09") { ...cols }
+			a: progress(campaign: "ref", unitCode: $u, metric: "activated") { ...cols edges { node { ... on ProgressPoint { rate corrected } } } } }
+			fragment cols on ProgressConnection { columns { dates figures rates deltas } }`, map[string]any{"u": "90001"}, 3},
+		{"a series error", `{ progress(campaign: "ref", unitCode: "nope", metric: "activated") { totalCount } }`, nil, 0},
 		{"an error", `{ ranking(campaign: "ref", metric: "activated", date: "2024-05-01", level: PROVINCE) { totalCount } }`, nil, 0},
 		{"an unknown campaign", `{ ranking(campaign: "nope", metric: "activated", level: PROVINCE) { totalCount } }`, nil, 0},
 		{"a bad cursor", `{ ranking(campaign: "ref", metric: "activated", level: PROVINCE, after: "!!") { totalCount } }`, nil, 0},
@@ -71,10 +81,10 @@ func TestRankingWriterMatchesExecutor(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			want := post(plain, tc.query, tc.vars)
-			before := graph.RankingWrites()
+			before := graph.WriterAnswers()
 			got := post(fast, tc.query, tc.vars)
-			if n := graph.RankingWrites() - before; n != tc.writes {
-				t.Errorf("the writer answered %d ranking fields, want %d", n, tc.writes)
+			if n := graph.WriterAnswers() - before; n != tc.writes {
+				t.Errorf("the writer answered %d root fields, want %d", n, tc.writes)
 			}
 			if tc.writes > 0 && (!strings.HasPrefix(got, `{"data":`) || strings.Contains(got, `"errors"`)) {
 				t.Errorf("expected data without errors: %.300s", got)

@@ -35,7 +35,7 @@ type Limits struct {
 	// 64 MiB, a negative value turns it off.
 	CacheBytes int
 	// PlainExecutor answers every field through gqlgen's executor, without
-	// the ranking's own writer (rankingWriter); tests compare the two.
+	// the rankings' and series' own writer (rootWriter); tests compare the two.
 	PlainExecutor bool
 }
 
@@ -57,7 +57,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	es := NewExecutableSchema(cfg)
 	srv := handler.New(es)
 	if !lim.PlainExecutor {
-		srv.AroundRootFields(rankingWriter{es.(*executableSchema), r}.rootField)
+		srv.AroundRootFields(rootWriter{es.(*executableSchema), r}.rootField)
 	}
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
