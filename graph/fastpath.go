@@ -36,7 +36,7 @@ var writerSelectable = map[string]map[string]string{
 	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
 		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisions": "",
 		"corrected": "", "figureText": "", "quotaText": "", "rateText": ""},
-	"ProgressColumns": {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
+	"ProgressColumns":   {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
 	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
 	"RankingEdge":       {"cursor": "", "node": "RankingRow"},
 	"RankingRow": {"rank": "", "rankChange": "", "unit": "Unit", "figure": "", "quota": "", "quotaOwn": "", "rate": "", "band": "",
