@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -86,39 +87,8 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		}
 		// The primary key is (campaign, metric, day, unit): naming the
 		// metrics makes the days a range of it.
-		if plan.tail {
-			_, err = tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from))
-		} else {
-			_, err = tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day BETWEEN $3 AND $4`, c.ID, ids, pgDate(plan.from), pgDate(plan.to))
-		}
-		if err != nil {
+		if written, err = writeFigures(ctx, tx, plan, ids, metricIDs); err != nil {
 			return err
-		}
-		src := &figureSource{ch: make(chan [][]any, 4)}
-		done := make(chan error, 1)
-		go func() {
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"figures"}, figureColumns, src)
-			written = int(n)
-			done <- err
-		}()
-		cerr := engine.Compute(plan.in, func(day []engine.Figure) error {
-			batch := make([][]any, len(day))
-			for i := range day {
-				batch[i] = figureRow(c.ID, metricIDs, &day[i])
-			}
-			select {
-			case src.ch <- batch:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		})
-		close(src.ch)
-		if err := <-done; err != nil {
-			return err
-		}
-		if cerr != nil {
-			return cerr
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to, snapshot, fingerprint) VALUES ($1, $2, $3::pg_snapshot, $4)
 			ON CONFLICT (campaign_id) DO UPDATE SET computed_to = $2, snapshot = $3::pg_snapshot, fingerprint = $4, updated_at = now()`,
@@ -132,6 +102,86 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
 	}
 	return written, nil
+}
+
+// writeFigures computes the plan's figures and stores them in place of
+// those of its days, returning the rows written.
+func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16) (int, error) {
+	c := plan.in.Campaign
+	if plan.tail {
+		// The days from plan.from on are rewritten: mostly days not stored
+		// yet (a new day), so delete and copy.
+		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
+			return 0, err
+		}
+		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in)
+	}
+	// A window of stored days (a late correction): most of its figures come
+	// out the same, so copy them aside and write only those that differ,
+	// instead of deleting and inserting every row (and index entry) of the
+	// window.
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
+		return 0, err
+	}
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in); err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
+		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates+`
+		WHERE (figures.*) IS DISTINCT FROM (EXCLUDED.*)`)
+	if err != nil {
+		return 0, err
+	}
+	written := int(tag.RowsAffected())
+	tag, err = tx.Exec(ctx, `DELETE FROM figures f WHERE f.campaign_id = $1 AND f.metric_id = ANY($2) AND f.day BETWEEN $3 AND $4
+		AND NOT EXISTS (SELECT 1 FROM figures_new n WHERE n.campaign_id = f.campaign_id AND n.metric_id = f.metric_id AND n.day = f.day AND n.unit_id = f.unit_id)`,
+		c.ID, ids, pgDate(plan.from), pgDate(plan.to))
+	if err != nil {
+		return 0, err
+	}
+	return written + int(tag.RowsAffected()), nil
+}
+
+// figureUpdates sets every column of a figure but its key from EXCLUDED.
+var figureUpdates = func() string {
+	var b strings.Builder
+	for _, col := range figureColumns[4:] {
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s = EXCLUDED.%s", col, col)
+	}
+	return b.String()
+}()
+
+// copyFigures computes the figures of in and copies them into table,
+// computing and copying at once; it returns the rows copied.
+func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input) (int, error) {
+	src := &figureSource{ch: make(chan [][]any, 4)}
+	done := make(chan error, 1)
+	var copied int64
+	go func() {
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{table}, figureColumns, src)
+		copied = n
+		done <- err
+	}()
+	cerr := engine.Compute(in, func(day []engine.Figure) error {
+		batch := make([][]any, len(day))
+		for i := range day {
+			batch[i] = figureRow(campaignID, metricIDs, &day[i])
+		}
+		select {
+		case src.ch <- batch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(src.ch)
+	if err := <-done; err != nil {
+		return 0, err
+	}
+	return int(copied), cerr
 }
 
 // FiguresDue is the last day of a campaign whose figures are due at now:
