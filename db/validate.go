@@ -176,12 +176,13 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id ORDER BY rc.day DESC LIMIT 1) l ON true),
 		-- The stored figures that can neighbour a new one. Usually the new
 		-- days come after every stored one, and the last stored is the only
-		-- neighbour; otherwise those between a key's first and last new
-		-- day, and the nearest on either side. (LIMIT and OFFSET keep these
-		-- index probes rather than scans of every report.)
-		cur AS (
-			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo
-			UNION ALL
+		-- neighbour (before: it cannot share a day with a new one);
+		-- otherwise those between a key's first and last new day, and the
+		-- nearest on either side (around). (LIMIT and OFFSET keep these index
+		-- probes rather than scans of every report.)
+		before AS (
+			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo),
+		around AS (
 			SELECT b.* FROM keys k CROSS JOIN LATERAL (
 				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
 				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day BETWEEN k.lo AND k.hi
@@ -200,10 +201,12 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 		),
 		merged AS (
 			SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old
-			FROM `+staging+` i LEFT JOIN cur c USING (unit_id, metric_id, day)
+			FROM `+staging+` i LEFT JOIN around c USING (unit_id, metric_id, day)
+			UNION ALL
+			SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL FROM before c
 			UNION ALL
 			SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL
-			FROM cur c WHERE NOT EXISTS (SELECT 1 FROM `+staging+` i
+			FROM around c WHERE NOT EXISTS (SELECT 1 FROM `+staging+` i
 				WHERE i.unit_id = c.unit_id AND i.metric_id = c.metric_id AND i.day = c.day)
 		),
 		seq AS (

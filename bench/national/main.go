@@ -335,5 +335,12 @@ func rewind(ctx context.Context, store *db.DB) error {
 		}
 	}
 	fmt.Printf("rewound %s (campaign %d)\n", domain.DateFromTime(last), c.ID)
-	return tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	// The service never deletes; clear what the deletes left behind (dead
+	// rows and index entries), so each run adds its day to tables as a
+	// morning would find them.
+	_, err = store.Pool.Exec(ctx, `VACUUM (ANALYZE) report_revisions, report_current, figures`)
+	return err
 }
