@@ -27,6 +27,8 @@ if ! psql "$ADMIN" -qAtc "select 1 from pg_database where datname='$DBNAME'" | g
   psql "$URL" -qc "vacuum analyze"
 fi
 
+log "# $(date -u +%F) $(nproc) cores; PostgreSQL $(psql "$URL" -Atc 'show server_version') shared_buffers=$(psql "$URL" -Atc 'show shared_buffers')"
+
 start_server() {
   RESPONSE_CACHE_MB=${1:-64} RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
   SERVER_PID=$!

@@ -58,7 +58,14 @@ type rootWriter struct {
 	r  *Resolver
 }
 
-func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) (m graphql.Marshaler) {
+	// The executor recovers from a resolver's panic inside next, not
+	// here: if anything here panics, let the executor answer (and report).
+	defer func() {
+		if p := recover(); p != nil {
+			m = next(ctx)
+		}
+	}()
 	rf := graphql.GetRootFieldContext(ctx)
 	if rf == nil || rf.Field.Field == nil || rf.Field.ObjectDefinition == nil || rf.Field.ObjectDefinition.Name != "Query" {
 		return next(ctx)
@@ -103,11 +110,9 @@ func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) g
 		}
 		v, rows = conn, len(conn.Edges)
 	}
+	b := compile(oc, rf.Field.Selections, typ).write(make([]byte, 0, 256+rows*256), v)
 	writerAnswers.Add(1)
-	p := compile(oc, rf.Field.Selections, typ)
-	return graphql.WriterFunc(func(w io.Writer) {
-		w.Write(p.write(make([]byte, 0, 256+rows*256), v))
-	})
+	return graphql.WriterFunc(func(w io.Writer) { w.Write(b) })
 }
 
 // selectable reports whether the writer answers every field of a selection

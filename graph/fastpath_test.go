@@ -98,3 +98,20 @@ func TestWriterMatchesExecutor(t *testing.T) {
 		})
 	}
 }
+
+// A resolver that panics under the writer is answered by the executor,
+// which recovers and reports an internal error on the field (so the other
+// root fields of the request keep their answers).
+func TestWriterPanicIsAnInternalError(t *testing.T) {
+	t.Parallel()
+	res := &graph.Resolver{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))} // no DB: the resolver panics
+	h := graph.NewHandler(res, graph.Limits{CacheBytes: -1})
+	body := `{"query":"{ ranking(campaign: \"ref\", metric: \"activated\", level: PROVINCE) { totalCount } }"}`
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if !strings.Contains(rec.Body.String(), `"path":["ranking"]`) || !strings.Contains(rec.Body.String(), `"INTERNAL"`) {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
