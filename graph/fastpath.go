@@ -260,14 +260,7 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 		c := v.(*RankingConnection)
 		switch f.name {
 		case "edges":
-			b = append(b, '[')
-			for i, e := range c.Edges {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = f.child.write(b, e)
-			}
-			return append(b, ']')
+			return writeObjects(b, c.Edges, f.child)
 		case "pageInfo":
 			return f.child.write(b, c.PageInfo)
 		case "totalCount":
@@ -275,14 +268,7 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 		case "date":
 			return appendDate(b, &c.Date)
 		case "bandCounts":
-			b = append(b, '[')
-			for i, bc := range c.BandCounts {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = f.child.write(b, bc)
-			}
-			return append(b, ']')
+			return writeObjects(b, c.BandCounts, f.child)
 		}
 	case "RankingEdge":
 		e := v.(*RankingEdge)
@@ -298,14 +284,7 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 		c := v.(*ProgressConnection)
 		switch f.name {
 		case "edges":
-			b = append(b, '[')
-			for i, e := range c.Edges {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = f.child.write(b, e)
-			}
-			return append(b, ']')
+			return writeObjects(b, c.Edges, f.child)
 		case "pageInfo":
 			return f.child.write(b, c.PageInfo)
 		case "totalCount":
@@ -496,6 +475,11 @@ func writePoint(b []byte, f *planField, p *ProgressPoint) []byte {
 		return appendStringPtr(b, p.RateText(f.lang))
 	}
 	panic("writer: no field ProgressPoint." + f.name)
+}
+
+// writeObjects writes a list of objects of one plan.
+func writeObjects[T any](b []byte, vs []T, p *plan) []byte {
+	return appendList(b, vs, func(b []byte, v T) []byte { return p.write(b, v) })
 }
 
 // appendList writes a list the executor's way: [a,b,c].
