@@ -160,9 +160,16 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 	src := &figureSource{ch: make(chan [][]any, 4)}
 	done := make(chan error, 1)
 	var copied int64
+	// If the COPY fails it stops reading: stop computing then too, rather
+	// than wait forever to hand it the next day.
+	computing, stop := context.WithCancel(ctx)
+	defer stop()
 	go func() {
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{table}, figureColumns, src)
 		copied = n
+		if err != nil {
+			stop()
+		}
 		done <- err
 	}()
 	cerr := engine.Compute(in, func(day []engine.Figure) error {
@@ -173,8 +180,8 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 		select {
 		case src.ch <- batch:
 			return nil
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-computing.Done():
+			return computing.Err()
 		}
 	})
 	close(src.ch)
