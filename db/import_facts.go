@@ -90,7 +90,15 @@ type ReportSource func(fn func(csvio.Line[domain.ReportRow]) error) error
 // next day's) needs a note too; future days, unknown units and metrics are
 // errors. Rows stream through COPY; progress is called every 100,000 rows.
 func (db *DB) ImportReports(ctx context.Context, file string, source ReportSource, actor string, now time.Time, progress func(read int)) (ImportResult, error) {
+	return db.ImportReportsAs(ctx, file, source, &Principal{Name: actor}, now, progress)
+}
+
+// ImportReportsAs is ImportReports for a file sent by p: the public
+// corrections log names p's unit and role as the submitter of every
+// revision written (a Principal with no role and no unit: an operator).
+func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSource, p *Principal, now time.Time, progress func(read int)) (ImportResult, error) {
 	var res ImportResult
+	actor := p.actor()
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One report import at a time: revision numbers are assigned below.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports'))`); err != nil {
@@ -184,8 +192,10 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		// The new revisions, and report_current after them, in one pass.
 		tag, err := tx.Exec(ctx, `
 			WITH ins AS (
-				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction)
-				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL
+				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction,
+					submitted_via, submitter_role, submitter_unit_id)
+				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL,
+					'IMPORT', nullif($2, ''), $3::bigint
 				FROM import_reports i LEFT JOIN LATERAL (
 					SELECT c.revision, c.value FROM report_current c
 					WHERE c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
@@ -195,7 +205,7 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 				RETURNING unit_id, metric_id, day, revision, value, reported_at)
 			INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
 			SELECT unit_id, metric_id, day, value, revision, reported_at FROM ins
-			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor)
+			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor, p.role(), p.unitID())
 		if err != nil {
 			return mapErr(err, "reports")
 		}

@@ -264,6 +264,8 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 
 func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 
+func (r *Resolver) ProgressPoint() ProgressPointResolver { return &progressPointResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
@@ -271,8 +273,9 @@ func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
 
 type (
-	campaignResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
-	quotaResolver    struct{ *Resolver }
-	unitResolver     struct{ *Resolver }
+	campaignResolver      struct{ *Resolver }
+	progressPointResolver struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	quotaResolver         struct{ *Resolver }
+	unitResolver          struct{ *Resolver }
 )

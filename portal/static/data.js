@@ -47,7 +47,7 @@ export const EXAMPLES = [
     vi: 'Lịch báo cáo của một xã: đúng hạn, trễ, thiếu, đính chính', en: 'A commune’s reporting calendar: on time, late, missing, corrected',
     q: `{
   progress(campaign: "${C}", unitCode: "29056", metric: "activated", from: "2023-10-01", to: "2023-10-07") {
-    edges { node { date figureText source coverage { onTime late missing } revisions corrected } }
+    edges { node { date figureText source coverage { onTime late missing } revisionCount corrected } }
   }
 }`,
   },

@@ -80,7 +80,7 @@ const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date, $lan
   }
 }`;
 const POINT = `date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk
-  coverage { onTime late missing total } revisions corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
+  coverage { onTime late missing total } revisionCount corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
 const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Date, $to: Date, $after: String, $lang: Lang) {
   progress(campaign: $c, unitCode: $u, metric: $m, from: $from, to: $to, first: 100, after: $after) {
     pageInfo { hasNextPage endCursor } edges { node { ${POINT} } } } }`;
