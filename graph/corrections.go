@@ -50,7 +50,9 @@ func newReportRevision(v *db.Revision, c *domain.Campaign) ReportRevision {
 func (v *ReportRevision) ValueText(lang *Lang) string { return *countText(&v.Value, lang) }
 
 // PreviousValueText is the previous value formatted for a reader.
-func (v *ReportRevision) PreviousValueText(lang *Lang) *string { return countText(v.PreviousValue, lang) }
+func (v *ReportRevision) PreviousValueText(lang *Lang) *string {
+	return countText(v.PreviousValue, lang)
+}
 
 // Correction is an entry of a campaign's corrections log.
 type Correction struct {
