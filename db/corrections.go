@@ -163,7 +163,19 @@ func (db *DB) Corrections(ctx context.Context, f CorrectionFilter) ([]*Correctio
 	}
 	if len(cs) == 0 && f.Offset > 0 {
 		// Past the last page: count without the window.
-		err = db.Pool.QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), args...).Scan(&total)
+		total, err = db.CountCorrections(ctx, f)
 	}
-	return cs, total, mapErr(err, "corrections")
+	return cs, total, err
+}
+
+// CountCorrections returns how many corrections f selects (its offset and
+// limit aside).
+func (db *DB) CountCorrections(ctx context.Context, f CorrectionFilter) (int, error) {
+	var campaignID *int64
+	if f.Campaign != nil {
+		campaignID = &f.Campaign.ID
+	}
+	var n int
+	err := db.Pool.QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To)).Scan(&n)
+	return n, mapErr(err, "corrections")
 }

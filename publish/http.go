@@ -28,6 +28,8 @@ import (
 //	/downloads/{campaign}/{date}.json    the whole edition
 //	/feeds/bulletins.atom                every edition, newest first
 //	/feeds/{campaign}.atom               one campaign's editions
+//	/feeds/corrections.atom              every correction of the figures (corrections.go)
+//	/feeds/corrections/{campaign}.atom   one campaign's
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
 //
 // A revision named by ?rev= never changes: it is served immutable with its
@@ -46,6 +48,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
+	mux.HandleFunc("GET /feeds/corrections/{file}", s.campaignCorrectionsFeed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
 	return mux
 }
@@ -355,6 +358,10 @@ func baseURL(r *http.Request) string {
 }
 
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
+	if name, n, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
+		s.serveCorrections(w, r, "", n) // see corrections.go
+		return
+	}
 	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
 	if !ok {
 		s.fail(w, r, notFound("feeds end in .atom"))

@@ -25,6 +25,9 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// CorrectionsPerPage is how many entries a page of a corrections feed
+	// holds (0: DefaultCorrectionsPerPage).
+	CorrectionsPerPage int
 }
 
 func (s *Service) now() time.Time {
