@@ -100,6 +100,7 @@ func (db *DB) RevisionsOf(ctx context.Context, keys []RevisionKey) (map[Revision
 type CorrectionFilter struct {
 	Campaign *domain.Campaign // nil: every campaign
 	ScopeID  *int64           // nil: the campaign's scope
+	Metric   string           // "": every metric of the campaign
 	From, To domain.Date
 	Offset   int
 	Limit    int
@@ -116,7 +117,7 @@ type Correction struct {
 }
 
 // correctionsFrom selects the corrections of a CorrectionFilter: $1 the
-// scope, $2 the campaign, $3 and $4 the days.
+// scope, $2 the campaign, $3 and $4 the days, $5 the metric.
 const correctionsFrom = `
 	WITH RECURSIVE sub(campaign_id, id) AS (
 		SELECT c.id, coalesce($1::bigint, c.scope_unit_id) FROM campaigns c WHERE $2::bigint IS NULL OR c.id = $2
@@ -128,7 +129,7 @@ const correctionsFrom = `
 	JOIN campaigns c ON c.id = sub.campaign_id AND r.day BETWEEN greatest(c.start_date, $3) AND least(c.end_date, $4)
 	JOIN campaign_metrics cm ON cm.campaign_id = c.id AND cm.metric_id = r.metric_id
 	JOIN metrics m ON m.id = r.metric_id
-	WHERE (r.revision > 1 OR r.correction)`
+	WHERE (r.revision > 1 OR r.correction) AND ($5 = '' OR m.key = $5)`
 
 // Corrections returns a page of the corrections f selects, newest first (by
 // the time they were reported, then the order they were stored), and how
@@ -138,14 +139,14 @@ func (db *DB) Corrections(ctx context.Context, f CorrectionFilter) ([]*Correctio
 	if f.Campaign != nil {
 		campaignID = &f.Campaign.ID
 	}
-	args := []any{f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To)}
+	args := []any{f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To), f.Metric}
 	rows, err := db.Pool.Query(ctx, fmt.Sprintf(correctionsFrom, revisionColumns+`, c.id,
 			EXISTS (SELECT 1 FROM bulletins b WHERE b.campaign_id = c.id AND b.scope_unit_id = c.scope_unit_id AND b.day = r.day
 				AND b.published_at < r.received_at)
 			AND EXISTS (SELECT 1 FROM bulletins b WHERE b.campaign_id = c.id AND b.scope_unit_id = c.scope_unit_id AND b.day = r.day
 				AND b.revision > 1 AND b.published_at >= r.received_at),
 			count(*) OVER ()`)+`
-		ORDER BY r.reported_at DESC, r.id DESC, c.id OFFSET $5 LIMIT $6`, append(args, f.Offset, f.Limit)...)
+		ORDER BY r.reported_at DESC, r.id DESC, c.id OFFSET $6 LIMIT $7`, append(args, f.Offset, f.Limit)...)
 	if err != nil {
 		return nil, 0, mapErr(err, "corrections")
 	}
@@ -176,6 +177,6 @@ func (db *DB) CountCorrections(ctx context.Context, f CorrectionFilter) (int, er
 		campaignID = &f.Campaign.ID
 	}
 	var n int
-	err := db.Pool.QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To)).Scan(&n)
+	err := db.Pool.QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To), f.Metric).Scan(&n)
 	return n, mapErr(err, "corrections")
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,7 +101,7 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 }
 
 // corrections answers the corrections root field.
-func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode *string, from, to *domain.Date, first *int, after *string) (*CorrectionConnection, error) {
+func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metric *string, from, to *domain.Date, first *int, after *string) (*CorrectionConnection, error) {
 	p, err := pageOf(first, after, 50)
 	if err != nil {
 		return nil, err
@@ -127,6 +128,12 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode *stri
 		return nil, domain.FieldErrorf(domain.EINVALID, "from", "from (%s) is after to (%s)", lo, hi)
 	}
 	f := db.CorrectionFilter{Campaign: c, From: lo, To: hi, Offset: p.Offset, Limit: p.Limit}
+	if metric != nil {
+		if !slices.Contains(c.MetricKeys, *metric) {
+			return nil, domain.FieldErrorf(domain.EINVALID, "metric", "metric: campaign %s does not track %q (it tracks %s)", slug, *metric, strings.Join(c.MetricKeys, ", "))
+		}
+		f.Metric = *metric
+	}
 	if scopeCode != nil {
 		su, err := r.DB.UnitByCode(ctx, *scopeCode, hi)
 		if err != nil {

@@ -34,8 +34,8 @@ func (r *progressPointResolver) Revisions(ctx context.Context, obj *ProgressPoin
 	return r.pointRevisions(ctx, obj)
 }
 
-func (r *queryResolver) Corrections(ctx context.Context, campaign string, scopeCode *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error) {
-	return r.corrections(ctx, campaign, scopeCode, from, to, first, after)
+func (r *queryResolver) Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error) {
+	return r.corrections(ctx, campaign, scopeCode, metric, from, to, first, after)
 }
 
 func (r *reportRevisionResolver) SubmitterUnit(ctx context.Context, obj *ReportRevision) (*domain.Unit, error) {

@@ -186,6 +186,7 @@ func TestCorrections(t *testing.T) {
 			`, from: "2024-01-05", to: "2024-01-02"`: "from",
 			`, scopeCode: "91"`:                      "scopeCode",
 			`, first: 101`:                           "",
+			`, metric: "cccd_issued"`:                "metric",
 		} {
 			resp := w.post(t, "", `{ corrections(campaign: "live"`+args+`) { totalCount } }`, nil)
 			if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != domain.EINVALID ||

@@ -245,7 +245,7 @@ func setComplexity(c *ComplexityRoot) {
 		return pageCost(child, first, 50)
 	}
 	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	c.Query.Corrections = func(child int, _ string, _ *string, _, _ *domain.Date, first *int, _ *string) int {
+	c.Query.Corrections = func(child int, _ string, _, _ *string, _, _ *domain.Date, first *int, _ *string) int {
 		return pageCost(child, first, 50)
 	}
 }

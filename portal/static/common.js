@@ -153,6 +153,22 @@ export function setStatus(text) {
   if (s) s.textContent = text;
 }
 
+/**
+ * A pager into nav: previous and next links (link({ page }) gives their
+ * URLs, followed in place through data-nav) around "page p of n"; nothing
+ * for a single page. w has prev, next and page(p, n).
+ */
+export function renderPager(nav, page, pages, w, link) {
+  nav.replaceChildren();
+  if (pages <= 1) return;
+  const p = Math.min(page, pages);
+  nav.append(
+    p > 1 ? el('a', { href: link({ page: p - 1 === 1 ? '' : String(p - 1) }), 'data-nav': true, rel: 'prev' }, '‹ ' + w.prev) : el('span', { class: 'muted', text: '‹ ' + w.prev }),
+    el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
+    p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
+  );
+}
+
 // ---- Ranking widgets ----
 
 /** The band a rate falls in (bands highest first). */

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandBadge, bar, rankCell,
+  applyWords, showError, setStatus, bandBadge, bar, rankCell, renderPager,
 } from './common.js';
 
 const words = (st) => allWords(st.lang);
@@ -183,18 +183,6 @@ function renderHead(st, w, sortable) {
   }));
 }
 
-function renderPager(st, w, pages) {
-  const nav = $('pager');
-  nav.replaceChildren();
-  if (pages <= 1) return;
-  const p = Math.min(st.page, pages);
-  nav.append(
-    p > 1 ? el('a', { href: link({ page: p - 1 === 1 ? '' : String(p - 1) }), 'data-nav': true, rel: 'prev' }, '‹ ' + w.prev) : el('span', { class: 'muted', text: '‹ ' + w.prev }),
-    el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
-    p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
-  );
-}
-
 function renderBands(counts, st, w) {
   const p = $('bands');
   p.replaceChildren(el('span', { class: 'small muted', text: w.bandsOf + ': ' }));
@@ -307,7 +295,7 @@ async function render(focusId) {
       if (my !== seq) return;
     }
     $('rows').replaceChildren(...(rows.length ? rows.map((r) => rowOf(r, bandMap, stWithDate, w, c)) : [el('tr', null, el('td', { colspan: '8', text: w.noRows }))]));
-    renderPager(st, w, pages);
+    renderPager($('pager'), st.page, pages, w, link);
     current = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
     $('csv').disabled = !rank.whole;
     setStatus('');
