@@ -15,6 +15,7 @@ const W = {
   vi: {
     unit: 'Đơn vị', metric: 'Chỉ số', date: 'Ngày', show: 'Xem', controls: 'Chọn số liệu', crumbs: 'Đơn vị cấp trên',
     sub: (kind, code, c) => `${kind}, mã ${code} · ${c}`,
+    fixes: (d) => `Xem đính chính số liệu ngày ${d}`,
     kinds: { NATION: 'Quốc gia', PROVINCE: 'Tỉnh, thành phố', DISTRICT: 'Quận, huyện', COMMUNE: 'Xã, phường, thị trấn', VILLAGE: 'Thôn, tổ dân phố', AGENCY: 'Cơ quan' },
     figures: (d) => `Số liệu tính đến ngày ${d}`,
     pace: (n) => `Tốc độ 7 ngày qua: ${n}/ngày`, need: (n) => `cần ${n}/ngày để đạt chỉ tiêu đúng hạn`, reached: 'đã đạt chỉ tiêu',
@@ -40,6 +41,7 @@ const W = {
   en: {
     unit: 'Unit', metric: 'Metric', date: 'Day', show: 'Show', controls: 'Choose figures', crumbs: 'Units above',
     sub: (kind, code, c) => `${kind}, code ${code} · ${c}`,
+    fixes: (d) => `See the corrections of ${d}`,
     kinds: { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune', VILLAGE: 'Village', AGENCY: 'Agency' },
     figures: (d) => `Figures as of ${d}`,
     pace: (n) => `7-day pace: ${n}/day`, need: (n) => `needs ${n}/day to reach the quota in time`, reached: 'quota reached',
@@ -165,8 +167,17 @@ function renderSeriesTable(points, st, w) {
     el('td', { class: 'num', text: p.quotaText ?? '—' }),
     el('td', { class: 'num', text: p.rateText ?? '—' }),
     el('td', { class: 'num', text: p.delta == null ? '—' : fmtDelta(p.delta, st.lang) }),
-    el('td', { text: w.source[p.source] + (p.corrected ? ' · ' + w.st.corrected : '') }),
+    el('td', null, w.source[p.source], p.corrected ? ' · ' : '', p.corrected ? fixLink(p.date, st, w, w.st.corrected) : ''),
   )));
+}
+
+/**
+ * A link to the corrections page for the unit (st.unit), metric and day:
+ * every corrected figure leads to its old values and the reasons.
+ */
+function fixLink(day, st, w, text) {
+  const href = pageURL('corrections.html', { campaign: st.campaign, scope: st.unit, metric: st.metric, from: day, to: day }, st.lang);
+  return el('a', { class: 'cal-fix', href, title: w.fixes(fmtDate(day, st.lang)) }, text);
 }
 
 function renderCalendar(c, points, st, w) {
@@ -191,7 +202,7 @@ function renderCalendar(c, points, st, w) {
     tr.append(el('td', { class: 'cal cal-' + s, title: label, 'data-day': day, 'data-status': s + (p && p.corrected ? ' corrected' : '') },
       el('span', { class: 'd', text: String(+day.slice(8)) }),
       el('span', { 'aria-hidden': 'true', class: 'm', text: partial && s !== 'future' ? `${cv.onTime}/${cv.total}` : MARK[s] }),
-      p && p.corrected ? el('span', { 'aria-hidden': 'true', class: 'cal-fix', text: '✎' }) : '',
+      p && p.corrected ? fixLink(day, st, w, '✎') : '',
       el('span', { class: 'sr', text: label })));
     if (dow(day) === 6) {
       rows.push(tr);
@@ -327,10 +338,11 @@ async function render(focusId) {
     renderQuotas(d.campaign.quotaHistory, st, w);
 
     const shown = points.filter((p) => p.date <= day);
-    renderSeriesTable(shown, st, w);
+    const stu = { ...stm, campaign: c.slug, unit: unit.code };
+    renderSeriesTable(shown, stu, w);
     $('h-chart').textContent = w.chart(metricName(metric, st.lang));
     $('h-calendar').textContent = w.calendar(metricName(metric, st.lang).toLowerCase());
-    renderCalendar(c, points.filter((p) => p.date <= latestDay), st, w);
+    renderCalendar(c, points.filter((p) => p.date <= latestDay), stu, w);
     const cur = shown[shown.length - 1];
     const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
     $('chart-summary').textContent = cur && cur.figure != null
