@@ -242,6 +242,12 @@ func TestProgressRevisions(t *testing.T) {
 		}
 		got[n.Date] = strings.Join(s, "; ")
 	}
+	// The count of old is revisionCount; a query that still reads
+	// revisions as a count is told what to select.
+	resp := w.post(t, "", `{ progress(campaign: "live", unitCode: "92100", metric: "collected") { edges { node { revisions } } } }`, nil)
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != domain.EINVALID || !strings.Contains(resp.Errors[0].Message, "must have a selection of subfields") {
+		t.Errorf("revisions as a count: %+v", resp.Errors)
+	}
 	want := map[string]string{
 		"2024-01-01": "",
 		"2024-01-02": "1|20|0|on time||REPORTER|921; 2|18|20|late|trùng 2 hồ sơ|ADMIN|-",
