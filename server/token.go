@@ -103,8 +103,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		}
 		return w.Flush()
 	case "revoke":
-		if err := store.RevokeToken(ctx, by, revokeID); err != nil {
+		at, already, err := store.RevokeToken(ctx, by, revokeID)
+		if err != nil {
 			return err
+		}
+		if already {
+			fmt.Fprintf(stdout, "token %d was already revoked on %s; nothing changed\n", revokeID, at.Local().Format("2006-01-02 15:04"))
+			return nil
 		}
 		fmt.Fprintf(stdout, "token %d revoked\n", revokeID)
 	}
