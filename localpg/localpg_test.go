@@ -206,6 +206,34 @@ func TestSecondStartInUse(t *testing.T) {
 	}
 }
 
+// TestRunningSharesTheServer: a command-line tool finds the running
+// server's socket through Running instead of failing on the data directory.
+func TestRunningSharesTheServer(t *testing.T) {
+	requirePG(t)
+	t.Parallel()
+	dataDir := filepath.Join(baseDir(t), "pg")
+	if _, ok := Running(dataDir, "postgres"); ok {
+		t.Fatal("Running is true before any server started")
+	}
+	s, _ := start(t, Config{DataDir: dataDir})
+	conn, ok := Running(dataDir, "postgres")
+	if !ok {
+		t.Fatal("Running is false while a server runs on the data directory")
+	}
+	if conn != connString(s.sockDir, "postgres") {
+		t.Errorf("Running gave %q, the server listens at %q", conn, s.sockDir)
+	}
+	c, err := pgx.Connect(ctxTimeout(t, 30*time.Second), conn)
+	if err != nil {
+		t.Fatalf("connect through Running's string: %v", err)
+	}
+	defer c.Close(context.Background())
+	var one int
+	if err := c.QueryRow(ctxTimeout(t, 10*time.Second), "SELECT 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestHelperProcess is not a test: TestKill9LeavesNoOrphan runs the test
 // binary with it as a stand-in service that starts a server and then waits
 // to be killed.

@@ -410,3 +410,27 @@ func kvQuote(s string) string {
 func connString(sockDir, db string) string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", kvQuote(sockDir), pgPort, kvQuote(db))
 }
+
+// Running returns the connection string of a private PostgreSQL that another
+// process (a running `serve`) already runs on dataDir, read from its
+// postmaster.pid (line 5 names the socket directory), so a command-line tool
+// can share it instead of failing with ErrInUse. ok is false when no live
+// server runs there.
+func Running(dataDir, database string) (conn string, ok bool) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", false
+	}
+	if _, live := livePostmaster(abs); !live {
+		return "", false
+	}
+	b, err := os.ReadFile(filepath.Join(abs, "postmaster.pid"))
+	if err != nil {
+		return "", false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 5 || strings.TrimSpace(lines[4]) == "" {
+		return "", false
+	}
+	return connString(strings.TrimSpace(lines[4]), database), true
+}

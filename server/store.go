@@ -16,6 +16,14 @@ func openStore(ctx context.Context, f dbFlags, logger *slog.Logger) (store *db.D
 	url := f.databaseURL
 	var pg *localpg.Server
 	if url == "" {
+		// A running server's private PostgreSQL (say `serve --demo` in
+		// another terminal): share it rather than fail on its data directory.
+		if conn, ok := localpg.Running(f.dataDir, "tiendo"); ok {
+			logger.Info("using the private PostgreSQL of the running server", "data_dir", f.dataDir)
+			url = conn
+		}
+	}
+	if url == "" {
 		start := time.Now()
 		pg, err = localpg.Start(ctx, localpg.Config{DataDir: f.dataDir, Database: "tiendo", Logger: logger})
 		if err != nil {
