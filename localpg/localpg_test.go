@@ -478,6 +478,41 @@ func TestUntraversableParent(t *testing.T) {
 	}
 }
 
+// TestPlacementOutsideUnreachableHome is not parallel: it changes the
+// working directory and FallbackRoot. A clone in root's home (mode 0700)
+// gets a data directory the postgres OS user can reach, and the server
+// starts there.
+func TestPlacementOutsideUnreachableHome(t *testing.T) {
+	requirePG(t)
+	if os.Geteuid() != 0 {
+		t.Skip("only relevant as root (postgres then runs as another OS user)")
+	}
+	base := baseDir(t)
+	home := filepath.Join(base, "root")
+	clone := filepath.Join(home, "tiendo")
+	if err := os.MkdirAll(clone, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(home, 0o700)
+	t.Chdir(clone)
+	old := FallbackRoot
+	FallbackRoot = filepath.Join(base, "var-lib-tiendo")
+	t.Cleanup(func() { FallbackRoot = old })
+
+	dir, moved := Placement("data/pg")
+	if !moved || !strings.HasPrefix(dir, FallbackRoot+"/") {
+		t.Fatalf("Placement(data/pg) in a 0700 home = %q, %v; want a directory under %s", dir, moved, FallbackRoot)
+	}
+	if again, _ := Placement("data/pg"); again != dir {
+		t.Errorf("Placement is not stable: %q then %q", dir, again)
+	}
+	s, _ := start(t, Config{DataDir: dir})
+	connect(t, s)
+	if d, moved := Placement(filepath.Join(base, "pg")); moved || d != filepath.Join(base, "pg") {
+		t.Errorf("a reachable directory was moved to %q", d)
+	}
+}
+
 // TestFixTraversableInsideCwd is not parallel: it changes the working
 // directory.
 func TestFixTraversableInsideCwd(t *testing.T) {
