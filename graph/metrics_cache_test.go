@@ -61,7 +61,9 @@ func TestMetricsLoadedOncePerRequest(t *testing.T) {
 				Node struct {
 					Metrics []struct{ Key string }
 					Quotas  struct {
-						Edges []struct{ Node struct{ Metric struct{ Key string } } }
+						Edges []struct {
+							Node struct{ Metric struct{ Key string } }
+						}
 					}
 				}
 			}
