@@ -66,6 +66,15 @@ await idle();
 const sub = await page.locator('#rows tr[data-unit]').evaluateAll((trs) => trs.map((tr) => tr.dataset.unit));
 check(sub.includes(f0.unit.code) && new URL(page.url()).searchParams.get('scope') === district.code, `the district's corrections of ${f0.date} include ${f0.unit.code}`);
 
+// The unit page's table of the units below marks the corrected one too.
+await page.goto(`${base}/unit.html?campaign=${C}&unit=${district.code}&metric=${f0.metric.key}&date=${f0.date}`);
+await page.waitForSelector(`#children-rows tr[data-unit="${f0.unit.code}"] a.fix`);
+await idle();
+check(await page.locator('#children-rows a.fix').count() === new Set(fixes.filter((f) => f.date === f0.date && f.metric.key === f0.metric.key
+  && f.unit.ancestors.some((a) => a.code === district.code)).map((f) => f.unit.code)).size, `the district's page marks its corrected communes of ${f0.date}`);
+await page.goBack();
+await idle();
+
 // English keeps the page and its state.
 await page.locator('#lang-switch').click();
 await page.waitForFunction(() => document.documentElement.lang === 'en');

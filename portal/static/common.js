@@ -2,8 +2,8 @@
 // memoised API calls, the header (navigation and the language switch, which
 // keeps the page and its state) and the small widgets of a ranking (band
 // badge, rate bar, rank change).
-import { ApiError } from './api.js';
-import { words } from './i18n.js';
+import { gql, ApiError } from './api.js';
+import { words, fmtDate } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -167,6 +167,60 @@ export function renderPager(nav, page, pages, w, link) {
     el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
     p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
   );
+}
+
+// ---- Corrected figures ----
+
+// The units with a correction on a day (of one metric, inside a scope),
+// with every unit above them: their figures of the day were corrected.
+const Q_FIXED = `query Fixed($c: String!, $s: String, $m: String, $d: Date, $after: String) {
+  corrections(campaign: $c, scopeCode: $s, metric: $m, from: $d, to: $d, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { unit { code ancestors { code } } } }
+  }
+}`;
+
+/** The codes of the units whose figure of date was corrected, memoised; null when they cannot be loaded. */
+function correctedUnits(campaign, metric, date, scope) {
+  return cached(`fx:${campaign}:${metric}:${date}:${scope}`, async () => {
+    const codes = new Set();
+    let after = null;
+    for (let i = 0; i < 50; i++) { // at most 5,000 corrections of one day: more is not worth marking
+      const d = await gql(Q_FIXED, { c: campaign, s: scope, m: metric, d: date, after });
+      for (const e of d.corrections.edges) {
+        codes.add(e.node.unit.code);
+        for (const a of e.node.unit.ancestors) codes.add(a.code);
+      }
+      if (!d.corrections.pageInfo.hasNextPage) break;
+      after = d.corrections.pageInfo.endCursor;
+    }
+    return codes;
+  }).catch(() => null); // the marks are extra: without them the table is still right
+}
+
+/**
+ * Marks the rows of tbody (tr[data-unit]) whose unit's figure of the day
+ * was corrected with a link to the corrections page for that unit, metric
+ * and day (t: campaign, metric, date, scope, lang), once the corrections are
+ * loaded, unless tbody has been given another table meanwhile. Call it again
+ * after adding rows.
+ */
+export async function markCorrections(tbody, t) {
+  const key = [t.campaign, t.metric, t.date, t.scope, t.lang].join('|');
+  tbody.dataset.fixes = key;
+  const codes = await correctedUnits(t.campaign, t.metric, t.date, t.scope);
+  if (codes && tbody.dataset.fixes === key) markRows(tbody, codes, t);
+}
+
+function markRows(tbody, codes, st) {
+  const w = words(st.lang);
+  for (const tr of tbody.querySelectorAll('tr[data-unit]')) {
+    const code = tr.dataset.unit;
+    const th = tr.querySelector('th');
+    if (!codes.has(code) || !th || th.querySelector('.fix')) continue;
+    const name = th.querySelector('a')?.textContent || code;
+    const href = pageURL('corrections.html', { campaign: st.campaign, scope: code, metric: st.metric, from: st.date, to: st.date }, st.lang);
+    th.append(el('a', { class: 'small block fix', href, title: w.fixesOf(name, fmtDate(st.date, st.lang)) }, '✎ ' + w.fixed));
+  }
 }
 
 // ---- Ranking widgets ----

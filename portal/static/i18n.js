@@ -61,6 +61,8 @@ const vi = {
   notFound: (s) => `Không có chiến dịch “${s}”.`,
   outOfScope: 'Đơn vị này không thuộc phạm vi chiến dịch.',
   footer: 'Tỷ lệ đạt = số liệu ÷ chỉ tiêu, làm tròn 2 chữ số thập phân. Số liệu là luỹ kế; đơn vị chưa báo cáo trong ngày được giữ số liệu gần nhất.',
+  fixed: 'đã đính chính',
+  fixesOf: (u, d) => `Xem đính chính số liệu của ${u} ngày ${d}`,
 };
 
 const en = {
@@ -124,6 +126,8 @@ const en = {
   notFound: (s) => `No campaign “${s}”.`,
   outOfScope: 'This unit is outside the campaign’s scope.',
   footer: 'Rate = figure ÷ quota, rounded to 2 decimals. Figures are cumulative; a unit that did not report on a day keeps its latest figure.',
+  fixed: 'corrected',
+  fixesOf: (u, d) => `See the corrections of ${u} on ${d}`,
 };
 
 /** The words of a language ('vi' or 'en'). */

@@ -7,6 +7,7 @@ import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
   applyWords, showError, setStatus, bandBadge, bar, rankCell, renderPager,
+  markCorrections,
 } from './common.js';
 
 const words = (st) => allWords(st.lang);
@@ -31,7 +32,6 @@ const W = {
     bandsOf: 'Số đơn vị theo xếp loại', noRate: 'Chưa có tỷ lệ',
     csvHead: ['Hạng', 'Thay đổi hạng', 'Mã đơn vị', 'Đơn vị', 'Số liệu', 'Chỉ tiêu', 'Tỷ lệ đạt', 'Xếp loại', 'Tốc độ 7 ngày (/ngày)', 'Tốc độ cần (/ngày)', 'Dự kiến đạt chỉ tiêu', 'Có nguy cơ', 'Nguồn số liệu', 'Báo cáo đúng hạn', 'Trễ hạn', 'Chưa báo cáo'],
     yes: 'có', no: 'không',
-    fixed: 'đã đính chính', fixes: (u, d) => `Xem đính chính số liệu của ${u} ngày ${d}`,
     source: { REPORTED: 'đơn vị báo cáo', ROLLUP: 'cộng từ đơn vị cấp dưới', CARRIED: 'giữ số liệu cũ', NONE: 'chưa có' },
   },
   en: {
@@ -50,7 +50,6 @@ const W = {
     bandsOf: 'Units per band', noRate: 'No rate yet',
     csvHead: ['Rank', 'Rank change', 'Unit code', 'Unit', 'Figure', 'Quota', 'Rate', 'Band', '7-day pace (/day)', 'Required pace (/day)', 'Projected completion', 'At risk', 'Source', 'Reported on time', 'Late', 'Not reported'],
     yes: 'yes', no: 'no',
-    fixed: 'corrected', fixes: (u, d) => `See the corrections of ${u} on ${d}`,
     source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried', NONE: 'none' },
   },
 };
@@ -78,41 +77,6 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
     } }
   }
 }`;
-
-// The units with a correction on a day (of the metric, inside a scope),
-// with every unit above them: their figures of the day were corrected.
-const Q_FIXED = `query Fixed($c: String!, $s: String, $m: String, $d: Date, $after: String) {
-  corrections(campaign: $c, scopeCode: $s, metric: $m, from: $d, to: $d, first: 100, after: $after) {
-    pageInfo { hasNextPage endCursor } edges { node { unit { code ancestors { code } } } }
-  }
-}`;
-
-async function fetchCorrected(c, metric, date, scope) {
-  const codes = new Set();
-  let after = null;
-  for (let i = 0; i < 50; i++) { // at most 5,000 corrections of one day: more is not worth marking
-    const d = await gql(Q_FIXED, { c, s: scope, m: metric, d: date, after });
-    for (const e of d.corrections.edges) {
-      codes.add(e.node.unit.code);
-      for (const a of e.node.unit.ancestors) codes.add(a.code);
-    }
-    if (!d.corrections.pageInfo.hasNextPage) break;
-    after = d.corrections.pageInfo.endCursor;
-  }
-  return codes;
-}
-
-/** Marks the rows whose figure of the day was corrected, each with a link to those corrections. */
-function markCorrected(codes, st, w, c) {
-  for (const tr of $('rows').querySelectorAll('tr[data-unit]')) {
-    const code = tr.dataset.unit;
-    const th = tr.querySelector('th');
-    if (!codes.has(code) || !th || th.querySelector('.fix')) continue;
-    const name = th.querySelector('a')?.textContent || code;
-    const href = pageURL('corrections.html', { campaign: c.slug, scope: code, metric: st.metric, from: st.date, to: st.date }, st.lang);
-    th.append(el('a', { class: 'small block fix', href, title: w.fixes(name, fmtDate(st.date, st.lang)) }, '✎ ' + w.fixed));
-  }
-}
 
 const readState = () => {
   const st = readParams(KEYS);
@@ -334,10 +298,8 @@ async function render(focusId) {
     $('rows').replaceChildren(...(rows.length ? rows.map((r) => rowOf(r, bandMap, stWithDate, w, c)) : [el('tr', null, el('td', { colspan: '8', text: w.noRows }))]));
     renderPager($('pager'), st.page, pages, w, link);
     current = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
-    // The marks are extra: a failure to load them leaves the table as it is.
-    const fixed = await cached(`fx:${c.slug}:${metric.key}:${rank.date}:${unit.code}`, () => fetchCorrected(c.slug, metric.key, rank.date, unit.code)).catch(() => null);
+    await markCorrections($('rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
     if (my !== seq) return;
-    if (fixed) markCorrected(fixed, stWithDate, w, c);
     $('csv').disabled = !rank.whole;
     setStatus('');
     if (focusId) $(focusId)?.focus();

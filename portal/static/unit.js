@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, markCorrections,
 } from './common.js';
 import { drawSeries, projectAtPace } from './chart.js';
 
@@ -229,7 +229,7 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
   const byKey = new Map(bands.map((b) => [b.key, b]));
   const rowsOf = (conn) => conn.edges.map(({ node: r }) => {
     const band = r.band ? byKey.get(r.band) : null;
-    return el('tr', { class: r.atRisk ? 'risk' : null },
+    return el('tr', { class: r.atRisk ? 'risk' : null, 'data-unit': r.unit.code },
       el('td', { class: 'num' }, rankCell(r, words)),
       el('th', { scope: 'row' }, el('a', { href: link({ unit: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
         words.coverage(r.coverage.late, r.coverage.missing) ? el('span', { class: 'small block', text: words.coverage(r.coverage.late, r.coverage.missing) }) : ''),
@@ -239,6 +239,8 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
       el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + words.atRisk }) : ''));
   });
   $('children-rows').replaceChildren(...rowsOf(rank));
+  const mark = () => markCorrections($('children-rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
+  mark();
   let page = rank.pageInfo;
   const btn = $('more');
   btn.hidden = !page.hasNextPage;
@@ -247,6 +249,7 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
     try {
       const next = (await gql(Q_RANKING, { c: c.slug, m: metric.key, d: rank.date, s: unit.code, l: level, after: page.endCursor, lang: apiLang(st.lang) })).ranking;
       $('children-rows').append(...rowsOf(next));
+      mark();
       page = next.pageInfo;
       btn.hidden = !page.hasNextPage;
     } catch (e) {
