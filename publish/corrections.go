@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/xml"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 //	/feeds/corrections.atom              every campaign's corrections
 //	/feeds/corrections/{campaign}.atom   one campaign's
 //	….p{N}.atom                          page N (2, 3, …), linked by rel="next"
+//	….en.atom, ….p{N}.en.atom            the same in English
 //
 // The static export writes the same files, so a link works on both.
 
@@ -37,57 +39,75 @@ func (s *Service) correctionsPerPage() int {
 	return DefaultCorrectionsPerPage
 }
 
-// correctionsFile matches a feed's file name: the feed's name (a
-// campaign's slug, or "corrections") and its page.
-var correctionsFile = regexp.MustCompile(`^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.p([1-9][0-9]{0,8}))?\.atom$`)
+// feedPage names a page of a corrections feed: the campaign's slug (""
+// for every campaign's), the page (from 1) and the language ("vi", "en").
+type feedPage struct {
+	slug string
+	n    int
+	lang string
+}
 
-// correctionsFeedURL is the address of page n of the corrections feed of
-// slug ("" for every campaign's).
-func correctionsFeedURL(u urls, slug string, n int) string {
+// correctionsFile matches a feed's file name: the feed's name (a
+// campaign's slug, or "corrections"), its page and ".en" for English.
+var correctionsFile = regexp.MustCompile(`^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.p([1-9][0-9]{0,8}))?(\.en)?\.atom$`)
+
+// url is the address of the feed page.
+func (f feedPage) url(u urls) string {
 	base := strings.TrimSuffix(u.feed("corrections"), ".atom")
-	if slug != "" {
-		base += "/" + url.PathEscape(slug)
+	if f.slug != "" {
+		base += "/" + url.PathEscape(f.slug)
 	}
-	if n > 1 {
-		return base + ".p" + strconv.Itoa(n) + ".atom"
+	if f.n > 1 {
+		base += ".p" + strconv.Itoa(f.n)
+	}
+	if f.lang == "en" {
+		base += ".en"
 	}
 	return base + ".atom"
 }
 
+// at is the same feed's page n.
+func (f feedPage) at(n int) feedPage { f.n = n; return f }
+
 // correctionsPage is the portal's corrections page for a correction.
-func correctionsPage(u urls, slug, unit string, day domain.Date) string {
+func correctionsPage(u urls, slug, unit string, day domain.Date, lang string) string {
 	q := url.Values{"campaign": {slug}, "scope": {unit}, "from": {day.String()}, "to": {day.String()}}
-	home := u.home("vi")
-	return home + "corrections.html?" + q.Encode()
+	if lang == "en" {
+		q.Set("lang", "en")
+	}
+	return u.home("vi") + "corrections.html?" + q.Encode()
 }
 
-// feedFile parses a feed's file name: its name and page (1 without one).
-func feedFile(file string) (name string, page int, ok bool) {
+// feedFile parses a feed's file name: its name, page (1 without one) and
+// language.
+func feedFile(file string) (name string, f feedPage, ok bool) {
 	m := correctionsFile.FindStringSubmatch(file)
 	if m == nil {
-		return "", 0, false
+		return "", f, false
 	}
-	page = 1
+	f = feedPage{slug: m[1], n: 1, lang: "vi"}
 	if m[2] != "" {
-		page, _ = strconv.Atoi(m[2])
+		f.n, _ = strconv.Atoi(m[2])
 	}
-	return m[1], page, true
+	if m[3] != "" {
+		f.lang = "en"
+	}
+	return m[1], f, true
 }
 
 // campaignCorrectionsFeed serves /feeds/corrections/{file}.
 func (s *Service) campaignCorrectionsFeed(w http.ResponseWriter, r *http.Request) {
-	slug, n, ok := feedFile(r.PathValue("file"))
+	_, f, ok := feedFile(r.PathValue("file"))
 	if !ok {
 		s.fail(w, r, notFound("no such feed: a campaign's corrections are /feeds/corrections/{campaign}.atom, its pages {campaign}.p2.atom"))
 		return
 	}
-	s.serveCorrections(w, r, slug, n)
+	s.serveCorrections(w, r, f)
 }
 
-// serveCorrections serves page n of the corrections feed of slug ("" for
-// every campaign's).
-func (s *Service) serveCorrections(w http.ResponseWriter, r *http.Request, slug string, n int) {
-	b, err := s.correctionsXML(r.Context(), slug, n, baseURL(r), liveURLs)
+// serveCorrections serves a page of a corrections feed.
+func (s *Service) serveCorrections(w http.ResponseWriter, r *http.Request, f feedPage) {
+	b, err := s.correctionsXML(r.Context(), f, baseURL(r), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -128,21 +148,21 @@ func (s *Service) correctionsPages(ctx context.Context, slug string) (int, error
 	return s.pagesOf(total), err
 }
 
-// correctionsXML is page n of the corrections feed of slug ("" for every
-// campaign's); base is the site's absolute URL.
-func (s *Service) correctionsXML(ctx context.Context, slug string, n int, base string, u urls) ([]byte, error) {
-	f, err := s.correctionsFilter(ctx, slug)
+// correctionsXML is a page of a corrections feed; base is the site's
+// absolute URL.
+func (s *Service) correctionsXML(ctx context.Context, fp feedPage, base string, u urls) ([]byte, error) {
+	f, err := s.correctionsFilter(ctx, fp.slug)
 	if err != nil {
 		return nil, err
 	}
 	per := s.correctionsPerPage()
-	f.Offset, f.Limit = (n-1)*per, per
+	f.Offset, f.Limit = (fp.n-1)*per, per
 	cs, total, err := s.DB.Corrections(ctx, f)
 	if err != nil {
 		return nil, err
 	}
 	pages := s.pagesOf(total)
-	if n > pages {
+	if fp.n > pages {
 		return nil, notFound("the feed has %d pages", pages)
 	}
 	campaigns, units, metrics, err := s.correctionNames(ctx, cs)
@@ -150,20 +170,23 @@ func (s *Service) correctionsXML(ctx context.Context, slug string, n int, base s
 		return nil, err
 	}
 	title := "Tiến Độ: đính chính số liệu"
+	if fp.lang == "en" {
+		title = "Tiến Độ: corrections of the figures"
+	}
 	if f.Campaign != nil {
-		title += " — " + f.Campaign.Name
+		title += " — " + campaignName(f.Campaign, fp.lang)
 	}
-	self := base + correctionsFeedURL(u, slug, n)
-	feed := atomFeed{Lang: "vi", ID: base + correctionsFeedURL(u, slug, 1), Title: title, Author: atomPerson{Name: "Tiến Độ"},
-		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self},
-			{Rel: "first", Type: "application/atom+xml", Href: base + correctionsFeedURL(u, slug, 1)},
-			{Rel: "last", Type: "application/atom+xml", Href: base + correctionsFeedURL(u, slug, pages)}},
+	link := func(rel string, n int) atomLink {
+		return atomLink{Rel: rel, Type: "application/atom+xml", Href: base + fp.at(n).url(u)}
+	}
+	feed := atomFeed{Lang: fp.lang, ID: base + fp.at(1).url(u), Title: title, Author: atomPerson{Name: "Tiến Độ"},
+		Links:   []atomLink{link("self", fp.n), link("first", 1), link("last", pages)},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
-	if n > 1 {
-		feed.Links = append(feed.Links, atomLink{Rel: "previous", Type: "application/atom+xml", Href: base + correctionsFeedURL(u, slug, n-1)})
+	if fp.n > 1 {
+		feed.Links = append(feed.Links, link("previous", fp.n-1))
 	}
-	if n < pages {
-		feed.Links = append(feed.Links, atomLink{Rel: "next", Type: "application/atom+xml", Href: base + correctionsFeedURL(u, slug, n+1)})
+	if fp.n < pages {
+		feed.Links = append(feed.Links, link("next", fp.n+1))
 	}
 	for _, c := range cs {
 		camp, unit, m := campaigns[c.CampaignID], units[c.UnitID], metrics[c.Metric]
@@ -172,10 +195,13 @@ func (s *Service) correctionsXML(ctx context.Context, slug string, n int, base s
 		}
 		updated := c.ReportedAt.UTC().Format(time.RFC3339)
 		feed.Updated = max(feed.Updated, updated)
-		link := base + correctionsPage(u, camp.Slug, unit.Code, c.Day)
-		feed.Entries = append(feed.Entries, atomEntry{ID: fmt.Sprintf("tag:tiendo,2026:correction/%s/%d", camp.Slug, c.ID),
-			Title: correctionTitle(c, unit, m), Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}},
-			Summary: correctionSummary(c, camp, units)})
+		page := base + correctionsPage(u, camp.Slug, unit.Code, c.Day, fp.lang)
+		id := fmt.Sprintf("tag:tiendo,2026:correction/%s/%d", camp.Slug, c.ID)
+		if fp.lang == "en" {
+			id += "/en"
+		}
+		feed.Entries = append(feed.Entries, atomEntry{ID: id, Title: correctionTitle(c, unit, m, fp.lang), Updated: updated,
+			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: page}}, Summary: correctionSummary(c, camp, units, fp.lang)})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
@@ -225,41 +251,69 @@ func (s *Service) correctionNames(ctx context.Context, cs []*db.Correction) (map
 	return campaigns, units, metrics, err
 }
 
-// correctionTitle: "Xã Phú Lễ, thu nhận hồ sơ ngày 12/11/2023: 1.234 → 1.250".
-func correctionTitle(c *db.Correction, u *domain.Unit, m *domain.Metric) string {
+// correctionTitle: "Xã Phú Lễ, thu nhận hồ sơ ngày 12/11/2023: 1.234 → 1.250"
+// ("Phu Le commune, applications collected on 11/12/2023: 1,234 → 1,250").
+func correctionTitle(c *db.Correction, u *domain.Unit, m *domain.Metric, lang string) string {
 	old := "–"
 	if c.Previous != nil {
-		old = progress.FormatCount(*c.Previous, "vi")
+		old = progress.FormatCount(*c.Previous, lang)
 	}
-	return fmt.Sprintf("%s, %s ngày %s: %s → %s", u.FullName, strings.ToLower(m.NameVI), progress.FormatDate(c.Day, "vi"),
-		old, progress.FormatCount(c.Value, "vi"))
+	unit, metric, on := u.FullName, m.NameVI, "ngày"
+	if lang == "en" {
+		unit, metric, on = cmp.Or(u.NameEN, u.FullName), cmp.Or(m.NameEN, m.NameVI), "on"
+	}
+	return fmt.Sprintf("%s, %s %s %s: %s → %s", unit, strings.ToLower(metric), on, progress.FormatDate(c.Day, lang),
+		old, progress.FormatCount(c.Value, lang))
+}
+
+// summaryWords are the words of a correction's summary.
+var summaryWords = map[string]struct {
+	reason, unit, admin, imported, onTime, late, at, timeLayout, revised string
+}{
+	"vi": {"Lý do: %s. ", "Đơn vị gửi: %s. ", "Gửi bởi quản trị viên. ", "Nhập từ tệp CSV. ", "đúng hạn", "trễ hạn",
+		"Báo cáo lúc %s (%s).", "15:04 02/01/2006", " Bản tin ngày này đã được đính chính."},
+	"en": {"Reason: %s. ", "Sent by %s. ", "Sent by an administrator. ", "Imported from a CSV file. ", "on time", "late",
+		"Reported at %s (%s).", "3:04 PM 01/02/2006", " This day's bulletin was corrected."},
 }
 
 // correctionSummary says the reason, who sent it (a unit, never a name),
 // when, and whether on time.
-func correctionSummary(c *db.Correction, camp *domain.Campaign, units map[int64]*domain.Unit) string {
+func correctionSummary(c *db.Correction, camp *domain.Campaign, units map[int64]*domain.Unit, lang string) string {
+	w := summaryWords[lang]
 	var b strings.Builder
 	if r := strings.TrimSpace(c.Note); r != "" {
-		fmt.Fprintf(&b, "Lý do: %s. ", r)
+		fmt.Fprintf(&b, w.reason, r)
 	}
 	switch {
 	case c.SubmitterUnitID != nil && units[*c.SubmitterUnitID] != nil:
-		fmt.Fprintf(&b, "Đơn vị gửi: %s. ", units[*c.SubmitterUnitID].FullName)
+		su := units[*c.SubmitterUnitID]
+		name := su.FullName
+		if lang == "en" {
+			name = cmp.Or(su.NameEN, su.FullName)
+		}
+		fmt.Fprintf(&b, w.unit, name)
 	case c.SubmitterRole != nil && *c.SubmitterRole == db.RoleAdmin:
-		b.WriteString("Gửi bởi quản trị viên. ")
+		b.WriteString(w.admin)
 	case c.Via != nil && *c.Via == "IMPORT":
-		b.WriteString("Nhập từ tệp CSV. ")
+		b.WriteString(w.imported)
 	}
-	late := "đúng hạn"
+	late := w.onTime
 	if c.ReportedAt.After(camp.Deadline(c.Day)) {
-		late = "trễ hạn"
+		late = w.late
 	}
-	loc := camp.Location()
-	fmt.Fprintf(&b, "Báo cáo lúc %s (%s).", c.ReportedAt.In(loc).Format("15:04 02/01/2006"), late)
+	fmt.Fprintf(&b, w.at, c.ReportedAt.In(camp.Location()).Format(w.timeLayout), late)
 	if c.BulletinRevised {
-		b.WriteString(" Bản tin ngày này đã được đính chính.")
+		b.WriteString(w.revised)
 	}
 	return b.String()
+}
+
+// campaignName is a campaign's name in lang.
+func campaignName(c *domain.Campaign, lang string) string {
+	if lang == "en" {
+		return cmp.Or(c.NameEN, c.Name)
+	}
+	return c.Name
 }
 
 // exportCorrectionFeeds adds every page of every corrections feed to a
@@ -275,7 +329,10 @@ func (s *Service) exportCorrectionFeeds(ctx context.Context, cs []*domain.Campai
 			return err
 		}
 		for n := 1; n <= pages; n++ {
-			add(correctionsFeedURL(u, slug, n), func() ([]byte, error) { return s.correctionsXML(ctx, slug, n, site, u) })
+			for _, lang := range []string{"vi", "en"} {
+				fp := feedPage{slug, n, lang}
+				add(fp.url(u), func() ([]byte, error) { return s.correctionsXML(ctx, fp, site, u) })
+			}
 		}
 	}
 	return nil

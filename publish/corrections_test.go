@@ -94,6 +94,14 @@ func TestCorrectionFeeds(t *testing.T) {
 	if want := total(c); len(ids) != want || want <= 3 {
 		t.Fatalf("Bến Tre's feed holds %d corrections across its pages, want %d (more than a page)", len(ids), want)
 	}
+	en := walk("/feeds/corrections/ben-tre-cong-dan-so.en.atom")
+	if len(en) != len(ids) {
+		t.Errorf("the English feed holds %d corrections, the Vietnamese %d", len(en), len(ids))
+	}
+	if _, f := get("/feeds/corrections/ben-tre-cong-dan-so.en.atom"); !strings.Contains(f.Entries[0].Title, " on ") ||
+		!strings.Contains(f.Entries[0].Summary, "Sent by") || !strings.Contains(f.Entries[0].Link.Href, "lang=en") {
+		t.Errorf("an English entry: %+v", f.Entries[0])
+	}
 	all := walk("/feeds/corrections.atom")
 	seen := map[string]bool{}
 	for _, id := range all {
@@ -140,7 +148,9 @@ func TestCorrectionFeeds(t *testing.T) {
 	if want := (total(c) + 2) / 3; n != want {
 		t.Errorf("the export's Bến Tre feed has %d pages, want %d", n, want)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "feeds", "corrections.atom")); err != nil {
-		t.Error(err)
+	for _, f := range []string{"corrections.atom", "corrections.en.atom", "corrections/ben-tre-cong-dan-so.p2.en.atom"} {
+		if _, err := os.Stat(filepath.Join(dir, "feeds", filepath.FromSlash(f))); err != nil {
+			t.Error(err)
+		}
 	}
 }

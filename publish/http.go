@@ -358,8 +358,9 @@ func baseURL(r *http.Request) string {
 }
 
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
-	if name, n, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
-		s.serveCorrections(w, r, "", n) // see corrections.go
+	if name, f, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
+		f.slug = ""
+		s.serveCorrections(w, r, f) // see corrections.go
 		return
 	}
 	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")

@@ -142,7 +142,7 @@ async function render(focusId) {
     $('filter').replaceChildren(...(scope ? [w.within(unitName(u.unit, st.lang)) + ' ', el('a', { href: link({ scope: '', page: '' }), 'data-nav': true }, w.whole)] : []));
     const conn = d.corrections;
     $('h-table').textContent = w.heading(fmtInt(conn.totalCount, st.lang), nameOf(c, st.lang));
-    $('feed').replaceChildren(el('a', { href: `feeds/corrections/${encodeURIComponent(c.slug)}.atom`, type: 'application/atom+xml' }, w.feed));
+    $('feed').replaceChildren(el('a', { href: `feeds/corrections/${encodeURIComponent(c.slug)}${st.lang === 'en' ? '.en' : ''}.atom`, type: 'application/atom+xml' }, w.feed));
     $('caption').textContent = w.caption;
     $('head').replaceChildren(...Object.entries(w.th).map(([k, t]) => el('th', { scope: 'col', class: k === 'change' ? 'num' : null, text: t })));
     const rows = conn.edges.map((e) => rowOf(e.node, c, st, w));

@@ -49,3 +49,4 @@ curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o "$work/ben-tre.
 # The corrections feeds, every page (feedparser follows rel="next").
 "$py" "$here/check.py" pages "$base/feeds/corrections.atom"
 "$py" "$here/check.py" pages "$base/feeds/corrections/ben-tre-cong-dan-so.atom"
+"$py" "$here/check.py" pages "$base/feeds/corrections.en.atom"
