@@ -117,19 +117,24 @@ type Correction struct {
 }
 
 // correctionsFrom selects the corrections of a CorrectionFilter: $1 the
-// scope, $2 the campaign, $3 and $4 the days, $5 the metric.
+// scope, $2 the campaign, $3 and $4 the days, $5 the metric. It walks up
+// from the corrections (few: a partial index holds them) to their scopes,
+// rather than down from each scope through its thousands of units.
 const correctionsFrom = `
-	WITH RECURSIVE sub(campaign_id, id) AS (
-		SELECT c.id, coalesce($1::bigint, c.scope_unit_id) FROM campaigns c WHERE $2::bigint IS NULL OR c.id = $2
-		UNION ALL SELECT sub.campaign_id, u.id FROM units u JOIN sub ON u.parent_id = sub.id
+	WITH RECURSIVE cand AS (
+		SELECT r.* FROM report_revisions r WHERE (r.revision > 1 OR r.correction) AND r.day BETWEEN $3 AND $4
+	), up(rid, id) AS (
+		SELECT id, unit_id FROM cand
+		UNION ALL SELECT up.rid, u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
 	)
 	SELECT %s
-	FROM report_revisions r
-	JOIN sub ON sub.id = r.unit_id
-	JOIN campaigns c ON c.id = sub.campaign_id AND r.day BETWEEN greatest(c.start_date, $3) AND least(c.end_date, $4)
+	FROM cand r
+	JOIN up ON up.rid = r.id
+	JOIN campaigns c ON up.id = coalesce($1::bigint, c.scope_unit_id) AND ($2::bigint IS NULL OR c.id = $2)
+		AND r.day BETWEEN c.start_date AND c.end_date
 	JOIN campaign_metrics cm ON cm.campaign_id = c.id AND cm.metric_id = r.metric_id
 	JOIN metrics m ON m.id = r.metric_id
-	WHERE (r.revision > 1 OR r.correction) AND ($5 = '' OR m.key = $5)`
+	WHERE ($5 = '' OR m.key = $5)`
 
 // Corrections returns a page of the corrections f selects, newest first (by
 // the time they were reported, then the order they were stored), and how
