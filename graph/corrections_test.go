@@ -2,22 +2,14 @@ package graph_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/99designs/gqlgen/client"
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/db"
-	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/graph"
 )
 
 // correctionsWorld is the live campaign with three corrections: a
@@ -303,43 +295,11 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// revisionQueries counts the statements that load report revisions.
-type revisionQueries struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (q *revisionQueries) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	if strings.Contains(d.SQL, "unnest($1::bigint[], $2::text[], $3::date[])") {
-		q.mu.Lock()
-		q.n++
-		q.mu.Unlock()
-	}
-	return ctx
-}
-
-func (q *revisionQueries) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // The revisions of a series' points load in a batch, not one query per
-// point (fails with one query a day, 20 here).
+// point (fails with one query a day, 18 here).
 func TestProgressRevisionsBatched(t *testing.T) {
 	t.Parallel()
-	url := dbtest.NewURL(t)
-	ctx := context.Background()
-	seed, err := db.Open(ctx, url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbtest.MustLoadExample(t, seed)
-	seed.Close()
-	var qc revisionQueries
-	store, err := db.Open(ctx, url, db.Options{Tracer: &qc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(store.Close)
-	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return dbtest.ExampleNow }}
-	c := client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1})))
+	c, qc := tracedExample(t, "unnest($1::bigint[], $2::text[], $3::date[])")
 	var resp struct {
 		Progress struct {
 			Edges []struct {
@@ -361,7 +321,7 @@ func TestProgressRevisionsBatched(t *testing.T) {
 	if points < 10 || revs < points {
 		t.Fatalf("the example's commune has %d reported days (%d revisions); the test needs many", points, revs)
 	}
-	if qc.n > 3 {
-		t.Errorf("%d points' revisions took %d queries, want a batch", points, qc.n)
+	if n := qc.count(); n > 3 {
+		t.Errorf("%d points' revisions took %d queries, want a batch", points, n)
 	}
 }

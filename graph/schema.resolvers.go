@@ -185,16 +185,9 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	}
 	scopeID := c.ScopeUnitID
 	if scopeCode != nil {
-		su, err := r.DB.UnitByCode(ctx, *scopeCode, day)
+		su, err := r.scopeUnit(ctx, c, *scopeCode, day)
 		if err != nil {
 			return nil, err
-		}
-		inside, err := r.DB.IsDescendant(ctx, su.ID, c.ScopeUnitID)
-		if err != nil {
-			return nil, err
-		}
-		if !inside {
-			return nil, domain.Errorf(domain.EINVALID, "unit %s is outside the campaign's scope", *scopeCode)
 		}
 		scopeID = su.ID
 	}

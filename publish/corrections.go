@@ -108,6 +108,11 @@ func (s *Service) campaignCorrectionsFeed(w http.ResponseWriter, r *http.Request
 // serveCorrections serves a page of a corrections feed.
 func (s *Service) serveCorrections(w http.ResponseWriter, r *http.Request, f feedPage) {
 	b, err := s.correctionsXML(r.Context(), f, baseURL(r), liveURLs)
+	s.writeAtom(w, r, b, err)
+}
+
+// writeAtom answers with a feed, or with err.
+func (s *Service) writeAtom(w http.ResponseWriter, r *http.Request, b []byte, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return

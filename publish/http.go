@@ -369,13 +369,7 @@ func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.feedXML(r.Context(), name, baseURL(r), liveURLs)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
+	s.writeAtom(w, r, b, err)
 }
 
 // feedXML is the Atom feed of every edition (name "bulletins") or of one

@@ -169,6 +169,31 @@ export function renderPager(nav, page, pages, w, link) {
   );
 }
 
+// ---- Navigation ----
+
+/** The campaign of list named slug, else the active one, else the first; NOT_FOUND when none. */
+export function pickCampaign(list, slug, w) {
+  let c = list.find((x) => x.slug === slug);
+  if (!c && slug) throw new ApiError(w.notFound(slug), 'NOT_FOUND');
+  if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
+  if (!c) throw new ApiError(w.noCampaigns, 'NOT_FOUND');
+  return c;
+}
+
+/**
+ * Follows the page's own links (a[data-nav]) in place, keeping the state in
+ * the URL: go(url, focusId) renders it; back and forward render too.
+ */
+export function followLinks(go, focusId, render) {
+  document.addEventListener('click', (ev) => {
+    const a = ev.target.closest && ev.target.closest('a[data-nav]');
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    go(a.getAttribute('href'), focusId);
+  });
+  window.addEventListener('popstate', () => render(null));
+}
+
 // ---- Corrected figures ----
 
 // The units with a correction on a day (of one metric, inside a scope),

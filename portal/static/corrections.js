@@ -6,7 +6,8 @@
 // unit and ranking pages link here for one unit and day.
 import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
-import { $, el, DAY, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName, applyWords, showError, setStatus, renderPager } from './common.js';
+import { $, el, DAY, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName, applyWords, showError, setStatus, renderPager,
+  pickCampaign, followLinks } from './common.js';
 
 const words = (st) => allWords(st.lang);
 const KEYS = ['campaign', 'scope', 'metric', 'from', 'to', 'page'];
@@ -123,10 +124,7 @@ async function render(focusId) {
   try {
     const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
     if (my !== seq) return;
-    let c = list.find((x) => x.slug === st.campaign);
-    if (!c && st.campaign) throw new ApiError(words(st).notFound(st.campaign), 'NOT_FOUND');
-    if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
-    if (!c) throw new ApiError(words(st).noCampaigns, 'NOT_FOUND');
+    const c = pickCampaign(list, st.campaign, words(st));
     fill($('campaign'), list.map((x) => [x.slug, nameOf(x, st.lang)]), c.slug);
     fill($('metric'), [['', w.allMetrics], ...c.metrics.map((m) => [m.key, metricName(m, st.lang)])], st.metric);
     for (const id of ['from', 'to']) Object.assign($(id), { min: c.startDate, max: c.endDate, value: st[id] });
@@ -164,18 +162,12 @@ function go(url, focusId) {
   render(focusId);
 }
 
-document.addEventListener('click', (ev) => {
-  const a = ev.target.closest && ev.target.closest('a[data-nav]');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-  ev.preventDefault();
-  go(a.getAttribute('href'), 'h-table');
-});
+followLinks(go, 'h-table', render);
 $('controls').addEventListener('submit', (ev) => {
   ev.preventDefault();
   go(link({ campaign: $('campaign').value, metric: $('metric').value, from: $('from').value, to: $('to').value, page: '' }), 'h-table');
 });
 // A new campaign resets what belongs to the old one.
 $('campaign').addEventListener('change', () => go(link({ campaign: $('campaign').value, scope: '', metric: '', from: '', to: '', page: '' }), null));
-window.addEventListener('popstate', () => render(null));
 
 render(null);
