@@ -7,7 +7,8 @@
 --   submitter_role     the token's role: 'reporter' or 'admin' (NULL: unknown)
 --   submitter_unit_id  the unit of the token (a reporter's unit; an admin's
 --                      when it has one), NULL when none
--- Nullable columns without defaults: adding them rewrites nothing.
+-- Nullable columns without defaults: adding them rewrites nothing (the
+-- foreign key's check reads the table once and finds only nulls).
 ALTER TABLE report_revisions
     ADD COLUMN submitted_via text CHECK (submitted_via IN ('API', 'IMPORT')),
     ADD COLUMN submitter_role text CHECK (submitter_role IN ('reporter', 'admin')),
