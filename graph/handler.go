@@ -413,6 +413,9 @@ func readPOSTParams(r *http.Request, p *graphql.RawParams) (int, string) {
 	if _, err := dec.Token(); err != io.EOF {
 		return http.StatusBadRequest, "the request body holds more than one JSON value: send one JSON object such as " + exampleRequest
 	}
+	if k := duplicateKey(body); k != "" {
+		return http.StatusBadRequest, "the request body names " + k + " twice: send each member of an object once"
+	}
 	return readParams(fields, p, false)
 }
 
@@ -424,6 +427,11 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		return http.StatusBadRequest, "the URL's query string is malformed (" + err.Error() + "): send ?query=<URL-encoded GraphQL document>"
 	}
 	fields := map[string]json.RawMessage{}
+	for _, k := range []string{"query", "operationName", "variables", "extensions"} {
+		if len(q[k]) > 1 {
+			return http.StatusBadRequest, "the URL names " + k + " twice: send each parameter once"
+		}
+	}
 	for _, k := range []string{"query", "operationName"} {
 		if q.Has(k) {
 			fields[k], _ = json.Marshal(q.Get(k))
@@ -433,6 +441,9 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			if !json.Valid([]byte(v)) {
 				return http.StatusBadRequest, k + " is not valid JSON: in a GET request it must be a URL-encoded JSON object"
+			}
+			if d := duplicateKey([]byte(v)); d != "" {
+				return http.StatusBadRequest, k + " names " + d + " twice: send each member of an object once"
 			}
 			fields[k] = json.RawMessage(v)
 		}
