@@ -97,7 +97,11 @@ func TestBulletinDelivery(t *testing.T) {
 	}
 
 	// Atom 1.0: the elements RFC 4287 requires, parsed as XML.
-	feed := get(h, "/feeds/ben-tre-cong-dan-so.atom")
+	// Whatever Host the request names (the feed is cached publicly).
+	feed := get(h, "http://evil.example/feeds/ben-tre-cong-dan-so.atom")
+	if strings.Contains(feed.Body.String(), "evil.example") {
+		t.Errorf("the feed links to the request's Host: %s", feed.Body)
+	}
 	var f struct {
 		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
 		ID      string   `xml:"id"`
@@ -125,10 +129,14 @@ func TestBulletinDelivery(t *testing.T) {
 		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || e.Link.Href == "" {
 			t.Errorf("entry %+v", e)
 		}
+		if !strings.HasPrefix(e.Link.Href, testSiteURL+"/bulletins/") || !strings.HasPrefix(e.ID, testSiteURL+"/") {
+			t.Errorf("entry %s links to %s, not to --site-url %s", e.ID, e.Link.Href, testSiteURL)
+		}
 	}
 
-	if card := get(h, "/embed/ben-tre-cong-dan-so/836"); card.Code != 200 || !strings.Contains(card.Body.String(), "Huyện Ba Tri") {
-		t.Errorf("embed: %d", card.Code)
+	if card := get(h, "http://evil.example/embed/ben-tre-cong-dan-so/836"); card.Code != 200 || !strings.Contains(card.Body.String(), "Huyện Ba Tri") ||
+		strings.Contains(card.Body.String(), "evil.example") {
+		t.Errorf("embed: %d, links to the request's Host: %v", card.Code, strings.Contains(card.Body.String(), "evil.example"))
 	}
 	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"sha256"`) {
 		t.Errorf("JSON download: %d", js.Code)

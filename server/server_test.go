@@ -21,9 +21,31 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// testSiteURL is the --site-url of the tests' server.
+const testSiteURL = "https://tiendo.example.org"
+
 func testConfig() serveConfig {
 	return serveConfig{corsOrigins: "https://baodientu.example", requestTimeout: 10 * time.Second,
-		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}}
+		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}, siteURL: testSiteURL}
+}
+
+func TestSiteURL(t *testing.T) {
+	for _, c := range []struct{ configured, listen, want string }{
+		{"", ":8080", "http://localhost:8080"},
+		{"", "0.0.0.0:9000", "http://localhost:9000"},
+		{"", "127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"", "[::]:8080", "http://localhost:8080"},
+		{"https://tiendo.example.org/", ":8080", "https://tiendo.example.org"},
+		{"http://tiendo.example.org:8443", ":8080", "http://tiendo.example.org:8443"},
+		{"tiendo.example.org", ":8080", ""},
+		{"https://tiendo.example.org/path", ":8080", ""},
+		{"ftp://tiendo.example.org", ":8080", ""},
+	} {
+		got, err := siteURLFor(c.configured, c.listen)
+		if got != c.want || (err != nil) != (c.want == "") {
+			t.Errorf("siteURLFor(%q, %q) = %q, %v; want %q", c.configured, c.listen, got, err, c.want)
+		}
+	}
 }
 
 func loadedDemo(t *testing.T) *db.DB {
