@@ -15,9 +15,9 @@ import (
 // mutations: the same rules, the same words; only the way an error names its
 // input differs ("reports.csv:12 (value)" or "reports[3].value").
 
-// MaxCount is the largest count accepted: 2^53 − 1, the largest integer a
-// JSON number carries exactly in every client.
-const MaxCount = 1<<53 - 1
+// MaxCount is the largest count accepted: 2^31 − 1, the largest GraphQL
+// Int, so that every stored count can be read back through the API.
+const MaxCount = 1<<31 - 1
 
 // DefaultQuotaFactor is how many times its quota a unit's figure may be
 // before it is taken for a typing error (see WriteOptions.QuotaFactor).

@@ -47,7 +47,14 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := domain.TextProblem(r.URL.Path); p != "" {
+			// No campaign, day or unit is named so; and PostgreSQL could not look it up.
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "the address %s", p))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -138,6 +138,14 @@ func TestBulletinDelivery(t *testing.T) {
 		strings.Contains(card.Body.String(), "evil.example") {
 		t.Errorf("embed: %d, links to the request's Host: %v", card.Code, strings.Contains(card.Body.String(), "evil.example"))
 	}
+	// A NUL or bytes that are not UTF-8 in a path: a bad request, not a server error.
+	for _, p := range []string{"/bulletins/a%00b/", "/bulletins/a%FFb/2023-11-14", "/feeds/a%00b.atom", "/downloads/a%00b/2023-11-14.csv",
+		"/embed/ben-tre-cong-dan-so/8%0036", "/embed/a%00b/836"} {
+		if rec := get(h, p); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "the address contains a NUL") &&
+			!strings.Contains(rec.Body.String(), "the address is not valid UTF-8") {
+			t.Errorf("GET %s: %d %q, want 400 saying what is wrong", p, rec.Code, rec.Body)
+		}
+	}
 	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"sha256"`) {
 		t.Errorf("JSON download: %d", js.Code)
 	}
