@@ -107,7 +107,7 @@ func (s *Service) campaignCorrectionsFeed(w http.ResponseWriter, r *http.Request
 
 // serveCorrections serves a page of a corrections feed.
 func (s *Service) serveCorrections(w http.ResponseWriter, r *http.Request, f feedPage) {
-	b, err := s.correctionsXML(r.Context(), f, baseURL(r), liveURLs)
+	b, err := s.correctionsXML(r.Context(), f, s.siteURL(), liveURLs)
 	s.writeAtom(w, r, b, err)
 }
 

@@ -73,7 +73,7 @@ func TestCorrectionFeeds(t *testing.T) {
 					t.Errorf("%s: entry %+v", path, e)
 				}
 			}
-			path = strings.TrimPrefix(f.link("next"), "http://example.com")
+			path = strings.TrimPrefix(f.link("next"), "http://localhost")
 		}
 		return ids
 	}
