@@ -25,6 +25,9 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// Contact is where readers report an error, printed on every page
+	// ("" prints none).
+	Contact string
 }
 
 func (s *Service) now() time.Time {

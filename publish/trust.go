@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"strings"
@@ -38,6 +39,12 @@ func Citation(lang, title, permalink, retrieved string) string {
 		retrieved = "[ngày bạn truy cập]"
 	}
 	return fmt.Sprintf("Tiến Độ, «%s», %s, truy cập ngày %s. Giấy phép %s.", title, permalink, retrieved, Licence)
+}
+
+// trust reads what the pages and downloads say about themselves.
+func (s *Service) trust(ctx context.Context) (Trust, error) {
+	demo, err := s.DB.Demo(ctx)
+	return Trust{Demo: demo, Contact: s.Contact}, err
 }
 
 // banner is the demo notice at the top of a page ("" on real data).

@@ -24,6 +24,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	out := fs.String("out", "", "directory to write the static site into (required)")
 	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS [PORTAL_API_URL]")
 	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
+	contact := fs.String("contact", envOr("CONTACT", ""), "where readers report an error in a figure, printed on every bulletin page [CONTACT]")
 	site := fs.String("site-url", envOr("SITE_URL", ""), "the site's absolute origin, e.g. https://tiendo.example.org: Atom feeds need absolute links (required) [SITE_URL]")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: server publish --out DIR --site-url URL [--api URL] [--base /path/]")
@@ -53,7 +54,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	}
 	fmt.Fprintf(stderr, "portal: %d files\n", len(files))
 	last := time.Now()
-	svc := &publish.Service{DB: store, Logger: logger}
+	svc := &publish.Service{DB: store, Logger: logger, Contact: *contact}
 	n, err := svc.Export(ctx, publish.ExportOptions{Dir: *out, Base: *base, SiteURL: *site,
 		Progress: func(done, total int, file string) {
 			if done == total || time.Since(last) > time.Second {
