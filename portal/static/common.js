@@ -237,8 +237,12 @@ export function setStatus(text) {
 
 // ---- Ranking widgets ----
 
-/** The band a rate falls in (bands highest first). */
-export function bandOf(bands, rate) {
+/**
+ * The band of a figure: the API's (key, computed from the exact fraction)
+ * when given, else the one its rate falls in (bands highest first).
+ */
+export function bandOf(bands, rate, key) {
+  if (key) return bands.find((b) => b.key === key) || null;
   if (rate == null) return null;
   return bands.find((b) => rate >= b.min) || null;
 }

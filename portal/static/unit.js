@@ -142,7 +142,7 @@ function renderCards(list, bands, st, w, words) {
       li.append(el('p', { class: 'muted', text: words.noData }));
       return li;
     }
-    const band = bandOf(bands, p.rate);
+    const band = bandOf(bands, p.rate, p.band);
     li.append(
       el('p', { class: 'big' }, el('strong', { text: p.figureText }), p.quota != null ? ` / ${p.quotaText}` : ''),
       bar(p.rate, band && band.key),
