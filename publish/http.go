@@ -47,7 +47,14 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := domain.TextProblem(r.URL.Path); p != "" {
+			// No campaign, day or unit is named so; and PostgreSQL could not look it up.
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "the address %s", p))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -148,7 +155,7 @@ func (s *Service) column(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, ed, l, rev > 0) {
 		return
 	}
-	b, err := s.columnHTML(r.Context(), c, ed, pe, l, liveAt(r))
+	b, err := s.columnHTML(r.Context(), c, ed, pe, l, s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -238,7 +245,7 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		u := liveAt(r)
+		u := s.live()
 		b, err := editionJSON(ed, pe, u.permalink(pe.Campaign, pe.Day, "json", ed.Revision), t)
 		if err != nil {
 			s.fail(w, r, err)
@@ -255,7 +262,7 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
-	b, err := s.archiveAllHTML(r.Context(), lang(r), liveAt(r))
+	b, err := s.archiveAllHTML(r.Context(), lang(r), s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -310,7 +317,7 @@ func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), liveAt(r))
+	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -384,21 +391,13 @@ type atomEntry struct {
 	Summary string     `xml:"summary"`
 }
 
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
 	if !ok {
 		s.fail(w, r, notFound("feeds end in .atom"))
 		return
 	}
-	b, err := s.feedXML(r.Context(), name, baseURL(r), liveURLs)
+	b, err := s.feedXML(r.Context(), name, s.siteURL(), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -545,7 +544,8 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
-		"Link": baseURL(r) + "/?campaign=" + c.Slug, "Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
+		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
+		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
 }
 
 func contains(xs []string, x string) bool {

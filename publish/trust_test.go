@@ -16,11 +16,13 @@ import (
 // Then, on real data, no demo notice.
 func checkTrust(t *testing.T, s *Service) {
 	t.Helper()
-	s.Contact = "doisoat@example.org"
+	s.Contact, s.SiteURL = "doisoat@example.org", "https://tiendo.example.org"
 	h := s.Handler()
 	get := func(path string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Host = "evil.example" // permalinks name SiteURL, never the Host header
+		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body)
 		}
@@ -36,7 +38,7 @@ func checkTrust(t *testing.T, s *Service) {
 	}
 	const col = "/bulletins/hai-phong-cao-diem/2023-06-13"
 	has(col, get(col).Body.String(), "Dữ liệu minh hoạ", `rel="license" href="https://creativecommons.org/licenses/by/4.0/"`, "CC BY 4.0",
-		"Trích dẫn: Tiến Độ, «", "(bản 2)», http://example.com/bulletins/hai-phong-cao-diem/2023-06-13?rev=2, truy cập ngày",
+		"Trích dẫn: Tiến Độ, «", "(bản 2)», https://tiendo.example.org/bulletins/hai-phong-cao-diem/2023-06-13?rev=2, truy cập ngày",
 		"Đính chính: ", "Báo sai sót: doisoat@example.org")
 	has(col+"?lang=en", get(col+"?lang=en").Body.String(), "Demo data", "Cite as: Tiến Độ, “", "(revision 2)”", "Report an error: doisoat@example.org")
 	for _, p := range []string{"/bulletins/", "/bulletins/hai-phong-cao-diem/", "/embed/hai-phong-cao-diem/31"} {
@@ -50,7 +52,7 @@ func checkTrust(t *testing.T, s *Service) {
 	if err := json.Unmarshal(js.Body.Bytes(), &meta); err != nil {
 		t.Fatal(err)
 	}
-	const perma = "http://example.com/downloads/hai-phong-cao-diem/2023-06-13.r2.json"
+	const perma = "https://tiendo.example.org/downloads/hai-phong-cao-diem/2023-06-13.r2.json"
 	if meta.Licence != Licence || meta.LicenceURL != LicenceURL || meta.Permalink != perma || !meta.Demo ||
 		!strings.Contains(meta.Citation, perma) || !strings.Contains(meta.CitationEn, perma) {
 		t.Errorf("JSON download metadata: %+v", meta)

@@ -2,7 +2,6 @@ package publish
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 )
 
@@ -29,10 +28,11 @@ func (u urls) permalink(slug, date, ext string, rev int) string {
 	return u.site + staticURLs(u.base).download(slug, date, ext, rev)
 }
 
-// liveAt is liveURLs for a request: permalinks on the host it asked.
-func liveAt(r *http.Request) urls {
+// live is liveURLs with the server's public origin (SiteURL, never a
+// request's Host header) for permalinks.
+func (s *Service) live() urls {
 	u := liveURLs
-	u.site = baseURL(r)
+	u.site = s.siteURL()
 	return u
 }
 
