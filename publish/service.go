@@ -29,6 +29,9 @@ type Service struct {
 	// CorrectionsPerPage is how many entries a page of a corrections feed
 	// holds (0: DefaultCorrectionsPerPage).
 	CorrectionsPerPage int
+	// Contact is where readers report an error, printed on every page
+	// ("" prints none).
+	Contact string
 	// SiteURL is the public origin the Atom feeds' ids and links start
 	// with, e.g. https://tiendo.example.org (the server's --site-url);
 	// empty: http://localhost. Never the request's Host header: feeds are
