@@ -54,12 +54,20 @@ type refreshPlan struct {
 	fingerprint string
 	computedTo  domain.Date
 	nothingToDo bool
+	due         bool // notes of figures due were read (figures_due.go)
 }
 
 func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
 	plan, err := db.planRefresh(ctx, campaignID, from, now)
-	if err != nil || plan.nothingToDo {
+	if err != nil {
 		return 0, err
+	}
+	if plan.nothingToDo {
+		if !plan.due {
+			return 0, nil
+		}
+		// The notes' writes are in the stored figures already.
+		return 0, db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error { return clearDue(ctx, tx, campaignID, plan.snapshot) })
 	}
 	c := plan.in.Campaign
 	written := 0
@@ -93,7 +101,10 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		_, err = tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to, snapshot, fingerprint) VALUES ($1, $2, $3::pg_snapshot, $4)
 			ON CONFLICT (campaign_id) DO UPDATE SET computed_to = $2, snapshot = $3::pg_snapshot, fingerprint = $4, updated_at = now()`,
 			c.ID, pgDate(plan.computedTo), plan.snapshot, plan.fingerprint)
-		return err
+		if err != nil {
+			return err
+		}
+		return clearDue(ctx, tx, c.ID, plan.snapshot)
 	})
 	if err == errRefreshRaced {
 		return 0, err
@@ -227,6 +238,15 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 		return nil, err
 	}
 	plan.fingerprint = fingerprint(c, in.Units)
+	// A note of figures due may name an earlier day than the caller: a
+	// write whose own refresh never ran (the process died) or failed.
+	dueDay, err := dueFrom(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if plan.due = dueDay != nil; plan.due && from != 0 && *dueDay < from {
+		from = *dueDay
+	}
 	to := FiguresDue(c, now)
 	// Reports are never in the future, but data imported "as of" an
 	// earlier moment (tests, replays) may reach past now: compute to them.
@@ -253,10 +273,12 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	if err != nil && err != pgx.ErrNoRows {
 		return nil, err
 	}
-	full := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil || stateFP == nil || *stateFP != plan.fingerprint
-	if full {
+	never := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil
+	if never || stateFP == nil || *stateFP != plan.fingerprint {
 		plan.from, plan.tail = max(from, c.Start), true
-		if from == 0 {
+		if from == 0 || never {
+			// The first refresh computes every day from the start, whatever
+			// day the write that caused it was for.
 			plan.from = c.Start
 		}
 	} else {

@@ -74,6 +74,12 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 		}
 		res.Inserted = int(tag.RowsAffected())
 		res.Skipped = res.Read - res.Inserted
+		if res.Inserted > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO figures_due (campaign_id, from_day)
+				SELECT campaign_id, min(effective_from) FROM import_quotas GROUP BY campaign_id`); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, actor, "import", "quotas", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})
 	return res, err
@@ -201,8 +207,14 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		}
 		res.Inserted = int(tag.RowsAffected())
 		res.Skipped = res.Read - res.Inserted
-		if err := tx.QueryRow(ctx, `SELECT min(day), max(day) FROM import_reports`).Scan(&res.FirstDay, &res.LastDay); err != nil {
+		var units []int64
+		if err := tx.QueryRow(ctx, `SELECT min(day), max(day), array_agg(DISTINCT unit_id) FROM import_reports`).Scan(&res.FirstDay, &res.LastDay, &units); err != nil {
 			return err
+		}
+		if res.Inserted > 0 {
+			if _, err := markUnitsDue(ctx, tx, units, domain.DateFromTime(*res.FirstDay)); err != nil {
+				return err
+			}
 		}
 		return db.audit(ctx, tx, actor, "import", "reports", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})
