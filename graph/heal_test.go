@@ -40,7 +40,12 @@ const lateProgress = `{ progress(campaign: "late", unitCode: "92000", metric: "c
 type progressResult struct {
 	Progress struct {
 		TotalCount int
-		Edges      []struct{ Node struct{ Date, Source string; Figure *int } }
+		Edges      []struct {
+			Node struct {
+				Date, Source string
+				Figure       *int
+			}
+		}
 	}
 }
 
