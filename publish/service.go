@@ -143,7 +143,7 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			day, c.Deadline(day).In(c.Location()).Format("15:04 02/01/2006"))
 	}
 	if refresh {
-		if _, err := s.DB.RefreshFigures(ctx, c.ID, 0, s.now()); err != nil {
+		if err := s.DB.RefreshFiguresAfter(ctx, c.ID, 0, s.now()); err != nil {
 			return nil, false, err
 		}
 	}
