@@ -43,6 +43,19 @@ func (w *world) worker(now time.Time) *figures.Worker {
 	return &figures.Worker{DB: w.store, Logger: slog.New(slog.NewTextHandler(w.log, nil)), Now: func() time.Time { return now }}
 }
 
+// campaign creates a campaign over the whole example tracking collected.
+func (w *world) campaign(t *testing.T, slug, start, end string) *domain.Campaign {
+	t.Helper()
+	c, err := w.store.CreateCampaign(context.Background(), &domain.CampaignDef{ScopeCode: "VN", Campaign: domain.Campaign{
+		Slug: slug, Name: slug, Start: domain.MustDate(start), End: domain.MustDate(end),
+		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: []string{"collected"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // figure is the stored figure of a unit, metric and day (-1: none).
 func (w *world) figure(t *testing.T, campaignID int64, unit, metric, day string) int64 {
 	t.Helper()
@@ -175,13 +188,7 @@ func TestWorkerFollowsTheDays(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	c, err := w.store.CreateCampaign(ctx, &domain.CampaignDef{ScopeCode: "VN", Campaign: domain.Campaign{
-		Slug: "quiet", Name: "Yên lặng", Start: domain.MustDate("2024-01-01"), End: domain.MustDate("2024-01-31"),
-		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: []string{"collected"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.campaign(t, "quiet", "2024-01-01", "2024-01-31")
 	days := func() (n int, last string) {
 		t.Helper()
 		if err := w.store.Pool.QueryRow(ctx, `SELECT count(DISTINCT day), COALESCE(max(day)::text, '') FROM figures WHERE campaign_id = $1`, c.ID).Scan(&n, &last); err != nil {
@@ -217,13 +224,7 @@ func TestWorkerEachCampaignFailsAlone(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	broken, err := w.store.CreateCampaign(ctx, &domain.CampaignDef{ScopeCode: "VN", Campaign: domain.Campaign{
-		Slug: "broken", Name: "Hỏng", Start: domain.MustDate("2023-12-01"), End: domain.MustDate("2023-12-31"),
-		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: []string{"collected"},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	broken := w.campaign(t, "broken", "2023-12-01", "2023-12-31")
 	mustExec(t, w.store, `CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN RAISE EXCEPTION 'figures of campaign % refused by the test', NEW.campaign_id; END $$`)
 	mustExec(t, w.store, `CREATE TRIGGER refuse BEFORE INSERT ON figures FOR EACH ROW
