@@ -27,8 +27,12 @@ var unitsChanged = domain.MustDate("1900-01-01")
 func markUnitsDue(ctx context.Context, tx pgx.Tx, unitIDs []int64, from domain.Date) ([]int64, error) {
 	rows, err := tx.Query(ctx, `
 		WITH RECURSIVE up(id) AS (
-			SELECT id FROM units WHERE id = ANY($1)
-			UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)
+			SELECT id FROM unnest($1::bigint[]) AS k(id)
+			-- One index probe per unit and level (a scalar subquery, which
+			-- the planner does not turn into a scan of every unit per level):
+			-- a batch's units are few and share their ancestors.
+			UNION SELECT parent FROM (SELECT (SELECT u.parent_id FROM units u WHERE u.id = up.id) AS parent FROM up) p
+			WHERE parent IS NOT NULL)
 		INSERT INTO figures_due (campaign_id, from_day)
 		SELECT c.id, $2 FROM campaigns c WHERE c.scope_unit_id IN (SELECT id FROM up) AND c.end_date >= $2
 		ORDER BY c.id
