@@ -23,15 +23,17 @@ const subtreeSQL = `WITH RECURSIVE sub(id) AS (
 
 // RefreshFigures brings a campaign's stored figures up to date with every
 // report and quota revision committed before it starts, and extends them to
-// the campaign's last day that has begun (in its time zone) as of now. It
-// recomputes only the days a change can reach: a report for day D of a unit
-// changes figures from D until the unit's next report, and the changes and
-// 7-day pace computed from those for seven days more. A change of the
-// campaign's settings or of its units recomputes everything, and so does the
-// first refresh; from then bounds that recomputation from below (the zero
-// Date means the campaign's start). It returns the number of figure rows
-// written. Concurrent refreshes of one campaign are safe: the later one
-// notices the earlier and starts again.
+// the last day whose report deadline has passed as of now (FiguresDue), or
+// the last day reported if later. It recomputes only the days a change can
+// reach: a report for day D of a unit changes figures from D until the
+// unit's next report, and the changes and 7-day pace computed from those for
+// seven days more. A change of the campaign's settings or of its units
+// recomputes every day from from on (the zero Date means the campaign's
+// start; a note of figures due naming an earlier day lowers it); the first
+// refresh computes every day from the start. The notes of figures due it
+// covers are deleted with the figures it writes. It returns the number of
+// figure rows written. Concurrent refreshes of one campaign are safe: the
+// later one notices the earlier and starts again.
 func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
 	for attempt := 0; ; attempt++ {
 		n, err := db.refreshFigures(ctx, campaignID, from, now)
