@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,9 +33,22 @@ type Service struct {
 	// tried again; it doubles with each failure, up to 30 minutes (0: a
 	// minute).
 	RetryMin time.Duration
+	// SiteURL is the public origin the Atom feeds' ids and links start
+	// with, e.g. https://tiendo.example.org (the server's --site-url);
+	// empty: http://localhost. Never the request's Host header: feeds are
+	// cached publicly, and a forged Host would put its links in them.
+	SiteURL string
 
 	init     sync.Once
 	failures episode.Tracker
+}
+
+// siteURL is SiteURL without its trailing slash, or http://localhost.
+func (s *Service) siteURL() string {
+	if s.SiteURL == "" {
+		return "http://localhost"
+	}
+	return strings.TrimSuffix(s.SiteURL, "/")
 }
 
 func (s *Service) now() time.Time {
