@@ -7,13 +7,16 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/episode"
 	"github.com/tiendo-vn/tiendo/press"
 )
 
@@ -29,11 +32,18 @@ type Service struct {
 	// Contact is where readers report an error, printed on every page
 	// ("" prints none).
 	Contact string
+	// RetryMin is the delay before a campaign whose publication failed is
+	// tried again; it doubles with each failure, up to 30 minutes (0: a
+	// minute).
+	RetryMin time.Duration
 	// SiteURL is the public origin the Atom feeds' ids and links start
 	// with, e.g. https://tiendo.example.org (the server's --site-url);
 	// empty: http://localhost. Never the request's Host header: feeds are
 	// cached publicly, and a forged Host would put its links in them.
 	SiteURL string
+
+	init     sync.Once
+	failures episode.Tracker
 }
 
 // siteURL is SiteURL without its trailing slash, or http://localhost.
@@ -150,7 +160,7 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			day, c.Deadline(day).In(c.Location()).Format("15:04 02/01/2006"))
 	}
 	if refresh {
-		if _, err := s.DB.RefreshFigures(ctx, c.ID, 0, s.now()); err != nil {
+		if err := s.DB.RefreshFiguresAfter(ctx, c.ID, 0, s.now()); err != nil {
 			return nil, false, err
 		}
 	}
@@ -177,49 +187,84 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 // PublishDue publishes, for every campaign's scope, each day whose report
 // deadline (plus the grace) has passed and whose bulletin is not yet
 // published, and a new revision of any published day whose figures have
-// changed since. It returns how many revisions it created.
+// changed since. It returns how many revisions it created. Each campaign
+// fails alone: its error does not stop the others, it is retried after a
+// delay that grows with each failure (Failing lists it meanwhile), and it
+// is logged once per episode; the errors of this pass are returned joined.
 func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	cs, _, err := s.DB.FindCampaigns(ctx, 0, 1000)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", errList, err)
+	}
+	s.init.Do(func() {
+		s.failures.What, s.failures.Logger, s.failures.Min, s.failures.Max = "bulletin publication", s.logger(), s.RetryMin, 30*time.Minute
+		if s.failures.Min <= 0 {
+			s.failures.Min = time.Minute
+		}
+	})
+	created := 0
+	var errs []error
+	for _, c := range cs {
+		last := db.FiguresDue(c, s.now().Add(-s.Grace))
+		if last < c.Start || !s.failures.Due(c.Slug, time.Now()) {
+			continue
+		}
+		n, err := s.publishCampaign(ctx, c, last)
+		created += n
+		if ctx.Err() != nil {
+			return created, ctx.Err()
+		}
+		s.failures.Done(c.Slug, time.Now(), err)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("campaign %s: %w", c.Slug, err))
+		}
+	}
+	return created, errors.Join(errs...)
+}
+
+// Failing lists the campaigns (by slug) whose bulletins cannot be published
+// now, oldest failure first.
+func (s *Service) Failing() []episode.Episode { return s.failures.Failing() }
+
+// publishCampaign publishes the days of one campaign up to last that are
+// due, and returns how many revisions it created.
+func (s *Service) publishCampaign(ctx context.Context, c *domain.Campaign, last domain.Date) (int, error) {
+	scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
+	if err != nil {
+		return 0, err
+	}
+	// Every write committed so far is in the figures the bulletins say:
+	// refresh through the same one-at-a-time path as the writes.
+	if err := s.DB.RefreshFiguresAfter(ctx, c.ID, 0, s.now()); err != nil {
+		return 0, err
+	}
+	published, err := s.DB.PublishedDays(ctx, c.ID, scope.ID)
+	if err != nil {
+		return 0, err
+	}
+	_, version, err := s.DB.FiguresVersion(ctx, c.ID)
 	if err != nil {
 		return 0, err
 	}
 	created := 0
-	for _, c := range cs {
-		last := db.FiguresDue(c, s.now().Add(-s.Grace))
-		if last < c.Start {
+	for d := c.Start; d <= last; d++ {
+		at, ok := published[d]
+		if ok && !figuresNewer(version, at) {
 			continue
 		}
-		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
+		_, made, err := s.publish(ctx, c, scope, d, "tiendo", false)
 		if err != nil {
-			return created, err
+			return created, fmt.Errorf("bulletin %s %s: %w", c.Slug, d, err)
 		}
-		if _, err := s.DB.RefreshFigures(ctx, c.ID, 0, s.now()); err != nil {
-			return created, err
-		}
-		published, err := s.DB.PublishedDays(ctx, c.ID, scope.ID)
-		if err != nil {
-			return created, err
-		}
-		_, version, err := s.DB.FiguresVersion(ctx, c.ID)
-		if err != nil {
-			return created, err
-		}
-		for d := c.Start; d <= last; d++ {
-			at, ok := published[d]
-			if ok && !figuresNewer(version, at) {
-				continue
-			}
-			_, made, err := s.publish(ctx, c, scope, d, "tiendo", false)
-			if err != nil {
-				return created, fmt.Errorf("bulletin %s %s: %w", c.Slug, d, err)
-			}
-			if made {
-				created++
-			}
+		if made {
+			created++
 		}
 	}
 	return created, nil
 }
+
+// errList is PublishDue's error when it cannot list the campaigns.
+var errList = errors.New("listing the campaigns")
 
 // figuresNewer tells whether the figures (their version is when they were
 // last written) changed after an edition was published.
@@ -230,12 +275,20 @@ func figuresNewer(version string, published time.Time) bool {
 
 // Run publishes what is due every interval until ctx ends.
 func (s *Service) Run(ctx context.Context, every time.Duration) {
+	var listErr string
 	for {
 		start := time.Now()
+		// A campaign's failure is logged once per episode by PublishDue's
+		// tracker; the rest (the campaigns cannot even be listed) once per
+		// distinct error.
 		n, err := s.PublishDue(ctx)
-		if err != nil && ctx.Err() == nil {
+		if errors.Is(err, errList) && err.Error() != listErr && ctx.Err() == nil {
 			s.logger().Error("publishing bulletins", "err", err)
-		} else if n > 0 {
+		}
+		if listErr = ""; errors.Is(err, errList) {
+			listErr = err.Error()
+		}
+		if n > 0 {
 			s.logger().Info("bulletins published", "revisions", n, "seconds", time.Since(start).Seconds())
 		}
 		select {

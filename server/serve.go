@@ -21,6 +21,8 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/episode"
+	"github.com/tiendo-vn/tiendo/figures"
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
@@ -51,7 +53,10 @@ type serveConfig struct {
 	publishGrace   time.Duration // after a day's report deadline, before its bulletin is published
 	publishEvery   time.Duration // how often to look for bulletins due (0: never)
 	contact        string        // where readers report an error ("" for none)
+	figuresEvery   time.Duration // how often the figures worker looks for figures due
 	siteURL        string        // the public origin feeds link with (see siteURLFor)
+	// jobs lists the background jobs failing now, for /readyz (nil: none run).
+	jobs func() []string
 }
 
 // Rate limits by default: per client address, generous enough for many
@@ -74,6 +79,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, * for any [CORS_ALLOWED_ORIGINS]")
 	fs.DurationVar(&cfg.publishGrace, "publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "how long after a day's report deadline its bulletin is published by itself [PUBLISH_GRACE]")
 	fs.DurationVar(&cfg.publishEvery, "publish-every", envDuration("PUBLISH_EVERY", time.Minute), "how often to publish the bulletins due; 0: only by publishBulletin [PUBLISH_EVERY]")
+	fs.DurationVar(&cfg.figuresEvery, "figures-every", envDuration("FIGURES_EVERY", time.Second), "how often to look for figures due: writes whose refresh did not run, days whose deadline passed [FIGURES_EVERY]")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 15*time.Second), "deadline of one API request [REQUEST_TIMEOUT]")
 	fs.Int64Var(&cfg.maxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
@@ -125,6 +131,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 			return err
 		}
 	}
+	// Figures heal themselves: writes whose refresh never ran (a crash), and
+	// the days passing; reads never refresh. Bulletins publish themselves
+	// once their day's deadline has passed; each edition once, even with
+	// several servers.
+	worker := &figures.Worker{DB: store, Logger: logger}
+	pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, RetryMin: cfg.publishEvery, SiteURL: cfg.siteURL, Contact: cfg.contact}
+	cfg.jobs = func() []string { return failingJobs(worker.Failing(), pub.Failing()) }
 	srv := &http.Server{
 		Addr:              cfg.listenAddr,
 		Handler:           newRouter(store, cfg, logger),
@@ -142,10 +155,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	logger.Info("serving", "addr", ln.Addr().String(), "graphql", "/graphql", "graphiql", "/graphiql", "portal", "/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go worker.Run(ctx, cfg.figuresEvery)
 	if cfg.publishEvery > 0 {
-		// Bulletins publish themselves once their day's deadline has passed;
-		// each edition once, even with several servers.
-		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL, Contact: cfg.contact}
 		go pub.Run(ctx, cfg.publishEvery)
 	}
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
@@ -218,6 +229,13 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 			return
 		}
 		io.WriteString(w, "ready\n")
+		if cfg.jobs != nil {
+			// One campaign's trouble does not make the server unready; it
+			// is listed for the operator.
+			for _, line := range cfg.jobs() {
+				io.WriteString(w, line+"\n")
+			}
+		}
 	})
 	pages := bulletins.Handler()
 	for _, p := range []string{"/bulletins/", "/downloads/", "/feeds/", "/embed/"} {
@@ -230,6 +248,22 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	})
 	mux.Handle("/", portal.Handler())
 	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins, logger).Handler(mux)))
+}
+
+// failingJobs describes, one line each, the campaigns whose figures or
+// bulletins are failing now.
+func failingJobs(figs, bulletins []episode.Episode) []string {
+	var out []string
+	for _, list := range []struct {
+		what string
+		eps  []episode.Episode
+	}{{"figures", figs}, {"bulletins", bulletins}} {
+		for _, e := range list.eps {
+			out = append(out, fmt.Sprintf("%s of %s failing since %s (%d attempts, next at %s): %s", list.what, e.Key,
+				e.Since.UTC().Format(time.RFC3339), e.Attempts, e.RetryAt.UTC().Format(time.RFC3339), e.Err))
+		}
+	}
+	return out
 }
 
 // corsHandler allows the configured origins to call the API from browsers.
