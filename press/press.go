@@ -98,8 +98,8 @@ type MetricFacts struct {
 	Completed    []Named `json:"completed"`
 	Top          []Named `json:"top"`
 	Bottom       []Named `json:"bottom"`
-	AtRisk       []Named `json:"atRisk"`     // before the end only
-	Unfinished   []Named `json:"unfinished"` // from the last day: the units short of their quota
+	AtRisk       []Named `json:"atRisk"`       // before the end only
+	Unfinished   []Named `json:"unfinished"`   // from the last day: the units short of their quota
 	RequiredPace *int64  `json:"requiredPace"` // per day, rounded up
 }
 
@@ -115,30 +115,30 @@ type Text struct {
 
 // Edition is one bulletin: its facts and its text in both languages.
 type Edition struct {
-	Campaign      string          `json:"campaign"`
-	CampaignName  string          `json:"campaignName"`
-	LegalRef      string          `json:"legalRef"`
-	Scope         Unit            `json:"scope"`
-	Day           string          `json:"day"`
-	Facts         []MetricFacts   `json:"facts"`
-	Late          []string        `json:"late"`
-	Missing       []string        `json:"missing"`
-	NextMilestone *string         `json:"nextMilestone"`
-	DaysToEnd     int             `json:"daysToEnd"`
-	Tables        []MetricDay     `json:"tables"`
-	VI            Text            `json:"vi"`
-	EN            Text            `json:"en"`
-	CorrectionVI  *Text           `json:"correctionVi,omitempty"` // on a later revision: what changed
-	CorrectionEN  *Text           `json:"correctionEn,omitempty"`
+	Campaign      string        `json:"campaign"`
+	CampaignName  string        `json:"campaignName"`
+	LegalRef      string        `json:"legalRef"`
+	Scope         Unit          `json:"scope"`
+	Day           string        `json:"day"`
+	Facts         []MetricFacts `json:"facts"`
+	Late          []string      `json:"late"`
+	Missing       []string      `json:"missing"`
+	NextMilestone *string       `json:"nextMilestone"`
+	DaysToEnd     int           `json:"daysToEnd"`
+	Tables        []MetricDay   `json:"tables"`
+	VI            Text          `json:"vi"`
+	EN            Text          `json:"en"`
+	CorrectionVI  *Text         `json:"correctionVi,omitempty"` // on a later revision: what changed
+	CorrectionEN  *Text         `json:"correctionEn,omitempty"`
 	// On a later revision: every published item that changed, and the
 	// revisions of reports and quotas received since the previous one.
 	Changes []Change   `json:"changes,omitempty"`
 	Causes  []Revision `json:"causes,omitempty"`
 	// AsOf is when the figures were read (RFC 3339); a later revision's
 	// causes are the revisions received after its predecessor's.
-	AsOf string `json:"asOf,omitempty"`
-	Hash          string          `json:"-"`
-	raw           json.RawMessage // nil until Marshal
+	AsOf string          `json:"asOf,omitempty"`
+	Hash string          `json:"-"`
+	raw  json.RawMessage // nil until Marshal
 }
 
 // Build writes the edition.

@@ -167,7 +167,6 @@ func shortNoun(noun string) string {
 
 func count(n int64, lang string) string { return progress.FormatCount(n, lang) }
 
-
 // maxListed is the most units a list names before "and N more".
 const maxListed = 8
 
