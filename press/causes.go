@@ -83,11 +83,11 @@ func (c FallCause) sourceEN(s domain.Source) string {
 // fallVI says why a total fell, in parentheses, when every part of the fall
 // is explained; nothing otherwise.
 func fallVI(m MetricDay, day domain.Date) string {
-	cs := m.Fall
+	cs, more := firstCauses(m.Fall)
 	if len(cs) == 0 {
 		return ""
 	}
-	parts := make([]string, len(cs))
+	parts := make([]string, len(cs), len(cs)+1)
 	for i, c := range cs {
 		if r := c.Correction; r != nil {
 			parts[i] = "do " + revisionVI(*r, m.Metric.VerbVI)
@@ -95,15 +95,18 @@ func fallVI(m MetricDay, day domain.Date) string {
 		}
 		parts[i] = fmt.Sprintf("theo %s, thay cho %s ngày %s", c.sourceVI(c.To), c.sourceVI(c.From), progress.FormatDate(day-1, "vi"))
 	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("và %d nguyên nhân khác", more))
+	}
 	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 func fallEN(m MetricDay, day domain.Date) string {
-	cs := m.Fall
+	cs, more := firstCauses(m.Fall)
 	if len(cs) == 0 {
 		return ""
 	}
-	parts := make([]string, len(cs))
+	parts := make([]string, len(cs), len(cs)+1)
 	for i, c := range cs {
 		if r := c.Correction; r != nil {
 			parts[i] = "after " + revisionEN(*r, m.Metric.VerbEN)
@@ -115,7 +118,20 @@ func fallEN(m MetricDay, day domain.Date) string {
 		}
 		parts[i] = fmt.Sprintf("now %s, in place of %s on %s", c.sourceEN(c.To), c.sourceEN(c.From), progress.FormatDate(day-1, "en"))
 	}
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
+	}
 	return " (" + strings.Join(parts, "; ") + ")"
+}
+
+// maxFallCauses is the most causes of a fall the change line names.
+const maxFallCauses = 5
+
+func firstCauses(cs []FallCause) ([]FallCause, int) {
+	if len(cs) > maxFallCauses {
+		return cs[:maxFallCauses], len(cs) - maxFallCauses
+	}
+	return cs, 0
 }
 
 // outcomeListed is the most units an outcome names per list before "and N

@@ -132,13 +132,10 @@ type Edition struct {
 	CorrectionEN  *Text         `json:"correctionEn,omitempty"`
 	// On a later revision: every published item that changed, and the
 	// revisions of reports and quotas received since the previous one.
-	Changes []Change   `json:"changes,omitempty"`
-	Causes  []Revision `json:"causes,omitempty"`
-	// AsOf is when the figures were read (RFC 3339); a later revision's
-	// causes are the revisions received after its predecessor's.
-	AsOf string          `json:"asOf,omitempty"`
-	Hash string          `json:"-"`
-	raw  json.RawMessage // nil until Marshal
+	Changes []Change        `json:"changes,omitempty"`
+	Causes  []Revision      `json:"causes,omitempty"`
+	Hash    string          `json:"-"`
+	raw     json.RawMessage // nil until Marshal
 }
 
 // Build writes the edition.
