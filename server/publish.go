@@ -30,7 +30,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		fmt.Fprintln(stderr, "Writes the portal and every published bulletin (pages in both languages, every revision, CSV and JSON, Atom feeds) as static files.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
