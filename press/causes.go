@@ -138,51 +138,60 @@ func firstCauses(cs []FallCause) ([]FallCause, int) {
 // more" (the table lists every unit).
 const outcomeListed = 20
 
+// outcomeWords are the words of an outcome in one language.
+type outcomeWords struct {
+	scope            func(Unit) string
+	list             func([]Named) string
+	reached, none    string
+	all, done, short func(n int) string
+	sentence         string
+}
+
+var (
+	outcomeVIWords = outcomeWords{scopeVI, listedVI,
+		"%s đạt %s chỉ tiêu", "không đơn vị nào hoàn thành chỉ tiêu: ",
+		func(n int) string { return fmt.Sprintf("tất cả %d đơn vị đã hoàn thành chỉ tiêu", n) },
+		func(n int) string { return fmt.Sprintf("%d đơn vị đã hoàn thành chỉ tiêu: ", n) },
+		func(n int) string { return fmt.Sprintf("%d đơn vị chưa hoàn thành: ", n) },
+		"Kết quả chỉ tiêu %s: %s."}
+	outcomeENWords = outcomeWords{scopeEN, listedEN,
+		"%s reached %s of its quota", "no unit met its quota: ",
+		func(n int) string { return fmt.Sprintf("all %d units met their quota", n) },
+		func(n int) string { return fmt.Sprintf("%s met %s quota: ", unitCountEN(n), its(n)) },
+		func(n int) string { return unitCountEN(n) + " did not: " },
+		"Final result, %s: %s."}
+)
+
 // outcomeVI states a metric's result after the campaign's end: the scope's
 // final rate, the units that completed and those that did not, with their
 // rates. Never a risk: the time is over.
 func outcomeVI(in Input, m MetricDay, f MetricFacts) string {
-	var parts []string
-	if r := rate(m.Scope, "vi"); r != "" {
-		parts = append(parts, fmt.Sprintf("%s đạt %s chỉ tiêu", scopeVI(in.Scope), r))
-	}
-	n := len(f.Completed) + len(f.Unfinished)
-	switch {
-	case n == 0:
-	case len(f.Unfinished) == 0:
-		parts = append(parts, fmt.Sprintf("tất cả %d đơn vị đã hoàn thành chỉ tiêu", n))
-	case len(f.Completed) == 0:
-		parts = append(parts, fmt.Sprintf("không đơn vị nào hoàn thành chỉ tiêu: %s", listedVI(f.Unfinished)))
-	default:
-		parts = append(parts, fmt.Sprintf("%d đơn vị đã hoàn thành chỉ tiêu: %s", len(f.Completed), listedVI(f.Completed)),
-			fmt.Sprintf("%d đơn vị chưa hoàn thành: %s", len(f.Unfinished), listedVI(f.Unfinished)))
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("Kết quả chỉ tiêu %s: %s.", lowerSentence(m.Metric.NameVI), strings.Join(parts, "; "))
+	return outcome(in, m, f, "vi", m.Metric.NameVI, outcomeVIWords)
 }
 
 func outcomeEN(in Input, m MetricDay, f MetricFacts) string {
+	return outcome(in, m, f, "en", m.Metric.NameEN, outcomeENWords)
+}
+
+func outcome(in Input, m MetricDay, f MetricFacts, lang, metric string, w outcomeWords) string {
 	var parts []string
-	if r := rate(m.Scope, "en"); r != "" {
-		parts = append(parts, fmt.Sprintf("%s reached %s of its quota", scopeEN(in.Scope), r))
+	if r := rate(m.Scope, lang); r != "" {
+		parts = append(parts, fmt.Sprintf(w.reached, w.scope(in.Scope), r))
 	}
-	n := len(f.Completed) + len(f.Unfinished)
+	done, short := len(f.Completed), len(f.Unfinished)
 	switch {
-	case n == 0:
-	case len(f.Unfinished) == 0:
-		parts = append(parts, fmt.Sprintf("all %d units met their quota", n))
-	case len(f.Completed) == 0:
-		parts = append(parts, fmt.Sprintf("no unit met its quota: %s", listedEN(f.Unfinished)))
+	case done+short == 0:
+	case short == 0:
+		parts = append(parts, w.all(done))
+	case done == 0:
+		parts = append(parts, w.none+w.list(f.Unfinished))
 	default:
-		parts = append(parts, fmt.Sprintf("%s met %s quota: %s", unitCountEN(len(f.Completed)), its(len(f.Completed)), listedEN(f.Completed)),
-			fmt.Sprintf("%s did not: %s", unitCountEN(len(f.Unfinished)), listedEN(f.Unfinished)))
+		parts = append(parts, w.done(done)+w.list(f.Completed), w.short(short)+w.list(f.Unfinished))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("Final result, %s: %s.", lowerSentence(m.Metric.NameEN), strings.Join(parts, "; "))
+	return fmt.Sprintf(w.sentence, lowerSentence(metric), strings.Join(parts, "; "))
 }
 
 func unitCountEN(n int) string {

@@ -175,48 +175,45 @@ func cellChange(c Change, en bool) string {
 	return fmt.Sprintf("%s %s → %s", c.Column, c.OldVI, c.NewVI)
 }
 
-// revisionVI names a revision: "đính chính số kích hoạt của xã Tân Xuân
-// ngày 13/06/2023, bản 2: 1.200 → 1.100, lý do “nhập trùng”".
-func revisionVI(r Revision, verb string) string {
-	d, _ := domain.ParseDate(r.Day)
-	day := progress.FormatDate(d, "vi")
-	var s string
-	switch {
-	case r.Kind == "quota":
-		s = fmt.Sprintf("chỉ tiêu %s của %s từ ngày %s là %s", verb, lowerFirst(r.Unit), day, count(r.Value, "vi"))
-	case r.Revision <= 1:
-		s = fmt.Sprintf("báo cáo trễ hạn số %s của %s ngày %s: %s", verb, lowerFirst(r.Unit), day, count(r.Value, "vi"))
-	default:
-		s = fmt.Sprintf("đính chính số %s của %s ngày %s, bản %d: ", verb, lowerFirst(r.Unit), day, r.Revision)
-		if r.Previous != nil {
-			s += count(*r.Previous, "vi") + " → "
-		}
-		s += count(r.Value, "vi")
-	}
-	if r.Reason != "" {
-		s += ", lý do “" + r.Reason + "”"
-	}
-	return s
+// revisionWords are the words naming a revision in one language; each
+// format takes the metric's verb, the unit, the day and a number.
+type revisionWords struct {
+	lang                        string
+	unit                        func(Unit) string
+	quota, late, correct, cause string
 }
 
-func revisionEN(r Revision, verb string) string {
+var (
+	revisionVIWords = revisionWords{"vi", lowerFirst, "chỉ tiêu %s của %s từ ngày %s là %s", "báo cáo trễ hạn số %s của %s ngày %s: %s",
+		"đính chính số %s của %s ngày %s, bản %d: ", ", lý do “%s”"}
+	revisionENWords = revisionWords{"en", nameEN, "the %s quota of %s from %s set to %s", "a late report of the %s figure of %s for %s: %s",
+		"a correction of the %s figure of %s for %s, revision %d: ", ", reason “%s”"}
+)
+
+// revisionVI names a revision: "đính chính số kích hoạt của xã Tân Xuân
+// ngày 13/06/2023, bản 2: 1.200 → 1.100, lý do “nhập trùng”".
+func revisionVI(r Revision, verb string) string { return revisionText(r, verb, revisionVIWords) }
+
+func revisionEN(r Revision, verb string) string { return revisionText(r, verb, revisionENWords) }
+
+func revisionText(r Revision, verb string, w revisionWords) string {
 	d, _ := domain.ParseDate(r.Day)
-	day := progress.FormatDate(d, "en")
+	day, who, value := progress.FormatDate(d, w.lang), w.unit(r.Unit), count(r.Value, w.lang)
 	var s string
 	switch {
 	case r.Kind == "quota":
-		s = fmt.Sprintf("the %s quota of %s from %s set to %s", verb, nameEN(r.Unit), day, count(r.Value, "en"))
+		s = fmt.Sprintf(w.quota, verb, who, day, value)
 	case r.Revision <= 1:
-		s = fmt.Sprintf("a late report of the %s figure of %s for %s: %s", verb, nameEN(r.Unit), day, count(r.Value, "en"))
+		s = fmt.Sprintf(w.late, verb, who, day, value)
 	default:
-		s = fmt.Sprintf("a correction of the %s figure of %s for %s, revision %d: ", verb, nameEN(r.Unit), day, r.Revision)
+		s = fmt.Sprintf(w.correct, verb, who, day, r.Revision)
 		if r.Previous != nil {
-			s += count(*r.Previous, "en") + " → "
+			s += count(*r.Previous, w.lang) + " → "
 		}
-		s += count(r.Value, "en")
+		s += value
 	}
 	if r.Reason != "" {
-		s += ", reason “" + r.Reason + "”"
+		s += fmt.Sprintf(w.cause, r.Reason)
 	}
 	return s
 }
