@@ -188,6 +188,34 @@ func TestPublication(t *testing.T) {
 		t.Errorf("revision 1 changed: %v", err)
 	}
 	checkExport(t, s)
+
+	// A quota lowered from the campaign's start: the next revision of
+	// 13/6 names that quota revision, and only it (the correction before
+	// was named by revision 2).
+	admin := &db.Principal{Name: "test", Role: db.RoleAdmin}
+	from := domain.MustDate("2023-06-01")
+	if _, err := store.SetQuotas(ctx, admin, db.SetQuotasRequest{Campaign: "hai-phong-cao-diem", Quotas: []db.QuotaInput{{UnitCode: "317",
+		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, db.WriteOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	if n, err := s.PublishDue(ctx); err != nil || n == 0 {
+		t.Fatalf("after a quota revision: %d new revisions (%v)", n, err)
+	}
+	third, err := store.EditionAt(ctx, c.ID, c.ScopeUnitID, domain.MustDate("2023-06-13"), 3)
+	if err != nil || third == nil {
+		t.Fatalf("13/6 revision 3: %v", err)
+	}
+	e, _ := press.Unmarshal(third.Content, third.Hash)
+	if len(e.Causes) != 1 || e.Causes[0].Kind != "quota" || e.Causes[0].Value != 17_000 {
+		t.Errorf("revision 3 follows %+v, want the quota revision only", e.Causes)
+	}
+	if lead, _ := e.CorrectionText("vi"); !strings.Contains(lead, "do chỉ tiêu kích hoạt của huyện Cát Hải từ ngày 01/06/2023 là 17.000, lý do “rà soát công dân không đủ điều kiện”") {
+		t.Errorf("revision 3's notice: %s", lead)
+	}
+	if n, err := s.PublishDue(ctx); err != nil || n != 0 {
+		t.Errorf("publishing again created %d revisions (%v)", n, err)
+	}
 }
 
 // importRows imports report rows as of now (a row with a note corrects).

@@ -205,17 +205,20 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 		}
 		ed := press.Build(in)
 		var old *press.Edition
-		var causes []press.Revision
 		if prev != nil {
 			if old, err = press.Unmarshal(prev.Content, prev.Hash); err != nil {
 				return nil, err
 			}
-			if causes, err = s.causes(ctx, c, scope, day, prev.FiguresSnapshot, snapshot); err != nil {
+		}
+		if !press.Revise(old, ed, nil) {
+			return nil, nil // nothing published would change
+		}
+		if prev != nil { // a later revision: name what it follows
+			causes, err := s.causes(ctx, c, scope, day, prev.FiguresSnapshot, snapshot)
+			if err != nil {
 				return nil, err
 			}
-		}
-		if !press.Revise(old, ed, causes) {
-			return nil, nil // nothing published would change
+			press.Revise(old, ed, causes)
 		}
 		b, err := ed.Marshal()
 		return &db.EditionContent{Content: b, Hash: ed.Hash, Snapshot: snapshot}, err
