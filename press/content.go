@@ -64,7 +64,15 @@ var cellColumns = []struct {
 }
 
 // Items returns everything the edition publishes, in reading order.
-func (e *Edition) Items() []Item {
+func (e *Edition) Items() []Item { return e.items(!e.named()) }
+
+// named tells whether the edition's sentences are named (editions stored
+// before they were are compared paragraph by paragraph).
+func (e *Edition) named() bool {
+	return len(e.VI.Sentences) > 0 && len(e.VI.Sentences) == len(e.EN.Sentences)
+}
+
+func (e *Edition) items(paragraphs bool) []Item {
 	var out []Item
 	sentence := func(key, vi, en string) {
 		it := Item{Key: "s/" + key, VI: vi, EN: en}
@@ -75,7 +83,7 @@ func (e *Edition) Items() []Item {
 	}
 	sentence("title", e.VI.Title, e.EN.Title)
 	sentence("lead", e.VI.Lead, e.EN.Lead)
-	if len(e.VI.Sentences) > 0 && len(e.VI.Sentences) == len(e.EN.Sentences) {
+	if !paragraphs {
 		for i, s := range e.VI.Sentences {
 			sentence(s.Key, s.Text, e.EN.Sentences[i].Text)
 		}
@@ -208,8 +216,9 @@ func blank(it Item) Item {
 // Diff lists the items of cur that differ from prev's: those changed or
 // added in cur's order, then those removed.
 func Diff(prev, cur *Edition) []Change {
+	paragraphs := !prev.named() || !cur.named()
 	old := map[string]Item{}
-	prevItems := prev.Items()
+	prevItems := prev.items(paragraphs)
 	for _, it := range prevItems {
 		old[it.Key] = it
 	}
@@ -232,7 +241,7 @@ func Diff(prev, cur *Edition) []Change {
 		out = append(out, c)
 	}
 	seen := map[string]bool{}
-	for _, it := range cur.Items() {
+	for _, it := range cur.items(paragraphs) {
 		seen[it.Key] = true
 		was, ok := old[it.Key]
 		if !ok {

@@ -187,3 +187,18 @@ func TestEndedCampaignStatesOutcome(t *testing.T) {
 	}
 	golden(t, "ended", all)
 }
+
+// TestReviseStoredWithoutNames: an edition stored before sentences were
+// named is compared paragraph by paragraph: only the changed paragraph is
+// listed.
+func TestReviseStoredWithoutNames(t *testing.T) {
+	old := Build(world("2023-12-20"))
+	old.VI.Sentences, old.EN.Sentences = nil, nil
+	in := world("2023-12-20")
+	in.Metrics[0].Scope.Delta = p(18)
+	cur := Build(in)
+	if !Revise(old, cur, nil) {
+		t.Fatal("a changed paragraph published nothing")
+	}
+	checkNotice(t, cur, "s/p0", "c/activated/608/delta")
+}
