@@ -34,28 +34,34 @@ type DayPair struct {
 	PrevSource *domain.Source
 }
 
-// DayPairs returns the figures of a day and of the day before for a unit
-// and every unit below it (as the figures of the day place them).
-func (db *DB) DayPairs(ctx context.Context, campaignID int64, metric string, day domain.Date, unitID int64) ([]DayPair, error) {
-	rows, err := db.Pool.Query(ctx, `
-		WITH RECURSIVE m AS (SELECT id FROM metrics WHERE key = $2),
-		sub AS (
-			SELECT f.unit_id FROM figures f, m WHERE f.campaign_id = $1 AND f.metric_id = m.id AND f.day = $3 AND f.unit_id = $4
-			UNION ALL
-			SELECT f.unit_id FROM figures f JOIN sub s ON f.parent_id = s.unit_id, m
-			WHERE f.campaign_id = $1 AND f.metric_id = m.id AND f.day = $3)
-		SELECT d.unit_id, d.parent_id, d.value, d.source, p.value, p.source
-		FROM sub s CROSS JOIN m
-		JOIN figures d ON d.campaign_id = $1 AND d.metric_id = m.id AND d.day = $3 AND d.unit_id = s.unit_id
-		LEFT JOIN figures p ON p.campaign_id = $1 AND p.metric_id = m.id AND p.day = $3::date - 1 AND p.unit_id = s.unit_id`,
-		campaignID, metric, pgDate(day), unitID)
+// DayPairs returns the figures of a day and of the day before of every
+// unit of a campaign for a metric (a caller walks from its unit down by
+// ParentID).
+func (db *DB) DayPairs(ctx context.Context, campaignID int64, metric string, day domain.Date) ([]DayPair, error) {
+	// Two days of one metric, a range of the primary key, paired here
+	// (a join of figures with itself is planned badly before figures are
+	// analyzed).
+	rows, err := db.Pool.Query(ctx, `SELECT f.day, f.unit_id, f.parent_id, f.value, f.source FROM figures f
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day BETWEEN $3::date - 1 AND $3
+		ORDER BY f.day DESC`, campaignID, metric, pgDate(day))
 	if err != nil {
 		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DayPair, error) {
-		var p DayPair
-		err := row.Scan(&p.UnitID, &p.ParentID, &p.Value, &p.Source, &p.Prev, &p.PrevSource)
-		return p, err
+	var out []DayPair
+	at := map[int64]int{}
+	var d time.Time
+	var unitID int64
+	var parentID, value *int64
+	var source domain.Source
+	_, err = pgx.ForEachRow(rows, []any{&d, &unitID, &parentID, &value, &source}, func() error {
+		if toDate(d) == day {
+			at[unitID] = len(out)
+			out = append(out, DayPair{UnitID: unitID, ParentID: parentID, Value: value, Source: source})
+		} else if i, ok := at[unitID]; ok {
+			src := source
+			out[i].Prev, out[i].PrevSource = value, &src
+		}
+		return nil
 	})
 	return out, mapErr(err, "figures")
 }
@@ -106,43 +112,44 @@ func collectRevisions(rows pgx.Rows) ([]ReportRevision, error) {
 
 // RevisionsBetween returns the revisions of reports and quotas that the
 // figures of snapshot cur see and those of snapshot prev did not, for the
-// units of a campaign at or below unitID, which can change what the
-// bulletin of day says: reports of days up to it whose value still counts
-// within its last eight days (a figure, its change since the day before,
-// its 7-day pace), and quotas in force on the day or the day before. Each
-// report is given once, its latest revision, with the value prev saw
-// (Previous; nil when prev saw none). Reports first, by unit and day.
-func (db *DB) RevisionsBetween(ctx context.Context, campaignID, unitID int64, day domain.Date, prev, cur string) ([]ReportRevision, error) {
+// units of a campaign, which can change what its bulletins of day say:
+// reports of days up to it whose value still counts within its last eight
+// days (a figure, its change since the day before, its 7-day pace), and
+// quotas in force on the day or the day before. Each report is given once,
+// its latest revision, with the value prev saw (Previous; nil when prev
+// saw none). Reports first, by unit and day.
+func (db *DB) RevisionsBetween(ctx context.Context, campaignID int64, day domain.Date, prev, cur string) ([]ReportRevision, error) {
 	rows, err := db.Pool.Query(ctx, `
-		WITH RECURSIVE sub AS (
-			SELECT f.unit_id, f.metric_id FROM figures f WHERE f.campaign_id = $1 AND f.day = $3 AND f.unit_id = $2
-			UNION ALL
-			SELECT f.unit_id, f.metric_id FROM figures f JOIN sub s ON f.parent_id = s.unit_id AND f.metric_id = s.metric_id
-			WHERE f.campaign_id = $1 AND f.day = $3),
+		-- The revisions since prev first (a range of the xid index), then
+		-- those of the campaign's units.
+		WITH since AS MATERIALIZED (
+			SELECT r.unit_id, r.metric_id, r.day, r.revision, r.value, r.note, r.correction
+			FROM report_revisions r
+			WHERE r.xid >= pg_snapshot_xmin($3::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $3::pg_snapshot)
+			  AND pg_visible_in_snapshot(r.xid, $4::pg_snapshot) AND r.day <= $2),
 		rep AS (
-			SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.unit_id, r.metric_id, r.day, r.revision, r.value, r.note, r.correction
-			FROM report_revisions r JOIN sub s ON s.unit_id = r.unit_id AND s.metric_id = r.metric_id
-			WHERE r.xid >= pg_snapshot_xmin($4::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $4::pg_snapshot)
-			  AND pg_visible_in_snapshot(r.xid, $5::pg_snapshot) AND r.day <= $3
+			SELECT DISTINCT ON (r.unit_id, r.metric_id, r.day) r.*
+			FROM since r
+			WHERE EXISTS (SELECT 1 FROM figures f WHERE f.campaign_id = $1 AND f.metric_id = r.metric_id AND f.day = $2 AND f.unit_id = r.unit_id)
 			ORDER BY r.unit_id, r.metric_id, r.day, r.revision DESC)
 		SELECT * FROM (
 			SELECT false AS quota, rep.unit_id, m.key, rep.day, rep.revision, rep.value,
 				(SELECT p.value FROM report_revisions p WHERE p.day = rep.day AND p.unit_id = rep.unit_id AND p.metric_id = rep.metric_id
-				 AND pg_visible_in_snapshot(p.xid, $4::pg_snapshot) ORDER BY p.revision DESC LIMIT 1) AS previous,
+				 AND pg_visible_in_snapshot(p.xid, $3::pg_snapshot) ORDER BY p.revision DESC LIMIT 1) AS previous,
 				rep.note, rep.correction
 			FROM rep JOIN metrics m ON m.id = rep.metric_id
-			WHERE rep.day >= $3::date - 7 OR NOT EXISTS (SELECT 1 FROM report_current c
-				WHERE c.unit_id = rep.unit_id AND c.metric_id = rep.metric_id AND c.day > rep.day AND c.day <= $3::date - 7)
+			WHERE rep.day >= $2::date - 7 OR NOT EXISTS (SELECT 1 FROM report_current c
+				WHERE c.unit_id = rep.unit_id AND c.metric_id = rep.metric_id AND c.day > rep.day AND c.day <= $2::date - 7)
 			UNION ALL
 			SELECT true, q.unit_id, m.key, q.effective_from, 0, q.target, NULL, q.reason, false
-			FROM quota_revisions q JOIN sub s ON s.unit_id = q.unit_id AND s.metric_id = q.metric_id JOIN metrics m ON m.id = q.metric_id
-			WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($4::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $4::pg_snapshot)
-			  AND pg_visible_in_snapshot(q.xid, $5::pg_snapshot) AND q.effective_from <= $3
+			FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id
+			WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($3::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $3::pg_snapshot)
+			  AND pg_visible_in_snapshot(q.xid, $4::pg_snapshot) AND q.effective_from <= $2
 			  AND NOT EXISTS (SELECT 1 FROM quota_revisions o WHERE o.campaign_id = q.campaign_id AND o.unit_id = q.unit_id
-				AND o.metric_id = q.metric_id AND pg_visible_in_snapshot(o.xid, $5::pg_snapshot)
-				AND o.effective_from > q.effective_from AND o.effective_from <= $3::date - 1)
+				AND o.metric_id = q.metric_id AND pg_visible_in_snapshot(o.xid, $4::pg_snapshot)
+				AND o.effective_from > q.effective_from AND o.effective_from <= $2::date - 1)
 		) x ORDER BY quota, unit_id, key, day`,
-		campaignID, unitID, pgDate(day), prev, cur)
+		campaignID, pgDate(day), prev, cur)
 	if err != nil {
 		return nil, err
 	}

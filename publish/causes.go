@@ -16,7 +16,7 @@ import (
 // because units below it did. It returns nothing unless every fall it
 // meets has such a cause: a cause is never guessed.
 func (s *Service) fall(ctx context.Context, c *domain.Campaign, scope *domain.Unit, metric string, day domain.Date) ([]press.FallCause, error) {
-	pairs, err := s.DB.DayPairs(ctx, c.ID, metric, day, scope.ID)
+	pairs, err := s.DB.DayPairs(ctx, c.ID, metric, day)
 	if err != nil {
 		return nil, err
 	}
@@ -135,9 +135,14 @@ func (s *Service) causes(ctx context.Context, c *domain.Campaign, scope *domain.
 	if prev == nil || cur == "" {
 		return nil, nil
 	}
-	rs, err := s.DB.RevisionsBetween(ctx, c.ID, scope.ID, day, *prev, cur)
+	rs, err := s.DB.RevisionsBetween(ctx, c.ID, day, *prev, cur)
 	if err != nil || len(rs) == 0 {
 		return nil, err
+	}
+	if scope.ID != c.ScopeUnitID { // a bulletin of a unit inside the campaign: its own units only
+		if rs, err = s.below(ctx, scope.ID, rs); err != nil {
+			return nil, err
+		}
 	}
 	ids := make([]int64, len(rs))
 	for i, r := range rs {
@@ -151,6 +156,32 @@ func (s *Service) causes(ctx context.Context, c *domain.Campaign, scope *domain.
 	for i, r := range rs {
 		if units[i] != nil {
 			out = append(out, *revisionOf(unitOf(units[i]), r))
+		}
+	}
+	return out, nil
+}
+
+// below keeps the revisions of units at or below a unit.
+func (s *Service) below(ctx context.Context, unitID int64, rs []db.ReportRevision) ([]db.ReportRevision, error) {
+	in := map[int64]bool{}
+	var out []db.ReportRevision
+	for _, r := range rs {
+		ok, seen := in[r.UnitID]
+		if !seen {
+			ok = r.UnitID == unitID
+			if !ok {
+				up, err := s.DB.Ancestors(ctx, r.UnitID)
+				if err != nil {
+					return nil, err
+				}
+				for _, a := range up {
+					ok = ok || a.ID == unitID
+				}
+			}
+			in[r.UnitID] = ok
+		}
+		if ok {
+			out = append(out, r)
 		}
 	}
 	return out, nil
