@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"sort"
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
@@ -116,6 +117,7 @@ func (s *Service) fall(ctx context.Context, c *domain.Campaign, scope *domain.Un
 			return nil, nil // a fall of a unit's own reports without a correction: no known cause
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Unit.Code < out[j].Unit.Code })
 	return out, nil
 }
 
