@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/tiendo-vn/tiendo/progress"
 )
@@ -159,6 +160,22 @@ func csvRow(e *Edition, m MetricDay, f Figure) []string {
 		f.Projected, strconv.FormatBool(f.AtRisk), f.Source, strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)}
 }
 
+// CSVText is a text cell of a CSV written for spreadsheets: one that a
+// spreadsheet would run as a formula (it starts with =, +, - or @, or with
+// a tab or carriage return, which may hide one) gets a leading apostrophe, as
+// OWASP's "CSV injection" advice says, so a unit named "=HYPERLINK(…)" is
+// shown as text. Number cells are written as they are (a negative rank
+// change stays -2).
+func CSVText(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// csvTextColumns are the text columns of the downloads (see CSVText).
+var csvTextColumns = []int{0, 1, 2, 3, 6, 7, 11, 12, 16, 18}
+
 // WriteCSV writes the edition's ranking tables as UTF-8 CSV with a byte
 // order mark, so spreadsheet programs read the Vietnamese names right.
 func WriteCSV(w io.Writer, e *Edition) error {
@@ -168,7 +185,11 @@ func WriteCSV(w io.Writer, e *Edition) error {
 	cw.Write(CSVHeader)
 	for _, m := range e.Tables {
 		for _, f := range append([]Figure{m.Scope}, m.Children...) {
-			cw.Write(csvRow(e, m, f))
+			row := csvRow(e, m, f)
+			for _, i := range csvTextColumns {
+				row[i] = CSVText(row[i])
+			}
+			cw.Write(row)
 		}
 	}
 	cw.Flush()

@@ -57,6 +57,9 @@ func newWorld(seed uint64) *pworld {
 				MetricKey: m, Target: int64(50 + r.IntN(400)), EffectiveFrom: start - 2, Reason: "test"})
 		}
 	}
+	if len(w.leaves) == 0 { // someone reports
+		w.leaves = append(w.leaves, w.in.Units[1])
+	}
 	for _, u := range w.leaves {
 		for _, m := range c.MetricKeys {
 			v := int64(r.IntN(100))

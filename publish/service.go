@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +27,11 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// SiteURL is the public origin the Atom feeds' ids and links start
+	// with, e.g. https://tiendo.example.org (the server's --site-url);
+	// empty: http://localhost. Never the request's Host header: feeds are
+	// cached publicly, and a forged Host would put its links in them.
+	SiteURL string
 
 	mu sync.Mutex
 	// checked: for each campaign and day already published, the version of
@@ -54,6 +60,14 @@ func (s *Service) markRebuilt(campaign int64, day domain.Date, version string) {
 		s.checked = map[checkKey]string{}
 	}
 	s.checked[checkKey{campaign, day}] = version
+}
+
+// siteURL is SiteURL without its trailing slash, or http://localhost.
+func (s *Service) siteURL() string {
+	if s.SiteURL == "" {
+		return "http://localhost"
+	}
+	return strings.TrimSuffix(s.SiteURL, "/")
 }
 
 func (s *Service) now() time.Time {
