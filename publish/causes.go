@@ -50,16 +50,16 @@ func (s *Service) fall(ctx context.Context, c *domain.Campaign, scope *domain.Un
 			causes = append(causes, found{unit: id, reports: true})
 			return true
 		case p.Source == domain.SourceRollup:
-			any := false
+			explained := false
 			for _, ch := range children[id] {
 				if fell(byUnit[ch]) {
 					if !walk(ch) {
 						return false
 					}
-					any = true
+					explained = true
 				}
 			}
-			return any
+			return explained
 		}
 		return false
 	}
