@@ -202,7 +202,7 @@ type ProgressEdge struct {
 
 type PublishBulletinResult struct {
 	Bulletin *Bulletin `json:"bulletin"`
-	// Whether a new revision was published (false: the figures had not changed).
+	// Whether a new revision was published (false: nothing it publishes had changed).
 	Created bool `json:"created"`
 }
 

@@ -44,6 +44,33 @@ type Service struct {
 
 	init     sync.Once
 	failures episode.Tracker
+	mu sync.Mutex
+	// checked: for each campaign and day already published, the version of
+	// the figures its last rebuild read (a rebuild that changes nothing
+	// published publishes nothing, and is not done again for that version).
+	checked map[checkKey]string
+}
+
+type checkKey struct {
+	campaign int64
+	day      domain.Date
+}
+
+// rebuilt tells whether a day was rebuilt from a version of the figures.
+func (s *Service) rebuilt(campaign int64, day domain.Date, version string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checked[checkKey{campaign, day}] == version
+}
+
+// markRebuilt records that a day was rebuilt from a version of the figures.
+func (s *Service) markRebuilt(campaign int64, day domain.Date, version string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.checked == nil {
+		s.checked = map[checkKey]string{}
+	}
+	s.checked[checkKey{campaign, day}] = version
 }
 
 // siteURL is SiteURL without its trailing slash, or http://localhost.
@@ -71,6 +98,31 @@ func (s *Service) logger() *slog.Logger {
 // Input assembles what the bulletin of a campaign, scope unit and day says
 // from the stored figures.
 func (s *Service) Input(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date) (press.Input, error) {
+	in, _, err := s.input(ctx, c, scope, day)
+	return in, err
+}
+
+// input assembles a bulletin's facts and returns the snapshot of the
+// figures they were read from: the same before and after reading them
+// (a refresh in between reads them again).
+func (s *Service) input(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date) (press.Input, string, error) {
+	for attempt := 0; ; attempt++ {
+		before, err := s.DB.FiguresSnapshot(ctx, c.ID)
+		if err != nil {
+			return press.Input{}, "", err
+		}
+		in, err := s.read(ctx, c, scope, day)
+		if err != nil {
+			return in, "", err
+		}
+		after, err := s.DB.FiguresSnapshot(ctx, c.ID)
+		if err != nil || after == before || attempt == 3 {
+			return in, after, err
+		}
+	}
+}
+
+func (s *Service) read(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date) (press.Input, error) {
 	in := press.Input{Campaign: c, Scope: unitOf(scope), Day: day}
 	metrics, err := s.DB.Metrics(ctx)
 	if err != nil {
@@ -108,6 +160,11 @@ func (s *Service) Input(ctx context.Context, c *domain.Campaign, scope *domain.U
 			}
 			md.Children = append(md.Children, figureOf(unitOf(units[i]), &ch.Point))
 		}
+		if own.Delta != nil && *own.Delta < 0 {
+			if md.Fall, err = s.fall(ctx, c, scope, key, day); err != nil {
+				return in, err
+			}
+		}
 		in.Metrics = append(in.Metrics, md)
 	}
 	return in, nil
@@ -144,8 +201,10 @@ func (s *Service) Build(ctx context.Context, c *domain.Campaign, scope *domain.U
 }
 
 // Publish publishes the bulletin of a campaign, scope unit and day as of
-// the current figures: a new revision when they differ from the last
-// published one (with what changed), none otherwise. It reports whether a
+// the current figures: a new revision when something it publishes (a
+// sentence, a table cell, a cell of its downloads) differs from the last
+// published revision, with its đính chính (what changed and the revisions
+// of reports and quotas behind it); none otherwise. It reports whether a
 // revision was created.
 func (s *Service) Publish(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date, actor string) (*db.Edition, bool, error) {
 	return s.publish(ctx, c, scope, day, actor, true)
@@ -164,23 +223,30 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			return nil, false, err
 		}
 	}
-	return s.DB.PublishEdition(ctx, c.ID, scope.ID, day, actor, func(prev *db.Edition) ([]byte, string, error) {
-		ed, err := s.Build(ctx, c, scope, day)
+	return s.DB.PublishEdition(ctx, c.ID, scope.ID, day, actor, func(prev *db.Edition) (*db.EditionContent, error) {
+		in, snapshot, err := s.input(ctx, c, scope, day)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
+		ed := press.Build(in)
+		var old *press.Edition
 		if prev != nil {
-			old, err := press.Unmarshal(prev.Content, prev.Hash)
+			if old, err = press.Unmarshal(prev.Content, prev.Hash); err != nil {
+				return nil, err
+			}
+		}
+		if !press.Revise(old, ed, nil) {
+			return nil, nil // nothing published would change
+		}
+		if prev != nil { // a later revision: name what it follows
+			causes, err := s.causes(ctx, c, scope, day, prev.FiguresSnapshot, snapshot)
 			if err != nil {
-				return nil, "", err
+				return nil, err
 			}
-			press.Correct(old, ed)
-			if ed.CorrectionVI == nil { // no figure changed: the same edition
-				ed.CorrectionVI, ed.CorrectionEN = old.CorrectionVI, old.CorrectionEN
-			}
+			press.Revise(old, ed, causes)
 		}
 		b, err := ed.Marshal()
-		return b, ed.Hash, err
+		return &db.EditionContent{Content: b, Hash: ed.Hash, Snapshot: snapshot}, err
 	})
 }
 
@@ -249,13 +315,14 @@ func (s *Service) publishCampaign(ctx context.Context, c *domain.Campaign, last 
 	created := 0
 	for d := c.Start; d <= last; d++ {
 		at, ok := published[d]
-		if ok && !figuresNewer(version, at) {
+		if ok && (!figuresNewer(version, at) || s.rebuilt(c.ID, d, version)) {
 			continue
 		}
 		_, made, err := s.publish(ctx, c, scope, d, "tiendo", false)
 		if err != nil {
 			return created, fmt.Errorf("bulletin %s %s: %w", c.Slug, d, err)
 		}
+		s.markRebuilt(c.ID, d, version)
 		if made {
 			created++
 		}
