@@ -46,14 +46,14 @@ type Authenticator interface {
 // whose extensions.code is UNAUTHENTICATED: a client that sends credentials
 // learns at once that they do not work.
 func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
-	return authMiddleware(auth, nil, next)
+	return authMiddleware(auth, nil, nil, next)
 }
 
 // authMiddleware is AuthMiddleware that also counts credentials that do not
 // work against the client's address (lim may be nil): once that bucket is
 // empty, requests from the address that carry a token get 429 before the
 // token is even looked up.
-func authMiddleware(auth Authenticator, lim *rateLimiter, next http.Handler) http.Handler {
+func authMiddleware(auth Authenticator, lim *rateLimiter, health *dbHealth, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
@@ -90,6 +90,8 @@ func authMiddleware(auth Authenticator, lim *rateLimiter, next http.Handler) htt
 				failed()
 				w.Header().Set("WWW-Authenticate", `Bearer realm="tiendo", error="invalid_token"`)
 				writeHTTPError(w, r, http.StatusUnauthorized, code, domain.ErrorMessage(err))
+			} else if health.failed(r.Context(), err) {
+				writeUnavailable(w, r)
 			} else {
 				writeHTTPError(w, r, http.StatusInternalServerError, domain.EINTERNAL, "internal error")
 			}

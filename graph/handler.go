@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,8 +71,12 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	var health *dbHealth
+	if r.DB != nil {
+		health = newDBHealth(r.DB.Unreachable, r.DB.Ping, logger)
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, logger, err)
+		return presentError(ctx, logger, health, err)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
@@ -80,6 +85,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	h := httpGuard(srv)
 	if r.DB != nil && lim.CacheBytes >= 0 {
 		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
+		c.health = health
 		if r.Now != nil {
 			c.now = r.Now
 		}
@@ -90,17 +96,23 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		h = limiter.middleware(h)
 	}
 	if r.DB != nil {
-		h = authMiddleware(r.DB, limiter, h)
+		h = authMiddleware(r.DB, limiter, health, h)
 	}
-	return h
+	return withRequestStart(h)
 }
 
 // presentError maps every error to the contract's extensions.code and hides
-// internal details, which are logged instead.
-func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Error {
+// internal details, which are logged instead. An error that says the
+// database cannot be reached is UNAVAILABLE, logged once per outage by
+// health (nil: no database), not once per request.
+func presentError(ctx context.Context, logger *slog.Logger, health *dbHealth, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var de *domain.Error
 	switch {
+	case health.failed(ctx, err):
+		gqlErr.Message = unavailableMessage
+		setCode(gqlErr, domain.EUNAVAILABLE)
+		gqlErr.Extensions["retryAfter"] = outageRetryAfter
 	case errors.As(err, &de):
 		gqlErr.Message = de.Error()
 		setCode(gqlErr, de.Code)
@@ -340,6 +352,10 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		if mt == mediaGraphQLResponse {
 			status = http.StatusServiceUnavailable
 		}
+	case hasCode(resp.Errors, domain.EUNAVAILABLE):
+		// The database is away: whatever ran, say when to come back.
+		w.Header().Set("Retry-After", strconv.Itoa(outageRetryAfter))
+		status = http.StatusServiceUnavailable
 	case len(resp.Data) == 0 && mt == mediaGraphQLResponse:
 		// Nothing ran: a response without data is never 2xx under
 		// application/graphql-response+json.
@@ -347,6 +363,16 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	w.WriteHeader(status)
 	writeGraphQLResponse(w, resp)
+}
+
+// hasCode reports whether one of errs has extensions.code code.
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if e != nil && e.Extensions != nil && e.Extensions["code"] == code {
+			return true
+		}
+	}
+	return false
 }
 
 // writeGraphQLResponse writes resp as JSON, without a data entry when
