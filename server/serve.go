@@ -69,7 +69,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	dbf.register(fs)
 	var cfg serveConfig
 	fs.StringVar(&cfg.listenAddr, "listen", envOr("LISTEN_ADDR", ":8080"), "address to listen on [LISTEN_ADDR]")
-	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to call the API from a browser, * for any [CORS_ALLOWED_ORIGINS]")
+	fs.StringVar(&cfg.corsOrigins, "cors-origins", envOr("CORS_ALLOWED_ORIGINS", ""), "comma-separated origins allowed to send tokens (Authorization) from a browser, * for any; reads are open to every origin [CORS_ALLOWED_ORIGINS]")
 	fs.DurationVar(&cfg.publishGrace, "publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "how long after a day's report deadline its bulletin is published by itself [PUBLISH_GRACE]")
 	fs.DurationVar(&cfg.publishEvery, "publish-every", envDuration("PUBLISH_EVERY", time.Minute), "how often to publish the bulletins due; 0: only by publishBulletin [PUBLISH_EVERY]")
 	fs.DurationVar(&cfg.requestTimeout, "request-timeout", envDuration("REQUEST_TIMEOUT", 15*time.Second), "deadline of one API request [REQUEST_TIMEOUT]")
@@ -193,24 +193,66 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.Handle("/", portal.Handler())
-	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins, logger).Handler(mux)))
+	return requestID(accessLog(logger, corsHandler(cfg.corsOrigins)(mux)))
 }
 
-// corsHandler allows the configured origins to call the API from browsers.
-func corsHandler(origins string, logger *slog.Logger) *cors.Cors {
+// corsExposed are the response headers a page on another origin may read.
+var corsExposed = []string{"X-Request-Id", "Retry-After", "ETag", "X-Cache", "RateLimit", "RateLimit-Policy"}
+
+// corsHandler lets browsers call the API from other origins. Reads are
+// public (open data): any origin may send requests without credentials,
+// and reads the answer under Access-Control-Allow-Origin: *. A request
+// that carries Authorization, or a preflight that asks to send it, is
+// allowed only from the configured origins (comma-separated, * for any;
+// none by default): from any other origin a preflight asking for it is
+// refused, and an actual request carrying it gets no CORS headers, so the
+// page cannot read the answer.
+func corsHandler(origins string) func(http.Handler) http.Handler {
 	var list []string
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			list = append(list, o)
 		}
 	}
-	return cors.New(cors.Options{
-		AllowedOrigins: list,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "X-Request-Id"},
-		ExposedHeaders: []string{"X-Request-Id", "Retry-After", "ETag"},
+	methods := []string{http.MethodGet, http.MethodPost, http.MethodOptions}
+	public := cors.New(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: methods,
+		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id"},
+		ExposedHeaders: corsExposed,
 		MaxAge:         600,
 	})
+	var trusted *cors.Cors
+	if len(list) > 0 { // (cors.New allows every origin when given none)
+		trusted = cors.New(cors.Options{
+			AllowedOrigins: list,
+			AllowedMethods: methods,
+			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Authorization"},
+			ExposedHeaders: corsExposed,
+			MaxAge:         600,
+		})
+	}
+	return func(next http.Handler) http.Handler {
+		pub := public.Handler(next)
+		var tr http.Handler
+		if trusted != nil {
+			tr = trusted.Handler(next)
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Header.Get("Origin") == "":
+				next.ServeHTTP(w, r)
+			case tr != nil && trusted.OriginAllowed(r):
+				tr.ServeHTTP(w, r)
+			case r.Header.Get("Authorization") != "":
+				w.Header().Add("Vary", "Origin")
+				next.ServeHTTP(w, r)
+			default:
+				w.Header().Add("Vary", "Origin")
+				pub.ServeHTTP(w, r)
+			}
+		})
+	}
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
