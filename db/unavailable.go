@@ -15,8 +15,8 @@ import (
 // reached or went away, rather than that a statement failed: a failed
 // connection attempt, a network error, a connection the server closed
 // (shutting down, crashed, starting up, out of connection slots), a closed
-// pool, or a request whose time ran out while the pool had no connection
-// to give (every one taken, or none that could be made). Such errors are
+// pool, or a request whose time ran out while every connection of the
+// pool was taken (its acquire timed out). Such errors are
 // the database's outage, not the request's fault nor a bug: the API
 // answers them with UNAVAILABLE and a time to retry.
 func (db *DB) Unreachable(err error) bool {
@@ -27,7 +27,7 @@ func (db *DB) Unreachable(err error) bool {
 		return false
 	}
 	s := db.Pool.Stat()
-	return s.TotalConns() == 0 || s.AcquiredConns() >= s.MaxConns()
+	return s.AcquiredConns() >= s.MaxConns()
 }
 
 // IsConnectionError reports whether err comes from the connection to
@@ -40,7 +40,12 @@ func IsConnectionError(err error) bool {
 	var netErr net.Error
 	var pgErr *pgconn.PgError
 	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr):
+	case errors.As(err, &connectErr):
+		return true
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The request's own time (context's errors are net.Errors too).
+		return false
+	case errors.As(err, &netErr):
 		return true
 	case errors.Is(err, pgconn.ErrConnClosed), errors.Is(err, puddle.ErrClosedPool),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):

@@ -299,10 +299,12 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	w.Header().Set("Content-Type", mt+"; charset=utf-8")
 	w.Header().Add("Vary", "Accept")
+	m := meterFrom(ctx)
 	fail := func(status int, msg string) {
 		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": domain.EINVALID}}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}))
+		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}), ext)
 	}
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
@@ -324,8 +326,9 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		if mt == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs), ext)
 		return
 	}
 	switch op := opCtx.Operation.Operation; {
@@ -361,8 +364,13 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		// application/graphql-response+json.
 		status = http.StatusBadRequest
 	}
+	cost := costCached
+	if stats := extension.GetComplexityStats(ctx); stats != nil {
+		cost = operationCost(stats.Complexity)
+	}
+	ext := m.ext(cost)
 	w.WriteHeader(status)
-	writeGraphQLResponse(w, resp)
+	writeGraphQLResponse(w, resp, ext)
 }
 
 // hasCode reports whether one of errs has extensions.code code.
@@ -377,16 +385,26 @@ func hasCode(errs gqlerror.List, code string) bool {
 
 // writeGraphQLResponse writes resp as JSON, without a data entry when
 // there is none (a request error: nothing ran), and without escaping <, >
-// and & (the media types are JSON, never HTML).
-func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
+// and & (the media types are JSON, never HTML). rateLimit, if any, is
+// extensions.rateLimit: when it is the only extension, it ends the body
+// (see rateLimitSuffix), where the response cache finds it.
+func writeGraphQLResponse(w io.Writer, resp *graphql.Response, rateLimit []byte) {
 	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 {
 		// Data only: gqlgen's executor writes compact JSON, which is what
 		// the encoder below would make of it; skip its copy and check.
-		b := make([]byte, 0, len(resp.Data)+10)
+		b := make([]byte, 0, len(resp.Data)+10+len(rateLimit)+32)
 		b = append(b, `{"data":`...)
 		b = append(b, resp.Data...)
+		if rateLimit != nil {
+			w.Write(append(b, rateLimitSuffix(rateLimit)...))
+			return
+		}
 		w.Write(append(b, "}\n"...))
 		return
+	}
+	onlyRateLimit := rateLimit != nil && len(resp.Extensions) == 0
+	if rateLimit != nil && !onlyRateLimit {
+		resp.Extensions["rateLimit"] = json.RawMessage(rateLimit)
 	}
 	out := struct {
 		Errors     gqlerror.List   `json:"errors,omitempty"`
@@ -398,7 +416,12 @@ func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
 	enc.SetEscapeHTML(false) // messages show `<token>`, not `\u003ctoken\u003e`
 	if err := enc.Encode(out); err != nil {
 		b.Reset()
-		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
+		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}` + "\n")
+	}
+	if onlyRateLimit {
+		out := b.Bytes()
+		w.Write(append(out[:len(out)-2], rateLimitSuffix(rateLimit)...))
+		return
 	}
 	w.Write(b.Bytes())
 }

@@ -202,7 +202,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		}
 		k := key(r, body, before, c.now().UTC().Format("2006-01-02T15:04"))
 		if hit, ok := c.get(k); ok {
-			serveCached(w, hit, "hit")
+			serveCached(w, r, hit, "hit")
 			return
 		}
 		f, leader := c.join(k)
@@ -210,7 +210,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			select {
 			case <-f.done:
 				if f.resp != nil {
-					serveCached(w, f.resp, "hit")
+					serveCached(w, r, f.resp, "hit")
 					return
 				}
 			case <-r.Context().Done():
@@ -229,7 +229,11 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		if err != nil || after != before {
 			return
 		}
-		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(rec.buf.Bytes())}
+		answer := withoutRateLimit(r.Context(), rec.buf.Bytes())
+		if answer == nil {
+			return
+		}
+		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"), body: answer}
 		c.put(k, sk, stored)
 	})
 }
@@ -238,17 +242,41 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 // database is away, or lets the handler answer (503) when there is none.
 func (c *responseCache) serveStale(w http.ResponseWriter, r *http.Request, sk [32]byte, next http.Handler) {
 	if old, ok := c.stale(sk); ok {
-		serveCached(w, old, "stale")
+		serveCached(w, r, old, "stale")
 		return
 	}
 	next.ServeHTTP(w, r)
 }
 
-// serveCached writes a stored answer; xcache says how it was found.
-func serveCached(w http.ResponseWriter, v *cachedResponse, xcache string) {
+// serveCached writes a stored answer, with the request's own rate-limit
+// extension; xcache says how it was found.
+func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcache string) {
+	body := v.body
+	if m := meterFrom(r.Context()); m != nil {
+		ext := m.ext(costCached)
+		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
+	}
 	w.Header().Set("Content-Type", v.contentType)
 	w.Header().Add("Vary", "Accept")
 	w.Header().Set("X-Cache", xcache)
 	w.WriteHeader(v.status)
-	w.Write(v.body)
+	w.Write(body)
+}
+
+// withoutRateLimit returns a copy of an answer to store, without the
+// asking client's rate-limit extension (each answer from the cache gets
+// its own); nil when it cannot be stored.
+func withoutRateLimit(ctx context.Context, body []byte) []byte {
+	m := meterFrom(ctx)
+	if m == nil {
+		if !bytes.HasSuffix(body, []byte("}\n")) {
+			return nil
+		}
+		return bytes.Clone(body)
+	}
+	suffix := m.written()
+	if suffix == nil || !bytes.HasSuffix(body, suffix) || bytes.Count(body, []byte(`"extensions":`)) != 1 {
+		return nil
+	}
+	return append(bytes.Clone(body[:len(body)-len(suffix)]), "}\n"...)
 }

@@ -52,14 +52,16 @@ type serveConfig struct {
 	publishEvery   time.Duration // how often to look for bulletins due (0: never)
 }
 
-// Rate limits by default: per client address, generous enough for many
-// readers behind one carrier-grade NAT; per token, for reporters' and
-// admins' tools.
+// Rate limits by default, in points (an answer from the response cache
+// costs 1, a query 1 per started 200 of its complexity): per client
+// address, enough for fifty readers behind one address (a newsroom, a
+// carrier's NAT) opening the portal at once with nothing cached (about 30
+// points each); per token, for reporters' and admins' tools.
 const (
-	defaultRateLimit      = 10
-	defaultRateBurst      = 40
-	defaultTokenRateLimit = 50
-	defaultTokenRateBurst = 100
+	defaultRateLimit      = 200
+	defaultRateBurst      = 2000
+	defaultTokenRateLimit = 500
+	defaultTokenRateBurst = 1000
 )
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog.Logger) error {
@@ -77,10 +79,10 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
 	fs.IntVar(&cfg.limits.Depth, "max-depth", 12, "deepest query nesting")
 	fs.Float64Var(&cfg.quotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", db.DefaultQuotaFactor), "reject a reported figure above its quota times this factor unless confirmed; negative: no check [QUOTA_FACTOR]")
-	fs.Float64Var(&cfg.limits.Rate.PerSecond, "rate-limit", envFloat("RATE_LIMIT", defaultRateLimit), "API requests per second per client address without a token; 0: no limit [RATE_LIMIT]")
-	fs.IntVar(&cfg.limits.Rate.Burst, "rate-burst", envInt("RATE_BURST", defaultRateBurst), "API requests a client address may send at once [RATE_BURST]")
-	fs.Float64Var(&cfg.limits.Rate.TokenPerSecond, "token-rate-limit", envFloat("TOKEN_RATE_LIMIT", defaultTokenRateLimit), "API requests per second per token; 0: no limit [TOKEN_RATE_LIMIT]")
-	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API requests a token may send at once [TOKEN_RATE_BURST]")
+	fs.Float64Var(&cfg.limits.Rate.PerSecond, "rate-limit", envFloat("RATE_LIMIT", defaultRateLimit), "API points per second per client address without a token (a cached answer costs 1, a query 1 per 200 of its complexity); 0: no limit [RATE_LIMIT]")
+	fs.IntVar(&cfg.limits.Rate.Burst, "rate-burst", envInt("RATE_BURST", defaultRateBurst), "API points a client address may spend at once [RATE_BURST]")
+	fs.Float64Var(&cfg.limits.Rate.TokenPerSecond, "token-rate-limit", envFloat("TOKEN_RATE_LIMIT", defaultTokenRateLimit), "API points per second per token; 0: no limit [TOKEN_RATE_LIMIT]")
+	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API points a token may spend at once [TOKEN_RATE_BURST]")
 	cacheMB := fs.Int("response-cache-mb", envInt("RESPONSE_CACHE_MB", 64), "memory for answers to repeated anonymous queries, served until anything is committed; 0: no cache [RESPONSE_CACHE_MB]")
 	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
