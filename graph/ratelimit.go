@@ -254,6 +254,10 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 		if p := PrincipalFrom(r.Context()); p != nil {
 			key, class = "t:"+strconv.FormatInt(p.TokenID, 10), l.tokenClass()
 		}
+		if class.perSecond <= 0 {
+			next.ServeHTTP(w, r) // this class is not limited: nothing to count
+			return
+		}
 		ok, wait, st := l.admit(key, class)
 		if !ok {
 			setRateLimitHeaders(w.Header(), class, st)
