@@ -55,7 +55,7 @@ func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
 // token is still looked up (one indexed query), so a valid token is never
 // refused because others guessed from its address. A database that cannot
 // be reached answers 503 (health).
-func authMiddleware(auth Authenticator, lim *rateLimiter, health *dbHealth, next http.Handler) http.Handler {
+func authMiddleware(auth Authenticator, lim *rateLimiter, health *DBHealth, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
@@ -87,7 +87,7 @@ func authMiddleware(auth Authenticator, lim *rateLimiter, health *dbHealth, next
 			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 		case domain.ErrorCode(err) == domain.EUNAUTHENTICATED:
 			refuse(`Bearer realm="tiendo", error="invalid_token"`, domain.EUNAUTHENTICATED, domain.ErrorMessage(err))
-		case health.failed(r.Context(), err):
+		case health.Failed(r.Context(), err):
 			writeUnavailable(w, r)
 		default:
 			writeHTTPError(w, r, http.StatusInternalServerError, domain.EINTERNAL, "internal error")

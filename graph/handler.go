@@ -71,9 +71,9 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	var health *dbHealth
-	if r.DB != nil {
-		health = newDBHealth(r.DB.Unreachable, r.DB.Ping, logger)
+	health := r.Health
+	if health == nil && r.DB != nil {
+		health = NewDBHealth(r.DB, logger)
 	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, logger, health, err)
@@ -105,11 +105,11 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 // internal details, which are logged instead. An error that says the
 // database cannot be reached is UNAVAILABLE, logged once per outage by
 // health (nil: no database), not once per request.
-func presentError(ctx context.Context, logger *slog.Logger, health *dbHealth, err error) *gqlerror.Error {
+func presentError(ctx context.Context, logger *slog.Logger, health *DBHealth, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var de *domain.Error
 	switch {
-	case health.failed(ctx, err):
+	case health.Failed(ctx, err):
 		gqlErr.Message = unavailableMessage
 		setCode(gqlErr, domain.EUNAVAILABLE)
 		gqlErr.Extensions["retryAfter"] = outageRetryAfter

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/puddle/v2"
 
+	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -26,14 +27,14 @@ var unavailableMessage = "the database cannot be reached for the moment: retry a
 // right again within this of its return.
 const outageProbeEvery = 200 * time.Millisecond
 
-// dbHealth notices when PostgreSQL cannot be reached, and when it can be
+// DBHealth notices when PostgreSQL cannot be reached, and when it can be
 // again. The first request that fails for want of a database starts an
 // outage: it is logged once, with the error; from then on the database is
 // pinged every outageProbeEvery, and its first answer ends the outage,
 // logged once with how long it lasted. Requests meanwhile answer 503
 // UNAVAILABLE with Retry-After (or the response cache's latest answer),
 // and log nothing each.
-type dbHealth struct {
+type DBHealth struct {
 	unreachable func(error) bool
 	ping        func(context.Context) error
 	logger      *slog.Logger
@@ -45,12 +46,13 @@ type dbHealth struct {
 	upAt  time.Time // end of the last outage
 }
 
-func newDBHealth(unreachable func(error) bool, ping func(context.Context) error, logger *slog.Logger) *dbHealth {
-	return &dbHealth{unreachable: unreachable, ping: ping, logger: logger, now: time.Now}
+// NewDBHealth watches store's reachability, logging to logger.
+func NewDBHealth(store *db.DB, logger *slog.Logger) *DBHealth {
+	return &DBHealth{unreachable: store.Unreachable, ping: store.Ping, logger: logger, now: time.Now}
 }
 
-// isDown reports whether an outage is going on.
-func (h *dbHealth) isDown() bool {
+// Down reports whether an outage is going on.
+func (h *DBHealth) Down() bool {
 	if h == nil {
 		return false
 	}
@@ -59,11 +61,11 @@ func (h *dbHealth) isDown() bool {
 	return h.down
 }
 
-// failed reports whether err is the database's outage; if so, and the
+// Failed reports whether err is the database's outage; if so, and the
 // request began after the last outage ended (an older request's error
 // says nothing new), it starts an outage unless one is going on.
-func (h *dbHealth) failed(ctx context.Context, err error) bool {
-	if h == nil || err == nil || !(h.unreachable(err) || h.isDown() && errors.Is(err, context.DeadlineExceeded)) {
+func (h *DBHealth) Failed(ctx context.Context, err error) bool {
+	if h == nil || err == nil || !(h.unreachable(err) || h.Down() && errors.Is(err, context.DeadlineExceeded)) {
 		return false
 	}
 	begun, _ := ctx.Value(requestStartKey{}).(time.Time)
@@ -80,7 +82,7 @@ func (h *dbHealth) failed(ctx context.Context, err error) bool {
 
 // probe pings the database until it answers, then ends the outage. It
 // gives up when the pool is closed (the server is stopping).
-func (h *dbHealth) probe() {
+func (h *DBHealth) probe() {
 	t := time.NewTicker(outageProbeEvery)
 	defer t.Stop()
 	for range t.C {

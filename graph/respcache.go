@@ -26,7 +26,7 @@ import (
 // arrive while the first of them runs wait for its answer rather than run
 // too (many readers opening the same page at once cost one run).
 //
-// While the database cannot be reached (see dbHealth), a request is
+// While the database cannot be reached (see DBHealth), a request is
 // answered with the latest answer stored for the same request, whatever
 // snapshot it was stored under, marked X-Cache: stale; one never answered
 // before gets 503 UNAVAILABLE from the handler.
@@ -37,7 +37,7 @@ import (
 type responseCache struct {
 	snapshot func(ctx context.Context) (string, error)
 	now      func() time.Time
-	health   *dbHealth // nil: no stale answers
+	health   *DBHealth // nil: no stale answers
 	maxBody  int
 	mu       sync.Mutex
 	entries  *lru.Cache[[32]byte, *cachedResponse]
@@ -187,13 +187,13 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
 		sk := key(r, body, "", "")
-		if c.health.isDown() {
+		if c.health.Down() {
 			c.serveStale(w, r, sk, next)
 			return
 		}
 		before, err := c.snapshot(r.Context())
 		if err != nil {
-			if c.health.failed(r.Context(), err) {
+			if c.health.Failed(r.Context(), err) {
 				c.serveStale(w, r, sk, next)
 				return
 			}

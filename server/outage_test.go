@@ -54,7 +54,7 @@ type outageReply struct {
 // 503 with Retry-After and UNAVAILABLE, or the answer the response cache
 // held (X-Cache: stale, the same bytes as before); within 1 s of
 // PostgreSQL's return every answer is right again; and the outage is
-// logged in at most two lines.
+// logged in at most two lines (readiness probes included).
 func TestDatabaseOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("stops a PostgreSQL for 10 s")
@@ -140,6 +140,12 @@ func TestDatabaseOutage(t *testing.T) {
 				case <-stop:
 					return
 				default:
+				}
+				if c == 0 && i%10 == 0 {
+					// An orchestrator's readiness probe, too.
+					if resp, err := client.Get(srv.URL + "/readyz"); err == nil {
+						resp.Body.Close()
+					}
 				}
 				q := cached
 				if i%2 == 1 {

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/cors"
@@ -163,7 +164,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 // newRouter wires every route of the process.
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
 	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
-	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins}
+	health := graph.NewDBHealth(store, logger)
+	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Health: health}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
@@ -173,15 +175,26 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
 	})
+	// An orchestrator asks every few seconds: the log says when the answer
+	// changes, not each time; an outage of the database is logged once,
+	// with the API's (health).
+	var notReady atomic.Int32 // 0 ready, 1 not ready (logged here), 2 the database's outage
 	mux.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := store.Ready(ctx); err != nil {
-			logger.Warn("not ready", "err", err)
+			if health.Failed(r.Context(), err) {
+				notReady.Store(2)
+			} else if notReady.Swap(1) != 1 {
+				logger.Warn("not ready", "err", err)
+			}
 			w.WriteHeader(http.StatusServiceUnavailable)
 			io.WriteString(w, "not ready: database unreachable or not migrated\n")
 			return
+		}
+		if notReady.Swap(0) == 1 {
+			logger.Info("ready again")
 		}
 		io.WriteString(w, "ready\n")
 	})
