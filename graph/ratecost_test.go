@@ -101,6 +101,19 @@ func TestRateLimitCosts(t *testing.T) {
 		t.Fatal("no answer came from the cache")
 	}
 
+	// The same state as a query field (GitHub's form): it agrees with the
+	// extension, and such answers are never stored.
+	const withField = `{ rateLimit { cost remaining limit resetAt } units(first: 100) { edges { node { code name fullName } } } }`
+	for i := range 3 {
+		a := ask(withField)
+		var data struct{ RateLimit rateLimit }
+		json.Unmarshal(a.data, &data)
+		check("the rateLimit field", a, 3)
+		if data.RateLimit != a.rl || a.xcache != "" {
+			t.Fatalf("ask %d: rateLimit field %+v, extension %+v, X-Cache %q", i+1, data.RateLimit, a.rl, a.xcache)
+		}
+	}
+
 	// Over the limit: 429 with the same headers, nothing left.
 	tight := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Rate: graph.RateLimit{
 		PerSecond: 0.5, Burst: 2, Now: func() time.Time { return now },

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 )
 
 // What requests cost, in points of the rate limit (see RateLimit).
@@ -42,6 +44,7 @@ type meter struct {
 	cost    int
 	st      bucketState
 	suffix  []byte
+	noStore bool // the answer shows the bucket: not for the response cache
 }
 
 // meterFrom returns the request's meter; nil without a rate limit.
@@ -79,11 +82,7 @@ func (m *meter) extension(cost int) []byte {
 	b = append(b, `,"remaining":`...)
 	b = strconv.AppendInt(b, int64(remaining(m.st)), 10)
 	b = append(b, `,"resetAt":"`...)
-	reset := m.st.full.UTC()
-	if r := reset.Truncate(time.Second); !r.Equal(reset) {
-		reset = r.Add(time.Second) // whole seconds, rounded up
-	}
-	b = reset.AppendFormat(b, time.RFC3339)
+	b = resetTime(m.st.full).AppendFormat(b, time.RFC3339)
 	b = append(b, `","limit":`...)
 	b = strconv.AppendInt(b, int64(m.class.burst), 10)
 	return append(b, '}')
@@ -103,11 +102,45 @@ func (m *meter) ext(cost int) []byte {
 }
 
 // written is the suffix the rate-limit extension made of the body, if it
-// was the response's only extension (nil if the response had others).
+// was the response's only extension (nil if the response had others, or
+// must not be stored).
 func (m *meter) written() []byte {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.noStore {
+		return nil
+	}
 	return m.suffix
+}
+
+// resetTime is when a bucket is full, in UTC whole seconds, rounded up.
+func resetTime(full time.Time) time.Time {
+	reset := full.UTC()
+	if r := reset.Truncate(time.Second); !r.Equal(reset) {
+		reset = r.Add(time.Second)
+	}
+	return reset
+}
+
+// rateLimitStatus is the rateLimit field: the state the request leaves
+// its bucket in once it pays for its operation (nil without a limit). The
+// answer is then never stored in the response cache.
+func rateLimitStatus(ctx context.Context) *RateLimitStatus {
+	m := meterFrom(ctx)
+	if m == nil {
+		return nil
+	}
+	cost := costCached
+	if stats := extension.GetComplexityStats(ctx); stats != nil {
+		cost = operationCost(stats.Complexity)
+	}
+	m.mu.Lock()
+	m.noStore = true
+	m.mu.Unlock()
+	_, _, st := m.l.use(m.key, m.class, 0, 0, true)
+	st.tokens -= float64(cost)
+	st.full = st.now.Add(time.Duration((float64(m.class.burst) - st.tokens) / m.class.perSecond * float64(time.Second)))
+	return &RateLimitStatus{Cost: cost, Remaining: remaining(st), Limit: m.class.burst, ResetAt: resetTime(st.full)}
 }
 
 // rateLimitSuffix ends a GraphQL response that has no other extensions:
