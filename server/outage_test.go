@@ -130,7 +130,7 @@ func TestDatabaseOutage(t *testing.T) {
 	// The read load: four clients, each alternating the cached query and
 	// one never asked before, until told to stop (at most 2,000 each).
 	var mu sync.Mutex
-	var replies []outageReply
+	var replies, pages []outageReply
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for c := range 4 {
@@ -146,6 +146,17 @@ func TestDatabaseOutage(t *testing.T) {
 					if resp, err := client.Get(srv.URL + "/readyz"); err == nil {
 						resp.Body.Close()
 					}
+				}
+				if c == 1 && i%10 == 0 {
+					// And a reader of the bulletin archive.
+					r := outageReply{sent: time.Now(), query: "/bulletins/ref/"}
+					if resp, err := client.Get(srv.URL + "/bulletins/ref/"); err == nil {
+						r.status, r.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+						resp.Body.Close()
+					}
+					mu.Lock()
+					pages = append(pages, r)
+					mu.Unlock()
 				}
 				q := cached
 				if i%2 == 1 {
@@ -196,6 +207,14 @@ func TestDatabaseOutage(t *testing.T) {
 			}
 		case r.sent.After(up) && right && firstRight == 0:
 			firstRight = int(r.sent.Sub(up).Milliseconds())
+		}
+	}
+	for _, p := range pages {
+		switch {
+		case p.sent.After(down) && p.sent.Before(restart) && (p.status != 503 || p.retryAfter == ""):
+			t.Errorf("a bulletin page during the outage: %d, Retry-After %q; want 503 with Retry-After", p.status, p.retryAfter)
+		case p.sent.After(up.Add(time.Second)) && p.status != 200:
+			t.Errorf("a bulletin page after the outage: %d", p.status)
 		}
 	}
 	t.Logf("during the outage: %d answers (%d stale from the cache, %d 503); %d after; first right answer %d ms after PostgreSQL was back",

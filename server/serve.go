@@ -165,6 +165,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
 	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
 	health := graph.NewDBHealth(store, logger)
+	bulletins.Outage = health.Failed
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Health: health}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
