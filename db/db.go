@@ -36,6 +36,8 @@ type Options struct {
 	StatementTimeout time.Duration
 	// MaxConns caps the pool size (0: pgxpool's default).
 	MaxConns int32
+	// Tracer sees every query (tests count them; tracing can hang here).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to PostgreSQL at url and checks that it answers.
@@ -59,6 +61,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 		// A host that does not answer at all (not even with a refusal)
 		// is an outage to report in seconds, not at the request's deadline.
 		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
+	if opt.Tracer != nil {
+		cfg.ConnConfig.Tracer = opt.Tracer
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -155,6 +160,8 @@ func mapErr(err error, what string) error {
 			return domain.Errorf(domain.EINVALID, "%s refers to something that does not exist", what)
 		case "23514", "23502", "22P02", "22003": // check, not null, bad text, out of range
 			return domain.Errorf(domain.EINVALID, "%s is not valid", what)
+		case "22021": // a NUL or bytes that are not UTF-8 (the API and the import refuse them first)
+			return domain.Errorf(domain.EINVALID, "%s holds a NUL character or bytes that are not UTF-8", what)
 		case "57014": // statement timeout
 			return domain.Errorf(domain.ETOOCOMPLEX, "the query took too long")
 		}

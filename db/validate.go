@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,9 +15,9 @@ import (
 // mutations: the same rules, the same words; only the way an error names its
 // input differs ("reports.csv:12 (value)" or "reports[3].value").
 
-// MaxCount is the largest count accepted: 2^53 − 1, the largest integer a
-// JSON number carries exactly in every client.
-const MaxCount = 1<<53 - 1
+// MaxCount is the largest count accepted: 2^31 − 1, the largest GraphQL
+// Int, so that every stored count can be read back through the API.
+const MaxCount = 1<<31 - 1
 
 // DefaultQuotaFactor is how many times its quota a unit's figure may be
 // before it is taken for a typing error (see WriteOptions.QuotaFactor).
@@ -249,4 +250,52 @@ func collectErrors(ctx context.Context, tx pgx.Tx, l labeler, errs *ImportErrors
 		return nil
 	})
 	return err
+}
+
+// quotaPlace is where one quota revision goes.
+type quotaPlace struct {
+	item     int // its index in the request, or its line in the file
+	campaign *campaignInfo
+	unit     int64
+	code     string // the unit's code, for messages
+	metric   int16
+	day      domain.Date
+}
+
+// quotaPlaceErrors applies the checks of quota revisions that look beyond
+// one row, the same for setQuotas and the CSV import: the unit is inside
+// its campaign's scope, and a request or file holds at most one revision
+// for a unit, metric and day (two, equal or not, would leave which one
+// counts to their order). what names an item in messages ("item", "line").
+func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, places []quotaPlace) (ImportErrors, error) {
+	ids := make([]int64, len(places))
+	for i, p := range places {
+		ids[i] = p.unit
+	}
+	anc, err := ancestors(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		campaign, unit int64
+		metric         int16
+		day            domain.Date
+	}
+	seen := map[key]int{}
+	var errs ImportErrors
+	for _, p := range places {
+		if !slices.Contains(anc[p.unit], p.campaign.scopeID) {
+			errs = append(errs, l.errf(p.item, "unit_code", "unit %s is outside the scope of campaign %s", p.code, p.campaign.slug))
+		}
+		k := key{p.campaign.id, p.unit, p.metric, p.day}
+		if first, dup := seen[k]; dup {
+			errs = append(errs, l.errf(p.item, "effective_from", "the same unit, metric and day as %s %d: one revision per day; to change it, send the later one alone", what, first))
+		} else {
+			seen[k] = p.item
+		}
+		if len(errs) >= maxErrors {
+			break
+		}
+	}
+	return errs, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,6 +57,7 @@ type flight struct {
 type cachedResponse struct {
 	status      int
 	contentType string
+	vary        []string // the Vary values the handler added (Accept): a hit says the same
 	body        []byte
 }
 
@@ -220,6 +222,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		}
 		var stored *cachedResponse
 		defer func() { c.land(k, f, stored) }()
+		varied := len(w.Header().Values("Vary")) // by the handlers around this one
 		rec := &recorder{ResponseWriter: w, limit: c.maxBody}
 		next.ServeHTTP(rec, r)
 		if rec.status != http.StatusOK || rec.over || bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
@@ -233,7 +236,9 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		if answer == nil {
 			return
 		}
-		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"), body: answer}
+		vary := w.Header().Values("Vary")
+		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"),
+			vary: slices.Clone(vary[min(varied, len(vary)):]), body: answer}
 		c.put(k, sk, stored)
 	})
 }
@@ -257,7 +262,9 @@ func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcac
 		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
 	}
 	w.Header().Set("Content-Type", v.contentType)
-	w.Header().Add("Vary", "Accept")
+	for _, vary := range v.vary {
+		w.Header().Add("Vary", vary)
+	}
 	w.Header().Set("X-Cache", xcache)
 	w.WriteHeader(v.status)
 	w.Write(body)

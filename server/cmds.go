@@ -22,7 +22,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	fs.SetOutput(stderr)
 	var dbf dbFlags
 	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	_, closeStore, err := openStore(ctx, dbf, logger)
@@ -44,7 +44,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	var dbf dbFlags
 	dbf.register(fs)
 	actor := fs.String("actor", "import", "who the audit log names as the writer")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -77,9 +77,9 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, stdout, s
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	shape, ok := csvio.Detect(header)
-	if !ok {
-		return fmt.Errorf("%s:1: the header is not one of units (code,name,kind,parent_code), quotas (campaign,unit_code,metric,target,effective_from,reason) or reports (unit_code,metric,date,value)", name)
+	shape, err := csvio.DetectFile(header, name)
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
 	}
 	start := time.Now()
 	var res db.ImportResult
@@ -132,7 +132,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logge
 	fs.SetOutput(stderr)
 	var dbf dbFlags
 	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	store, closeStore, err := openStore(ctx, dbf, logger)
