@@ -364,9 +364,13 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			status = http.StatusServiceUnavailable
 		}
 	case hasCode(resp.Errors, domain.EUNAVAILABLE):
-		// The database is away: whatever ran, say when to come back.
+		// The database is away: say when to come back; 503, unless some
+		// data came through, which application/graphql-response+json
+		// answers with 2xx.
 		w.Header().Set("Retry-After", strconv.Itoa(outageRetryAfter))
-		status = http.StatusServiceUnavailable
+		if mt != mediaGraphQLResponse || !hasData(resp.Data) {
+			status = http.StatusServiceUnavailable
+		}
 	case len(resp.Data) == 0 && mt == mediaGraphQLResponse:
 		// Nothing ran: a response without data is never 2xx under
 		// application/graphql-response+json.
@@ -379,6 +383,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	ext := m.ext(cost)
 	w.WriteHeader(status)
 	writeGraphQLResponse(w, resp, ext)
+}
+
+// hasData reports whether a response's data is there and not null.
+func hasData(data json.RawMessage) bool {
+	d := bytes.TrimSpace(data)
+	return len(d) > 0 && !bytes.Equal(d, []byte("null"))
 }
 
 // hasCode reports whether one of errs has extensions.code code.

@@ -73,6 +73,20 @@ func TestDatabaseUnreachable(t *testing.T) {
 			}
 		}
 	}
+	// Some data came through (a nullable field failed): 200 under
+	// application/graphql-response+json, whose spec asks 2xx then, with
+	// Retry-After all the same; 503 under application/json.
+	for accept, want := range map[string]int{"application/graphql-response+json": 200, "application/json": 503} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename campaign(slug: \"x\") { slug } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != want || rec.Header().Get("Retry-After") != "5" || !strings.Contains(rec.Body.String(), `"__typename":"Query"`) ||
+			!strings.Contains(rec.Body.String(), "UNAVAILABLE") {
+			t.Errorf("partial data, Accept %s: %d Retry-After %q %s; want %d", accept, rec.Code, rec.Header().Get("Retry-After"), rec.Body, want)
+		}
+	}
 	if lines := strings.Count(logs.String(), "\n"); lines != 1 || !strings.Contains(logs.String(), "level=ERROR") ||
 		!strings.Contains(logs.String(), "database unreachable") {
 		t.Errorf("40 failed requests logged %d lines, want the outage once:\n%s", lines, logs.String())
