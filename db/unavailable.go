@@ -23,7 +23,10 @@ func (db *DB) Unreachable(err error) bool {
 	if IsConnectionError(err) {
 		return true
 	}
-	if !errors.Is(err, context.DeadlineExceeded) || db == nil || db.Pool == nil {
+	// A deadline met while a statement ran on a connection is the
+	// request's own (pgconn says so); one met while waiting for a
+	// connection, with every connection taken, is the pool's.
+	if !errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || db == nil || db.Pool == nil {
 		return false
 	}
 	s := db.Pool.Stat()
