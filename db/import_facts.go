@@ -45,7 +45,7 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 				errs = append(errs, err)
 			} else {
 				src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
-				places = append(places, quotaPlace{item: l.Line, campaign: c, unit: u.id, code: q.UnitCode, metric: mid, day: q.EffectiveFrom})
+				places = append(places, quotaPlace{item: l.Line, campaign: c, unit: u.id, code: q.UnitCode, metric: mid, day: q.EffectiveFrom, target: q.Target, reason: q.Reason})
 			}
 			if len(errs) >= maxErrors {
 				break

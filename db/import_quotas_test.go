@@ -31,10 +31,8 @@ func TestImportQuotasOneRevisionADay(t *testing.T) {
 	dbtest.MustLoadExample(t, store)
 	const head = "campaign,unit_code,metric,target,effective_from,reason\n"
 	for _, c := range []struct{ name, text, want string }{
-		{"ErrConflicting", head + "ref,90000,collected,1000,2023-12-05,a\nref,90001,collected,5,2023-12-05,a\nref,90000,collected,2000,2023-12-05,b\n",
-			"quotas.csv:4 (effective_from): the same unit, metric and day as line 2"},
-		{"ErrSame", head + "ref,90000,collected,1000,2023-12-05,a\nref,90000,collected,1000,2023-12-05,a\n",
-			"quotas.csv:3 (effective_from): the same unit, metric and day as line 2"},
+		{"ErrRepeated", head + "ref,90000,collected,1000,2023-12-05,a\nref,90001,collected,5,2023-12-05,a\nref,90000,collected,1000,2023-12-05,a\n",
+			"quotas.csv:4 (effective_from): repeats line 2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := countRows(t, store, "quota_revisions")
@@ -47,6 +45,19 @@ func TestImportQuotasOneRevisionADay(t *testing.T) {
 			}
 		})
 	}
+	t.Run("OKSameDayRevised", func(t *testing.T) {
+		// As in the spec's example: set, then revised the same day; both
+		// kept, the later in force.
+		res, err := importQuotas(store, head+"ref,90002,collected,1000,2023-12-07,initial\nref,90002,collected,2000,2023-12-07,revised\n")
+		if err != nil || res.Inserted != 2 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		var target int64
+		if err := store.Pool.QueryRow(context.Background(), `SELECT target FROM quota_revisions q JOIN units u ON u.id = q.unit_id
+			WHERE u.code = '90002' AND q.effective_from = '2023-12-07' ORDER BY q.id DESC LIMIT 1`).Scan(&target); err != nil || target != 2000 {
+			t.Errorf("the revision in force is %d (%v), want the later 2000", target, err)
+		}
+	})
 	t.Run("OKOtherDayOrMetric", func(t *testing.T) {
 		res, err := importQuotas(store, head+"ref,90000,collected,1000,2023-12-05,a\nref,90000,collected,2000,2023-12-06,b\nref,90000,activated,900,2023-12-05,a\n")
 		if err != nil || res.Inserted != 3 {

@@ -136,7 +136,7 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 		}
 		places := make([]quotaPlace, len(rows))
 		for i, q := range rows {
-			places[i] = quotaPlace{item: i, campaign: c, unit: ids[i], code: q.UnitCode, metric: mids[i], day: q.EffectiveFrom}
+			places[i] = quotaPlace{item: i, campaign: c, unit: ids[i], code: q.UnitCode, metric: mids[i], day: q.EffectiveFrom, target: q.Target, reason: q.Reason}
 		}
 		if errs, err = quotaPlaceErrors(ctx, tx, label, "item", places); err != nil {
 			return err

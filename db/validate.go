@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -260,13 +261,18 @@ type quotaPlace struct {
 	code     string // the unit's code, for messages
 	metric   int16
 	day      domain.Date
+	target   int64
+	reason   string
 }
 
 // quotaPlaceErrors applies the checks of quota revisions that look beyond
 // one row, the same for setQuotas and the CSV import: the unit is inside
-// its campaign's scope, and a request or file holds at most one revision
-// for a unit, metric and day (two, equal or not, would leave which one
-// counts to their order). what names an item in messages ("item", "line").
+// its campaign's scope, and no row repeats an earlier one of the same
+// request or file (same unit, metric, day, target and reason: a line sent
+// twice by accident). Rows for the same unit, metric and day that differ
+// are successive revisions in their order, all kept, the last in force (the
+// spec's example sets 920's quota to 1,629 and revises it to 4,994 on the
+// same day). what names an item in messages ("item", "line").
 func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, places []quotaPlace) (ImportErrors, error) {
 	ids := make([]int64, len(places))
 	for i, p := range places {
@@ -280,6 +286,8 @@ func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, pl
 		campaign, unit int64
 		metric         int16
 		day            domain.Date
+		target         int64
+		reason         string
 	}
 	seen := map[key]int{}
 	var errs ImportErrors
@@ -287,9 +295,9 @@ func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, pl
 		if !slices.Contains(anc[p.unit], p.campaign.scopeID) {
 			errs = append(errs, l.errf(p.item, "unit_code", "unit %s is outside the scope of campaign %s", p.code, p.campaign.slug))
 		}
-		k := key{p.campaign.id, p.unit, p.metric, p.day}
+		k := key{p.campaign.id, p.unit, p.metric, p.day, p.target, strings.TrimSpace(p.reason)}
 		if first, dup := seen[k]; dup {
-			errs = append(errs, l.errf(p.item, "effective_from", "the same unit, metric and day as %s %d: one revision per day; to change it, send the later one alone", what, first))
+			errs = append(errs, l.errf(p.item, "effective_from", "repeats %s %d (the same unit, metric, day, target and reason): remove one of them", what, first))
 		} else {
 			seen[k] = p.item
 		}

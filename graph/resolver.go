@@ -24,6 +24,9 @@ type Resolver struct {
 	// Health notices the database's outages, once each (nil: the
 	// handler's own); share it with whatever else reads DB (/readyz).
 	Health *DBHealth
+	// Contact is where readers report an error in a figure (Dataset.contact;
+	// empty: none given).
+	Contact string
 
 	cache readCache
 }

@@ -30,6 +30,9 @@ type Service struct {
 	// it logs once (graph.DBHealth.Failed): pages then answer 503 with
 	// Retry-After, and log nothing each.
 	Outage func(ctx context.Context, err error) bool
+	// Contact is where readers report an error, printed on every page
+	// ("" prints none).
+	Contact string
 	// SiteURL is the public origin the Atom feeds' ids and links start
 	// with, e.g. https://tiendo.example.org (the server's --site-url);
 	// empty: http://localhost. Never the request's Host header: feeds are
