@@ -63,6 +63,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
 	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// A host that does not answer at all (not even with a refusal)
+		// is an outage to report in seconds, not at the request's deadline.
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	}
 	if opt.Tracer != nil {
 		cfg.ConnConfig.Tracer = opt.Tracer
 	}

@@ -29,6 +29,10 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// Outage, if set, reports whether err is the database's outage, which
+	// it logs once (graph.DBHealth.Failed): pages then answer 503 with
+	// Retry-After, and log nothing each.
+	Outage func(ctx context.Context, err error) bool
 	// Contact is where readers report an error, printed on every page
 	// ("" prints none).
 	Contact string
