@@ -247,23 +247,21 @@ func TestHostileCorpus(t *testing.T) {
 	for i, c := range corpus {
 		bodies[i], _ = json.Marshal(map[string]any{"query": c.query})
 	}
-	// The trivial query's latency with no hostile client: a loaded machine
-	// (CI runners, shared hosts) is slow before any hostile request.
-	base := hostilePhase(t, client, url, bodies, 0)
-	t.Logf("slowest trivial query with no hostile client: %v", base)
 	for _, clients := range []int{1, 4} {
 		t.Run(fmt.Sprintf("%dClients", clients), func(t *testing.T) {
-			// A loaded machine can delay one probe: a phase over budget is
-			// run again, up to three times in all, before it fails.
-			budget := base + trivialBudget*raceSlowdown
-			worst := hostilePhase(t, client, url, bodies, clients)
-			for try := 1; try < 3 && worst > budget; try++ {
-				t.Logf("slowest trivial query %v: running the phase again", worst)
+			// A loaded machine (a CI runner testing other packages, a shared
+			// host) is slow before any hostile request: the budget is what a
+			// trivial query takes with no hostile client, measured just
+			// before, plus 50 ms; a phase over it is run again, up to three
+			// times in all, before it fails.
+			var base, worst time.Duration
+			for try := 0; try == 0 || try < 3 && worst > base+trivialBudget*raceSlowdown; try++ {
+				base = hostilePhase(t, client, url, bodies, 0)
 				worst = hostilePhase(t, client, url, bodies, clients)
+				t.Logf("slowest trivial query: %v with no hostile client, %v while %d sent the corpus", base, worst, clients)
 			}
-			t.Logf("slowest trivial query while %d clients sent the corpus: %v", clients, worst)
-			if worst > budget {
-				t.Errorf("a trivial query waited %v, over the budget of %v (%v more than with no hostile client)", worst, budget, trivialBudget*raceSlowdown)
+			if worst > base+trivialBudget*raceSlowdown {
+				t.Errorf("a trivial query waited %v, %v more than with no hostile client (budget %v)", worst, worst-base, trivialBudget*raceSlowdown)
 			}
 		})
 	}
