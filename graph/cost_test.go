@@ -217,3 +217,42 @@ func TestCostCoversEveryList(t *testing.T) {
 		}
 	}
 }
+
+// TestCostOfLists pins the cost model down on small queries.
+func TestCostOfLists(t *testing.T) {
+	m := testModel()
+	for _, c := range []struct {
+		query string
+		vars  map[string]any
+		want  int
+	}{
+		// 1 + (1 + 100 × (1 + 1 + (1 + 1))): a page of 100 rows of 4.
+		{`{ ranking(campaign: "c", metric: "m", level: COMMUNE, first: 100) { edges { node { rank unit { code } } } } }`, nil, 402},
+		// The argument's default (50), and first from a variable.
+		{`{ units { edges { node { code } } } }`, nil, 1 + 1 + 50*2},
+		{`query Q($n: Int) { units(first: $n) { edges { node { code } } } }`, map[string]any{"n": int64(10)}, 1 + 1 + 10*2},
+		// At most MaxPageSize: the resolver refuses more, saying so.
+		{`{ units(first: 1000000) { edges { node { code } } } }`, nil, 1 + 1 + 100*2},
+		// A progress page is no longer than its days.
+		{`{ progress(campaign: "c", unitCode: "u", metric: "m", from: "2023-11-01", to: "2023-11-07") { edges { node { figure } } } }`, nil, 1 + 1 + 7*2},
+		{`{ progress(campaign: "c", unitCode: "u", metric: "m", from: "2023-11-01", to: "2023-11-07") { columns { dates figures } } }`, nil, 1 + 1 + 7 + 7},
+		// Rows are read for totalCount too: at least 1 each.
+		{`{ units(first: 100) { totalCount } }`, nil, 1 + 1 + 100},
+		// Lists that are not pages: ancestors 5.
+		{`{ unit(code: "u") { ancestors { code name } } }`, nil, 1 + 1 + 5*2},
+		// __typename is free; introspection costs 0.15 a field.
+		{`{ metrics { __typename key } }`, nil, 1 + 10*1},
+		{`{ __type(name: "Query") { name } }`, nil, 1},
+	} {
+		doc, err := parser.ParseQuery(&ast.Source{Input: c.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := validator.Validate(m.schema, doc); len(errs) > 0 {
+			t.Fatalf("%s: %v", c.query, errs)
+		}
+		if got := m.cost(doc.Operations[0], c.vars); got != c.want {
+			t.Errorf("%s costs %d, want %d", c.query, got, c.want)
+		}
+	}
+}
