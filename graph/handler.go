@@ -60,7 +60,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	}
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{queries: queries, admit: newAdmission()})
+	srv.AddTransport(httpTransport{schema: es.Schema(), queries: queries, admit: newAdmission()})
 	srv.SetQueryCache(queries)
 	// docLimits counts tokens first; the parser's own limit is a backstop.
 	srv.SetParserTokenLimit(DefaultDocLimits.Tokens)
@@ -199,6 +199,7 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 //     admission), so hostile documents queue behind each other rather than
 //     take every CPU from the requests the cache answers.
 type httpTransport struct {
+	schema  *ast.Schema // for checkInputs
 	queries graphql.Cache[*ast.QueryDocument]
 	admit   admission
 }
@@ -255,6 +256,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		}
 	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if opCtx != nil && opCtx.Doc != nil && opCtx.Operation != nil {
+		// Stricter than the variables' coercion, and saying what was wrong.
+		if bad := checkInputs(t.schema, opCtx.Doc, opCtx.Operation, params.Query, params.Variables); bad != nil {
+			errs = gqlerror.List{gqlerror.WrapPath(nil, bad)}
+		}
+	}
 	if held {
 		t.admit.leave()
 		held = false
@@ -366,6 +373,9 @@ func readPOSTParams(r *http.Request, p *graphql.RawParams) (int, string) {
 	if _, err := dec.Token(); err != io.EOF {
 		return http.StatusBadRequest, "the request body holds more than one JSON value: send one JSON object such as " + exampleRequest
 	}
+	if k := duplicateKey(body); k != "" {
+		return http.StatusBadRequest, "the request body names " + k + " twice: send each member of an object once"
+	}
 	return readParams(fields, p, false)
 }
 
@@ -377,6 +387,11 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		return http.StatusBadRequest, "the URL's query string is malformed (" + err.Error() + "): send ?query=<URL-encoded GraphQL document>"
 	}
 	fields := map[string]json.RawMessage{}
+	for _, k := range []string{"query", "operationName", "variables", "extensions"} {
+		if len(q[k]) > 1 {
+			return http.StatusBadRequest, "the URL names " + k + " twice: send each parameter once"
+		}
+	}
 	for _, k := range []string{"query", "operationName"} {
 		if q.Has(k) {
 			fields[k], _ = json.Marshal(q.Get(k))
@@ -386,6 +401,9 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			if !json.Valid([]byte(v)) {
 				return http.StatusBadRequest, k + " is not valid JSON: in a GET request it must be a URL-encoded JSON object"
+			}
+			if d := duplicateKey([]byte(v)); d != "" {
+				return http.StatusBadRequest, k + " names " + d + " twice: send each member of an object once"
 			}
 			fields[k] = json.RawMessage(v)
 		}
