@@ -11,6 +11,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
 )
 
 func deref[T any](p *T) T {
@@ -150,12 +151,14 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 		cols.Deltas = append(cols.Deltas, pt.Delta)
 	}
 	conn := &ProgressConnection{Columns: cols}
+	today := r.todayIn(c)
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
+		out := outcomeOf(c, pt.Day, today, pt.Value, pt.Quota)
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
-			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk,
+			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk && out == nil,
 			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions}}
+			Revisions: pt.Revisions, Outcome: out, bands: c.Bands}}
 	})
 	return conn, nil
 }
@@ -210,8 +213,10 @@ func (r *Resolver) rankingPage(ctx context.Context, version string, f db.Ranking
 	lo, hi := min(f.Offset, len(all)), min(f.Offset+f.Limit, len(all))
 	page := make([]*RankingRow, hi-lo)
 	var missing []int64
+	today := r.todayIn(f.Campaign)
 	for i, row := range all[lo:hi] {
-		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID)}
+		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID),
+			Outcome: outcomeOf(f.Campaign, row.Day, today, row.Value, row.Quota), bands: f.Campaign.Bands}
 		if page[i].Unit == nil {
 			missing = append(missing, row.UnitID)
 		}
@@ -231,4 +236,12 @@ func (r *Resolver) rankingPage(ctx context.Context, version string, f db.Ranking
 		}
 	}
 	return page, len(all), nil
+}
+
+// outcomeOf is engine.Outcome as the API's nullable enum.
+func outcomeOf(c *domain.Campaign, day, today domain.Date, value, quota *int64) *domain.CampaignOutcome {
+	if o := engine.Outcome(c, day, today, value, quota); o != "" {
+		return &o
+	}
+	return nil
 }

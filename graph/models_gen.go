@@ -146,6 +146,19 @@ type CreateCampaignInput struct {
 	Milestones []*MilestoneInput `json:"milestones,omitempty"`
 }
 
+// What the published figures are, and how to reuse and cite them.
+type Dataset struct {
+	// True when this server runs on the demo dataset (real unit lists, synthetic figures modelled on
+	// the press): nothing it shows is an official figure. The portal then shows a banner.
+	Demo bool `json:"demo"`
+	// The licence of the published figures and downloads: CC BY 4.0.
+	Licence string `json:"licence"`
+	// Where the licence is written: https://creativecommons.org/licenses/by/4.0/.
+	LicenceURL string `json:"licenceUrl"`
+	// Where readers report an error in a figure (an address or URL set by the operator); null when none is set.
+	Contact *string `json:"contact,omitempty"`
+}
+
 // A milestone of a campaign.
 type MilestoneInput struct {
 	Date    domain.Date `json:"date"`

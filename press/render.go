@@ -89,6 +89,9 @@ type Page struct {
 	CSV, JSON   string // download URLs
 	Home        string // URL of the portal's home page ("/" when empty)
 	Archive     string // URL of the campaign's archive (no link when empty)
+	// Banner (the demo-data notice) and Footer (licence, how to cite,
+	// corrections) are written by the publisher around the column.
+	Banner, Footer template.HTML
 }
 
 // PageRevision links one revision of the edition.
@@ -147,7 +150,7 @@ a{color:#0b4f8a}
 </style>
 </head>
 <body>
-<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
+{{.Banner}}<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
 <article>
 <h1>{{$t.Title}}</h1>
 <p class="meta">{{.Edition.LegalRef}}<br>{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code></p>
@@ -164,6 +167,7 @@ a{color:#0b4f8a}
 </table>{{end}}{{end}}
 </article>
 {{if gt (len .Revisions) 1}}<section class="nav"><h2>{{if en .Lang}}Revisions{{else}}Các bản{{end}}</h2><ol>{{range .Revisions}}<li>{{if .Current}}<strong>{{end}}<a href="{{.URL}}">{{.PublishedAt}}</a> <code>{{printf "%.12s" .Hash}}</code>{{if .Current}}</strong>{{end}}</li>{{end}}</ol></section>{{end}}
+{{.Footer}}
 </body>
 </html>
 `))

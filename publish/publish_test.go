@@ -186,4 +186,5 @@ func TestPublication(t *testing.T) {
 		t.Errorf("revision 1 changed: %v", err)
 	}
 	checkExport(t, s)
+	checkTrust(t, s)
 }

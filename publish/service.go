@@ -26,6 +26,9 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// Contact is where readers report an error, printed on every page
+	// ("" prints none).
+	Contact string
 	// SiteURL is the public origin the Atom feeds' ids and links start
 	// with, e.g. https://tiendo.example.org (the server's --site-url);
 	// empty: http://localhost. Never the request's Host header: feeds are

@@ -50,6 +50,7 @@ type serveConfig struct {
 	quotaFactor    float64
 	publishGrace   time.Duration // after a day's report deadline, before its bulletin is published
 	publishEvery   time.Duration // how often to look for bulletins due (0: never)
+	contact        string        // where readers report an error ("" for none)
 	siteURL        string        // the public origin feeds link with (see siteURLFor)
 }
 
@@ -84,6 +85,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API requests a token may send at once [TOKEN_RATE_BURST]")
 	cacheMB := fs.Int("response-cache-mb", envInt("RESPONSE_CACHE_MB", 64), "memory for answers to repeated anonymous queries, served until anything is committed; 0: no cache [RESPONSE_CACHE_MB]")
 	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
+	fs.StringVar(&cfg.contact, "contact", envOr("CONTACT", ""), "where readers report an error in a figure (an e-mail address or URL), printed on every page [CONTACT]")
 	fs.StringVar(&cfg.siteURL, "site-url", envOr("SITE_URL", ""), "the public origin of this server, e.g. https://tiendo.example.org, which the Atom feeds link with; empty: http:// and the listen address [SITE_URL]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
 	if err := parseFlags(fs, args); err != nil {
@@ -143,7 +145,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	if cfg.publishEvery > 0 {
 		// Bulletins publish themselves once their day's deadline has passed;
 		// each edition once, even with several servers.
-		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL}
+		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL, Contact: cfg.contact}
 		go pub.Run(ctx, cfg.publishEvery)
 	}
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
@@ -194,8 +196,8 @@ func siteURLFor(configured, listen string) (string, error) {
 
 // newRouter wires every route of the process.
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
-	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL}
-	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins}
+	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL, Contact: cfg.contact}
+	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Contact: cfg.contact}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
