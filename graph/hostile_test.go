@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -201,6 +202,8 @@ func TestHostileCorpus(t *testing.T) {
 		t.Skip("loads the demo dataset")
 	}
 	corpus := loadHostileCorpus(t)
+	// The collector as the server tunes it (server.tuneGC: GOGC 400).
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	srv := hostileServer(t)
 	url := srv.URL + "/graphql"
 	client := srv.Client()
