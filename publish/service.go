@@ -48,7 +48,7 @@ type Service struct {
 
 	init     sync.Once
 	failures episode.Tracker
-	mu sync.Mutex
+	mu       sync.Mutex
 	// checked: for each campaign and day already published, the version of
 	// the figures its last rebuild read (a rebuild that changes nothing
 	// published publishes nothing, and is not done again for that version).
