@@ -112,7 +112,7 @@ func importCorrections(ctx context.Context, store *db.DB, rows []domain.ReportRo
 	}
 	for _, parent := range order {
 		p := &db.Principal{Name: "demo", Role: db.RoleReporter, UnitID: &parent}
-		res, err := store.ImportReportsAs(ctx, "demo corrections", rowSource(byParent[parent]), p, time.Now(), nil)
+		res, err := store.ImportReportsAs(ctx, "demo corrections", rowSource(byParent[parent]), p, db.WriteOptions{Now: time.Now(), QuotaFactor: -1}, nil)
 		if err != nil {
 			return total, err
 		}

@@ -292,6 +292,7 @@ type ComplexityRoot struct {
 		Metrics     func(childComplexity int) int
 		Progress    func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
 		Ranking     func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
+		RateLimit   func(childComplexity int) int
 		Unit        func(childComplexity int, code string, asOf *domain.Date) int
 		Units       func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
 		Viewer      func(childComplexity int) int
@@ -374,6 +375,13 @@ type ComplexityRoot struct {
 		StaleDays    func(childComplexity int) int
 		Unit         func(childComplexity int) int
 		Value        func(childComplexity int) int
+	}
+
+	RateLimitStatus struct {
+		Cost      func(childComplexity int) int
+		Limit     func(childComplexity int) int
+		Remaining func(childComplexity int) int
+		ResetAt   func(childComplexity int) int
 	}
 
 	ReportOutcome struct {
@@ -520,6 +528,7 @@ type QueryResolver interface {
 	Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
+	RateLimit(ctx context.Context) (*RateLimitStatus, error)
 	Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) (*RankingConnection, error)
 	Dataset(ctx context.Context) (*Dataset, error)
 }
@@ -1689,6 +1698,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ranking(childComplexity, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date), args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string)), true
+	case "Query.rateLimit":
+		if e.ComplexityRoot.Query.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RateLimit(childComplexity), true
 	case "Query.unit":
 		if e.ComplexityRoot.Query.Unit == nil {
 			break
@@ -2075,6 +2090,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.Value(childComplexity), true
+
+	case "RateLimitStatus.cost":
+		if e.ComplexityRoot.RateLimitStatus.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Cost(childComplexity), true
+	case "RateLimitStatus.limit":
+		if e.ComplexityRoot.RateLimitStatus.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Limit(childComplexity), true
+	case "RateLimitStatus.remaining":
+		if e.ComplexityRoot.RateLimitStatus.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Remaining(childComplexity), true
+	case "RateLimitStatus.resetAt":
+		if e.ComplexityRoot.RateLimitStatus.ResetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.ResetAt(childComplexity), true
 
 	case "ReportOutcome.date":
 		if e.ComplexityRoot.ReportOutcome.Date == nil {
@@ -2567,7 +2607,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "corrections.graphqls" "mutations.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "mutations.graphqls" "ratelimit.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2582,6 +2622,7 @@ var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
 	{Name: "corrections.graphqls", Input: sourceData("corrections.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
+	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "trust.graphqls", Input: sourceData("trust.graphqls"), BuiltIn: false},
 }
@@ -3197,6 +3238,20 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_outcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RankingRow", field.Name)
+}
+
+func (ec *executionContext) childFields_RateLimitStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cost":
+		return ec.fieldContext_RateLimitStatus_cost(ctx, field)
+	case "remaining":
+		return ec.fieldContext_RateLimitStatus_remaining(ctx, field)
+	case "limit":
+		return ec.fieldContext_RateLimitStatus_limit(ctx, field)
+	case "resetAt":
+		return ec.fieldContext_RateLimitStatus_resetAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimitStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_ReportOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9016,6 +9071,38 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rateLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RateLimit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *RateLimitStatus) graphql.Marshaler {
+			return ec.marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRateLimitStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rateLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimitStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_ranking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10623,6 +10710,98 @@ func (ec *executionContext) _RankingRow_outcome(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_RankingRow_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type CampaignOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_cost(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_remaining(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_limit(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_resetAt(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_resetAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _ReportOutcome_index(ctx context.Context, field graphql.CollectedField, obj *ReportOutcome) (ret graphql.Marshaler) {
@@ -16499,6 +16678,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "rateLimit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_rateLimit(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "ranking":
 			field := field
 
@@ -17193,6 +17394,59 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 		case "outcome":
 			out.Values[i] = ec._RankingRow_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rateLimitStatusImplementors = []string{"RateLimitStatus"}
+
+func (ec *executionContext) _RateLimitStatus(ctx context.Context, sel ast.SelectionSet, obj *RateLimitStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimitStatus")
+		case "cost":
+			out.Values[i] = ec._RateLimitStatus_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._RateLimitStatus_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._RateLimitStatus_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetAt":
+			out.Values[i] = ec._RateLimitStatus_resetAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -19885,6 +20139,13 @@ func (ec *executionContext) unmarshalOMilestoneInput2ᚕᚖgithubᚗcomᚋtiendo
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRateLimitStatus(ctx context.Context, sel ast.SelectionSet, v *RateLimitStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RateLimitStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

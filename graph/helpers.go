@@ -74,46 +74,6 @@ func (r *Resolver) todayIn(c *domain.Campaign) domain.Date {
 	return domain.DateFromTime(now().In(c.Location()))
 }
 
-// ensureFigures makes sure a campaign's figures reach day d (the days pass
-// even when no report arrives, and carried figures must follow them).
-func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d domain.Date) error {
-	_, err := r.figuresVersion(ctx, c, d)
-	return err
-}
-
-// figuresVersion makes sure a campaign's figures are computed up to day d
-// (or as far as they are due) and returns their version.
-func (r *Resolver) figuresVersion(ctx context.Context, c *domain.Campaign, d domain.Date) (string, error) {
-	done, version, err := r.DB.FiguresVersion(ctx, c.ID)
-	if err != nil {
-		return "", err
-	}
-	return r.figuresVersionFrom(ctx, c, d, db.FiguresState{ComputedTo: done, Version: version})
-}
-
-// figuresVersionFrom is figuresVersion with the state of the figures read
-// already (with the campaign, say).
-func (r *Resolver) figuresVersionFrom(ctx context.Context, c *domain.Campaign, d domain.Date, st db.FiguresState) (string, error) {
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	d = min(d, db.FiguresDue(c, now()))
-	done, version := st.ComputedTo, st.Version
-	if done != nil && *done >= d {
-		return version, nil
-	}
-	from := c.Start
-	if done != nil {
-		from = *done + 1
-	}
-	if err := r.DB.RefreshFiguresAfter(ctx, c.ID, from, now()); err != nil {
-		return "", err
-	}
-	_, version, err := r.DB.FiguresVersion(ctx, c.ID)
-	return version, err
-}
-
 // progress answers Query.progress from the figures table.
 func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string) (*ProgressConnection, error) {
 	p, err := pageOf(first, after, 100)
@@ -133,9 +93,6 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	}
 	if hi < lo {
 		return nil, domain.Errorf(domain.EINVALID, "from (%s) is after to (%s)", lo, hi)
-	}
-	if err := r.ensureFigures(ctx, c, hi); err != nil {
-		return nil, err
 	}
 	pts, total, err := r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit)
 	if err != nil {

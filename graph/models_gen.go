@@ -213,7 +213,7 @@ type ProgressEdge struct {
 
 type PublishBulletinResult struct {
 	Bulletin *Bulletin `json:"bulletin"`
-	// Whether a new revision was published (false: the figures had not changed).
+	// Whether a new revision was published (false: nothing it publishes had changed).
 	Created bool `json:"created"`
 }
 
@@ -283,6 +283,22 @@ type RankingConnection struct {
 type RankingEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *RankingRow `json:"node"`
+}
+
+// Where the client stands against the API's rate limit, as GitHub's `rateLimit` field: what this query
+// costs, what is left once it is paid, and when the budget is whole again. The limit is counted in
+// points per client (per token when the request sends one, else per address): an answer from the
+// response cache costs 1 point, a query 1 point per started 200 of its complexity. The same figures are
+// in `extensions.rateLimit` of every answer and in the `RateLimit` and `RateLimit-Policy` headers.
+type RateLimitStatus struct {
+	// What this query costs, in points: 1 per started 200 of its complexity, at least 1.
+	Cost int `json:"cost"`
+	// Points left to the client once this query is paid (0 when it costs more than was left: the next request then waits).
+	Remaining int `json:"remaining"`
+	// The most points the client may spend at once: the size of its bucket.
+	Limit int `json:"limit"`
+	// When the client's points are whole again if it sends nothing more (UTC, whole seconds).
+	ResetAt time.Time `json:"resetAt"`
 }
 
 // One cumulative figure to store.

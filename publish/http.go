@@ -68,6 +68,13 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 		code, msg = http.StatusNotFound, domain.ErrorMessage(err)
 	case domain.EINVALID:
 		code, msg = http.StatusBadRequest, domain.ErrorMessage(err)
+	case domain.EINTERNAL:
+		if s.Outage != nil && s.Outage(r.Context(), err) {
+			w.Header().Set("Retry-After", "5")
+			code, msg = http.StatusServiceUnavailable, "tạm thời không truy cập được cơ sở dữ liệu, vui lòng thử lại sau / the database cannot be reached for the moment, please retry later"
+			break
+		}
+		fallthrough
 	default:
 		s.logger().ErrorContext(r.Context(), "bulletin page", "path", r.URL.Path, "err", err)
 	}
