@@ -208,6 +208,11 @@ func (s *Service) correctionsXML(ctx context.Context, fp feedPage, base string, 
 		feed.Entries = append(feed.Entries, atomEntry{ID: id, Title: correctionTitle(c, unit, m, fp.lang), Updated: updated,
 			Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: page}}, Summary: correctionSummary(c, camp, units, fp.lang)})
 	}
+	return feed.encode()
+}
+
+// encode writes the feed as an XML document.
+func (feed atomFeed) encode() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)

@@ -463,14 +463,7 @@ func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byt
 		feed.Entries = append(feed.Entries, atomEntry{ID: link,
 			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return feed.encode()
 }
 
 var card = template.Must(template.New("card").Parse(`<!doctype html>
