@@ -155,7 +155,7 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
 			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk,
 			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions}}
+			Revisions: pt.Revisions, RulesVersion: pt.RulesVersion}}
 	})
 	return conn, nil
 }
@@ -177,22 +177,22 @@ func (r *Resolver) rankingAll(ctx context.Context, version string, f db.RankingF
 	return all, nil
 }
 
-// bandCounts counts the rows of a whole ranking per band of the campaign,
-// highest first, then the rows without a band.
-func bandCounts(c *domain.Campaign, all []*db.RankRow) []*BandCount {
-	out := make([]*BandCount, len(c.Bands)+1)
-	at := make(map[string]int, len(c.Bands))
-	for i := range c.Bands {
-		out[i] = &BandCount{Band: &c.Bands[i]}
-		at[c.Bands[i].Key] = i
+// bandCounts counts the rows of a whole ranking per band (those of the
+// rules version of its day), highest first, then the rows without a band.
+func bandCounts(bands []domain.Band, all []*db.RankRow) []*BandCount {
+	out := make([]*BandCount, len(bands)+1)
+	at := make(map[string]int, len(bands))
+	for i := range bands {
+		out[i] = &BandCount{Band: &bands[i]}
+		at[bands[i].Key] = i
 	}
-	out[len(c.Bands)] = &BandCount{}
+	out[len(bands)] = &BandCount{}
 	for _, row := range all {
-		i, ok := len(c.Bands), false
+		i, ok := len(bands), false
 		if row.Band != nil {
 			i, ok = at[*row.Band]
 			if !ok {
-				i = len(c.Bands)
+				i = len(bands)
 			}
 		}
 		out[i].Count++

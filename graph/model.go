@@ -22,6 +22,7 @@ type ProgressPoint struct {
 	AtRisk              bool
 	Coverage            *Coverage
 	Revisions           int
+	RulesVersion        int
 }
 
 // Corrected says whether the unit's own report for the day was corrected.

@@ -160,7 +160,8 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 // PublishDue publishes, for every campaign's scope, each day whose report
 // deadline (plus the grace) has passed and whose bulletin is not yet
 // published, and a new revision of any published day whose figures have
-// changed since. It returns how many revisions it created.
+// changed since; and freezes the ranking of each milestone due (see
+// freezeDue). It returns how many bulletin revisions it created.
 func (s *Service) PublishDue(ctx context.Context) (int, error) {
 	cs, _, err := s.DB.FindCampaigns(ctx, 0, 1000)
 	if err != nil {
@@ -199,6 +200,9 @@ func (s *Service) PublishDue(ctx context.Context) (int, error) {
 			if made {
 				created++
 			}
+		}
+		if _, err := s.freezeDue(ctx, c, scope, last); err != nil {
+			return created, err
 		}
 	}
 	return created, nil
