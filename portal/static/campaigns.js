@@ -17,7 +17,7 @@ const W = {
     nDays: (n) => `${n} ngày`,
     bands: 'Xếp loại theo tỷ lệ đạt', band: 'Xếp loại', from: 'Từ', to: 'Dưới',
     metrics: (d) => `Chỉ số, tính đến ngày ${d}`, metricCol: 'Chỉ số', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt',
-    milestones: 'Các mốc', noMilestones: 'Chiến dịch không có mốc trung gian.',
+    milestones: 'Các mốc (bấm để xem bảng xếp hạng đã chốt)', noMilestones: 'Chiến dịch không có mốc trung gian.',
     quotas: (u) => `Chỉ tiêu của ${u}`, qth: { metric: 'Chỉ số', target: 'Chỉ tiêu', from: 'Áp dụng từ', reason: 'Lý do', ref: 'Văn bản' },
     quotasSum: 'Phạm vi chiến dịch không có chỉ tiêu riêng: chỉ tiêu là tổng chỉ tiêu của các đơn vị cấp dưới.',
     quotasCount: (n) => `${n} chỉ tiêu đang áp dụng cho các đơn vị trong phạm vi.`,
@@ -30,7 +30,7 @@ const W = {
     nDays: (n) => `${n} days`,
     bands: 'Bands by rate', band: 'Band', from: 'From', to: 'Below',
     metrics: (d) => `Metrics as of ${d}`, metricCol: 'Metric', figure: 'Figure', quota: 'Quota', rate: 'Rate',
-    milestones: 'Milestones', noMilestones: 'This campaign has no intermediate milestones.',
+    milestones: 'Milestones (select one for its frozen ranking)', noMilestones: 'This campaign has no intermediate milestones.',
     quotas: (u) => `Quotas of ${u}`, qth: { metric: 'Metric', target: 'Quota', from: 'From', reason: 'Reason', ref: 'Document' },
     quotasSum: 'The campaign’s scope has no quota of its own: its quota is the sum of its children’s.',
     quotasCount: (n) => `${n} quotas in force for the units in scope.`,
@@ -111,7 +111,9 @@ async function renderOne(c, st, w, words) {
         el('td', { class: 'num', text: '≥ ' + pct(b.min, st.lang) }), el('td', { class: 'num', text: i ? '< ' + pct(c.bands[i - 1].min, st.lang) : '—' })))))),
     el('h2', { text: w.milestones }),
     c.milestones.length
-      ? el('ul', { id: 'milestones' }, ...c.milestones.map((m) => el('li', null, el('strong', { text: fmtDate(m.date, st.lang) }), ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))
+      ? el('ul', { id: 'milestones' }, ...c.milestones.map((m) => el('li', null,
+        el('a', { href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang) }, el('strong', { text: fmtDate(m.date, st.lang) })),
+        ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))
       : el('p', { class: 'muted', text: w.noMilestones }),
     el('h2', { text: w.quotas(unitName(c.scope, st.lang)) }),
   ];
