@@ -16,6 +16,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
@@ -348,19 +349,10 @@ var CSVHeader = []string{"campaign", "milestone", "rules_version", "metric", "le
 // WriteCSV writes every ranking of the record as CSV, UTF-8 with a byte
 // order mark (so that spreadsheets show Vietnamese), one row per unit.
 func WriteCSV(w io.Writer, r *Record) error {
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	cw := csv.NewWriter(&buf)
-	cw.Write(CSVHeader)
-	num := func(v *int64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatInt(*v, 10)
-	}
+	records := [][]string{CSVHeader}
 	for _, rk := range r.Rankings {
 		for _, row := range rk.Rows {
-			rank, rate, band := "", "", ""
+			var rank, rate, band string
 			if row.Rank != nil {
 				rank = strconv.Itoa(*row.Rank)
 			}
@@ -370,23 +362,23 @@ func WriteCSV(w io.Writer, r *Record) error {
 			if row.Band != nil {
 				band = *row.Band
 			}
-			within := ""
-			for i, c := range row.Within {
-				if i > 0 {
-					within += "/"
-				}
-				within += c
-			}
-			cw.Write([]string{r.Campaign, r.Day, strconv.Itoa(r.Rules.Version), rk.Metric, string(rk.Level), rank,
-				row.Unit.Code, row.Unit.FullName, within, num(row.Figure), num(row.Quota), rate, band, string(row.Source),
-				strconv.Itoa(row.StaleDays), strconv.FormatBool(row.AtRisk), strconv.Itoa(row.OnTime), strconv.Itoa(row.Late),
-				strconv.Itoa(row.Missing)})
+			records = append(records, []string{r.Campaign, r.Day, strconv.Itoa(r.Rules.Version), rk.Metric, string(rk.Level), rank,
+				row.Unit.Code, row.Unit.FullName, strings.Join(row.Within, "/"), optInt(row.Figure), optInt(row.Quota), rate, band,
+				string(row.Source), strconv.Itoa(row.StaleDays), strconv.FormatBool(row.AtRisk), strconv.Itoa(row.OnTime),
+				strconv.Itoa(row.Late), strconv.Itoa(row.Missing)})
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	buf := bytes.NewBufferString("\ufeff")
+	if err := csv.NewWriter(buf).WriteAll(records); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+func optInt(v *int64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatInt(*v, 10)
 }

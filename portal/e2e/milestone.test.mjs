@@ -28,6 +28,11 @@ await page.locator('#milestones a', { hasText: '20/06/2023' }).click();
 await page.waitForSelector('#milestone-table');
 await idle();
 check(page.url().includes(`date=${D}`), 'a milestone of the campaign page opens its ranking');
+// Ranked by activation (the first metric, collection, is shown first).
+await page.selectOption('#metric', 'activated');
+await page.locator('#controls button').click();
+await page.waitForFunction(() => location.search.includes('metric=activated'));
+await page.waitForFunction(() => document.querySelector('#metric').value === 'activated' && document.querySelector('main').getAttribute('aria-busy') !== 'true');
 const text = await page.locator('main').innerText();
 check(text.includes('Xếp hạng tại mốc 20/06/2023') && text.includes('Đã chốt lúc'), 'the page says the ranking is frozen, and when');
 check(text.includes(frozen.sha256) && text.includes('phiên bản 1'), 'its SHA-256 and its rules version');
@@ -73,6 +78,7 @@ const link = await changed.locator('a.correction-link').getAttribute('href');
 check(link.startsWith('corrections.html?') && link.includes(`campaign=${C}`) && link.includes('unit=303') && link.includes(`date=${D}`),
   `it links the corrections page: ${link}`);
 check((await page.locator('#changed-count').innerText()).includes('khác'), 'the page says how many units differ');
+await changed.scrollIntoViewIfNeeded();
 await page.screenshot({ path: join(shots, 'milestone.png'), fullPage: false });
 
 // English, kept by the language switch.
