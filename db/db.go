@@ -36,6 +36,8 @@ type Options struct {
 	StatementTimeout time.Duration
 	// MaxConns caps the pool size (0: pgxpool's default).
 	MaxConns int32
+	// Tracer sees every query (tests count them; tracing can hang here).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects to PostgreSQL at url and checks that it answers.
@@ -54,6 +56,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	}
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
+	}
+	if opt.Tracer != nil {
+		cfg.ConnConfig.Tracer = opt.Tracer
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -169,23 +169,25 @@ func (db *DB) ListTokens(ctx context.Context) ([]*Token, error) {
 }
 
 // RevokeToken revokes a token at once; NOT_FOUND if there is none with the
-// id. Revoking a revoked token changes nothing.
-func (db *DB) RevokeToken(ctx context.Context, by *Principal, id int64) error {
-	return db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+// id. Revoking a revoked token changes nothing: already is true and
+// revokedAt is when it was first revoked.
+func (db *DB) RevokeToken(ctx context.Context, by *Principal, id int64) (revokedAt time.Time, already bool, err error) {
+	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		var before *time.Time
 		if err := tx.QueryRow(ctx, `SELECT revoked_at FROM api_tokens WHERE id = $1 FOR UPDATE`, id).Scan(&before); err != nil {
 			return mapErr(err, fmt.Sprintf("token %d", id))
 		}
 		if before != nil {
+			revokedAt, already = *before, true
 			return nil
 		}
-		var at time.Time
-		if err := tx.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`, id).Scan(&at); err != nil {
+		if err := tx.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING revoked_at`, id).Scan(&revokedAt); err != nil {
 			return err
 		}
 		return db.auditAs(ctx, tx, by, "revoke", "token", fmt.Sprint(id),
-			map[string]any{"revokedAt": nil}, map[string]any{"revokedAt": at})
+			map[string]any{"revokedAt": nil}, map[string]any{"revokedAt": revokedAt})
 	})
+	return revokedAt, already, err
 }
 
 // Authenticate returns the principal of a secret: UNAUTHENTICATED if no

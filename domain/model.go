@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Unit is a node of the administrative tree: the nation, a province, a
 // district, a commune, a village, or an agency hanging under one of them.
@@ -93,19 +96,32 @@ type Campaign struct {
 // DefaultTimeZone is the time zone of Vietnam.
 const DefaultTimeZone = "Asia/Ho_Chi_Minh"
 
-// Location loads the campaign's time zone.
+// zones caches loaded time zones by name: time.LoadLocation reads and parses
+// the zone file on every call, and a *time.Location never changes.
+var zones sync.Map // string → *time.Location
+
+// Location returns the campaign's time zone (Vietnam's when its name is
+// unknown).
 func (c *Campaign) Location() *time.Location {
+	if loc, ok := zones.Load(c.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(c.TimeZone)
 	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
+		loc = time.FixedZone("ICT", 7*3600)
 	}
+	zones.Store(c.TimeZone, loc)
 	return loc
 }
 
-// Deadline returns the instant the report for day d is due.
+// Deadline returns the instant the report for day d is due: the campaign's
+// time of day on the wall clock of its zone, DeadlineDays after d ("07:30 on
+// D+1"). It stays 07:30 on a day a zone with summer time changes its clocks
+// before 07:30. This is the one definition the engine and the publisher use.
 func (c *Campaign) Deadline(d Date) time.Time {
-	t := d.AddDays(int(c.DeadlineDays)).Time(c.Location())
-	return t.Add(time.Duration(c.DeadlineMinutes) * time.Minute)
+	y, m, dd := d.UTC().Date()
+	mins := int(c.DeadlineMinutes)
+	return time.Date(y, m, dd+int(c.DeadlineDays), mins/60, mins%60, 0, 0, c.Location())
 }
 
 // BandFor returns the band of a rate; bands must be sorted highest first.

@@ -191,11 +191,10 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 	out := make([]Figure, 0, len(nodes))
 	prevRanks := map[int64]int{}
 	rules := domain.RulesOf(c) // rule 4: the default bands when the campaign sets none
-	loc := c.Location()
 	first := from - history - 1
 	for di := 0; first+domain.Date(di) <= to; di++ {
 		d := first + domain.Date(di)
-		deadline := due(c, loc, d)
+		deadline := c.Deadline(d)
 		st := states[di%ring]
 		clear(st)
 		for _, i := range order {
@@ -311,16 +310,6 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 		}
 	}
 	return nil
-}
-
-// due is when the report for day d is due: the campaign's time of day, on the
-// wall clock of its zone, DeadlineDays after d ("07:30 on D+1"). Unlike
-// domain.Campaign.Deadline (midnight plus so many minutes), it stays 07:30 on
-// a day a zone with summer time changes its clocks before 07:30.
-func due(c *domain.Campaign, loc *time.Location, d domain.Date) time.Time {
-	y, m, dd := d.UTC().Date()
-	mins := int(c.DeadlineMinutes)
-	return time.Date(y, m, dd+int(c.DeadlineDays), mins/60, mins%60, 0, 0, loc)
 }
 
 // pace fills the required daily pace, the projected completion date and the

@@ -32,10 +32,11 @@ func newLoaders(store *db.DB) *Loaders {
 	}
 }
 
-// LoaderMiddleware gives every request its own loaders.
+// LoaderMiddleware gives every request its own loaders and metrics cache.
 func LoaderMiddleware(store *db.DB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store))
+		ctx = context.WithValue(ctx, metricsKey{}, &metricsCache{})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

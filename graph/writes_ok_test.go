@@ -286,7 +286,7 @@ func TestTokenSecretsAreNotStored(t *testing.T) {
 	if err != nil || p.TokenID != tok.ID || p.Role != db.RoleReporter || p.UnitCode != "920" {
 		t.Fatalf("%+v %v", p, err)
 	}
-	if err := w.store.RevokeToken(ctx, db.CLI("test"), tok.ID); err != nil {
+	if _, _, err := w.store.RevokeToken(ctx, db.CLI("test"), tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.store.Authenticate(ctx, secret); err == nil {

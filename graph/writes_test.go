@@ -86,7 +86,7 @@ func setupWrites(t *testing.T) *writeWorld {
 	w.rep921 = mk(db.RoleReporter, "921", "Công an huyện 2.1")
 	w.revoked = mk(db.RoleReporter, "92", "Thu hồi")
 	ts, _ := store.ListTokens(ctx)
-	if err := store.RevokeToken(ctx, cli, ts[0].ID); err != nil {
+	if _, _, err := store.RevokeToken(ctx, cli, ts[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return writeNow }}

@@ -206,6 +206,34 @@ func TestSecondStartInUse(t *testing.T) {
 	}
 }
 
+// TestRunningSharesTheServer: a command-line tool finds the running
+// server's socket through Running instead of failing on the data directory.
+func TestRunningSharesTheServer(t *testing.T) {
+	requirePG(t)
+	t.Parallel()
+	dataDir := filepath.Join(baseDir(t), "pg")
+	if _, ok := Running(dataDir, "postgres"); ok {
+		t.Fatal("Running is true before any server started")
+	}
+	s, _ := start(t, Config{DataDir: dataDir})
+	conn, ok := Running(dataDir, "postgres")
+	if !ok {
+		t.Fatal("Running is false while a server runs on the data directory")
+	}
+	if conn != connString(s.sockDir, "postgres") {
+		t.Errorf("Running gave %q, the server listens at %q", conn, s.sockDir)
+	}
+	c, err := pgx.Connect(ctxTimeout(t, 30*time.Second), conn)
+	if err != nil {
+		t.Fatalf("connect through Running's string: %v", err)
+	}
+	defer c.Close(context.Background())
+	var one int
+	if err := c.QueryRow(ctxTimeout(t, 10*time.Second), "SELECT 1").Scan(&one); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestHelperProcess is not a test: TestKill9LeavesNoOrphan runs the test
 // binary with it as a stand-in service that starts a server and then waits
 // to be killed.
@@ -447,6 +475,41 @@ func TestUntraversableParent(t *testing.T) {
 	t.Logf("Start: %v", err)
 	if !strings.Contains(err.Error(), "cannot enter directory "+private+" ") {
 		t.Errorf("error %q does not name %s", err, private)
+	}
+}
+
+// TestPlacementOutsideUnreachableHome is not parallel: it changes the
+// working directory and FallbackRoot. A clone in root's home (mode 0700)
+// gets a data directory the postgres OS user can reach, and the server
+// starts there.
+func TestPlacementOutsideUnreachableHome(t *testing.T) {
+	requirePG(t)
+	if os.Geteuid() != 0 {
+		t.Skip("only relevant as root (postgres then runs as another OS user)")
+	}
+	base := baseDir(t)
+	home := filepath.Join(base, "root")
+	clone := filepath.Join(home, "tiendo")
+	if err := os.MkdirAll(clone, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(home, 0o700)
+	t.Chdir(clone)
+	old := FallbackRoot
+	FallbackRoot = filepath.Join(base, "var-lib-tiendo")
+	t.Cleanup(func() { FallbackRoot = old })
+
+	dir, moved := Placement("data/pg")
+	if !moved || !strings.HasPrefix(dir, FallbackRoot+"/") {
+		t.Fatalf("Placement(data/pg) in a 0700 home = %q, %v; want a directory under %s", dir, moved, FallbackRoot)
+	}
+	if again, _ := Placement("data/pg"); again != dir {
+		t.Errorf("Placement is not stable: %q then %q", dir, again)
+	}
+	s, _ := start(t, Config{DataDir: dir})
+	connect(t, s)
+	if d, moved := Placement(filepath.Join(base, "pg")); moved || d != filepath.Join(base, "pg") {
+		t.Errorf("a reachable directory was moved to %q", d)
 	}
 }
 

@@ -26,3 +26,9 @@ func (s *Server) Stop(ctx context.Context) error { return errUnsupported }
 
 // Wait returns an error on this operating system.
 func (s *Server) Wait() error { return errUnsupported }
+
+// Running is never true where private servers are not supported.
+func Running(dataDir, database string) (string, bool) { return "", false }
+
+// Placement leaves dataDir where it is where private servers are not supported.
+func Placement(dataDir string) (string, bool) { return dataDir, false }

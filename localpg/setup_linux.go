@@ -410,3 +410,73 @@ func kvQuote(s string) string {
 func connString(sockDir, db string) string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", kvQuote(sockDir), pgPort, kvQuote(db))
 }
+
+// Running returns the connection string of a private PostgreSQL that another
+// process (a running `serve`) already runs on dataDir, read from its
+// postmaster.pid (line 5 names the socket directory), so a command-line tool
+// can share it instead of failing with ErrInUse. ok is false when no live
+// server runs there.
+func Running(dataDir, database string) (conn string, ok bool) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "", false
+	}
+	if _, live := livePostmaster(abs); !live {
+		return "", false
+	}
+	b, err := os.ReadFile(filepath.Join(abs, "postmaster.pid"))
+	if err != nil {
+		return "", false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 5 || strings.TrimSpace(lines[4]) == "" {
+		return "", false
+	}
+	return connString(strings.TrimSpace(lines[4]), database), true
+}
+
+// FallbackRoot is where Placement moves a data directory that the postgres
+// OS user could not reach.
+var FallbackRoot = "/var/lib/tiendo"
+
+// Placement returns where the private PostgreSQL of dataDir should live.
+// As root, PostgreSQL runs as the postgres OS user, which cannot enter a
+// directory such as /root (mode 0700): a clone in root's home would fail.
+// Directories inside the working directory are made searchable by Start
+// itself; when an ancestor outside it blocks the way, Placement answers a
+// directory under FallbackRoot named after dataDir's absolute path (the
+// same clone always gets the same one), and moved is true.
+func Placement(dataDir string) (dir string, moved bool) {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return dataDir, false
+	}
+	acct, err := runAccount()
+	if err != nil || acct.cred == nil {
+		return abs, false
+	}
+	cwd, _ := os.Getwd()
+	if r, err := filepath.EvalSymlinks(cwd); err == nil {
+		cwd = r
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			fi, err := os.Stat(r)
+			if err == nil {
+				st := fi.Sys().(*syscall.Stat_t)
+				fixable := cwd != "" && strings.HasPrefix(r, cwd+"/") && st.Uid == uint32(os.Geteuid())
+				if !canSearch(fi.Mode().Perm(), st, acct) && !hasACL(r) && !fixable {
+					sum := sha256.Sum256([]byte(abs))
+					name := strings.Trim(strings.NewReplacer("/", "-", " ", "_").Replace(abs), "-")
+					if len(name) > 40 {
+						name = name[len(name)-40:]
+					}
+					return filepath.Join(FallbackRoot, fmt.Sprintf("%s-%x", name, sum[:4])), true
+				}
+			}
+		}
+		if d == filepath.Dir(d) {
+			return abs, false
+		}
+	}
+}

@@ -22,7 +22,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	fs.SetOutput(stderr)
 	var dbf dbFlags
 	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	_, closeStore, err := openStore(ctx, dbf, logger)
@@ -44,7 +44,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	var dbf dbFlags
 	dbf.register(fs)
 	actor := fs.String("actor", "import", "who the audit log names as the writer")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -132,7 +132,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logge
 	fs.SetOutput(stderr)
 	var dbf dbFlags
 	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	store, closeStore, err := openStore(ctx, dbf, logger)

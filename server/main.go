@@ -23,17 +23,20 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 )
 
 func main() {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger, err := newLogger(os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tiendo:", err)
+		os.Exit(1)
+	}
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, logger); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
+			os.Exit(0) // -h asked for the usage, which was printed
 		}
 		fmt.Fprintln(os.Stderr, "tiendo:", err)
 		os.Exit(1)
@@ -95,20 +98,4 @@ type dbFlags struct {
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL connection string [DATABASE_URL]; empty starts a private PostgreSQL")
 	fs.StringVar(&f.dataDir, "data-dir", envOr("DATA_DIR", "./data/pg"), "data directory of the private PostgreSQL [DATA_DIR]")
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func envDuration(key string, def time.Duration) time.Duration {
-	if v := os.Getenv(key); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return def
 }

@@ -24,13 +24,14 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	out := fs.String("out", "", "directory to write the static site into (required)")
 	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS [PORTAL_API_URL]")
 	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
+	grace := fs.Duration("publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "publish first the bulletins whose day's deadline passed this long ago, as the server does [PUBLISH_GRACE]")
 	site := fs.String("site-url", envOr("SITE_URL", ""), "the site's absolute origin, e.g. https://tiendo.example.org: Atom feeds need absolute links (required) [SITE_URL]")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: server publish --out DIR --site-url URL [--api URL] [--base /path/]")
 		fmt.Fprintln(stderr, "Writes the portal and every published bulletin (pages in both languages, every revision, CSV and JSON, Atom feeds) as static files.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *out == "" {
@@ -53,7 +54,17 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	}
 	fmt.Fprintf(stderr, "portal: %d files\n", len(files))
 	last := time.Now()
-	svc := &publish.Service{DB: store, Logger: logger}
+	// What the server would have published by now is published first: a
+	// database the demo was loaded into but no server has run still gets
+	// its archive.
+	svc := &publish.Service{DB: store, Logger: logger, Grace: *grace}
+	due, err := svc.PublishDue(ctx)
+	if err != nil {
+		return fmt.Errorf("publishing the bulletins due: %w", err)
+	}
+	if due > 0 {
+		fmt.Fprintf(stderr, "bulletins: %s due, published now\n", formatThousands(due))
+	}
 	n, err := svc.Export(ctx, publish.ExportOptions{Dir: *out, Base: *base, SiteURL: *site,
 		Progress: func(done, total int, file string) {
 			if done == total || time.Since(last) > time.Second {

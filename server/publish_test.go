@@ -88,3 +88,25 @@ func TestPublishStatic(t *testing.T) {
 		}
 	}
 }
+
+// TestPublishAfterDemo: publish on a database the demo was loaded into, that
+// no server has served, still writes every bulletin that is due (it used to
+// write the portal alone, silently).
+func TestPublishAfterDemo(t *testing.T) {
+	t.Parallel()
+	url := dbtest.NewURL(t)
+	ctx := context.Background()
+	var out, errb bytes.Buffer
+	if err := run(ctx, []string{"demo", "--database-url", url}, &out, &errb, quiet); err != nil {
+		t.Fatalf("demo: %v\n%s", err, errb.String())
+	}
+	dir := t.TempDir()
+	if err := run(ctx, []string{"publish", "--database-url", url, "--out", dir, "--site-url", "https://x.test"}, &out, &errb, quiet); err != nil {
+		t.Fatalf("publish: %v\n%s", err, errb.String())
+	}
+	for _, f := range []string{"bulletins/ben-tre-cong-dan-so/2023-11-14/index.html", "downloads/ben-tre-cong-dan-so/2023-11-14.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("the copy lacks %s: %v\n%s", f, err, errb.String())
+		}
+	}
+}

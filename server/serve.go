@@ -14,7 +14,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -84,7 +83,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	cacheMB := fs.Int("response-cache-mb", envInt("RESPONSE_CACHE_MB", 64), "memory for answers to repeated anonymous queries, served until anything is committed; 0: no cache [RESPONSE_CACHE_MB]")
 	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	tuneGC()
@@ -260,22 +259,4 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
 			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
 	})
-}
-
-func envInt(key string, def int) int {
-	if v := os.Getenv(key); v != "" {
-		if n, err := strconv.Atoi(v); err == nil {
-			return n
-		}
-	}
-	return def
-}
-
-func envFloat(key string, def float64) float64 {
-	if v := os.Getenv(key); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
-		}
-	}
-	return def
 }

@@ -15,13 +15,27 @@ import (
 func openStore(ctx context.Context, f dbFlags, logger *slog.Logger) (store *db.DB, closeFn func(), err error) {
 	url := f.databaseURL
 	var pg *localpg.Server
+	dataDir := f.dataDir
+	if url == "" {
+		var moved bool
+		if dataDir, moved = localpg.Placement(f.dataDir); moved {
+			logger.Warn("the postgres OS user cannot reach the data directory; the private PostgreSQL keeps its data elsewhere",
+				"asked", f.dataDir, "data_dir", dataDir)
+		}
+		// A running server's private PostgreSQL (say `serve --demo` in
+		// another terminal): share it rather than fail on its data directory.
+		if conn, ok := localpg.Running(dataDir, "tiendo"); ok {
+			logger.Info("using the private PostgreSQL of the running server", "data_dir", dataDir)
+			url = conn
+		}
+	}
 	if url == "" {
 		start := time.Now()
-		pg, err = localpg.Start(ctx, localpg.Config{DataDir: f.dataDir, Database: "tiendo", Logger: logger})
+		pg, err = localpg.Start(ctx, localpg.Config{DataDir: dataDir, Database: "tiendo", Logger: logger})
 		if err != nil {
 			return nil, nil, fmt.Errorf("no DATABASE_URL, and the private PostgreSQL did not start: %w", err)
 		}
-		logger.Info("private PostgreSQL started", "data_dir", f.dataDir, "took", time.Since(start).Round(time.Millisecond))
+		logger.Info("private PostgreSQL started", "data_dir", dataDir, "took", time.Since(start).Round(time.Millisecond))
 		url = pg.ConnString()
 	}
 	stopPG := func() {

@@ -42,7 +42,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 	unit := fs.String("unit", "", "the reporter's unit code (create)")
 	name := fs.String("name", "", "whose token it is, e.g. \"Công an xã Tân Lập\" (create)")
 	operator := fs.String("operator", envOr("USER", "cli"), "who the audit log names as the operator [USER]")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var revokeID int64
@@ -103,8 +103,13 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		}
 		return w.Flush()
 	case "revoke":
-		if err := store.RevokeToken(ctx, by, revokeID); err != nil {
+		at, already, err := store.RevokeToken(ctx, by, revokeID)
+		if err != nil {
 			return err
+		}
+		if already {
+			fmt.Fprintf(stdout, "token %d was already revoked on %s; nothing changed\n", revokeID, at.Local().Format("2006-01-02 15:04"))
+			return nil
 		}
 		fmt.Fprintf(stdout, "token %d revoked\n", revokeID)
 	}

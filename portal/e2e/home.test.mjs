@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const base = process.argv[2];
 if (!base) throw new Error('usage: node home.test.mjs BASE_URL');
 const here = dirname(fileURLToPath(import.meta.url));
-const shots = join(here, 'screenshots');
+const shots = process.env.SCREENSHOTS_DIR || join(here, 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 let failures = 0;

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 
 export const base = process.argv[2];
 if (!base) throw new Error('usage: node FILE.test.mjs BASE_URL');
-export const shots = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+// SCREENSHOTS_DIR: where screenshots go (CI writes them outside the clone;
+// by default they refresh the README's, which are tracked).
+export const shots = process.env.SCREENSHOTS_DIR || join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 mkdirSync(shots, { recursive: true });
 
 let failures = 0;

@@ -1,0 +1,83 @@
+package graph_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph"
+)
+
+// queryCounter counts the statements that read the metrics table.
+type queryCounter struct {
+	mu      sync.Mutex
+	metrics int
+}
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if strings.Contains(d.SQL, "FROM metrics") {
+		q.mu.Lock()
+		q.metrics++
+		q.mu.Unlock()
+	}
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// TestMetricsLoadedOncePerRequest: campaigns { metrics } and quotas
+// { metric } read the metrics once per request, not once per element.
+func TestMetricsLoadedOncePerRequest(t *testing.T) {
+	t.Parallel()
+	url := dbtest.NewURL(t)
+	ctx := context.Background()
+	seed, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.MustLoadExample(t, seed)
+	seed.Close()
+	var qc queryCounter
+	store, err := db.Open(ctx, url, db.Options{Tracer: &qc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
+	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return dbtest.ExampleNow }}
+	c := client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1})))
+	var resp struct {
+		Campaigns struct {
+			Edges []struct {
+				Node struct {
+					Metrics []struct{ Key string }
+					Quotas  struct {
+						Edges []struct {
+							Node struct{ Metric struct{ Key string } }
+						}
+					}
+				}
+			}
+		}
+	}
+	c.MustPost(`{ campaigns { edges { node { metrics { key } quotas(first: 20) { edges { node { metric { key } } } } } } } }`, &resp)
+	quotas := 0
+	for _, e := range resp.Campaigns.Edges {
+		quotas += len(e.Node.Quotas.Edges)
+	}
+	if quotas < 2 {
+		t.Fatalf("the example has %d quotas; the test needs several", quotas)
+	}
+	if qc.metrics > 1 {
+		t.Errorf("one request read the metrics %d times (%d quotas), want once", qc.metrics, quotas)
+	}
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Configuration comes from flags, each with an environment variable as its
+// default. A malformed value is an error at start, never silently replaced
+// by the default (RATE_LIMIT=1O must not become 10): the env helpers below
+// note what they could not read, and parseFlags reports it after the flags.
+
+var (
+	envMu   sync.Mutex
+	envBad  []string
+	envSeen = map[string]bool{}
+)
+
+func badEnv(key, v, want string) {
+	envMu.Lock()
+	defer envMu.Unlock()
+	if !envSeen[key] {
+		envSeen[key] = true
+		envBad = append(envBad, fmt.Sprintf("%s=%q is not %s", key, v, want))
+	}
+}
+
+// envProblems returns the malformed environment variables read since the
+// last call, and forgets them.
+func envProblems() error {
+	envMu.Lock()
+	defer envMu.Unlock()
+	bad := envBad
+	envBad, envSeen = nil, map[string]bool{}
+	if len(bad) == 0 {
+		return nil
+	}
+	return errors.New("bad configuration: " + strings.Join(bad, "; "))
+}
+
+// parseFlags parses a command's flags, then refuses the malformed
+// environment variables their defaults came from.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		envProblems()
+		return err
+	}
+	return envProblems()
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		badEnv(key, v, "a duration such as 30s or 15m")
+		return def
+	}
+	return d
+}
+
+func envInt(key string, def int) int {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		badEnv(key, v, "a whole number")
+		return def
+	}
+	return n
+}
+
+func envFloat(key string, def float64) float64 {
+	v := strings.TrimSpace(os.Getenv(key))
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		badEnv(key, v, "a number")
+		return def
+	}
+	return f
+}
+
+// newLogger builds the process's logger from LOG_LEVEL (debug, info, warn,
+// error; default info; debug adds one access-log line per request) and
+// LOG_FORMAT (text or json; default text).
+func newLogger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if v := os.Getenv("LOG_LEVEL"); v != "" {
+		if err := level.UnmarshalText([]byte(v)); err != nil {
+			return nil, fmt.Errorf("bad configuration: LOG_LEVEL=%q is not one of debug, info, warn, error", v)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f := os.Getenv("LOG_FORMAT"); f {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("bad configuration: LOG_FORMAT=%q is not text or json", f)
+	}
+}
