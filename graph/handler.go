@@ -245,9 +245,6 @@ func setComplexity(c *ComplexityRoot) {
 		return pageCost(child, first, 50)
 	}
 	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	c.Query.MilestoneRanking = func(child int, _ string, _ domain.Date, _ string, _ domain.UnitKind, _ *string, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
 }
 
 // Timeout bounds a request's context.
