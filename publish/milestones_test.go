@@ -19,6 +19,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/milestone"
+	"github.com/tiendo-vn/tiendo/press"
 )
 
 // correct stores a correction of one commune's activated figure of day
@@ -104,6 +105,13 @@ func TestMilestoneFreeze(t *testing.T) {
 	z, err := store.MilestoneFreeze(ctx, c.ID, day)
 	if err != nil || z == nil {
 		t.Fatalf("20/6 not frozen: %v", err)
+	}
+	if ed, err := store.EditionAt(ctx, c.ID, c.ScopeUnitID, day, 0); err != nil || ed == nil {
+		t.Errorf("20/6's bulletin: %v", err)
+	} else if pe, err := press.Unmarshal(ed.Content, ed.Hash); err != nil {
+		t.Error(err)
+	} else if pe.RulesVersion != 1 {
+		t.Errorf("20/6's bulletin names rules version %d, want 1", pe.RulesVersion)
 	}
 	h := sha256.Sum256(z.Content)
 	if hex.EncodeToString(h[:]) != z.Hash || z.RulesVersion != 1 {
