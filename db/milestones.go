@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -109,7 +110,11 @@ func validTo(until *time.Time) *domain.Date {
 }
 
 func freezeIn(ctx context.Context, q querier, campaignID int64, day domain.Date) (*Freeze, error) {
-	rows, err := q.Query(ctx, `SELECT `+freezeColumns+` FROM milestone_freezes z WHERE z.campaign_id = $1 AND z.day = $2`,
+	return freezeQuery(ctx, q, freezeColumns, campaignID, day)
+}
+
+func freezeQuery(ctx context.Context, q querier, columns string, campaignID int64, day domain.Date) (*Freeze, error) {
+	rows, err := q.Query(ctx, `SELECT `+columns+` FROM milestone_freezes z WHERE z.campaign_id = $1 AND z.day = $2`,
 		campaignID, pgDate(day))
 	if err != nil {
 		return nil, err
@@ -125,6 +130,12 @@ func freezeIn(ctx context.Context, q querier, campaignID int64, day domain.Date)
 // when none is recorded.
 func (db *DB) MilestoneFreeze(ctx context.Context, campaignID int64, day domain.Date) (*Freeze, error) {
 	return freezeIn(ctx, db.Pool, campaignID, day)
+}
+
+// MilestoneFreezeHeader is MilestoneFreeze without the content (nil), for
+// a reader that keeps records by their hash.
+func (db *DB) MilestoneFreezeHeader(ctx context.Context, campaignID int64, day domain.Date) (*Freeze, error) {
+	return freezeQuery(ctx, db.Pool, strings.Replace(freezeColumns, "z.content,", "NULL::bytea,", 1), campaignID, day)
 }
 
 // MilestoneFreezes returns every frozen ranking of a campaign, by day.

@@ -27,15 +27,9 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 	if !slices.Contains(c.MetricKeys, metric) {
 		return nil, domain.FieldErrorf(domain.EINVALID, "metric", "campaign %s does not track %q (it tracks %s)", slug, metric, strings.Join(c.MetricKeys, ", "))
 	}
-	z, err := r.DB.MilestoneFreeze(ctx, c.ID, date)
+	rec, z, err := r.milestoneRecord(ctx, c.ID, date)
 	if err != nil {
 		return nil, err
-	}
-	var rec *milestone.Record
-	if z != nil {
-		if rec, err = milestone.Unmarshal(z.Content, z.Hash); err != nil {
-			return nil, err
-		}
 	}
 	ms := milestoneOn(c, date, rec)
 	if ms == nil {
@@ -106,6 +100,28 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 		return &MilestoneRankingEdge{Cursor: cur, Node: row}
 	})
 	return out, nil
+}
+
+// milestoneRecord reads the frozen record of a campaign's day (nil when
+// none), parsed once per process: a record never changes, so it is kept by
+// its hash and only the hash is read again.
+func (r *Resolver) milestoneRecord(ctx context.Context, campaignID int64, day domain.Date) (*milestone.Record, *db.Freeze, error) {
+	z, err := r.DB.MilestoneFreezeHeader(ctx, campaignID, day)
+	if err != nil || z == nil {
+		return nil, nil, err
+	}
+	if rec := r.cache.record(z.Hash); rec != nil {
+		return rec, z, nil
+	}
+	if z, err = r.DB.MilestoneFreeze(ctx, campaignID, day); err != nil {
+		return nil, nil, err
+	}
+	rec, err := milestone.Unmarshal(z.Content, z.Hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	r.cache.putRecord(z.Hash, rec)
+	return rec, z, nil
 }
 
 // milestoneOn is the campaign's milestone on day, or the one a frozen
