@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
-  nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  nameOf, unitName, metricName, applyWords, showError, setStatus, bandNamed, bandBadge, bar, rankCell,
 } from './common.js';
 
 const KEYS = ['campaign', 'scope', 'metric', 'date'];
@@ -48,7 +48,7 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
 const Q_BULLETIN = `query Bulletin($c: String!, $d: Date!, $lang: Lang) {
   day: bulletin(campaign: $c, date: $d, lang: $lang) { date lead url }
   latest: bulletins(campaign: $c, first: 1, lang: $lang) { edges { node { date lead url } } } }`;
-const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
+const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate band source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
 
 function fetchRanking(c, metric, date, scope, level, after, lang) {
   return gql(Q_RANKING, { c, m: metric, d: date || null, s: scope, l: level, after, lang: apiLang(lang) }).then((d) => d.ranking);
@@ -129,7 +129,7 @@ function renderMetrics(series, bands, selected, st, w) {
   ul.replaceChildren();
   for (const { metric, points } of series) {
     const p = points[points.length - 1];
-    const band = p && bandOf(bands, p.rate);
+    const band = p && bandNamed(bands, p.band);
     const li = el('li', { class: metric.key === selected ? 'selected' : null },
       el('h4', { text: st.lang === 'en' ? metric.nameEn : metric.nameVi }));
     if (!p || p.figure == null) {

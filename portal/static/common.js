@@ -155,10 +155,14 @@ export function setStatus(text) {
 
 // ---- Ranking widgets ----
 
-/** The band a rate falls in (bands highest first). */
-export function bandOf(bands, rate) {
-  if (rate == null) return null;
-  return bands.find((b) => rate >= b.min) || null;
+/**
+ * The band the API gave a figure (its key, banded by the rules version in
+ * force that day), with its labels from bands; a key bands lack is shown
+ * as it is.
+ */
+export function bandNamed(bands, key) {
+  if (!key) return null;
+  return bands.find((b) => b.key === key) || { key, labelVi: key, labelEn: key };
 }
 
 /** The band named in text; its colour only repeats the name. */

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  applyWords, showError, setStatus, bandNamed, bandBadge, bar, rankCell,
 } from './common.js';
 import { drawSeries, projectAtPace } from './chart.js';
 
@@ -141,7 +141,7 @@ function renderCards(list, bands, st, w, words) {
       li.append(el('p', { class: 'muted', text: words.noData }));
       return li;
     }
-    const band = bandOf(bands, p.rate);
+    const band = bandNamed(bands, p.band);
     li.append(
       el('p', { class: 'big' }, el('strong', { text: p.figureText }), p.quota != null ? ` / ${p.quotaText}` : ''),
       bar(p.rate, band && band.key),
