@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,40 @@ func Detect(header []string) (Shape, bool) {
 	return Shape{}, false
 }
 
+// DetectFile is Detect for a file: when the header fits no shape, the
+// error is about the shape it comes closest to (the most of whose required
+// columns it has) and names the column that does not fit it, duplicated,
+// unknown or missing, with its position ("reports.csv:1:5").
+func DetectFile(header []string, file string) (Shape, error) {
+	if s, ok := Detect(header); ok {
+		return s, nil
+	}
+	best, score := Shape{}, 0
+	for _, s := range []Shape{UnitsShape, QuotasShape, ReportsShape} {
+		n := 0
+		for _, h := range header {
+			if slices.Contains(s.Required, normColumn(h)) {
+				n++
+			}
+		}
+		if n > score {
+			best, score = s, n
+		}
+	}
+	if score == 0 {
+		return Shape{}, &domain.Error{Code: domain.EINVALID, Field: file + ":1", Message: "the header is not one of units (" +
+			strings.Join(UnitsShape.Required, ",") + "), quotas (" + strings.Join(QuotasShape.Required, ",") + ") or reports (" +
+			strings.Join(ReportsShape.Required, ",") + ")"}
+	}
+	_, err := best.columns(header, file)
+	return Shape{}, err
+}
+
+// normColumn is a header cell as a column name.
+func normColumn(h string) string {
+	return strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+}
+
 // ReadHeader reads the first record of r (stripping a UTF-8 BOM) without
 // consuming more than it needs; for Detect.
 func ReadHeader(r *bufio.Reader) ([]string, error) {
@@ -65,7 +100,10 @@ func (s Shape) columns(header []string, file string) (map[string]int, error) {
 		known[c] = true
 	}
 	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		h = normColumn(h)
+		if p := domain.TextProblem(h); p != "" {
+			return nil, &domain.Error{Code: domain.EINVALID, Field: fmt.Sprintf("%s:1:%d", file, i+1), Message: "the column name " + p}
+		}
 		if !known[h] {
 			return nil, &domain.Error{Code: domain.EINVALID, Field: fmt.Sprintf("%s:1:%d", file, i+1),
 				Message: fmt.Sprintf("unknown column %q in a %s file (columns: %s)", h, s.Name, strings.Join(append(append([]string{}, s.Required...), s.Optional...), ","))}
@@ -179,6 +217,13 @@ func each(r io.Reader, file string, s Shape, fn func(rec *record) error) error {
 			line, _ := cr.FieldPos(0)
 			return &domain.Error{Code: domain.EINVALID, Field: fmt.Sprintf("%s:%d", file, line),
 				Message: fmt.Sprintf("%d fields, the header has %d", len(fields), len(header))}
+		}
+		for i, f := range fields {
+			if p := domain.TextProblem(f); p != "" {
+				line, col := cr.FieldPos(i)
+				return &domain.Error{Code: domain.EINVALID, Field: fmt.Sprintf("%s:%d:%d (%s)", file, line, col, normColumn(header[i])),
+					Message: "the field " + p}
+			}
 		}
 		rec.fields = fields
 		if err := fn(rec); err != nil {

@@ -155,6 +155,8 @@ func mapErr(err error, what string) error {
 			return domain.Errorf(domain.EINVALID, "%s refers to something that does not exist", what)
 		case "23514", "23502", "22P02", "22003": // check, not null, bad text, out of range
 			return domain.Errorf(domain.EINVALID, "%s is not valid", what)
+		case "22021": // a NUL or bytes that are not UTF-8 (the API and the import refuse them first)
+			return domain.Errorf(domain.EINVALID, "%s holds a NUL character or bytes that are not UTF-8", what)
 		case "57014": // statement timeout
 			return domain.Errorf(domain.ETOOCOMPLEX, "the query took too long")
 		}

@@ -29,6 +29,7 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 		label := fileLabel(file)
 		var errs ImportErrors
 		src := make([][]any, 0, len(rows))
+		places := make([]quotaPlace, 0, len(rows))
 		for _, l := range rows {
 			q := l.Row
 			c, ok := camps[q.Campaign]
@@ -44,12 +45,18 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 				errs = append(errs, err)
 			} else {
 				src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
+				places = append(places, quotaPlace{item: l.Line, campaign: c, unit: u.id, code: q.UnitCode, metric: mid, day: q.EffectiveFrom, target: q.Target, reason: q.Reason})
 			}
 			if len(errs) >= maxErrors {
 				break
 			}
 		}
 		if len(errs) > 0 {
+			return errs
+		}
+		if errs, err = quotaPlaceErrors(ctx, tx, label, "line", places); err != nil {
+			return err
+		} else if len(errs) > 0 {
 			return errs
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_quotas (line int, campaign_id bigint, unit_id bigint, metric_id smallint,

@@ -134,27 +134,13 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 		if len(errs) > 0 {
 			return errs
 		}
-		anc, err := ancestors(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		type key struct {
-			unit int64
-			mid  int16
-			day  domain.Date
-		}
-		seen := map[key]int{}
+		places := make([]quotaPlace, len(rows))
 		for i, q := range rows {
-			if !slices.Contains(anc[ids[i]], c.scopeID) {
-				errs = append(errs, label.errf(i, "unit_code", "unit %s is outside the scope of campaign %s", q.UnitCode, c.slug))
-			}
-			k := key{ids[i], mids[i], q.EffectiveFrom}
-			if j, dup := seen[k]; dup {
-				errs = append(errs, label.errf(i, "effective_from", "the same unit, metric and day as item %d", j))
-			}
-			seen[k] = i
+			places[i] = quotaPlace{item: i, campaign: c, unit: ids[i], code: q.UnitCode, metric: mids[i], day: q.EffectiveFrom, target: q.Target, reason: q.Reason}
 		}
-		if len(errs) > 0 {
+		if errs, err = quotaPlaceErrors(ctx, tx, label, "item", places); err != nil {
+			return err
+		} else if len(errs) > 0 {
 			return errs
 		}
 		res = &QuotaResult{Campaign: c.slug, Items: make([]QuotaOutcome, len(rows))}

@@ -120,7 +120,7 @@ func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest
 	if strings.TrimSpace(req.ClientKey) == "" {
 		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "a batch needs a client key (any unique string, e.g. a UUID), so that a retry does not write twice")
 	}
-	if len(req.ClientKey) > 200 {
+	if domain.TextLen(req.ClientKey) > 200 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
 	}
 	if len(req.Reports) == 0 {
@@ -140,7 +140,7 @@ func (db *DB) CorrectReport(ctx context.Context, p *Principal, req CorrectReques
 	if blank(req.Reason) {
 		return nil, domain.FieldErrorf(domain.EINVALID, "reason", "a correction needs a reason saying why the figure changes")
 	}
-	if len(req.ClientKey) > 200 {
+	if domain.TextLen(req.ClientKey) > 200 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
 	}
 	item := req.ReportInput
@@ -216,7 +216,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 				err = label.errf(i, "date", "%s is outside the campaign %s (%s to %s)", it.Date, c.slug, c.start, c.end)
 			case !c.metrics[it.Metric]:
 				err = label.errf(i, "metric", "campaign %s does not track %s", c.slug, it.Metric)
-			case len(it.Note) > 2000:
+			case domain.TextLen(it.Note) > 2000:
 				err = label.errf(i, "note", "the note is longer than 2000 characters")
 			}
 			if err != nil {

@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,9 +16,9 @@ import (
 // mutations: the same rules, the same words; only the way an error names its
 // input differs ("reports.csv:12 (value)" or "reports[3].value").
 
-// MaxCount is the largest count accepted: 2^53 − 1, the largest integer a
-// JSON number carries exactly in every client.
-const MaxCount = 1<<53 - 1
+// MaxCount is the largest count accepted: 2^31 − 1, the largest GraphQL
+// Int, so that every stored count can be read back through the API.
+const MaxCount = 1<<31 - 1
 
 // DefaultQuotaFactor is how many times its quota a unit's figure may be
 // before it is taken for a typing error (see WriteOptions.QuotaFactor).
@@ -249,4 +251,59 @@ func collectErrors(ctx context.Context, tx pgx.Tx, l labeler, errs *ImportErrors
 		return nil
 	})
 	return err
+}
+
+// quotaPlace is where one quota revision goes.
+type quotaPlace struct {
+	item     int // its index in the request, or its line in the file
+	campaign *campaignInfo
+	unit     int64
+	code     string // the unit's code, for messages
+	metric   int16
+	day      domain.Date
+	target   int64
+	reason   string
+}
+
+// quotaPlaceErrors applies the checks of quota revisions that look beyond
+// one row, the same for setQuotas and the CSV import: the unit is inside
+// its campaign's scope, and no row repeats an earlier one of the same
+// request or file (same unit, metric, day, target and reason: a line sent
+// twice by accident). Rows for the same unit, metric and day that differ
+// are successive revisions in their order, all kept, the last in force (the
+// spec's example sets 920's quota to 1,629 and revises it to 4,994 on the
+// same day). what names an item in messages ("item", "line").
+func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, places []quotaPlace) (ImportErrors, error) {
+	ids := make([]int64, len(places))
+	for i, p := range places {
+		ids[i] = p.unit
+	}
+	anc, err := ancestors(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		campaign, unit int64
+		metric         int16
+		day            domain.Date
+		target         int64
+		reason         string
+	}
+	seen := map[key]int{}
+	var errs ImportErrors
+	for _, p := range places {
+		if !slices.Contains(anc[p.unit], p.campaign.scopeID) {
+			errs = append(errs, l.errf(p.item, "unit_code", "unit %s is outside the scope of campaign %s", p.code, p.campaign.slug))
+		}
+		k := key{p.campaign.id, p.unit, p.metric, p.day, p.target, strings.TrimSpace(p.reason)}
+		if first, dup := seen[k]; dup {
+			errs = append(errs, l.errf(p.item, "effective_from", "repeats %s %d (the same unit, metric, day, target and reason): remove one of them", what, first))
+		} else {
+			seen[k] = p.item
+		}
+		if len(errs) >= maxErrors {
+			break
+		}
+	}
+	return errs, nil
 }

@@ -60,7 +60,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		srv.AroundRootFields(rootWriter{es.(*executableSchema), r}.rootField)
 	}
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{})
+	srv.AddTransport(httpTransport{schema: es.Schema()})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -271,7 +271,9 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 //     and the body has no data entry;
 //   - an executed operation gets 200, whatever errors its fields raised;
 //   - GET runs queries only: a mutation over GET gets 405 with Allow: POST.
-type httpTransport struct{}
+type httpTransport struct {
+	schema *ast.Schema // for checkInputs
+}
 
 var _ graphql.Transport = httpTransport{}
 
@@ -279,7 +281,7 @@ func (httpTransport) Supports(r *http.Request) bool {
 	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodGet || r.Method == http.MethodPost)
 }
 
-func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	mt, ok := negotiateMediaType(r.Header.Values("Accept"))
 	if !ok {
@@ -307,6 +309,12 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if opCtx != nil && opCtx.Doc != nil && opCtx.Operation != nil {
+		// Stricter than the variables' coercion, and saying what was wrong.
+		if bad := checkInputs(t.schema, opCtx.Doc, opCtx.Operation, params.Query, params.Variables); bad != nil {
+			errs = gqlerror.List{gqlerror.WrapPath(nil, bad)}
+		}
+	}
 	if errs != nil {
 		status := http.StatusOK
 		if mt == mediaGraphQLResponse {
@@ -413,6 +421,9 @@ func readPOSTParams(r *http.Request, p *graphql.RawParams) (int, string) {
 	if _, err := dec.Token(); err != io.EOF {
 		return http.StatusBadRequest, "the request body holds more than one JSON value: send one JSON object such as " + exampleRequest
 	}
+	if k := duplicateKey(body); k != "" {
+		return http.StatusBadRequest, "the request body names " + k + " twice: send each member of an object once"
+	}
 	return readParams(fields, p, false)
 }
 
@@ -424,6 +435,11 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		return http.StatusBadRequest, "the URL's query string is malformed (" + err.Error() + "): send ?query=<URL-encoded GraphQL document>"
 	}
 	fields := map[string]json.RawMessage{}
+	for _, k := range []string{"query", "operationName", "variables", "extensions"} {
+		if len(q[k]) > 1 {
+			return http.StatusBadRequest, "the URL names " + k + " twice: send each parameter once"
+		}
+	}
 	for _, k := range []string{"query", "operationName"} {
 		if q.Has(k) {
 			fields[k], _ = json.Marshal(q.Get(k))
@@ -433,6 +449,9 @@ func readGETParams(r *http.Request, p *graphql.RawParams) (int, string) {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			if !json.Valid([]byte(v)) {
 				return http.StatusBadRequest, k + " is not valid JSON: in a GET request it must be a URL-encoded JSON object"
+			}
+			if d := duplicateKey([]byte(v)); d != "" {
+				return http.StatusBadRequest, k + " names " + d + " twice: send each member of an object once"
 			}
 			fields[k] = json.RawMessage(v)
 		}

@@ -98,6 +98,13 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "NullBody", body: `null`, status: 400, code: "BAD_INPUT", says: "must be a JSON object"},
 		{name: "Batch", body: `[` + typename + `]`, status: 400, code: "BAD_INPUT", says: "batched requests are not supported"},
 		{name: "TwoValues", body: typename + typename, status: 400, code: "BAD_INPUT", says: "more than one JSON value"},
+		{name: "DuplicateQuery", body: `{"query":"{ __typename }","query":"{ metrics { key } }"}`, status: 400, code: "BAD_INPUT", says: "names query twice", data: "absent"},
+		{name: "DuplicateEscapedQuery", body: `{"query":"{ __typename }","\u0071uery":"{ metrics { key } }"}`, status: 400, code: "BAD_INPUT", says: "names query twice"},
+		{name: "DuplicateVariable", body: `{"query":"query T($n: String!) { __type(name: $n) { name } }","variables":{"n":"Query","n":"Mutation"}}`, status: 400, code: "BAD_INPUT", says: "names variables.n twice"},
+		{name: "DuplicateNestedKey", body: `{"query":"{ __typename }","variables":{"in":{"list":[{"a":1},{"a":1,"b":[],"a":2}]}}}`, status: 400, code: "BAD_INPUT", says: "names variables.in.list[1].a twice"},
+		{name: "SameKeyInSiblings", body: `{"query":"{ __typename }","variables":{"x":{"a":1},"y":{"a":1}}}`, status: 200},
+		{name: "GETDuplicateQuery", method: "GET", target: get("query", "{ __typename }") + "&query=%7B+metrics+%7B+key+%7D+%7D", status: 400, code: "BAD_INPUT", says: "names query twice"},
+		{name: "GETDuplicateVariable", method: "GET", target: get("query", "{ __typename }", "variables", `{"n":1,"n":2}`), status: 400, code: "BAD_INPUT", says: "variables names n twice"},
 		{name: "TooLarge", body: `{"query":"{ __typename }","variables":{"x":"` + strings.Repeat("x", 5000) + `"}}`, status: 413, code: "BAD_INPUT", says: "larger than the limit of 4096 bytes"},
 		// Content types and methods.
 		{name: "NoContentType", contentType: "-", body: typename, status: 415, code: "BAD_INPUT", says: "must be JSON"},

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"io"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -40,6 +41,7 @@ type responseCache struct {
 type cachedResponse struct {
 	status      int
 	contentType string
+	vary        []string // the Vary values the handler added (Accept): a hit says the same
 	body        []byte
 }
 
@@ -142,11 +144,15 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		k := c.key(r, body, before)
 		if hit, ok := c.get(k); ok {
 			w.Header().Set("Content-Type", hit.contentType)
+			for _, v := range hit.vary {
+				w.Header().Add("Vary", v)
+			}
 			w.Header().Set("X-Cache", "hit")
 			w.WriteHeader(hit.status)
 			w.Write(hit.body)
 			return
 		}
+		varied := len(w.Header().Values("Vary")) // by the handlers around this one
 		rec := &recorder{ResponseWriter: w, limit: c.maxBody}
 		next.ServeHTTP(rec, r)
 		if rec.status != http.StatusOK || rec.over || bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
@@ -156,6 +162,8 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		if err != nil || after != before {
 			return
 		}
-		c.put(k, &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"), body: bytes.Clone(rec.buf.Bytes())})
+		vary := w.Header().Values("Vary")
+		c.put(k, &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"),
+			vary: slices.Clone(vary[min(varied, len(vary)):]), body: bytes.Clone(rec.buf.Bytes())})
 	})
 }

@@ -28,6 +28,9 @@ func TestResponseCache(t *testing.T) {
 		}
 		rec := httptest.NewRecorder()
 		w.h.ServeHTTP(rec, req)
+		if vary := strings.Join(rec.Header().Values("Vary"), ","); !strings.Contains(vary, "Accept") {
+			t.Errorf("X-Cache %q: Vary %q lacks Accept", rec.Header().Get("X-Cache"), vary)
+		}
 		return rec.Body.String(), rec.Header().Get("X-Cache")
 	}
 	// The snapshot is the whole PostgreSQL cluster's, and other tests commit

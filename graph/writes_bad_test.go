@@ -94,7 +94,8 @@ func TestWriteErrors(t *testing.T) {
 		// Values.
 		{name: "ErrNegative", token: "admin", query: submitMutation, vars: one("92000", "collected", "2024-01-09", -5), code: "BAD_INPUT", says: "negative", field: "reports[0].value"},
 		{name: "ErrNotAWholeNumber", token: "admin", query: submitMutation, vars: one("92000", "collected", "2024-01-09", 210.5), code: "BAD_INPUT", says: "Int"},
-		{name: "ErrTooLarge", token: "admin", query: submitMutation, vars: one("92000", "collected", "2024-01-09", int64(1)<<53), code: "BAD_INPUT", says: "largest count", field: "reports[0].value"},
+		{name: "ErrTooLarge", token: "admin", query: submitMutation, vars: one("92000", "collected", "2024-01-09", int64(1)<<31), code: "BAD_INPUT", says: "out of range", field: "$input.reports[0].value"},
+		{name: "ErrTooLargeCSV", raw: csv("unit_code,metric,date,value\n92000,collected,2024-01-09,2147483648\n"), code: "BAD_INPUT", says: "larger than 2147483647, the largest count accepted"},
 		{name: "ErrAboveQuotaFactor", token: "admin", query: submitMutation, vars: one("92001", "collected", "2024-01-09", 3001), code: "BAD_INPUT", says: "more than 3 times the quota", field: "reports[0].value"},
 		// Days.
 		{name: "ErrFuture", token: "admin", query: submitMutation, vars: one("92000", "collected", "2024-01-11", 210), code: "BAD_INPUT", says: "in the future", field: "reports[0].date"},

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/progress"
@@ -181,6 +182,19 @@ func float(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', 2, 64)
 }
 
+// CSVText is a text cell of a CSV written for spreadsheets: one that a
+// spreadsheet would run as a formula (it starts with =, +, - or @, or with
+// a tab or carriage return, which may hide one) gets a leading apostrophe, as
+// OWASP's "CSV injection" advice says, so a unit named "=HYPERLINK(…)" is
+// shown as text. Number cells are written as they are (a negative rank
+// change stays -2).
+func CSVText(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
 // WriteCSV writes the edition's ranking tables as UTF-8 CSV with a byte
 // order mark, so spreadsheet programs read the Vietnamese names right.
 func WriteCSV(w io.Writer, e *Edition) error {
@@ -209,9 +223,10 @@ func WriteCSV(w io.Writer, e *Edition) error {
 			if f.RankChange != nil && rank != "" {
 				change = strconv.Itoa(*f.RankChange)
 			}
-			cw.Write([]string{e.Campaign, e.Day, e.Scope.Code, m.Metric.Key, rank, change, f.Unit.Code, f.Unit.FullName,
-				num(f.Value), num(f.Quota), r, rate(f, "vi"), f.Band, num(f.Delta), float(f.Pace7d), float(f.RequiredPace),
-				f.Projected, strconv.FormatBool(f.AtRisk), f.Source, strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
+			t := CSVText
+			cw.Write([]string{t(e.Campaign), t(e.Day), t(e.Scope.Code), t(m.Metric.Key), rank, change, t(f.Unit.Code), t(f.Unit.FullName),
+				num(f.Value), num(f.Quota), r, t(rate(f, "vi")), t(f.Band), num(f.Delta), float(f.Pace7d), float(f.RequiredPace),
+				t(f.Projected), strconv.FormatBool(f.AtRisk), t(f.Source), strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
 		}
 	}
 	cw.Flush()

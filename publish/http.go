@@ -49,7 +49,14 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := domain.TextProblem(r.URL.Path); p != "" {
+			// No campaign, day or unit is named so; and PostgreSQL could not look it up.
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "the address %s", p))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
 }
 
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -348,21 +355,13 @@ type atomEntry struct {
 	Summary string     `xml:"summary"`
 }
 
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
 	if !ok {
 		s.fail(w, r, notFound("feeds end in .atom"))
 		return
 	}
-	b, err := s.feedXML(r.Context(), name, baseURL(r), liveURLs)
+	b, err := s.feedXML(r.Context(), name, s.siteURL(), liveURLs)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -495,7 +494,7 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	// Meant for other sites' iframes.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
 	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
-		"Link": baseURL(r) + "/?campaign=" + c.Slug})
+		"Link": "/?campaign=" + c.Slug}) // relative: to this server, whatever the Host header said
 }
 
 func contains(xs []string, x string) bool {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
@@ -25,6 +26,19 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// SiteURL is the public origin the Atom feeds' ids and links start
+	// with, e.g. https://tiendo.example.org (the server's --site-url);
+	// empty: http://localhost. Never the request's Host header: feeds are
+	// cached publicly, and a forged Host would put its links in them.
+	SiteURL string
+}
+
+// siteURL is SiteURL without its trailing slash, or http://localhost.
+func (s *Service) siteURL() string {
+	if s.SiteURL == "" {
+		return "http://localhost"
+	}
+	return strings.TrimSuffix(s.SiteURL, "/")
 }
 
 func (s *Service) now() time.Time {

@@ -97,7 +97,11 @@ func TestBulletinDelivery(t *testing.T) {
 	}
 
 	// Atom 1.0: the elements RFC 4287 requires, parsed as XML.
-	feed := get(h, "/feeds/ben-tre-cong-dan-so.atom")
+	// Whatever Host the request names (the feed is cached publicly).
+	feed := get(h, "http://evil.example/feeds/ben-tre-cong-dan-so.atom")
+	if strings.Contains(feed.Body.String(), "evil.example") {
+		t.Errorf("the feed links to the request's Host: %s", feed.Body)
+	}
 	var f struct {
 		XMLName xml.Name `xml:"http://www.w3.org/2005/Atom feed"`
 		ID      string   `xml:"id"`
@@ -125,10 +129,22 @@ func TestBulletinDelivery(t *testing.T) {
 		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || e.Link.Href == "" {
 			t.Errorf("entry %+v", e)
 		}
+		if !strings.HasPrefix(e.Link.Href, testSiteURL+"/bulletins/") || !strings.HasPrefix(e.ID, testSiteURL+"/") {
+			t.Errorf("entry %s links to %s, not to --site-url %s", e.ID, e.Link.Href, testSiteURL)
+		}
 	}
 
-	if card := get(h, "/embed/ben-tre-cong-dan-so/836"); card.Code != 200 || !strings.Contains(card.Body.String(), "Huyện Ba Tri") {
-		t.Errorf("embed: %d", card.Code)
+	if card := get(h, "http://evil.example/embed/ben-tre-cong-dan-so/836"); card.Code != 200 || !strings.Contains(card.Body.String(), "Huyện Ba Tri") ||
+		strings.Contains(card.Body.String(), "evil.example") {
+		t.Errorf("embed: %d, links to the request's Host: %v", card.Code, strings.Contains(card.Body.String(), "evil.example"))
+	}
+	// A NUL or bytes that are not UTF-8 in a path: a bad request, not a server error.
+	for _, p := range []string{"/bulletins/a%00b/", "/bulletins/a%FFb/2023-11-14", "/feeds/a%00b.atom", "/downloads/a%00b/2023-11-14.csv",
+		"/embed/ben-tre-cong-dan-so/8%0036", "/embed/a%00b/836"} {
+		if rec := get(h, p); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "the address contains a NUL") &&
+			!strings.Contains(rec.Body.String(), "the address is not valid UTF-8") {
+			t.Errorf("GET %s: %d %q, want 400 saying what is wrong", p, rec.Code, rec.Body)
+		}
 	}
 	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"sha256"`) {
 		t.Errorf("JSON download: %d", js.Code)

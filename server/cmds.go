@@ -77,9 +77,9 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, stdout, s
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	shape, ok := csvio.Detect(header)
-	if !ok {
-		return fmt.Errorf("%s:1: the header is not one of units (code,name,kind,parent_code), quotas (campaign,unit_code,metric,target,effective_from,reason) or reports (unit_code,metric,date,value)", name)
+	shape, err := csvio.DetectFile(header, name)
+	if err != nil {
+		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
 	}
 	start := time.Now()
 	var res db.ImportResult

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -49,6 +50,7 @@ type serveConfig struct {
 	quotaFactor    float64
 	publishGrace   time.Duration // after a day's report deadline, before its bulletin is published
 	publishEvery   time.Duration // how often to look for bulletins due (0: never)
+	siteURL        string        // the public origin feeds link with (see siteURLFor)
 }
 
 // Rate limits by default: per client address, generous enough for many
@@ -82,9 +84,19 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.IntVar(&cfg.limits.Rate.TokenBurst, "token-rate-burst", envInt("TOKEN_RATE_BURST", defaultTokenRateBurst), "API requests a token may send at once [TOKEN_RATE_BURST]")
 	cacheMB := fs.Int("response-cache-mb", envInt("RESPONSE_CACHE_MB", 64), "memory for answers to repeated anonymous queries, served until anything is committed; 0: no cache [RESPONSE_CACHE_MB]")
 	trustedProxies := fs.String("trusted-proxies", envOr("TRUSTED_PROXIES", ""), "comma-separated CIDR prefixes or addresses of reverse proxies whose X-Forwarded-For names the client; empty: X-Forwarded-For is ignored [TRUSTED_PROXIES]")
+	fs.StringVar(&cfg.siteURL, "site-url", envOr("SITE_URL", ""), "the public origin of this server, e.g. https://tiendo.example.org, which the Atom feeds link with; empty: http:// and the listen address [SITE_URL]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	configured := cfg.siteURL != ""
+	site, err := siteURLFor(cfg.siteURL, cfg.listenAddr)
+	if err != nil {
+		return err
+	}
+	cfg.siteURL = site
+	if !configured {
+		logger.Warn("--site-url (SITE_URL) is not set: the Atom feeds link to "+cfg.siteURL+"; set it to the address readers use", "site_url", cfg.siteURL)
 	}
 	tuneGC()
 	cfg.limits.CacheBytes = *cacheMB << 20
@@ -131,7 +143,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	if cfg.publishEvery > 0 {
 		// Bulletins publish themselves once their day's deadline has passed;
 		// each edition once, even with several servers.
-		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
+		pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL}
 		go pub.Run(ctx, cfg.publishEvery)
 	}
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
@@ -157,9 +169,32 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	return nil
 }
 
+// siteURLFor checks a configured public origin (http or https, a host, no
+// path), or makes one from the listen address when none is configured
+// (":8080" is http://localhost:8080): the feeds' links never come from a
+// request's Host header.
+func siteURLFor(configured, listen string) (string, error) {
+	if configured == "" {
+		host, port, err := net.SplitHostPort(listen)
+		if err != nil {
+			return "http://localhost", nil
+		}
+		if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+			host = "localhost"
+		}
+		return "http://" + net.JoinHostPort(host, port), nil
+	}
+	u, err := url.Parse(configured)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "" ||
+		u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("--site-url %q must be an origin such as https://tiendo.example.org (http or https, a host, no path)", configured)
+	}
+	return u.Scheme + "://" + u.Host, nil
+}
+
 // newRouter wires every route of the process.
 func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler {
-	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace}
+	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.publishGrace, SiteURL: cfg.siteURL}
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()

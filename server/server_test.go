@@ -21,9 +21,31 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// testSiteURL is the --site-url of the tests' server.
+const testSiteURL = "https://tiendo.example.org"
+
 func testConfig() serveConfig {
 	return serveConfig{corsOrigins: "https://baodientu.example", requestTimeout: 10 * time.Second,
-		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}}
+		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}, siteURL: testSiteURL}
+}
+
+func TestSiteURL(t *testing.T) {
+	for _, c := range []struct{ configured, listen, want string }{
+		{"", ":8080", "http://localhost:8080"},
+		{"", "0.0.0.0:9000", "http://localhost:9000"},
+		{"", "127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"", "[::]:8080", "http://localhost:8080"},
+		{"https://tiendo.example.org/", ":8080", "https://tiendo.example.org"},
+		{"http://tiendo.example.org:8443", ":8080", "http://tiendo.example.org:8443"},
+		{"tiendo.example.org", ":8080", ""},
+		{"https://tiendo.example.org/path", ":8080", ""},
+		{"ftp://tiendo.example.org", ":8080", ""},
+	} {
+		got, err := siteURLFor(c.configured, c.listen)
+		if got != c.want || (err != nil) != (c.want == "") {
+			t.Errorf("siteURLFor(%q, %q) = %q, %v; want %q", c.configured, c.listen, got, err, c.want)
+		}
+	}
 }
 
 func loadedDemo(t *testing.T) *db.DB {
@@ -214,6 +236,25 @@ func TestImportBadLineImportsNothing(t *testing.T) {
 	}
 	defer store.Close()
 	var n int
+	if err := store.Pool.QueryRow(ctx, `SELECT count(*) FROM report_revisions`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d report revisions written (%v), want none", n, err)
+	}
+
+	// Bytes no text may hold, and headers that fit no shape: the error names
+	// the file, line, column and column name, never PostgreSQL's words.
+	for _, c := range []struct{ name, text, want string }{
+		{"ErrNUL", "unit_code,metric,date,value,note\n836,collected,2023-11-13,1000,a\x00b\n", "reports.csv:2:31 (note): the field contains a NUL character"},
+		{"ErrNotUTF8", "unit_code,metric,date,value,note\n836,collected,2023-11-13,1000,B\xe1n Tre\n", "reports.csv:2:31 (note): the field is not valid UTF-8"},
+		{"ErrUnknownColumn", "unit_code,metric,date,value,notes\n836,collected,2023-11-13,1000,x\n", `reports.csv:1:5: unknown column "notes" in a reports file`},
+		{"ErrDuplicateColumn", "unit_code,metric,date,value,value\n836,collected,2023-11-13,1000,1000\n", `reports.csv:1:5: column "value" appears twice`},
+		{"ErrNoShape", "a,b\n1,2\n", "reports.csv:1: the header is not one of units"},
+	} {
+		os.WriteFile(reports, []byte(c.text), 0o644)
+		err := run(ctx, []string{"import", "--database-url", url, reports}, &out, &errb, quiet)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "SQLSTATE") {
+			t.Errorf("%s: %v, want an error saying %q", c.name, err, c.want)
+		}
+	}
 	if err := store.Pool.QueryRow(ctx, `SELECT count(*) FROM report_revisions`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d report revisions written (%v), want none", n, err)
 	}

@@ -8,6 +8,7 @@ import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
   applyWords, showError, setStatus, bandBadge, bar, rankCell,
 } from './common.js';
+import { csvText } from './csv.js';
 
 const words = (st) => allWords(st.lang);
 const KEYS = ['campaign', 'metric', 'date', 'level', 'scope', 'sort', 'dir', 'q', 'page'];
@@ -334,11 +335,6 @@ async function pageAt(c, metric, date, scope, level, p, lang) {
 
 // ---- CSV ----
 
-function csvField(v) {
-  const s = v == null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-}
-
 function downloadCSV() {
   if (!current) return;
   const { rows, st, w, c, level, unit, metric } = current;
@@ -348,7 +344,7 @@ function downloadCSV() {
       r.band ?? '', r.pace7d == null ? '' : Math.round(r.pace7d), r.requiredPace == null ? '' : Math.ceil(r.requiredPace),
       r.projectedCompletion ?? '', r.atRisk ? w.yes : w.no, w.source[r.source] || r.source, r.coverage.onTime, r.coverage.late, r.coverage.missing]);
   }
-  const text = '\ufeff' + lines.map((l) => l.map(csvField).join(',')).join('\r\n') + '\r\n';
+  const text = csvText(lines);
   const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })),
     download: `tiendo-${c.slug}-${metric.key}-${level.toLowerCase()}-${unit.code}-${st.date}.csv` });
   document.body.append(a);
