@@ -20,6 +20,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/press"
 )
 
 // Unit is a unit as the record names it.
@@ -347,7 +348,9 @@ var CSVHeader = []string{"campaign", "milestone", "rules_version", "metric", "le
 	"within", "figure", "quota", "rate", "band", "source", "stale_days", "at_risk", "on_time", "late", "missing"}
 
 // WriteCSV writes every ranking of the record as CSV, UTF-8 with a byte
-// order mark (so that spreadsheets show Vietnamese), one row per unit.
+// order mark (so that spreadsheets show Vietnamese), one row per unit; a
+// name that a spreadsheet would read as a formula is written as text (see
+// press.CSVText).
 func WriteCSV(w io.Writer, r *Record) error {
 	records := [][]string{CSVHeader}
 	for _, rk := range r.Rankings {
@@ -363,7 +366,7 @@ func WriteCSV(w io.Writer, r *Record) error {
 				band = *row.Band
 			}
 			records = append(records, []string{r.Campaign, r.Day, strconv.Itoa(r.Rules.Version), rk.Metric, string(rk.Level), rank,
-				row.Unit.Code, row.Unit.FullName, strings.Join(row.Within, "/"), optInt(row.Figure), optInt(row.Quota), rate, band,
+				row.Unit.Code, press.CSVText(row.Unit.FullName), strings.Join(row.Within, "/"), optInt(row.Figure), optInt(row.Quota), rate, band,
 				string(row.Source), strconv.Itoa(row.StaleDays), strconv.FormatBool(row.AtRisk), strconv.Itoa(row.OnTime),
 				strconv.Itoa(row.Late), strconv.Itoa(row.Missing)})
 		}

@@ -14,10 +14,11 @@ func ptr[T any](v T) *T { return &v }
 func world() (*domain.Campaign, *domain.Unit, []Figure) {
 	id := func(n int64) *int64 { return &n }
 	prov := &domain.Unit{ID: 1, Code: "90", Kind: domain.KindProvince, ParentID: id(0)}
+	formula := "=HYPERLINK(\"http://x\")"
 	d1 := &domain.Unit{ID: 2, Code: "900", Kind: domain.KindDistrict, ParentID: id(1)}
 	d2 := &domain.Unit{ID: 3, Code: "901", Kind: domain.KindDistrict, ParentID: id(1)}
 	cs := []*domain.Unit{
-		{ID: 4, Code: "90000", Kind: domain.KindCommune, ParentID: id(2)},
+		{ID: 4, Code: "90000", FullName: formula, Kind: domain.KindCommune, ParentID: id(2)},
 		{ID: 5, Code: "90001", Kind: domain.KindCommune, ParentID: id(2)},
 		{ID: 6, Code: "90100", Kind: domain.KindCommune, ParentID: id(3)},
 		{ID: 7, Code: "90101", Kind: domain.KindCommune, ParentID: id(3)},
@@ -79,5 +80,16 @@ func TestRecord(t *testing.T) {
 	moved := &Current{Rank: ptr(2), Figure: ptr(int64(60)), Quota: r.Quota, Rate: &rate, Band: ptr("X")}
 	if d := Diff(&r, moved); !slices.Equal(d, []Change{ChangeRank, ChangeFigure, ChangeRate, ChangeBand}) {
 		t.Errorf("changes %v", d)
+	}
+}
+
+func TestWriteCSVFormulaCells(t *testing.T) {
+	c, scope, figs := world()
+	var b bytes.Buffer
+	if err := WriteCSV(&b, Build(c, scope, domain.Milestone{Date: domain.MustDate("2023-06-20")}, figs)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b.Bytes(), []byte(`"'=HYPERLINK(""http://x"")"`)) || bytes.Contains(b.Bytes(), []byte(`,"=HYPERLINK`)) {
+		t.Errorf("a formula-like name is not written as text:\n%s", b.String())
 	}
 }
