@@ -79,6 +79,17 @@ func (s *Service) freezeDue(ctx context.Context, c *domain.Campaign, scope *doma
 	return n, nil
 }
 
+// freezeAfterPublish freezes the campaign's milestones due, after a
+// bulletin published on request.
+func (s *Service) freezeAfterPublish(ctx context.Context, c *domain.Campaign) error {
+	scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
+	if err != nil {
+		return err
+	}
+	_, err = s.freezeDue(ctx, c, scope, db.FiguresDue(c, s.now().Add(-s.Grace)))
+	return err
+}
+
 // milestoneDownload serves /downloads/{campaign}/milestones/{date}.csv and
 // .json: the frozen record as CSV, or its stored bytes unchanged (their
 // SHA-256 is the record's hash). A frozen record never changes, so both are

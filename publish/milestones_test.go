@@ -190,3 +190,26 @@ func mustUnit(t *testing.T, store *db.DB, id int64) *domain.Unit {
 	}
 	return u
 }
+
+// TestMilestoneFreezeOnPublish: a server that does not publish by itself
+// (--publish-every 0) freezes a milestone when a bulletin is published on
+// request after it is due.
+func TestMilestoneFreezeOnPublish(t *testing.T) {
+	ctx := context.Background()
+	store := loaded(t)
+	c, err := store.CampaignBySlug(ctx, "hai-phong-cao-diem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := at("2023-06-21").Add(time.Minute)
+	s := &Service{DB: store, Grace: 30 * time.Minute, Now: func() time.Time { return now }}
+	if _, _, err := s.Publish(ctx, c, mustUnit(t, store, c.ScopeUnitID), domain.MustDate("2023-06-20"), "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if z, err := store.MilestoneFreeze(ctx, c.ID, domain.MustDate("2023-06-20")); err != nil || z == nil {
+		t.Fatalf("20/6 not frozen after publishing its bulletin on request (%v)", err)
+	}
+	if z, _ := store.MilestoneFreeze(ctx, c.ID, domain.MustDate("2023-06-30")); z != nil {
+		t.Error("30/6 frozen before its day")
+	}
+}

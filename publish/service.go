@@ -133,9 +133,14 @@ func (s *Service) Build(ctx context.Context, c *domain.Campaign, scope *domain.U
 // Publish publishes the bulletin of a campaign, scope unit and day as of
 // the current figures: a new revision when they differ from the last
 // published one (with what changed), none otherwise. It reports whether a
-// revision was created.
+// revision was created. The milestones due are frozen too, so a server
+// that does not publish by itself still records them.
 func (s *Service) Publish(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date, actor string) (*db.Edition, bool, error) {
-	return s.publish(ctx, c, scope, day, actor, true)
+	ed, made, err := s.publish(ctx, c, scope, day, actor, true)
+	if err == nil {
+		err = s.freezeAfterPublish(ctx, c)
+	}
+	return ed, made, err
 }
 
 func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date, actor string, refresh bool) (*db.Edition, bool, error) {
