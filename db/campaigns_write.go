@@ -219,6 +219,8 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 	}
 	var before, after *domain.Campaign
 	var rulesFrom *domain.Date // the day a new rules version applies from
+	var figuresChange bool
+	var from domain.Date // the first day whose figures change
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		rulesFrom = nil
 		rows, err := tx.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1 FOR UPDATE OF c`, slug)
@@ -293,22 +295,29 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 			return err
 		}
 		after = &c
+		everything := before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
+			before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil
+		figuresChange, from = everything || rulesFrom != nil, min(before.Start, after.Start)
+		if !everything && rulesFrom != nil {
+			from = *rulesFrom // a new rules version changes the days from its own on
+		}
+		if figuresChange {
+			// Figures are derived data: those of days the campaign no longer
+			// has go with the change; the others are due again.
+			if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
+				after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
+				return err
+			}
+			if err := markCampaignDue(ctx, tx, after.ID, from); err != nil {
+				return err
+			}
+		}
 		return db.auditAs(ctx, tx, p, "update", "campaign", c.Slug, auditCampaign(before), auditCampaign(&c))
 	})
 	if err != nil {
 		return nil, err
 	}
-	everything := before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
-		before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil
-	from := min(before.Start, after.Start)
-	if !everything && rulesFrom != nil {
-		from = *rulesFrom // a new rules version changes the days from its own on
-	}
-	if (everything || rulesFrom != nil) && !opt.NoRefresh {
-		if _, err := db.Pool.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
-			after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
-			return nil, err
-		}
+	if figuresChange && !opt.NoRefresh {
 		if err := db.RefreshFiguresAfter(ctx, after.ID, from, opt.now()); err != nil {
 			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
 		}

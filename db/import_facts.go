@@ -81,6 +81,12 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 		}
 		res.Inserted = int(tag.RowsAffected())
 		res.Skipped = res.Read - res.Inserted
+		if res.Inserted > 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO figures_due (campaign_id, from_day)
+				SELECT campaign_id, min(effective_from) FROM import_quotas GROUP BY campaign_id`); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, actor, "import", "quotas", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})
 	return res, err
@@ -210,6 +216,16 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		res.Skipped = res.Read - res.Inserted
 		if err := tx.QueryRow(ctx, `SELECT min(day), max(day) FROM import_reports`).Scan(&res.FirstDay, &res.LastDay); err != nil {
 			return err
+		}
+		if res.Inserted > 0 {
+			// Every campaign over those days, as cheap in the transaction as
+			// it gets (finding the campaigns over a national day's units
+			// costs about 0.1 s); a campaign the rows do not touch finds
+			// nothing to recompute.
+			if _, err := tx.Exec(ctx, `INSERT INTO figures_due (campaign_id, from_day)
+				SELECT id, $1 FROM campaigns WHERE start_date <= $2 AND end_date >= $1`, *res.FirstDay, *res.LastDay); err != nil {
+				return err
+			}
 		}
 		return db.audit(ctx, tx, actor, "import", "reports", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})

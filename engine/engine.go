@@ -286,7 +286,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			if s.has && s.hasQuota && s.quota > 0 {
 				r := float64(s.value) / float64(s.quota)
 				f.Rate = &r
-				f.Band = domain.BandFor(bands, r).Key
+				f.Band = domain.BandOf(bands, s.value, s.quota).Key // exactly, not by the float
 			}
 			if p := &prev[i]; s.has && p.valid && p.has {
 				v := s.value - p.value

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,8 +71,12 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	health := r.Health
+	if health == nil && r.DB != nil {
+		health = NewDBHealth(r.DB, logger)
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, logger, err)
+		return presentError(ctx, logger, health, err)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
@@ -80,6 +85,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	h := httpGuard(srv)
 	if r.DB != nil && lim.CacheBytes >= 0 {
 		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
+		c.health = health
 		if r.Now != nil {
 			c.now = r.Now
 		}
@@ -90,17 +96,23 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		h = limiter.middleware(h)
 	}
 	if r.DB != nil {
-		h = authMiddleware(r.DB, limiter, h)
+		h = authMiddleware(r.DB, limiter, health, h)
 	}
-	return h
+	return withRequestStart(h)
 }
 
 // presentError maps every error to the contract's extensions.code and hides
-// internal details, which are logged instead.
-func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Error {
+// internal details, which are logged instead. An error that says the
+// database cannot be reached is UNAVAILABLE, logged once per outage by
+// health (nil: no database), not once per request.
+func presentError(ctx context.Context, logger *slog.Logger, health *DBHealth, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var de *domain.Error
 	switch {
+	case health.Failed(ctx, err):
+		gqlErr.Message = unavailableMessage
+		setCode(gqlErr, domain.EUNAVAILABLE)
+		gqlErr.Extensions["retryAfter"] = outageRetryAfter
 	case errors.As(err, &de):
 		gqlErr.Message = de.Error()
 		setCode(gqlErr, de.Code)
@@ -289,10 +301,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	w.Header().Set("Content-Type", mt+"; charset=utf-8")
 	w.Header().Add("Vary", "Accept")
+	m := meterFrom(ctx)
 	fail := func(status int, msg string) {
 		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": domain.EINVALID}}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}))
+		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}), ext)
 	}
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
@@ -320,8 +334,9 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if mt == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs), ext)
 		return
 	}
 	switch op := opCtx.Operation.Operation; {
@@ -348,27 +363,66 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if mt == mediaGraphQLResponse {
 			status = http.StatusServiceUnavailable
 		}
+	case hasCode(resp.Errors, domain.EUNAVAILABLE):
+		// The database is away: say when to come back; 503, unless some
+		// data came through, which application/graphql-response+json
+		// answers with 2xx.
+		w.Header().Set("Retry-After", strconv.Itoa(outageRetryAfter))
+		if mt != mediaGraphQLResponse || !hasData(resp.Data) {
+			status = http.StatusServiceUnavailable
+		}
 	case len(resp.Data) == 0 && mt == mediaGraphQLResponse:
 		// Nothing ran: a response without data is never 2xx under
 		// application/graphql-response+json.
 		status = http.StatusBadRequest
 	}
+	cost := costCached
+	if stats := extension.GetComplexityStats(ctx); stats != nil {
+		cost = operationCost(stats.Complexity)
+	}
+	ext := m.ext(cost)
 	w.WriteHeader(status)
-	writeGraphQLResponse(w, resp)
+	writeGraphQLResponse(w, resp, ext)
+}
+
+// hasData reports whether a response's data is there and not null.
+func hasData(data json.RawMessage) bool {
+	d := bytes.TrimSpace(data)
+	return len(d) > 0 && !bytes.Equal(d, []byte("null"))
+}
+
+// hasCode reports whether one of errs has extensions.code code.
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if e != nil && e.Extensions != nil && e.Extensions["code"] == code {
+			return true
+		}
+	}
+	return false
 }
 
 // writeGraphQLResponse writes resp as JSON, without a data entry when
 // there is none (a request error: nothing ran), and without escaping <, >
-// and & (the media types are JSON, never HTML).
-func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
+// and & (the media types are JSON, never HTML). rateLimit, if any, is
+// extensions.rateLimit: when it is the only extension, it ends the body
+// (see rateLimitSuffix), where the response cache finds it.
+func writeGraphQLResponse(w io.Writer, resp *graphql.Response, rateLimit []byte) {
 	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 {
 		// Data only: gqlgen's executor writes compact JSON, which is what
 		// the encoder below would make of it; skip its copy and check.
-		b := make([]byte, 0, len(resp.Data)+10)
+		b := make([]byte, 0, len(resp.Data)+10+len(rateLimit)+32)
 		b = append(b, `{"data":`...)
 		b = append(b, resp.Data...)
+		if rateLimit != nil {
+			w.Write(append(b, rateLimitSuffix(rateLimit)...))
+			return
+		}
 		w.Write(append(b, "}\n"...))
 		return
+	}
+	onlyRateLimit := rateLimit != nil && len(resp.Extensions) == 0
+	if rateLimit != nil && !onlyRateLimit {
+		resp.Extensions["rateLimit"] = json.RawMessage(rateLimit)
 	}
 	out := struct {
 		Errors     gqlerror.List   `json:"errors,omitempty"`
@@ -380,7 +434,12 @@ func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
 	enc.SetEscapeHTML(false) // messages show `<token>`, not `\u003ctoken\u003e`
 	if err := enc.Encode(out); err != nil {
 		b.Reset()
-		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
+		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}` + "\n")
+	}
+	if onlyRateLimit {
+		out := b.Bytes()
+		w.Write(append(out[:len(out)-2], rateLimitSuffix(rateLimit)...))
+		return
 	}
 	w.Write(b.Bytes())
 }

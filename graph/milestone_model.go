@@ -36,6 +36,8 @@ type MilestoneRankingRow struct {
 	Current        *MilestoneCurrentRow
 	Changes        []MilestoneChange
 	CorrectionsURL *string
+
+	bands []domain.Band // the frozen record's, for RateText
 }
 
 // FigureText is the frozen figure formatted for a reader.
@@ -45,18 +47,23 @@ func (r *MilestoneRankingRow) FigureText(lang *Lang) *string { return countText(
 func (r *MilestoneRankingRow) QuotaText(lang *Lang) *string { return countText(r.Quota, lang) }
 
 // RateText is the frozen rate formatted for a reader.
-func (r *MilestoneRankingRow) RateText(lang *Lang) *string { return rateText(r.Figure, r.Quota, lang) }
+func (r *MilestoneRankingRow) RateText(lang *Lang) *string {
+	return rateText(r.Figure, r.Quota, r.bands, lang)
+}
 
 // MilestoneCurrentRow is a unit's standing by the current figures.
 type MilestoneCurrentRow struct {
 	milestone.Current
+	bands []domain.Band // the day's rules version's, for RateText
 }
 
 // FigureText is the current figure formatted for a reader.
 func (r *MilestoneCurrentRow) FigureText(lang *Lang) *string { return countText(r.Figure, lang) }
 
 // RateText is the current rate formatted for a reader.
-func (r *MilestoneCurrentRow) RateText(lang *Lang) *string { return rateText(r.Figure, r.Quota, lang) }
+func (r *MilestoneCurrentRow) RateText(lang *Lang) *string {
+	return rateText(r.Figure, r.Quota, r.bands, lang)
+}
 
 // RulesVersion is the campaign's rules version a bulletin was computed
 // with (nil for editions published before rules were versioned).

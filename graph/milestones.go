@@ -62,11 +62,8 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 		out.CsvURL, out.JSONURL = &csv, &js
 		frozen, _ = rec.View(metric, level, scope.Code)
 	}
-	version, err := r.figuresVersionFrom(ctx, c, date, figures)
-	if err != nil {
-		return nil, err
-	}
-	current, err := r.rankingAll(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
+	// A read never writes: the current figures are those stored.
+	current, err := r.rankingAll(ctx, figures.Version, db.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
 	if err != nil {
 		return nil, err
 	}
@@ -74,12 +71,16 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 	for _, row := range current {
 		now[row.UnitID] = row
 	}
+	var frozenBands []domain.Band
+	if rec != nil {
+		frozenBands = rec.Rules.Domain()
+	}
 	rows := make([]*MilestoneRankingRow, len(frozen))
 	for i := range frozen {
-		row := &MilestoneRankingRow{Row: frozen[i], UnitRef: frozen[i].Unit.Domain(), Changes: []MilestoneChange{}}
+		row := &MilestoneRankingRow{Row: frozen[i], UnitRef: frozen[i].Unit.Domain(), Changes: []MilestoneChange{}, bands: frozenBands}
 		if cur := now[row.Unit.ID]; cur != nil {
 			row.Current = &MilestoneCurrentRow{milestone.Current{Rank: cur.Rank, Figure: cur.Value, Quota: cur.Quota,
-				Rate: cur.Rate, Band: cur.Band, RulesVersion: cur.RulesVersion}}
+				Rate: cur.Rate, Band: cur.Band, RulesVersion: cur.RulesVersion}, out.CurrentRulesVersion.Bands}
 			for _, ch := range milestone.Diff(&row.Row, &row.Current.Current) {
 				row.Changes = append(row.Changes, MilestoneChange(ch))
 			}
@@ -163,9 +164,8 @@ func (r *Resolver) milestoneScope(ctx context.Context, c *domain.Campaign, day d
 	if err != nil {
 		return nil, err
 	}
-	if slices.Index(domain.UnitKinds, level) <= slices.Index(domain.UnitKinds, scope.Kind) {
-		return nil, domain.FieldErrorf(domain.EINVALID, "level", "%s units are not below %s %s: choose a level below the scope's own",
-			strings.ToLower(string(level)), strings.ToLower(string(scope.Kind)), scope.Code)
+	if err := levelBelow(level, scope); err != nil {
+		return nil, err
 	}
 	return scope, nil
 }

@@ -87,6 +87,15 @@ type Rules struct {
 	Bands         []Band `json:"bands"`
 }
 
+// Domain returns the bands as domain.Bands.
+func (r Rules) Domain() []domain.Band {
+	out := make([]domain.Band, len(r.Bands))
+	for i, b := range r.Bands {
+		out[i] = domain.Band{Key: b.Key, Min: b.Min, LabelVI: b.LabelVI, LabelEN: b.LabelEN}
+	}
+	return out
+}
+
 // Record is a milestone's frozen ranking.
 type Record struct {
 	Campaign     string    `json:"campaign"`

@@ -5,7 +5,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, readParams, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandNamed, bandBadge, bar,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar,
 } from './common.js';
 
 const W = {
@@ -103,7 +103,7 @@ async function renderOne(c, st, w, words) {
     el('div', { class: 'table-wrap' }, el('table', { id: 'metrics-table' },
       el('thead', null, el('tr', null, ...[w.metricCol, w.figure, w.quota, w.rate, w.band].map((t, i) => el('th', { scope: 'col', class: i && i < 3 ? 'num' : null, text: t })))),
       el('tbody', null, ...latest.map(({ metric, p }) => {
-        const band = p && bandNamed(c.bands, p.band);
+        const band = p && bandOf(c.bands, p.rate, p.band);
         return el('tr', null, el('th', { scope: 'row', text: metricName(metric, st.lang) }),
           el('td', { class: 'num', text: p ? p.figureText : '—' }), el('td', { class: 'num', text: p ? p.quotaText ?? '—' : '—' }),
           el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: p ? p.rateText ?? '—' : '—' }), bar(p && p.rate, band && band.key)),
