@@ -42,7 +42,8 @@ type Limits struct {
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
 // queries, POST for anything, OPTIONS; see httpTransport), a parsed-query
-// cache, automatic persisted queries, complexity and depth limits, and one
+// cache, automatic persisted queries, limits on the document (DocLimits,
+// before validation), on its cost and depth (queryLimits, after), and one
 // error presenter; behind bearer-token authentication (AuthMiddleware),
 // per-client rate limiting (RateLimit) and a guard that keeps mutations off
 // GET (httpGuard).
@@ -53,20 +54,21 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if lim.Depth == 0 {
 		lim.Depth = 12
 	}
-	cfg := Config{Resolvers: r}
-	setComplexity(&cfg.Complexity)
-	es := NewExecutableSchema(cfg)
+	es := NewExecutableSchema(Config{Resolvers: r})
 	srv := handler.New(es)
 	if !lim.PlainExecutor {
 		srv.AroundRootFields(rootWriter{es.(*executableSchema), r}.rootField)
 	}
+	queries := lru.New[*ast.QueryDocument](1000)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{schema: es.Schema()})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(httpTransport{schema: es.Schema(), queries: queries, admit: newAdmission()})
+	srv.SetQueryCache(queries)
+	// docLimits counts tokens first; the parser's own limit is a backstop.
+	srv.SetParserTokenLimit(DefaultDocLimits.Tokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(lim.Complexity))
-	srv.Use(depthLimit{max: lim.Depth})
+	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
+	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
 	logger := r.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -180,85 +182,6 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// depthLimit rejects operations that nest deeper than max.
-type depthLimit struct{ max int }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = depthLimit{}
-
-func (d depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (d depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
-func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	op := oc.Doc.Operations.ForName(oc.OperationName)
-	if op == nil {
-		return nil
-	}
-	if depth := selectionDepth(op.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
-		err := gqlerror.Errorf("operation nests %d levels deep, which exceeds the limit of %d", depth, d.max)
-		err.Extensions = map[string]any{"code": domain.ETOOCOMPLEX, "depth": depth, "limit": d.max}
-		return err
-	}
-	return nil
-}
-
-func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen int) int {
-	if seen > 64 {
-		return seen
-	}
-	deepest := 0
-	for _, sel := range set {
-		var d int
-		switch s := sel.(type) {
-		case *ast.Field:
-			if len(s.SelectionSet) == 0 {
-				d = 1
-			} else {
-				d = 1 + selectionDepth(s.SelectionSet, frags, seen+1)
-			}
-		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, frags, seen+1)
-		case *ast.FragmentSpread:
-			if f := frags.ForName(s.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, frags, seen+1)
-			}
-		}
-		deepest = max(deepest, d)
-	}
-	return deepest
-}
-
-// pageCost is what a connection field costs: its page size times what each
-// node costs, plus one.
-func pageCost(child int, first *int, def int) int {
-	n := def
-	if first != nil && *first >= 0 {
-		n = *first
-	}
-	return 1 + n*max(child, 1)
-}
-
-func setComplexity(c *ComplexityRoot) {
-	c.Query.Units = func(child int, _ *string, _ *domain.UnitKind, _ *string, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Query.Campaigns = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	c.Query.Progress = func(child int, _, _, _ string, _, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 100)
-	}
-	c.Unit.Children = func(child int, _ *domain.UnitKind, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Campaign.Quotas = func(child int, _ *string, _ *string, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Campaign.QuotaHistory = func(child int, _ string, _ *string, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-}
-
 // Timeout bounds a request's context.
 func Timeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -282,9 +205,15 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 //     application/graphql-response+json and 200 under application/json,
 //     and the body has no data entry;
 //   - an executed operation gets 200, whatever errors its fields raised;
-//   - GET runs queries only: a mutation over GET gets 405 with Allow: POST.
+//   - GET runs queries only: a mutation over GET gets 405 with Allow: POST;
+//   - a request with a large body, or whose document the query cache does
+//     not hold, is read, parsed and validated only when admitted (see
+//     admission), so hostile documents queue behind each other rather than
+//     take every CPU from the requests the cache answers.
 type httpTransport struct {
-	schema *ast.Schema // for checkInputs
+	schema  *ast.Schema // for checkInputs
+	queries graphql.Cache[*ast.QueryDocument]
+	admit   admission
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -312,6 +241,18 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params := &graphql.RawParams{Headers: r.Header}
 	var status int
 	var msg string
+	held := false // an admission
+	defer func() {
+		if held {
+			t.admit.leave()
+		}
+	}()
+	if r.ContentLength < 0 || r.ContentLength > largeBody {
+		if held = t.admit.enter(ctx); !held {
+			fail(http.StatusServiceUnavailable, "the request ended while waiting for the server")
+			return
+		}
+	}
 	if r.Method == http.MethodGet {
 		status, msg = readGETParams(r, params)
 	} else {
@@ -322,12 +263,22 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	if _, cached := t.queries.Get(ctx, params.Query); !cached && !held {
+		if held = t.admit.enter(ctx); !held {
+			fail(http.StatusServiceUnavailable, "the request ended while waiting for the server")
+			return
+		}
+	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Doc != nil && opCtx.Operation != nil {
 		// Stricter than the variables' coercion, and saying what was wrong.
 		if bad := checkInputs(t.schema, opCtx.Doc, opCtx.Operation, params.Query, params.Variables); bad != nil {
 			errs = gqlerror.List{gqlerror.WrapPath(nil, bad)}
 		}
+	}
+	if held {
+		t.admit.leave()
+		held = false
 	}
 	if errs != nil {
 		status := http.StatusOK
@@ -336,7 +287,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		}
 		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs), ext)
+		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), boundErrors(errs)), ext)
 		return
 	}
 	switch op := opCtx.Operation.Operation; {
@@ -407,6 +358,7 @@ func hasCode(errs gqlerror.List, code string) bool {
 // extensions.rateLimit: when it is the only extension, it ends the body
 // (see rateLimitSuffix), where the response cache finds it.
 func writeGraphQLResponse(w io.Writer, resp *graphql.Response, rateLimit []byte) {
+	resp.Errors = boundErrors(resp.Errors)
 	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 {
 		// Data only: gqlgen's executor writes compact JSON, which is what
 		// the encoder below would make of it; skip its copy and check.
