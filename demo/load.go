@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/reform"
 )
 
 // Load writes the demo dataset: metrics, both unit lists, the campaigns,
@@ -34,6 +36,10 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "demo: %s units\n", formatThousands(res.Inserted))
+	if res, err = loadCrosswalk(ctx, store); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "demo: %s links of the 2025 reform\n", formatThousands(res.Inserted))
 	for i := range ds.Campaigns {
 		c := &ds.Campaigns[i]
 		if _, err := store.CampaignBySlug(ctx, c.Slug); err == nil {
@@ -67,6 +73,19 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "demo: loaded in %.1f s\n", time.Since(start).Seconds())
 	return nil
+}
+
+// loadCrosswalk imports the 2025 reform's crosswalk committed in reform/.
+func loadCrosswalk(ctx context.Context, store *db.DB) (db.ImportResult, error) {
+	var links []csvio.Line[domain.LinkRow]
+	err := csvio.ReadCrosswalk(bytes.NewReader(reform.CrosswalkCSV), "crosswalk.csv", func(l csvio.Line[domain.LinkRow]) error {
+		links = append(links, l)
+		return nil
+	})
+	if err != nil {
+		return db.ImportResult{}, err
+	}
+	return store.ImportCrosswalk(ctx, "crosswalk.csv", links, "demo")
 }
 
 // importRows imports report rows through the same path as a CSV file.

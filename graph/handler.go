@@ -232,7 +232,7 @@ func setComplexity(c *ComplexityRoot) {
 		return pageCost(child, first, 50)
 	}
 	c.Query.Campaigns = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	c.Query.Progress = func(child int, _, _, _ string, _, _ *domain.Date, first *int, _ *string) int {
+	c.Query.Progress = func(child int, _, _, _ string, _, _ *domain.Date, first *int, _ *string, _ *ReformMap) int {
 		return pageCost(child, first, 100)
 	}
 	c.Unit.Children = func(child int, _ *domain.UnitKind, _ *domain.Date, first *int, _ *string) int {
@@ -245,7 +245,16 @@ func setComplexity(c *ComplexityRoot) {
 		return pageCost(child, first, 50)
 	}
 	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
+	// The reform's links: a new commune has at most maxLinks predecessors
+	// (a split old unit as many successors); a search at most 10 former units.
+	links := func(child int) int { return child * maxLinks }
+	c.Unit.Predecessors, c.Unit.Successors = links, links
+	c.RankingRow.PartialPredecessors, c.ProgressPoint.PartialPredecessors = links, links
+	c.UnitConnection.Former = func(child int) int { return child * 10 }
 }
+
+// maxLinks is the most links one unit has in the 2025 crosswalk (checked by TestCrosswalkLinkCount).
+const maxLinks = 16
 
 // Timeout bounds a request's context.
 func Timeout(d time.Duration, next http.Handler) http.Handler {

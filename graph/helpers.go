@@ -114,12 +114,20 @@ func (r *Resolver) figuresVersionFrom(ctx context.Context, c *domain.Campaign, d
 }
 
 // progress answers Query.progress from the figures table.
-func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string) (*ProgressConnection, error) {
+func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string, onMap *ReformMap) (*ProgressConnection, error) {
 	p, err := pageOf(first, after, 100)
 	if err != nil {
 		return nil, err
 	}
-	c, u, err := r.campaignUnitMetric(ctx, slug, unitCode, metric, to)
+	current := onMap != nil && *onMap == ReformMapCurrent
+	var at *domain.Date
+	if current {
+		d := r.currentDay()
+		at = &d
+	} else {
+		at = to
+	}
+	c, u, err := r.campaignUnitMetric(ctx, slug, unitCode, metric, at)
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +144,14 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	if err := r.ensureFigures(ctx, c, hi); err != nil {
 		return nil, err
 	}
-	pts, total, err := r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit)
-	if err != nil {
+	var pts []*db.Point
+	var marks map[*db.Point]*db.MappedPoint
+	var total int
+	if current {
+		if pts, marks, total, err = r.seriesPage(ctx, c, u, metric, lo, hi, p); err != nil {
+			return nil, err
+		}
+	} else if pts, total, err = r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit); err != nil {
 		return nil, err
 	}
 	cols := &ProgressColumns{}
@@ -155,7 +169,7 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
 			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk,
 			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions}}
+			Revisions: pt.Revisions, Incomparable: marks[pt] != nil && !marks[pt].Comparable, Partial: marks[pt].Links()}}
 	})
 	return conn, nil
 }

@@ -16,6 +16,31 @@ type loadersKey struct{}
 // Loaders batch the lookups nested fields make, once per request.
 type Loaders struct {
 	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
+	// Predecessors and Successors are the links of the 2025 reform of a unit.
+	Predecessors, Successors *dataloadgen.Loader[int64, []db.Link]
+}
+
+// linkLoader batches the links of many units into one query.
+func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []db.Link] {
+	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]db.Link, []error) {
+		links, err := store.LinksOf(ctx, ids, successors)
+		if err != nil {
+			return nil, []error{err}
+		}
+		at := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			at[id] = i
+		}
+		out := make([][]db.Link, len(ids))
+		for _, l := range links {
+			near := l.NewID
+			if successors {
+				near = l.OldID
+			}
+			out[at[near]] = append(out[at[near]], l)
+		}
+		return out, nil
+	}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000))
 }
 
 func newLoaders(store *db.DB) *Loaders {
@@ -29,6 +54,8 @@ func newLoaders(store *db.DB) *Loaders {
 			}
 			return units, nil
 		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
+		Predecessors: linkLoader(store, false),
+		Successors:   linkLoader(store, true),
 	}
 }
 
