@@ -35,7 +35,11 @@ func demoAPI(t *testing.T) (*db.DB, http.Handler) {
 func TestReform(t *testing.T) {
 	store, h := demoAPI(t)
 	t.Run("BenTreOnTodaysMap", func(t *testing.T) { benTreOnTodaysMap(t, h) })
-	_ = store
+	t.Run("Links", func(t *testing.T) { links(t, h) })
+	t.Run("Search", func(t *testing.T) { search(t, h) })
+	t.Run("AcrossTheReform", func(t *testing.T) { acrossTheReform(t, h) })
+	t.Run("Totals", func(t *testing.T) { totals(t, store) })
+	t.Run("BadInputs", func(t *testing.T) { badInputs(t, store, h) })
 }
 
 // post runs a query and decodes its data into out; it returns the errors.
