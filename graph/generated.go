@@ -131,7 +131,7 @@ type ComplexityRoot struct {
 		Milestones     func(childComplexity int) int
 		Name           func(childComplexity int) int
 		NameEN         func(childComplexity int) int
-		QuotaHistory   func(childComplexity int, unitCode string, metric *string, first *int, after *string) int
+		QuotaHistory   func(childComplexity int, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) int
 		Quotas         func(childComplexity int, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) int
 		ReportDeadline func(childComplexity int) int
 		Scope          func(childComplexity int) int
@@ -444,7 +444,7 @@ type CampaignResolver interface {
 	Metrics(ctx context.Context, obj *domain.Campaign) ([]*domain.Metric, error)
 
 	Quotas(ctx context.Context, obj *domain.Campaign, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
-	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error)
+	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
 }
 type MutationResolver interface {
 	SubmitReports(ctx context.Context, input SubmitReportsInput) (*ReportWriteResult, error)
@@ -863,7 +863,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Campaign.QuotaHistory(childComplexity, args["unitCode"].(string), args["metric"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Campaign.QuotaHistory(childComplexity, args["unitCode"].(string), args["metric"].(*string), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Campaign.quotas":
 		if e.ComplexityRoot.Campaign.Quotas == nil {
 			break
@@ -3184,22 +3184,30 @@ func (ec *executionContext) field_Campaign_quotaHistory_args(ctx context.Context
 		return nil, err
 	}
 	args["metric"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5590,7 +5598,7 @@ func (ec *executionContext) _Campaign_quotaHistory(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Campaign().QuotaHistory(ctx, obj, fc.Args["unitCode"].(string), fc.Args["metric"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Campaign().QuotaHistory(ctx, obj, fc.Args["unitCode"].(string), fc.Args["metric"].(*string), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *QuotaConnection) graphql.Marshaler {

@@ -241,7 +241,7 @@ func setComplexity(c *ComplexityRoot) {
 	c.Campaign.Quotas = func(child int, _ *string, _ *string, _ *domain.Date, first *int, _ *string) int {
 		return pageCost(child, first, 50)
 	}
-	c.Campaign.QuotaHistory = func(child int, _ string, _ *string, first *int, _ *string) int {
+	c.Campaign.QuotaHistory = func(child int, _ string, _ *string, _ *domain.Date, first *int, _ *string) int {
 		return pageCost(child, first, 50)
 	}
 	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }

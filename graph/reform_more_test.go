@@ -104,6 +104,14 @@ func acrossTheReform(t *testing.T, h http.Handler) {
 	if after := cur.Progress.Edges[1].Node; after.Figure == nil || *after.Figure < sum {
 		t.Errorf("86 on 01/07/2025: %+v after %d", after, sum)
 	}
+	// An old unit's quota history in a campaign that ends on today's map
+	// (read on its last day: NOT_FOUND on the campaign's last day before asOf).
+	var qh struct {
+		Campaign struct{ QuotaHistory struct{ TotalCount int } }
+	}
+	if errs := post(t, h, `{ campaign(slug: "vinh-long-he-2025") { quotaHistory(unitCode: "29002", asOf: "2025-06-30") { totalCount } } }`, nil, &qh); len(errs) > 0 || qh.Campaign.QuotaHistory.TotalCount != 1 {
+		t.Errorf("quota history of 29002 on 30/06/2025: %v %+v", errs, qh)
+	}
 }
 
 // totals: for every demo campaign, metric and day, the campaign read on

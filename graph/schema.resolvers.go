@@ -79,12 +79,16 @@ func (r *campaignResolver) Quotas(ctx context.Context, obj *domain.Campaign, met
 	return c, nil
 }
 
-func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error) {
+func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error) {
 	p, err := pageOf(first, after, 50)
 	if err != nil {
 		return nil, err
 	}
-	u, err := r.DB.UnitByCode(ctx, unitCode, max(min(r.today(), obj.End), obj.Start))
+	on := max(min(r.today(), obj.End), obj.Start)
+	if asOf != nil {
+		on = *asOf
+	}
+	u, err := r.DB.UnitByCode(ctx, unitCode, on)
 	if err != nil {
 		return nil, err
 	}
