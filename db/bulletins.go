@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,25 +22,39 @@ type Edition struct {
 	Hash        string
 	PublishedAt time.Time
 	PublishedBy string
+	// FiguresSnapshot is the snapshot of the figures it was written from
+	// (nil for revisions published before it was recorded).
+	FiguresSnapshot *string
 }
 
-const editionColumns = `b.id, b.campaign_id, b.scope_unit_id, b.day, b.revision, b.content, b.content_hash, b.published_at, b.published_by`
+// EditionContent is a revision to publish: its content, the content's
+// hash, and the snapshot of the figures it was written from.
+type EditionContent struct {
+	Content  []byte
+	Hash     string
+	Snapshot string
+}
+
+const editionColumns = `b.id, b.campaign_id, b.scope_unit_id, b.day, b.revision, b.content, b.content_hash, b.published_at, b.published_by,
+	b.figures_snapshot::text`
 
 func scanEdition(row pgx.CollectableRow) (*Edition, error) {
 	var e Edition
 	var day time.Time
-	err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy)
+	err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy, &e.FiguresSnapshot)
 	e.Day = toDate(day)
 	return &e, err
 }
 
 // PublishEdition publishes the bulletin of a campaign, scope unit and day:
-// under a lock on that edition, build computes its content and hash from
-// the current figures; if the latest published revision has the same hash
-// it is returned unchanged (created false), otherwise the content becomes
-// the next revision. Two publishers at once publish it once.
+// under a lock on that edition, build computes its content from the current
+// figures, given the latest published revision (nil: none); if build
+// returns nil (nothing published would change) or the same hash as that
+// revision, the revision is returned unchanged (created false), otherwise
+// the content becomes the next revision. Two publishers at once publish it
+// once.
 func (db *DB) PublishEdition(ctx context.Context, campaignID, scopeID int64, day domain.Date, actor string,
-	build func(prev *Edition) (content []byte, hash string, err error)) (ed *Edition, created bool, err error) {
+	build func(prev *Edition) (*EditionContent, error)) (ed *Edition, created bool, err error) {
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		created = false
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.bulletin'), hashtext($1))`,
@@ -59,21 +74,28 @@ func (db *DB) PublishEdition(ctx context.Context, campaignID, scopeID int64, day
 		if err != nil {
 			return err
 		}
-		content, hash, err := build(prev)
+		next, err := build(prev)
 		if err != nil {
 			return err
 		}
-		if prev != nil && prev.Hash == hash {
+		if prev != nil && (next == nil || prev.Hash == next.Hash) {
 			ed = prev
 			return nil
+		}
+		if next == nil {
+			return fmt.Errorf("bulletin %s: nothing to publish", fmtKey(campaignID, scopeID, day))
+		}
+		var snapshot *string
+		if next.Snapshot != "" {
+			snapshot = &next.Snapshot
 		}
 		rev := 1
 		if prev != nil {
 			rev = prev.Revision + 1
 		}
-		rows, err = tx.Query(ctx, `INSERT INTO bulletins AS b (campaign_id, scope_unit_id, day, revision, content, content_hash, published_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+editionColumns,
-			campaignID, scopeID, pgDate(day), rev, content, hash, actor)
+		rows, err = tx.Query(ctx, `INSERT INTO bulletins AS b (campaign_id, scope_unit_id, day, revision, content, content_hash, published_by, figures_snapshot)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::pg_snapshot) RETURNING `+editionColumns,
+			campaignID, scopeID, pgDate(day), rev, next.Content, next.Hash, actor, snapshot)
 		if err != nil {
 			return err
 		}
@@ -82,7 +104,7 @@ func (db *DB) PublishEdition(ctx context.Context, campaignID, scopeID int64, day
 		}
 		created = true
 		return db.audit(ctx, tx, actor, "publish", "bulletin", fmtKey(campaignID, scopeID, day),
-			nil, map[string]any{"revision": rev, "hash": hash})
+			nil, map[string]any{"revision": rev, "hash": next.Hash})
 	})
 	return ed, created, err
 }
@@ -144,7 +166,8 @@ func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, e
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Edition, error) {
 		var e Edition
 		var day time.Time
-		err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy, &total)
+		err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy,
+			&e.FiguresSnapshot, &total)
 		e.Day = toDate(day)
 		return &e, err
 	})

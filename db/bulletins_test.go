@@ -12,11 +12,11 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-func content(text string) func(*db.Edition) ([]byte, string, error) {
-	return func(*db.Edition) ([]byte, string, error) {
+func content(text string) func(*db.Edition) (*db.EditionContent, error) {
+	return func(*db.Edition) (*db.EditionContent, error) {
 		b := []byte(`{"lead":"` + text + `"}`)
 		h := sha256.Sum256(b)
-		return b, hex.EncodeToString(h[:]), nil
+		return &db.EditionContent{Content: b, Hash: hex.EncodeToString(h[:])}, nil
 	}
 }
 
@@ -54,6 +54,10 @@ func TestPublishEditionOnceAndImmutable(t *testing.T) {
 	}
 	if _, ok, err := store.PublishEdition(ctx, c.ID, c.ScopeUnitID, day, "test", content("Tính đến ngày 10/12/2023")); err != nil || ok {
 		t.Fatalf("the same content published again (created %v, %v)", ok, err)
+	}
+	nothing := func(*db.Edition) (*db.EditionContent, error) { return nil, nil }
+	if ed, ok, err := store.PublishEdition(ctx, c.ID, c.ScopeUnitID, day, "test", nothing); err != nil || ok || ed.Revision != 1 {
+		t.Fatalf("nothing to publish published a revision (created %v, %v)", ok, err)
 	}
 	ed, ok, err := store.PublishEdition(ctx, c.ID, c.ScopeUnitID, day, "test", content("Đính chính"))
 	if err != nil || !ok || ed.Revision != 2 {

@@ -214,6 +214,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 		return nil, err
 	}
 	var before, after *domain.Campaign
+	var figuresChange bool
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1 FOR UPDATE OF c`, slug)
 		if err != nil {
@@ -279,18 +280,25 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 			return err
 		}
 		after = &c
+		figuresChange = before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
+			before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil || patch.Bands != nil
+		if figuresChange {
+			// Figures are derived data: those of days the campaign no longer
+			// has go with the change; the others are due again.
+			if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
+				after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
+				return err
+			}
+			if err := markCampaignDue(ctx, tx, after.ID, min(before.Start, after.Start)); err != nil {
+				return err
+			}
+		}
 		return db.auditAs(ctx, tx, p, "update", "campaign", c.Slug, auditCampaign(before), auditCampaign(&c))
 	})
 	if err != nil {
 		return nil, err
 	}
-	figuresChange := before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
-		before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil || patch.Bands != nil
 	if figuresChange && !opt.NoRefresh {
-		if _, err := db.Pool.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
-			after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
-			return nil, err
-		}
 		if err := db.RefreshFiguresAfter(ctx, after.ID, min(before.Start, after.Start), opt.now()); err != nil {
 			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
 		}

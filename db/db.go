@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,9 +26,14 @@ var migrationFS embed.FS
 // versionTable is where tern records the schema version.
 const versionTable = "schema_version"
 
-// DB is the store: a pgx pool and the methods over it.
+// DB is the store: a pgx pool and the methods over it. A DB is used by
+// pointer only (Open returns one).
 type DB struct {
 	Pool *pgxpool.Pool
+	// refreshers coalesces the figure refreshes of this database's
+	// campaigns (campaign id → *refresher): per DB, since another
+	// database's campaign 1 is another campaign.
+	refreshers sync.Map
 }
 
 // Options tune the pool.
@@ -56,6 +62,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	}
 	if opt.MaxConns > 0 {
 		cfg.MaxConns = opt.MaxConns
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		// A host that does not answer at all (not even with a refusal)
+		// is an outage to report in seconds, not at the request's deadline.
+		cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	}
 	if opt.Tracer != nil {
 		cfg.ConnConfig.Tracer = opt.Tracer

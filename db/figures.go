@@ -23,15 +23,17 @@ const subtreeSQL = `WITH RECURSIVE sub(id) AS (
 
 // RefreshFigures brings a campaign's stored figures up to date with every
 // report and quota revision committed before it starts, and extends them to
-// the campaign's last day that has begun (in its time zone) as of now. It
-// recomputes only the days a change can reach: a report for day D of a unit
-// changes figures from D until the unit's next report, and the changes and
-// 7-day pace computed from those for seven days more. A change of the
-// campaign's settings or of its units recomputes everything, and so does the
-// first refresh; from then bounds that recomputation from below (the zero
-// Date means the campaign's start). It returns the number of figure rows
-// written. Concurrent refreshes of one campaign are safe: the later one
-// notices the earlier and starts again.
+// the last day whose report deadline has passed as of now (FiguresDue), or
+// the last day reported if later. It recomputes only the days a change can
+// reach: a report for day D of a unit changes figures from D until the
+// unit's next report, and the changes and 7-day pace computed from those for
+// seven days more. A change of the campaign's settings or of its units
+// recomputes every day from from on (the zero Date means the campaign's
+// start; a note of figures due naming an earlier day lowers it); the first
+// refresh computes every day from the start. The notes of figures due it
+// covers are deleted with the figures it writes. It returns the number of
+// figure rows written. Concurrent refreshes of one campaign are safe: the
+// later one notices the earlier and starts again.
 func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
 	for attempt := 0; ; attempt++ {
 		n, err := db.refreshFigures(ctx, campaignID, from, now)
@@ -54,12 +56,20 @@ type refreshPlan struct {
 	fingerprint string
 	computedTo  domain.Date
 	nothingToDo bool
+	due         bool // notes of figures due were read (figures_due.go)
 }
 
 func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
 	plan, err := db.planRefresh(ctx, campaignID, from, now)
-	if err != nil || plan.nothingToDo {
+	if err != nil {
 		return 0, err
+	}
+	if plan.nothingToDo {
+		if !plan.due {
+			return 0, nil
+		}
+		// The notes' writes are in the stored figures already.
+		return 0, db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error { return clearDue(ctx, tx, campaignID, plan.snapshot) })
 	}
 	c := plan.in.Campaign
 	written := 0
@@ -93,7 +103,10 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		_, err = tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to, snapshot, fingerprint) VALUES ($1, $2, $3::pg_snapshot, $4)
 			ON CONFLICT (campaign_id) DO UPDATE SET computed_to = $2, snapshot = $3::pg_snapshot, fingerprint = $4, updated_at = now()`,
 			c.ID, pgDate(plan.computedTo), plan.snapshot, plan.fingerprint)
-		return err
+		if err != nil {
+			return err
+		}
+		return clearDue(ctx, tx, c.ID, plan.snapshot)
 	})
 	if err == errRefreshRaced {
 		return 0, err
@@ -227,6 +240,15 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 		return nil, err
 	}
 	plan.fingerprint = fingerprint(c, in.Units)
+	// A note of figures due may name an earlier day than the caller: a
+	// write whose own refresh never ran (the process died) or failed.
+	dueDay, err := dueFrom(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if plan.due = dueDay != nil; plan.due && from != 0 && *dueDay < from {
+		from = *dueDay
+	}
 	to := FiguresDue(c, now)
 	// Reports are never in the future, but data imported "as of" an
 	// earlier moment (tests, replays) may reach past now: compute to them.
@@ -253,10 +275,12 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	if err != nil && err != pgx.ErrNoRows {
 		return nil, err
 	}
-	full := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil || stateFP == nil || *stateFP != plan.fingerprint
-	if full {
+	never := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil
+	if never || stateFP == nil || *stateFP != plan.fingerprint {
 		plan.from, plan.tail = max(from, c.Start), true
-		if from == 0 {
+		if from == 0 || never {
+			// The first refresh computes every day from the start, whatever
+			// day the write that caused it was for.
 			plan.from = c.Start
 		}
 	} else {

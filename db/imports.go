@@ -247,6 +247,11 @@ func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[do
 			return mapErr(err, "units")
 		}
 		res.Inserted = int(tag.RowsAffected())
+		if res.Inserted > 0 {
+			if err := markAllDue(ctx, tx, unitsChanged); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, actor, "import", "units", file, nil, map[string]any{"inserted": res.Inserted, "skipped": res.Skipped})
 	})
 	return res, err

@@ -181,6 +181,9 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 		if res.Written == 0 {
 			return nil
 		}
+		if err := markCampaignDue(ctx, tx, c.id, from); err != nil {
+			return err
+		}
 		return db.auditAs(ctx, tx, p, action, "quotas", c.slug,
 			map[string]any{"quotas": auditBefore}, map[string]any{"quotas": auditAfter, "written": res.Written, "unchanged": res.Unchanged})
 	})

@@ -6,13 +6,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
 // Figures are refreshed after every write, so that reads are current when a
-// mutation returns. Two things make that safe and cheap:
+// mutation returns (a read never refreshes: it answers from what is
+// stored). Three things make that safe and cheap:
 //
 //   - One refresh of a campaign at a time, across processes too (a session
 //     advisory lock). RefreshFigures reads its inputs before it takes its own
@@ -23,6 +22,10 @@ import (
 //     runs is covered by one next refresh (from the earliest day any of
 //     them changed), not one refresh each; a morning of communes reporting
 //     at once costs a few refreshes, not thousands.
+//   - A durable note that figures are due (figures_due.go), written in the
+//     write's own transaction: if the process dies between the commit and
+//     the refresh, or the refresh fails, the figures worker (package
+//     figures) refreshes them later, on start or within seconds.
 
 // refreshTimeout bounds one refresh, which runs for every request waiting
 // on it and so does not stop when one of them goes away.
@@ -43,13 +46,11 @@ type refresher struct {
 	err                  error
 }
 
-var refreshers sync.Map // campaign id → *refresher
-
 // RefreshFiguresAfter brings a campaign's figures up to date from day from
-// on, after a write (or for a read that needs later days), and returns
-// once a refresh that started after the call has finished.
+// on, after a write, and returns once a refresh that started after the call
+// has finished.
 func (db *DB) RefreshFiguresAfter(ctx context.Context, campaignID int64, from domain.Date, now time.Time) error {
-	v, _ := refreshers.LoadOrStore(campaignID, &refresher{})
+	v, _ := db.refreshers.LoadOrStore(campaignID, &refresher{})
 	r := v.(*refresher)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -105,22 +106,9 @@ func (db *DB) refreshLocked(ctx context.Context, campaignID int64, from domain.D
 	return err
 }
 
-// refreshForUnits refreshes, from day from, the figures of every campaign
-// whose scope holds one of the units and that has not ended before from.
-func (db *DB) refreshForUnits(ctx context.Context, unitIDs []int64, from domain.Date, now time.Time) error {
-	rows, err := db.Pool.Query(ctx, `
-		WITH RECURSIVE up(id) AS (
-			SELECT id FROM units WHERE id = ANY($1)
-			UNION SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL)
-		SELECT c.id FROM campaigns c WHERE c.scope_unit_id IN (SELECT id FROM up) AND c.end_date >= $2
-		ORDER BY c.id`, unitIDs, pgDate(from))
-	if err != nil {
-		return err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
+// refreshCampaigns refreshes, from day from, the figures of the campaigns
+// a write noted due (markUnitsDue).
+func (db *DB) refreshCampaigns(ctx context.Context, ids []int64, from domain.Date, now time.Time) error {
 	for _, id := range ids {
 		if err := db.RefreshFiguresAfter(ctx, id, from, now); err != nil {
 			return fmt.Errorf("refresh campaign %d: %w", id, err)

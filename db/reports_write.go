@@ -29,6 +29,10 @@ type WriteOptions struct {
 	QuotaFactor float64
 	// NoRefresh skips recomputing figures after the write (the caller will).
 	NoRefresh bool
+	// ConfirmAboveQuota, for imports (a file has no per-row confirmation):
+	// store figures above the factor flagged for review instead of refusing
+	// the file.
+	ConfirmAboveQuota bool
 }
 
 func (o WriteOptions) now() time.Time {
@@ -167,10 +171,10 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 	}
 	correcting := reason != ""
 	var res *ReportResult
-	var written []int64
+	var written, due []int64
 	var firstDay domain.Date
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		res, written = nil, nil
+		res, written, due = nil, nil, nil
 		if clientKey != "" {
 			prev, err := claimClientKey(ctx, tx, p, clientKey, op, hash)
 			if err != nil || prev != nil {
@@ -385,6 +389,11 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 			map[string]any{"reports": auditBefore}, map[string]any{"reports": auditAfter, "written": res.Written, "unchanged": res.Unchanged}); err != nil {
 			return err
 		}
+		if len(written) > 0 {
+			if due, err = markUnitsDue(ctx, tx, written, firstDay); err != nil {
+				return err
+			}
+		}
 		if clientKey != "" {
 			return storeClientKey(ctx, tx, p, clientKey, op, hash, res)
 		}
@@ -393,11 +402,19 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 	if err != nil {
 		return nil, err
 	}
-	if len(written) > 0 && !opt.NoRefresh {
-		if err := db.refreshForUnits(ctx, written, firstDay, now); err != nil {
-			// The write is committed; reads refresh the figures later.
-			return res, fmt.Errorf("reports written, but refreshing the figures failed: %w", err)
-		}
+	if opt.NoRefresh {
+		return res, nil
+	}
+	if res.Replayed {
+		// The first request may have died before its refresh.
+		err = db.refreshNoted(ctx, res.Campaign, now)
+	} else {
+		err = db.refreshCampaigns(ctx, due, firstDay, now)
+	}
+	if err != nil {
+		// The write is committed and its figures are noted due: the figures
+		// worker refreshes them later.
+		return res, fmt.Errorf("reports written, but refreshing the figures failed: %w", err)
 	}
 	return res, nil
 }

@@ -51,9 +51,9 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 	}
 	l := itemLabel("units")
 	var out []UnitOutcome
-	var changed []int64
+	var changed, due []int64
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		out, changed = make([]UnitOutcome, len(units)), nil
+		out, changed, due = make([]UnitOutcome, len(units)), nil, nil
 		if _, err := tx.Exec(ctx, `LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return err
 		}
@@ -165,14 +165,20 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 		if len(auditAfter) == 0 {
 			return nil
 		}
+		if len(changed) > 0 {
+			var err error
+			if due, err = markUnitsDue(ctx, tx, changed, unitsChanged); err != nil {
+				return err
+			}
+		}
 		return db.auditAs(ctx, tx, p, "upsert", "units", fmt.Sprintf("%d units", len(auditAfter)),
 			map[string]any{"units": auditBefore}, map[string]any{"units": auditAfter})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(changed) > 0 && !opt.NoRefresh {
-		if err := db.refreshForUnits(ctx, changed, domain.MustDate("1900-01-01"), opt.now()); err != nil {
+	if len(due) > 0 && !opt.NoRefresh {
+		if err := db.refreshCampaigns(ctx, due, unitsChanged, opt.now()); err != nil {
 			return out, fmt.Errorf("units written, but refreshing the figures failed: %w", err)
 		}
 	}

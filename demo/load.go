@@ -22,6 +22,10 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Whatever is shown from this database from now on says it is demo data.
+	if err := store.MarkDemo(ctx); err != nil {
+		return err
+	}
 	for i := range ds.Metrics {
 		if err := store.UpsertMetric(ctx, &ds.Metrics[i]); err != nil {
 			return err

@@ -16,6 +16,7 @@ const (
 	ETOOCOMPLEX      = "TOO_COMPLEX"
 	ERATELIMITED     = "RATE_LIMITED"
 	EINTERNAL        = "INTERNAL"
+	EUNAVAILABLE     = "UNAVAILABLE" // the database cannot be reached for the moment; retry later
 )
 
 // Error is an error a client may see: a code from the list above and a

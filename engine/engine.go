@@ -18,7 +18,7 @@ import (
 
 // Version names the rules this package implements. Stored figures record
 // it, so changing how any figure is computed (bump it then) recomputes them.
-const Version = 2
+const Version = 3
 
 // Report is the latest revision of a unit's report for one metric and day,
 // with when it was first reported (judged against the deadline).
@@ -283,7 +283,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			if s.has && s.hasQuota && s.quota > 0 {
 				r := float64(s.value) / float64(s.quota)
 				f.Rate = &r
-				f.Band = domain.BandFor(bands, r).Key
+				f.Band = domain.BandOf(bands, s.value, s.quota).Key // exactly, not by the float
 			}
 			if p := &prev[i]; s.has && p.valid && p.has {
 				v := s.value - p.value

@@ -46,56 +46,52 @@ type Authenticator interface {
 // whose extensions.code is UNAUTHENTICATED: a client that sends credentials
 // learns at once that they do not work.
 func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
-	return authMiddleware(auth, nil, next)
+	return authMiddleware(auth, nil, nil, next)
 }
 
 // authMiddleware is AuthMiddleware that also counts credentials that do not
-// work against the client's address (lim may be nil): once that bucket is
-// empty, requests from the address that carry a token get 429 before the
-// token is even looked up.
-func authMiddleware(auth Authenticator, lim *rateLimiter, next http.Handler) http.Handler {
+// work against a bucket of their own per client address (lim may be nil):
+// once that bucket is empty, such requests get 429 instead of 401. Every
+// token is still looked up (one indexed query), so a valid token is never
+// refused because others guessed from its address. A database that cannot
+// be reached answers 503 (health).
+func authMiddleware(auth Authenticator, lim *rateLimiter, health *DBHealth, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		var failKey string
-		var failClass rateClass
-		if lim != nil {
-			failKey, failClass = lim.authFailureKey(r)
-			if ok, wait := lim.peek(failKey, failClass); !ok {
-				writeRateLimited(w, r, failClass, wait)
-				return
-			}
-		}
-		failed := func() {
+		refuse := func(challenge, code, msg string) {
 			if lim != nil {
-				lim.take(failKey, failClass)
+				key, class := lim.authFailureKey(r)
+				ok, wait, st := lim.use(key, class, 1, 1, true)
+				setRateLimitHeaders(w.Header(), class, st)
+				if !ok {
+					writeRateLimited(w, r, class, wait)
+					return
+				}
 			}
+			w.Header().Set("WWW-Authenticate", challenge)
+			writeHTTPError(w, r, http.StatusUnauthorized, code, msg)
 		}
 		scheme, secret, ok := strings.Cut(strings.TrimSpace(h), " ")
 		secret = strings.TrimSpace(secret)
 		if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-			failed()
-			w.Header().Set("WWW-Authenticate", `Bearer realm="tiendo"`)
-			writeHTTPError(w, r, http.StatusUnauthorized, domain.EUNAUTHENTICATED,
-				"the Authorization header must be `Bearer <token>`")
+			refuse(`Bearer realm="tiendo"`, domain.EUNAUTHENTICATED, "the Authorization header must be `Bearer <token>`")
 			return
 		}
 		p, err := auth.Authenticate(r.Context(), secret)
-		if err != nil {
-			code := domain.ErrorCode(err)
-			if code == domain.EUNAUTHENTICATED {
-				failed()
-				w.Header().Set("WWW-Authenticate", `Bearer realm="tiendo", error="invalid_token"`)
-				writeHTTPError(w, r, http.StatusUnauthorized, code, domain.ErrorMessage(err))
-			} else {
-				writeHTTPError(w, r, http.StatusInternalServerError, domain.EINTERNAL, "internal error")
-			}
-			return
+		switch {
+		case err == nil:
+			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+		case domain.ErrorCode(err) == domain.EUNAUTHENTICATED:
+			refuse(`Bearer realm="tiendo", error="invalid_token"`, domain.EUNAUTHENTICATED, domain.ErrorMessage(err))
+		case health.Failed(r.Context(), err):
+			writeUnavailable(w, r)
+		default:
+			writeHTTPError(w, r, http.StatusInternalServerError, domain.EINTERNAL, "internal error")
 		}
-		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 	})
 }
 

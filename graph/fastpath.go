@@ -35,13 +35,13 @@ var writerSelectable = map[string]map[string]string{
 	"ProgressEdge":       {"cursor": "", "node": "ProgressPoint"},
 	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
 		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisions": "",
-		"corrected": "", "figureText": "", "quotaText": "", "rateText": ""},
+		"corrected": "", "figureText": "", "quotaText": "", "rateText": "", "outcome": ""},
 	"ProgressColumns":   {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
 	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
 	"RankingEdge":       {"cursor": "", "node": "RankingRow"},
 	"RankingRow": {"rank": "", "rankChange": "", "unit": "Unit", "figure": "", "quota": "", "quotaOwn": "", "rate": "", "band": "",
 		"delta": "", "delta7": "", "pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "source": "",
-		"staleDays": "", "coverage": "Coverage", "figureText": "", "quotaText": "", "rateText": ""},
+		"staleDays": "", "coverage": "Coverage", "figureText": "", "quotaText": "", "rateText": "", "outcome": ""},
 	"Unit":      {"id": "", "code": "", "name": "", "fullName": "", "nameEn": "", "kind": "", "validFrom": "", "validTo": ""},
 	"PageInfo":  {"hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""},
 	"BandCount": {"band": "Band", "count": ""},
@@ -418,7 +418,9 @@ func writeRow(b []byte, f *planField, r *RankingRow) []byte {
 	case "projectedCompletion":
 		return appendDate(b, r.Projected)
 	case "atRisk":
-		return appendBool(b, r.AtRisk)
+		return appendBool(b, r.AtRisk())
+	case "outcome":
+		return appendOutcome(b, r.Outcome)
 	case "source":
 		return appendString(b, string(r.Source))
 	case "staleDays":
@@ -461,6 +463,8 @@ func writePoint(b []byte, f *planField, p *ProgressPoint) []byte {
 		return appendDate(b, p.ProjectedCompletion)
 	case "atRisk":
 		return appendBool(b, p.AtRisk)
+	case "outcome":
+		return appendOutcome(b, p.Outcome)
 	case "coverage":
 		return f.child.write(b, p.Coverage)
 	case "revisions":
@@ -554,4 +558,12 @@ func appendDate(b []byte, d *domain.Date) []byte {
 	b = append(b, '"')
 	b = append(b, d.String()...)
 	return append(b, '"')
+}
+
+// appendOutcome writes a nullable CampaignOutcome.
+func appendOutcome(b []byte, o *domain.CampaignOutcome) []byte {
+	if o == nil {
+		return append(b, jsonNull...)
+	}
+	return appendString(b, string(*o))
 }

@@ -1,6 +1,9 @@
 package graph
 
-import "github.com/tiendo-vn/tiendo/progress"
+import (
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/progress"
+)
 
 // The API's formatted strings are package progress's: vi-VN by default,
 // en-US with lang: EN.
@@ -16,11 +19,6 @@ func langTag(l *Lang) string {
 // formatCount writes a count with the language's thousands separator.
 func formatCount(n int64, l *Lang) string { return progress.FormatCount(n, langTag(l)) }
 
-// formatRate writes figure ÷ quota as a rounded percentage ("" without a rate).
-func formatRate(figure, quota int64, l *Lang) string {
-	return progress.FormatRate(figure, quota, langTag(l))
-}
-
 // countText formats an optional count.
 func countText(n *int64, l *Lang) *string {
 	if n == nil {
@@ -31,12 +29,13 @@ func countText(n *int64, l *Lang) *string {
 }
 
 // rateText formats figure ÷ quota, or nil without both (or without a rate:
-// a zero quota).
-func rateText(figure, quota *int64, l *Lang) *string {
+// a zero quota). It never prints a threshold the rate has not reached: 100%
+// or one of bands' minimums (progress.FormatRateIn).
+func rateText(figure, quota *int64, bands []domain.Band, l *Lang) *string {
 	if figure == nil || quota == nil {
 		return nil
 	}
-	s := formatRate(*figure, *quota, l)
+	s := progress.FormatRateIn(*figure, *quota, bands, langTag(l))
 	if s == "" {
 		return nil
 	}

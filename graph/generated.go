@@ -159,6 +159,13 @@ type ComplexityRoot struct {
 		Total   func(childComplexity int) int
 	}
 
+	Dataset struct {
+		Contact    func(childComplexity int) int
+		Demo       func(childComplexity int) int
+		Licence    func(childComplexity int) int
+		LicenceURL func(childComplexity int) int
+	}
+
 	Metric struct {
 		Key    func(childComplexity int) int
 		NameEN func(childComplexity int) int
@@ -224,6 +231,7 @@ type ComplexityRoot struct {
 		Delta               func(childComplexity int) int
 		Figure              func(childComplexity int) int
 		FigureText          func(childComplexity int, lang *Lang) int
+		Outcome             func(childComplexity int) int
 		Pace7d              func(childComplexity int) int
 		PartialPredecessors func(childComplexity int) int
 		ProjectedCompletion func(childComplexity int) int
@@ -248,9 +256,11 @@ type ComplexityRoot struct {
 		Bulletins func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
 		Campaign  func(childComplexity int, slug string) int
 		Campaigns func(childComplexity int, first *int, after *string) int
+		Dataset   func(childComplexity int) int
 		Metrics   func(childComplexity int) int
 		Progress  func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string, mapArg *ReformMap) int
 		Ranking   func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string, mapArg *ReformMap) int
+		RateLimit func(childComplexity int) int
 		Unit      func(childComplexity int, code string, asOf *domain.Date) int
 		Units     func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
 		Viewer    func(childComplexity int) int
@@ -323,6 +333,7 @@ type ComplexityRoot struct {
 		Delta               func(childComplexity int) int
 		Delta7              func(childComplexity int) int
 		FigureText          func(childComplexity int, lang *Lang) int
+		Outcome             func(childComplexity int) int
 		Pace7d              func(childComplexity int) int
 		PartialPredecessors func(childComplexity int) int
 		Projected           func(childComplexity int) int
@@ -338,6 +349,13 @@ type ComplexityRoot struct {
 		StaleDays           func(childComplexity int) int
 		Unit                func(childComplexity int) int
 		Value               func(childComplexity int) int
+	}
+
+	RateLimitStatus struct {
+		Cost      func(childComplexity int) int
+		Limit     func(childComplexity int) int
+		Remaining func(childComplexity int) int
+		ResetAt   func(childComplexity int) int
 	}
 
 	ReportOutcome struct {
@@ -467,7 +485,9 @@ type QueryResolver interface {
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
+	RateLimit(ctx context.Context) (*RateLimitStatus, error)
 	Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string, mapArg *ReformMap) (*RankingConnection, error)
+	Dataset(ctx context.Context) (*Dataset, error)
 }
 type QuotaResolver interface {
 	Unit(ctx context.Context, obj *domain.QuotaRevision) (*domain.Unit, error)
@@ -969,6 +989,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Coverage.Total(childComplexity), true
 
+	case "Dataset.contact":
+		if e.ComplexityRoot.Dataset.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Contact(childComplexity), true
+	case "Dataset.demo":
+		if e.ComplexityRoot.Dataset.Demo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Demo(childComplexity), true
+	case "Dataset.licence":
+		if e.ComplexityRoot.Dataset.Licence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Licence(childComplexity), true
+	case "Dataset.licenceUrl":
+		if e.ComplexityRoot.Dataset.LicenceURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.LicenceURL(childComplexity), true
+
 	case "Metric.key":
 		if e.ComplexityRoot.Metric.Key == nil {
 			break
@@ -1279,6 +1324,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "ProgressPoint.outcome":
+		if e.ComplexityRoot.ProgressPoint.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Outcome(childComplexity), true
 	case "ProgressPoint.pace7d":
 		if e.ComplexityRoot.ProgressPoint.Pace7d == nil {
 			break
@@ -1424,6 +1475,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
 
 	case "Query.metrics":
 		if e.ComplexityRoot.Query.Metrics == nil {
@@ -1453,6 +1510,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Ranking(childComplexity, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date), args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap)), true
+	case "Query.rateLimit":
+		if e.ComplexityRoot.Query.RateLimit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RateLimit(childComplexity), true
 	case "Query.unit":
 		if e.ComplexityRoot.Query.Unit == nil {
 			break
@@ -1774,6 +1837,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "RankingRow.outcome":
+		if e.ComplexityRoot.RankingRow.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingRow.Outcome(childComplexity), true
 	case "RankingRow.pace7d":
 		if e.ComplexityRoot.RankingRow.Pace7d == nil {
 			break
@@ -1874,6 +1943,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.Value(childComplexity), true
+
+	case "RateLimitStatus.cost":
+		if e.ComplexityRoot.RateLimitStatus.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Cost(childComplexity), true
+	case "RateLimitStatus.limit":
+		if e.ComplexityRoot.RateLimitStatus.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Limit(childComplexity), true
+	case "RateLimitStatus.remaining":
+		if e.ComplexityRoot.RateLimitStatus.Remaining == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.Remaining(childComplexity), true
+	case "RateLimitStatus.resetAt":
+		if e.ComplexityRoot.RateLimitStatus.ResetAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RateLimitStatus.ResetAt(childComplexity), true
 
 	case "ReportOutcome.date":
 		if e.ComplexityRoot.ReportOutcome.Date == nil {
@@ -2314,7 +2408,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "mutations.graphqls" "reform.graphqls" "schema.graphqls"
+//go:embed "bulletins.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2328,8 +2422,10 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
+	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
 	{Name: "reform.graphqls", Input: sourceData("reform.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "trust.graphqls", Input: sourceData("trust.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -2567,6 +2663,20 @@ func (ec *executionContext) childFields_Coverage(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
 }
 
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "demo":
+		return ec.fieldContext_Dataset_demo(ctx, field)
+	case "licence":
+		return ec.fieldContext_Dataset_licence(ctx, field)
+	case "licenceUrl":
+		return ec.fieldContext_Dataset_licenceUrl(ctx, field)
+	case "contact":
+		return ec.fieldContext_Dataset_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
 func (ec *executionContext) childFields_Metric(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "key":
@@ -2697,6 +2807,8 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_comparable(ctx, field)
 	case "partialPredecessors":
 		return ec.fieldContext_ProgressPoint_partialPredecessors(ctx, field)
+	case "outcome":
+		return ec.fieldContext_ProgressPoint_outcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgressPoint", field.Name)
 }
@@ -2875,8 +2987,24 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_comparable(ctx, field)
 	case "partialPredecessors":
 		return ec.fieldContext_RankingRow_partialPredecessors(ctx, field)
+	case "outcome":
+		return ec.fieldContext_RankingRow_outcome(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RankingRow", field.Name)
+}
+
+func (ec *executionContext) childFields_RateLimitStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cost":
+		return ec.fieldContext_RateLimitStatus_cost(ctx, field)
+	case "remaining":
+		return ec.fieldContext_RateLimitStatus_remaining(ctx, field)
+	case "limit":
+		return ec.fieldContext_RateLimitStatus_limit(ctx, field)
+	case "resetAt":
+		return ec.fieldContext_RateLimitStatus_resetAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RateLimitStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_ReportOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5866,6 +5994,98 @@ func (ec *executionContext) fieldContext_Coverage_total(_ context.Context, field
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Dataset_demo(ctx context.Context, field graphql.CollectedField, obj *Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_demo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Demo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_demo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_licence(ctx context.Context, field graphql.CollectedField, obj *Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_licence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Licence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_licence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_licenceUrl(ctx context.Context, field graphql.CollectedField, obj *Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_licenceUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LicenceURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_licenceUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Dataset_contact(ctx context.Context, field graphql.CollectedField, obj *Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Metric_key(ctx context.Context, field graphql.CollectedField, obj *domain.Metric) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7393,6 +7613,29 @@ func (ec *executionContext) fieldContext_ProgressPoint_partialPredecessors(_ con
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgressPoint_outcome(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CampaignOutcome) graphql.Marshaler {
+			return ec.marshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaignOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type CampaignOutcome does not have child fields"))
+}
+
 func (ec *executionContext) _PublishBulletinResult_bulletin(ctx context.Context, field graphql.CollectedField, obj *PublishBulletinResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7864,6 +8107,38 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_rateLimit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_rateLimit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RateLimit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *RateLimitStatus) graphql.Marshaler {
+			return ec.marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRateLimitStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_rateLimit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RateLimitStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_ranking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7904,6 +8179,38 @@ func (ec *executionContext) fieldContext_Query_ranking(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Query_ranking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Dataset) graphql.Marshaler {
+			return ec.marshalNDataset2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐDataset(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9325,7 +9632,7 @@ func (ec *executionContext) _RankingRow_atRisk(ctx context.Context, field graphq
 			return ec.fieldContext_RankingRow_atRisk(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.AtRisk, nil
+			return obj.AtRisk(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -9336,7 +9643,7 @@ func (ec *executionContext) _RankingRow_atRisk(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_RankingRow_atRisk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("RankingRow", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _RankingRow_source(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
@@ -9602,6 +9909,121 @@ func (ec *executionContext) fieldContext_RankingRow_partialPredecessors(_ contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RankingRow_outcome(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.CampaignOutcome) graphql.Marshaler {
+			return ec.marshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaignOutcome(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type CampaignOutcome does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_cost(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_remaining(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_remaining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remaining, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_remaining(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_limit(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RateLimitStatus_resetAt(ctx context.Context, field graphql.CollectedField, obj *RateLimitStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RateLimitStatus_resetAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResetAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RateLimitStatus_resetAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RateLimitStatus", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _ReportOutcome_index(ctx context.Context, field graphql.CollectedField, obj *ReportOutcome) (ret graphql.Marshaler) {
@@ -14045,6 +14467,59 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var datasetImplementors = []string{"Dataset"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *Dataset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "demo":
+			out.Values[i] = ec._Dataset_demo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licence":
+			out.Values[i] = ec._Dataset_licence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "licenceUrl":
+			out.Values[i] = ec._Dataset_licenceUrl(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contact":
+			out.Values[i] = ec._Dataset_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var metricImplementors = []string{"Metric"}
 
 func (ec *executionContext) _Metric(ctx context.Context, sel ast.SelectionSet, obj *domain.Metric) graphql.Marshaler {
@@ -14582,6 +15057,11 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "outcome":
+			out.Values[i] = ec._ProgressPoint_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14886,6 +15366,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "rateLimit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_rateLimit(ctx, field)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "ranking":
 			field := field
 
@@ -14896,6 +15398,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_ranking(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "dataset":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_dataset(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -15615,6 +16139,64 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 			}
 		case "partialPredecessors":
 			out.Values[i] = ec._RankingRow_partialPredecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outcome":
+			out.Values[i] = ec._RankingRow_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rateLimitStatusImplementors = []string{"RateLimitStatus"}
+
+func (ec *executionContext) _RateLimitStatus(ctx context.Context, sel ast.SelectionSet, obj *RateLimitStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rateLimitStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RateLimitStatus")
+		case "cost":
+			out.Values[i] = ec._RateLimitStatus_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remaining":
+			out.Values[i] = ec._RateLimitStatus_remaining(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limit":
+			out.Values[i] = ec._RateLimitStatus_limit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resetAt":
+			out.Values[i] = ec._RateLimitStatus_resetAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17095,6 +17677,16 @@ func (ec *executionContext) unmarshalNCreateCampaignInput2githubᚗcomᚋtiendo�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐDataset(ctx context.Context, sel ast.SelectionSet, v *Dataset) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	var res domain.Date
 	err := res.UnmarshalGQL(v)
@@ -18176,6 +18768,22 @@ func (ec *executionContext) marshalOCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtie
 	return ec._Campaign(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaignOutcome(ctx context.Context, v any) (*domain.CampaignOutcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(domain.CampaignOutcome)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaignOutcome(ctx context.Context, sel ast.SelectionSet, v *domain.CampaignOutcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -18294,6 +18902,13 @@ func (ec *executionContext) unmarshalOMilestoneInput2ᚕᚖgithubᚗcomᚋtiendo
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRateLimitStatus(ctx context.Context, sel ast.SelectionSet, v *RateLimitStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RateLimitStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOReformMap2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx context.Context, v any) (*ReformMap, error) {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,7 +42,8 @@ type Limits struct {
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
 // queries, POST for anything, OPTIONS; see httpTransport), a parsed-query
-// cache, automatic persisted queries, complexity and depth limits, and one
+// cache, automatic persisted queries, limits on the document (DocLimits,
+// before validation), on its cost and depth (queryLimits, after), and one
 // error presenter; behind bearer-token authentication (AuthMiddleware),
 // per-client rate limiting (RateLimit) and a guard that keeps mutations off
 // GET (httpGuard).
@@ -52,26 +54,31 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if lim.Depth == 0 {
 		lim.Depth = 12
 	}
-	cfg := Config{Resolvers: r}
-	setComplexity(&cfg.Complexity)
-	es := NewExecutableSchema(cfg)
+	es := NewExecutableSchema(Config{Resolvers: r})
 	srv := handler.New(es)
 	if !lim.PlainExecutor {
 		srv.AroundRootFields(rootWriter{es.(*executableSchema), r}.rootField)
 	}
+	queries := lru.New[*ast.QueryDocument](1000)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{schema: es.Schema()})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(httpTransport{schema: es.Schema(), queries: queries, admit: newAdmission()})
+	srv.SetQueryCache(queries)
+	// docLimits counts tokens first; the parser's own limit is a backstop.
+	srv.SetParserTokenLimit(DefaultDocLimits.Tokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(extension.FixedComplexityLimit(lim.Complexity))
-	srv.Use(depthLimit{max: lim.Depth})
+	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
+	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
 	logger := r.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
+	health := r.Health
+	if health == nil && r.DB != nil {
+		health = NewDBHealth(r.DB, logger)
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, logger, err)
+		return presentError(ctx, logger, health, err)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
@@ -80,6 +87,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	h := httpGuard(srv)
 	if r.DB != nil && lim.CacheBytes >= 0 {
 		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
+		c.health = health
 		if r.Now != nil {
 			c.now = r.Now
 		}
@@ -90,17 +98,23 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 		h = limiter.middleware(h)
 	}
 	if r.DB != nil {
-		h = authMiddleware(r.DB, limiter, h)
+		h = authMiddleware(r.DB, limiter, health, h)
 	}
-	return h
+	return withRequestStart(h)
 }
 
 // presentError maps every error to the contract's extensions.code and hides
-// internal details, which are logged instead.
-func presentError(ctx context.Context, logger *slog.Logger, err error) *gqlerror.Error {
+// internal details, which are logged instead. An error that says the
+// database cannot be reached is UNAVAILABLE, logged once per outage by
+// health (nil: no database), not once per request.
+func presentError(ctx context.Context, logger *slog.Logger, health *DBHealth, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var de *domain.Error
 	switch {
+	case health.Failed(ctx, err):
+		gqlErr.Message = unavailableMessage
+		setCode(gqlErr, domain.EUNAVAILABLE)
+		gqlErr.Extensions["retryAfter"] = outageRetryAfter
 	case errors.As(err, &de):
 		gqlErr.Message = de.Error()
 		setCode(gqlErr, de.Code)
@@ -168,94 +182,6 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
-// depthLimit rejects operations that nest deeper than max.
-type depthLimit struct{ max int }
-
-var _ interface {
-	graphql.HandlerExtension
-	graphql.OperationContextMutator
-} = depthLimit{}
-
-func (d depthLimit) ExtensionName() string                   { return "DepthLimit" }
-func (d depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
-func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	op := oc.Doc.Operations.ForName(oc.OperationName)
-	if op == nil {
-		return nil
-	}
-	if depth := selectionDepth(op.SelectionSet, oc.Doc.Fragments, 0); depth > d.max {
-		err := gqlerror.Errorf("operation nests %d levels deep, which exceeds the limit of %d", depth, d.max)
-		err.Extensions = map[string]any{"code": domain.ETOOCOMPLEX, "depth": depth, "limit": d.max}
-		return err
-	}
-	return nil
-}
-
-func selectionDepth(set ast.SelectionSet, frags ast.FragmentDefinitionList, seen int) int {
-	if seen > 64 {
-		return seen
-	}
-	deepest := 0
-	for _, sel := range set {
-		var d int
-		switch s := sel.(type) {
-		case *ast.Field:
-			if len(s.SelectionSet) == 0 {
-				d = 1
-			} else {
-				d = 1 + selectionDepth(s.SelectionSet, frags, seen+1)
-			}
-		case *ast.InlineFragment:
-			d = selectionDepth(s.SelectionSet, frags, seen+1)
-		case *ast.FragmentSpread:
-			if f := frags.ForName(s.Name); f != nil {
-				d = selectionDepth(f.SelectionSet, frags, seen+1)
-			}
-		}
-		deepest = max(deepest, d)
-	}
-	return deepest
-}
-
-// pageCost is what a connection field costs: its page size times what each
-// node costs, plus one.
-func pageCost(child int, first *int, def int) int {
-	n := def
-	if first != nil && *first >= 0 {
-		n = *first
-	}
-	return 1 + n*max(child, 1)
-}
-
-func setComplexity(c *ComplexityRoot) {
-	c.Query.Units = func(child int, _ *string, _ *domain.UnitKind, _ *string, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Query.Campaigns = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	c.Query.Progress = func(child int, _, _, _ string, _, _ *domain.Date, first *int, _ *string, _ *ReformMap) int {
-		return pageCost(child, first, 100)
-	}
-	c.Unit.Children = func(child int, _ *domain.UnitKind, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Campaign.Quotas = func(child int, _ *string, _ *string, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Campaign.QuotaHistory = func(child int, _ string, _ *string, _ *domain.Date, first *int, _ *string) int {
-		return pageCost(child, first, 50)
-	}
-	c.Query.AuditLog = func(child int, first *int, _ *string) int { return pageCost(child, first, 50) }
-	// The reform's links: a new commune has at most maxLinks predecessors
-	// (a split old unit as many successors); a search at most 10 former units.
-	links := func(child int) int { return child * maxLinks }
-	c.Unit.Predecessors, c.Unit.Successors = links, links
-	c.RankingRow.PartialPredecessors, c.ProgressPoint.PartialPredecessors = links, links
-	c.UnitConnection.Former = func(child int) int { return child * 10 }
-}
-
-// maxLinks is the most links one unit has in the 2025 crosswalk (checked by TestCrosswalkLinkCount).
-const maxLinks = 16
-
 // Timeout bounds a request's context.
 func Timeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -279,9 +205,15 @@ func Timeout(d time.Duration, next http.Handler) http.Handler {
 //     application/graphql-response+json and 200 under application/json,
 //     and the body has no data entry;
 //   - an executed operation gets 200, whatever errors its fields raised;
-//   - GET runs queries only: a mutation over GET gets 405 with Allow: POST.
+//   - GET runs queries only: a mutation over GET gets 405 with Allow: POST;
+//   - a request with a large body, or whose document the query cache does
+//     not hold, is read, parsed and validated only when admitted (see
+//     admission), so hostile documents queue behind each other rather than
+//     take every CPU from the requests the cache answers.
 type httpTransport struct {
-	schema *ast.Schema // for checkInputs
+	schema  *ast.Schema // for checkInputs
+	queries graphql.Cache[*ast.QueryDocument]
+	admit   admission
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -298,15 +230,29 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	w.Header().Set("Content-Type", mt+"; charset=utf-8")
 	w.Header().Add("Vary", "Accept")
+	m := meterFrom(ctx)
 	fail := func(status int, msg string) {
 		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": domain.EINVALID}}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}))
+		writeGraphQLResponse(w, exec.DispatchError(ctx, gqlerror.List{err}), ext)
 	}
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
 	var status int
 	var msg string
+	held := false // an admission
+	defer func() {
+		if held {
+			t.admit.leave()
+		}
+	}()
+	if r.ContentLength < 0 || r.ContentLength > largeBody {
+		if held = t.admit.enter(ctx); !held {
+			fail(http.StatusServiceUnavailable, "the request ended while waiting for the server")
+			return
+		}
+	}
 	if r.Method == http.MethodGet {
 		status, msg = readGETParams(r, params)
 	} else {
@@ -317,6 +263,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	if _, cached := t.queries.Get(ctx, params.Query); !cached && !held {
+		if held = t.admit.enter(ctx); !held {
+			fail(http.StatusServiceUnavailable, "the request ended while waiting for the server")
+			return
+		}
+	}
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Doc != nil && opCtx.Operation != nil {
 		// Stricter than the variables' coercion, and saying what was wrong.
@@ -324,14 +276,19 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			errs = gqlerror.List{gqlerror.WrapPath(nil, bad)}
 		}
 	}
+	if held {
+		t.admit.leave()
+		held = false
+	}
 	if errs != nil {
 		nameEnumLiterals(t.schema, params.Query, errs)
 		status := http.StatusOK
 		if mt == mediaGraphQLResponse {
 			status = http.StatusBadRequest
 		}
+		ext := m.ext(costCached)
 		w.WriteHeader(status)
-		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs))
+		writeGraphQLResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), boundErrors(errs)), ext)
 		return
 	}
 	switch op := opCtx.Operation.Operation; {
@@ -358,27 +315,67 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		if mt == mediaGraphQLResponse {
 			status = http.StatusServiceUnavailable
 		}
+	case hasCode(resp.Errors, domain.EUNAVAILABLE):
+		// The database is away: say when to come back; 503, unless some
+		// data came through, which application/graphql-response+json
+		// answers with 2xx.
+		w.Header().Set("Retry-After", strconv.Itoa(outageRetryAfter))
+		if mt != mediaGraphQLResponse || !hasData(resp.Data) {
+			status = http.StatusServiceUnavailable
+		}
 	case len(resp.Data) == 0 && mt == mediaGraphQLResponse:
 		// Nothing ran: a response without data is never 2xx under
 		// application/graphql-response+json.
 		status = http.StatusBadRequest
 	}
+	cost := costCached
+	if stats := extension.GetComplexityStats(ctx); stats != nil {
+		cost = operationCost(stats.Complexity)
+	}
+	ext := m.ext(cost)
 	w.WriteHeader(status)
-	writeGraphQLResponse(w, resp)
+	writeGraphQLResponse(w, resp, ext)
+}
+
+// hasData reports whether a response's data is there and not null.
+func hasData(data json.RawMessage) bool {
+	d := bytes.TrimSpace(data)
+	return len(d) > 0 && !bytes.Equal(d, []byte("null"))
+}
+
+// hasCode reports whether one of errs has extensions.code code.
+func hasCode(errs gqlerror.List, code string) bool {
+	for _, e := range errs {
+		if e != nil && e.Extensions != nil && e.Extensions["code"] == code {
+			return true
+		}
+	}
+	return false
 }
 
 // writeGraphQLResponse writes resp as JSON, without a data entry when
 // there is none (a request error: nothing ran), and without escaping <, >
-// and & (the media types are JSON, never HTML).
-func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
+// and & (the media types are JSON, never HTML). rateLimit, if any, is
+// extensions.rateLimit: when it is the only extension, it ends the body
+// (see rateLimitSuffix), where the response cache finds it.
+func writeGraphQLResponse(w io.Writer, resp *graphql.Response, rateLimit []byte) {
+	resp.Errors = boundErrors(resp.Errors)
 	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 {
 		// Data only: gqlgen's executor writes compact JSON, which is what
 		// the encoder below would make of it; skip its copy and check.
-		b := make([]byte, 0, len(resp.Data)+10)
+		b := make([]byte, 0, len(resp.Data)+10+len(rateLimit)+32)
 		b = append(b, `{"data":`...)
 		b = append(b, resp.Data...)
+		if rateLimit != nil {
+			w.Write(append(b, rateLimitSuffix(rateLimit)...))
+			return
+		}
 		w.Write(append(b, "}\n"...))
 		return
+	}
+	onlyRateLimit := rateLimit != nil && len(resp.Extensions) == 0
+	if rateLimit != nil && !onlyRateLimit {
+		resp.Extensions["rateLimit"] = json.RawMessage(rateLimit)
 	}
 	out := struct {
 		Errors     gqlerror.List   `json:"errors,omitempty"`
@@ -390,7 +387,12 @@ func writeGraphQLResponse(w io.Writer, resp *graphql.Response) {
 	enc.SetEscapeHTML(false) // messages show `<token>`, not `\u003ctoken\u003e`
 	if err := enc.Encode(out); err != nil {
 		b.Reset()
-		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}`)
+		b.WriteString(`{"errors":[{"message":"internal error: the response could not be encoded","extensions":{"code":"INTERNAL"}}]}` + "\n")
+	}
+	if onlyRateLimit {
+		out := b.Bytes()
+		w.Write(append(out[:len(out)-2], rateLimitSuffix(rateLimit)...))
+		return
 	}
 	w.Write(b.Bytes())
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
 )
 
 func deref[T any](p *T) T {
@@ -73,46 +74,6 @@ func (r *Resolver) todayIn(c *domain.Campaign) domain.Date {
 	return domain.DateFromTime(now().In(c.Location()))
 }
 
-// ensureFigures makes sure a campaign's figures reach day d (the days pass
-// even when no report arrives, and carried figures must follow them).
-func (r *Resolver) ensureFigures(ctx context.Context, c *domain.Campaign, d domain.Date) error {
-	_, err := r.figuresVersion(ctx, c, d)
-	return err
-}
-
-// figuresVersion makes sure a campaign's figures are computed up to day d
-// (or as far as they are due) and returns their version.
-func (r *Resolver) figuresVersion(ctx context.Context, c *domain.Campaign, d domain.Date) (string, error) {
-	done, version, err := r.DB.FiguresVersion(ctx, c.ID)
-	if err != nil {
-		return "", err
-	}
-	return r.figuresVersionFrom(ctx, c, d, db.FiguresState{ComputedTo: done, Version: version})
-}
-
-// figuresVersionFrom is figuresVersion with the state of the figures read
-// already (with the campaign, say).
-func (r *Resolver) figuresVersionFrom(ctx context.Context, c *domain.Campaign, d domain.Date, st db.FiguresState) (string, error) {
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	d = min(d, db.FiguresDue(c, now()))
-	done, version := st.ComputedTo, st.Version
-	if done != nil && *done >= d {
-		return version, nil
-	}
-	from := c.Start
-	if done != nil {
-		from = *done + 1
-	}
-	if err := r.DB.RefreshFiguresAfter(ctx, c.ID, from, now()); err != nil {
-		return "", err
-	}
-	_, version, err := r.DB.FiguresVersion(ctx, c.ID)
-	return version, err
-}
-
 // progress answers Query.progress from the figures table.
 func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string, onMap *ReformMap) (*ProgressConnection, error) {
 	p, err := pageOf(first, after, 100)
@@ -141,9 +102,6 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	if hi < lo {
 		return nil, domain.Errorf(domain.EINVALID, "from (%s) is after to (%s)", lo, hi)
 	}
-	if err := r.ensureFigures(ctx, c, hi); err != nil {
-		return nil, err
-	}
 	var pts []*db.Point
 	var marks map[*db.Point]*db.MappedPoint
 	var total int
@@ -164,12 +122,15 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 		cols.Deltas = append(cols.Deltas, pt.Delta)
 	}
 	conn := &ProgressConnection{Columns: cols}
+	today := r.todayIn(c)
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
+		out := outcomeOf(c, pt.Day, today, pt.Value, pt.Quota)
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
-			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk,
+			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk && out == nil,
 			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions, Incomparable: marks[pt] != nil && !marks[pt].Comparable, Partial: marks[pt].Links()}}
+			Revisions: pt.Revisions, Outcome: out, bands: c.Bands,
+			Incomparable: marks[pt] != nil && !marks[pt].Comparable, Partial: marks[pt].Links()}}
 	})
 	return conn, nil
 }
@@ -224,8 +185,10 @@ func (r *Resolver) rankingPage(ctx context.Context, version string, f db.Ranking
 	lo, hi := min(f.Offset, len(all)), min(f.Offset+f.Limit, len(all))
 	page := make([]*RankingRow, hi-lo)
 	var missing []int64
+	today := r.todayIn(f.Campaign)
 	for i, row := range all[lo:hi] {
-		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID)}
+		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID),
+			Outcome: outcomeOf(f.Campaign, row.Day, today, row.Value, row.Quota), bands: f.Campaign.Bands}
 		if page[i].Unit == nil {
 			missing = append(missing, row.UnitID)
 		}
@@ -245,4 +208,12 @@ func (r *Resolver) rankingPage(ctx context.Context, version string, f db.Ranking
 		}
 	}
 	return page, len(all), nil
+}
+
+// outcomeOf is engine.Outcome as the API's nullable enum.
+func outcomeOf(c *domain.Campaign, day, today domain.Date, value, quota *int64) *domain.CampaignOutcome {
+	if o := engine.Outcome(c, day, today, value, quota); o != "" {
+		return &o
+	}
+	return nil
 }

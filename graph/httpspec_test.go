@@ -76,7 +76,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{name: "CoercionErrorNew", accept: gqlResponse, body: `{"query":"query Q($id: ID!) { __typename }","variables":{"id":null}}`, status: 400, code: "BAD_INPUT", data: "absent"},
 		{name: "CoercionErrorLegacy", accept: appJSON, body: `{"query":"query Q($id: ID!) { __typename }","variables":{"id":null}}`, status: 200, code: "BAD_INPUT", data: "absent"},
 		{name: "UnknownOperationName", accept: gqlResponse, body: `{"query":"query A { __typename }","operationName":"B"}`, status: 400, code: "BAD_INPUT", says: "B"},
-		{name: "TooDeepNew", accept: gqlResponse, body: `{"query":"{ __schema { types { fields { type { ofType { name } } } } } }"}`, status: 400, code: "TOO_COMPLEX", says: "levels deep", data: "absent"},
+		{name: "TooDeepNew", accept: gqlResponse, body: `{"query":"{ unit(code: \"VN\") { parent { parent { parent { code } } } } }"}`, status: 400, code: "TOO_COMPLEX", says: "levels deep", data: "absent"},
 		// Execution: 200 whatever the fields' errors, with data.
 		{name: "FieldErrorNew", accept: gqlResponse, body: `{"query":"{ auditLog { totalCount } }"}`, status: 200, media: gqlResponse, code: "UNAUTHENTICATED", data: "present"},
 		{name: "NamedOperation", accept: gqlResponse, body: `{"query":"query A { __typename } query B { __typename }","operationName":"B"}`, status: 200},

@@ -22,6 +22,11 @@ type ProgressPoint struct {
 	AtRisk              bool
 	Coverage            *Coverage
 	Revisions           int
+	// Outcome is set for the last day of an ended campaign (engine.Outcome);
+	// AtRisk is then false.
+	Outcome *domain.CampaignOutcome
+
+	bands []domain.Band // the campaign's, for RateText
 	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
 	Incomparable bool
 	Partial      []db.Link
@@ -46,17 +51,27 @@ func (p *ProgressPoint) FigureText(lang *Lang) *string { return countText(p.Figu
 func (p *ProgressPoint) QuotaText(lang *Lang) *string { return countText(p.Quota, lang) }
 
 // RateText is the rate formatted for a reader.
-func (p *ProgressPoint) RateText(lang *Lang) *string { return rateText(p.Figure, p.Quota, lang) }
+func (p *ProgressPoint) RateText(lang *Lang) *string {
+	return rateText(p.Figure, p.Quota, p.bands, lang)
+}
 
 // RankingRow is a stored ranking row with its unit already resolved (from
 // the process's unit cache, one batched load for the rest).
 type RankingRow struct {
 	*db.RankRow
 	Unit *domain.Unit
+	// Outcome is set for the last day of an ended campaign (engine.Outcome).
+	Outcome *domain.CampaignOutcome
+
+	bands []domain.Band // the campaign's, for RateText
 	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
 	Incomparable bool
 	Partial      []db.Link
 }
+
+// AtRisk is the stored flag until the day's outcome is known, then false
+// (the stored row is shared by every request, so it is not changed).
+func (r *RankingRow) AtRisk() bool { return r.RankRow.AtRisk && r.Outcome == nil }
 
 // Comparable is false when the row cannot be summed from predecessors.
 func (r *RankingRow) Comparable() bool { return !r.Incomparable }
@@ -76,7 +91,7 @@ func (r *RankingRow) FigureText(lang *Lang) *string { return countText(r.Value, 
 func (r *RankingRow) QuotaText(lang *Lang) *string { return countText(r.Quota, lang) }
 
 // RateText is the rate formatted for a reader.
-func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, lang) }
+func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, r.bands, lang) }
 
 // ProgressColumns is a page of a series as parallel arrays.
 type ProgressColumns struct {

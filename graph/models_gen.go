@@ -146,6 +146,19 @@ type CreateCampaignInput struct {
 	Milestones []*MilestoneInput `json:"milestones,omitempty"`
 }
 
+// What the published figures are, and how to reuse and cite them.
+type Dataset struct {
+	// True when this server runs on the demo dataset (real unit lists, synthetic figures modelled on
+	// the press): nothing it shows is an official figure. The portal then shows a banner.
+	Demo bool `json:"demo"`
+	// The licence of the published figures and downloads: CC BY 4.0.
+	Licence string `json:"licence"`
+	// Where the licence is written: https://creativecommons.org/licenses/by/4.0/.
+	LicenceURL string `json:"licenceUrl"`
+	// Where readers report an error in a figure (an address or URL set by the operator); null when none is set.
+	Contact *string `json:"contact,omitempty"`
+}
+
 // A milestone of a campaign.
 type MilestoneInput struct {
 	Date    domain.Date `json:"date"`
@@ -189,7 +202,7 @@ type ProgressEdge struct {
 
 type PublishBulletinResult struct {
 	Bulletin *Bulletin `json:"bulletin"`
-	// Whether a new revision was published (false: the figures had not changed).
+	// Whether a new revision was published (false: nothing it publishes had changed).
 	Created bool `json:"created"`
 }
 
@@ -269,6 +282,22 @@ type RankingConnection struct {
 type RankingEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   *RankingRow `json:"node"`
+}
+
+// Where the client stands against the API's rate limit, as GitHub's `rateLimit` field: what this query
+// costs, what is left once it is paid, and when the budget is whole again. The limit is counted in
+// points per client (per token when the request sends one, else per address): an answer from the
+// response cache costs 1 point, a query 1 point per started 200 of its complexity. The same figures are
+// in `extensions.rateLimit` of every answer and in the `RateLimit` and `RateLimit-Policy` headers.
+type RateLimitStatus struct {
+	// What this query costs, in points: 1 per started 200 of its complexity, at least 1.
+	Cost int `json:"cost"`
+	// Points left to the client once this query is paid (0 when it costs more than was left: the next request then waits).
+	Remaining int `json:"remaining"`
+	// The most points the client may spend at once: the size of its bucket.
+	Limit int `json:"limit"`
+	// When the client's points are whole again if it sends nothing more (UTC, whole seconds).
+	ResetAt time.Time `json:"resetAt"`
 }
 
 // One cumulative figure to store.

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"net"
@@ -14,16 +16,26 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// RateLimit bounds how often one client may call the API: a token bucket
-// per client, refilled at a steady rate and holding at most a burst. A
-// request with a valid token is counted against that token; any other
-// request against the client's address (an IPv6 address by its /64, which
-// one subscriber usually holds whole). The zero value limits nothing.
+// RateLimit bounds how much one client may ask of the API: a bucket of
+// points per client, refilled at a steady rate and holding at most a burst.
+// A request is let in when its bucket holds a point, and then costs what
+// it cost to answer (see operationCost): an answer from the response cache
+// 1 point, an operation that ran 1 point per started 200 of its
+// complexity. A request with a valid token is counted against that token;
+// any other request against the client's address (an IPv6 address by its
+// /64, which one subscriber usually holds whole); a request whose token
+// does not work against a bucket of its own per address, so guessing
+// tokens neither goes fast nor locks a valid token out of its address.
+// The zero value limits nothing.
 type RateLimit struct {
-	PerSecond      float64 // requests per second per address; 0 or less: no limit
-	Burst          int     // the most an address may send at once (default: twice PerSecond, at least 1)
-	TokenPerSecond float64 // requests per second per token; 0 or less: no limit
-	TokenBurst     int     // the most a token may send at once (default: twice TokenPerSecond, at least 1)
+	PerSecond      float64 // points per second per address; 0 or less: no limit
+	Burst          int     // the most points an address may spend at once (default: twice PerSecond, at least 1)
+	TokenPerSecond float64 // points per second per token; 0 or less: no limit
+	TokenBurst     int     // the most points a token may spend at once (default: twice TokenPerSecond, at least 1)
+	// FailPerSecond and FailBurst bound the requests with a token that does
+	// not work, per address (defaults 1 and 20).
+	FailPerSecond float64
+	FailBurst     int
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed: a
 	// request from one of them is counted against the address it forwarded
 	// for (the right-most address in X-Forwarded-For that is not itself a
@@ -86,11 +98,13 @@ type bucket struct {
 	full   time.Time // when the bucket will be full again if nothing is taken
 }
 
-// a class of clients: its rate and burst, and how messages name it.
+// a class of clients: its rate and burst, how messages name it, and the
+// name of its policy in the RateLimit headers.
 type rateClass struct {
 	perSecond float64
 	burst     int
 	per       string // "address" or "token"
+	policy    string // "address", "token" or "bad-token"
 }
 
 // newRateLimiter returns nil when cfg limits nothing.
@@ -103,6 +117,10 @@ func newRateLimiter(cfg RateLimit) *rateLimiter {
 	}
 	cfg.Burst = defaultBurst(cfg.PerSecond, cfg.Burst)
 	cfg.TokenBurst = defaultBurst(cfg.TokenPerSecond, cfg.TokenBurst)
+	if cfg.FailPerSecond <= 0 {
+		cfg.FailPerSecond, cfg.FailBurst = 1, cmp.Or(cfg.FailBurst, 20)
+	}
+	cfg.FailBurst = defaultBurst(cfg.FailPerSecond, cfg.FailBurst)
 	l := &rateLimiter{cfg: cfg, now: cfg.Now, buckets: map[string]*bucket{}}
 	if l.now == nil {
 		l.now = time.Now
@@ -119,29 +137,59 @@ func defaultBurst(rate float64, burst int) int {
 }
 
 func (l *rateLimiter) addressClass() rateClass {
-	return rateClass{l.cfg.PerSecond, l.cfg.Burst, "address"}
+	return rateClass{l.cfg.PerSecond, l.cfg.Burst, "address", "address"}
 }
 
 func (l *rateLimiter) tokenClass() rateClass {
-	return rateClass{l.cfg.TokenPerSecond, l.cfg.TokenBurst, "token"}
+	return rateClass{l.cfg.TokenPerSecond, l.cfg.TokenBurst, "token", "token"}
 }
 
-// take takes one request from key's bucket; when it is empty it reports
+func (l *rateLimiter) failClass() rateClass {
+	return rateClass{l.cfg.FailPerSecond, l.cfg.FailBurst, "address", "bad-token"}
+}
+
+// bucketState is what a bucket holds after a request: the points left
+// (below zero when the last request cost more than was left) and when it
+// is full again.
+type bucketState struct {
+	tokens float64
+	full   time.Time
+	now    time.Time
+}
+
+// take takes one point from key's bucket; when it is empty it reports
 // how long until it holds one again.
 func (l *rateLimiter) take(key string, c rateClass) (bool, time.Duration) {
-	return l.use(key, c, true)
+	ok, wait, _ := l.use(key, c, 1, 1, true)
+	return ok, wait
 }
 
-// peek reports whether key's bucket holds a request, taking nothing.
+// peek reports whether key's bucket holds a point, taking nothing.
 func (l *rateLimiter) peek(key string, c rateClass) (bool, time.Duration) {
-	return l.use(key, c, false)
+	ok, wait, _ := l.use(key, c, 1, 0, false)
+	return ok, wait
 }
 
-func (l *rateLimiter) use(key string, c rateClass, take bool) (bool, time.Duration) {
-	if c.perSecond <= 0 {
-		return true, 0
-	}
+// admit reports whether key's bucket holds a point, taking nothing.
+func (l *rateLimiter) admit(key string, c rateClass) (bool, time.Duration, bucketState) {
+	return l.use(key, c, 1, 0, true)
+}
+
+// charge takes cost points from key's bucket, even below zero: a request
+// that was let in pays what it cost, and the next ones wait for it.
+func (l *rateLimiter) charge(key string, c rateClass, cost float64) bucketState {
+	_, _, st := l.use(key, c, 0, cost, true)
+	return st
+}
+
+// use refills key's bucket, and when it holds at least need points takes
+// cost from it; otherwise it reports how long until it holds need. create
+// makes a bucket for a client not seen (or forgotten).
+func (l *rateLimiter) use(key string, c rateClass, need, cost float64, create bool) (bool, time.Duration, bucketState) {
 	now := l.now()
+	if c.perSecond <= 0 {
+		return true, 0, bucketState{tokens: float64(c.burst), full: now, now: now}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.lastSweep) >= sweepEvery {
@@ -149,26 +197,26 @@ func (l *rateLimiter) use(key string, c rateClass, take bool) (bool, time.Durati
 	}
 	b := l.buckets[key]
 	if b == nil {
-		if !take {
-			return true, 0
+		if !create {
+			return true, 0, bucketState{tokens: float64(c.burst), full: now, now: now}
 		}
 		if len(l.buckets) >= l.cfg.MaxClients {
 			l.sweep(now)
 		}
-		b = &bucket{tokens: float64(c.burst), last: now}
+		b = &bucket{tokens: float64(c.burst), last: now, full: now}
 		l.buckets[key] = b
 	} else if el := now.Sub(b.last).Seconds(); el > 0 {
 		b.tokens = min(float64(c.burst), b.tokens+el*c.perSecond)
 		b.last = now
 	}
-	if b.tokens < 1 {
-		return false, time.Duration((1 - b.tokens) / c.perSecond * float64(time.Second))
+	if b.tokens < need {
+		return false, time.Duration((need - b.tokens) / c.perSecond * float64(time.Second)), bucketState{b.tokens, b.full, now}
 	}
-	if take {
-		b.tokens--
+	if cost > 0 {
+		b.tokens -= cost
 		b.full = now.Add(time.Duration((float64(c.burst) - b.tokens) / c.perSecond * float64(time.Second)))
 	}
-	return true, 0
+	return true, 0, bucketState{b.tokens, b.full, now}
 }
 
 // sweep drops the buckets that are full again; if too many are left, it
@@ -198,26 +246,34 @@ func (l *rateLimiter) size() int {
 }
 
 // middleware counts each request against its token, or its address when it
-// has none, and answers 429 when that bucket is empty.
+// has none: it answers 429 when that bucket is empty, else lets the request
+// in and charges what it cost (see meter).
 func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, class := "a:"+l.clientAddr(r), l.addressClass()
 		if p := PrincipalFrom(r.Context()); p != nil {
 			key, class = "t:"+strconv.FormatInt(p.TokenID, 10), l.tokenClass()
 		}
-		if ok, wait := l.take(key, class); !ok {
+		if class.perSecond <= 0 {
+			next.ServeHTTP(w, r) // this class is not limited: nothing to count
+			return
+		}
+		ok, wait, st := l.admit(key, class)
+		if !ok {
+			setRateLimitHeaders(w.Header(), class, st)
 			writeRateLimited(w, r, class, wait)
 			return
 		}
-		next.ServeHTTP(w, r)
+		m := &meter{l: l, key: key, class: class, h: w.Header()}
+		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r.WithContext(context.WithValue(r.Context(), meterKey{}, m)))
+		m.charge(costCached) // a request that wrote nothing
 	})
 }
 
-// authFailures is the bucket that requests with a token that does not
-// work are counted against: one per address, as fast as an anonymous
-// client may go, so guessing tokens is no faster than any other request.
+// authFailureKey is the bucket that requests with a token that does not
+// work are counted against: one per address, of its own (failClass).
 func (l *rateLimiter) authFailureKey(r *http.Request) (string, rateClass) {
-	return "f:" + l.clientAddr(r), l.addressClass()
+	return "f:" + l.clientAddr(r), l.failClass()
 }
 
 // writeRateLimited answers 429 with Retry-After in whole seconds, rounded
@@ -229,12 +285,18 @@ func writeRateLimited(w http.ResponseWriter, r *http.Request, c rateClass, wait 
 	if secs == 1 {
 		unit = "second"
 	}
-	requests := "requests"
-	if c.perSecond == 1 {
-		requests = "request"
+	var msg string
+	if c.policy == "bad-token" {
+		msg = fmt.Sprintf("too many requests with a token that does not work: this API answers %s such requests per second per address (bursts of up to %d); retry after %d %s",
+			strconv.FormatFloat(c.perSecond, 'f', -1, 64), c.burst, secs, unit)
+	} else {
+		points := "points"
+		if c.perSecond == 1 {
+			points = "point"
+		}
+		msg = fmt.Sprintf("too many requests: this API allows %s %s per second per %s (bursts of up to %d; an answer from the cache costs 1 point, a query 1 point per 200 of its complexity); retry after %d %s",
+			strconv.FormatFloat(c.perSecond, 'f', -1, 64), points, c.per, c.burst, secs, unit)
 	}
-	msg := fmt.Sprintf("too many requests: this API allows %s %s per second per %s (bursts of up to %d); retry after %d %s",
-		strconv.FormatFloat(c.perSecond, 'f', -1, 64), requests, c.per, c.burst, secs, unit)
 	writeHTTPErrorExt(w, r, http.StatusTooManyRequests, domain.ERATELIMITED, msg, map[string]any{
 		"retryAfter": secs, "limit": c.perSecond, "burst": c.burst, "per": c.per,
 	})

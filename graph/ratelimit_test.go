@@ -41,6 +41,7 @@ func TestRateLimit(t *testing.T) {
 	h := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Rate: graph.RateLimit{
 		PerSecond: 0.3, Burst: 3, // a request every 3⅓ s: Retry-After rounds up to 4
 		TokenPerSecond: 1, TokenBurst: 5,
+		FailPerSecond: 0.3, FailBurst: 3,
 		Now: clock,
 	}}))
 	type result struct {
@@ -92,7 +93,7 @@ func TestRateLimit(t *testing.T) {
 	const a, b, c = "203.0.113.1:40000", "203.0.113.2:40000", "203.0.113.3:40000"
 	burst("address A", 3, a, "")
 	r := send(a, "", "")
-	limited("address A over its burst", r, "4", "0.3 requests per second per address (bursts of up to 3)")
+	limited("address A over its burst", r, "4", "0.3 points per second per address (bursts of up to 3")
 	if r.ext["retryAfter"] != 4.0 || r.ext["limit"] != 0.3 || r.ext["burst"] != 3.0 || r.ext["per"] != "address" {
 		t.Errorf("extensions %v", r.ext)
 	}
@@ -112,7 +113,7 @@ func TestRateLimit(t *testing.T) {
 	burst("Alice from A", 3, a, alice)
 	// ...and keeps counting from another address.
 	burst("Alice from B", 2, b, alice)
-	limited("Alice over her burst", send(c, alice, ""), "1", "1 request per second per token (bursts of up to 5)")
+	limited("Alice over her burst", send(c, alice, ""), "1", "1 point per second per token (bursts of up to 5")
 	// Another token, and address C without a token, are not affected.
 	burst("Bob from A", 5, a, bob)
 	burst("address C", 3, c, "")
@@ -136,6 +137,11 @@ func TestRateLimit(t *testing.T) {
 		}
 	}
 	limited("guessing tokens", send(d, "td_anotherGuess", ""), "4", "per address")
-	// Anonymous requests from that address have their own bucket.
+	// Anonymous requests from that address have their own bucket, and so
+	// has a valid token: guesses from its address do not lock it out,
+	// whether it was used before or not.
 	burst("address D without a token", 3, d, "")
+	burst("Bob from D", 1, d, bob)
+	burst("Carol from D", 1, d, token("Carol"))
+	limited("guessing tokens still", send(d, "td_yetAnotherGuess", ""), "4", "per address")
 }

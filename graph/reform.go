@@ -80,7 +80,8 @@ func (r *Resolver) rankingCurrent(ctx context.Context, c *domain.Campaign, metri
 			row.RankChange = &ch
 		}
 		all[i] = &row.RankRow
-		rows[i] = &RankingRow{RankRow: &row.RankRow, Unit: byID[row.UnitID], Incomparable: !row.Comparable, Partial: row.Partial}
+		rows[i] = &RankingRow{RankRow: &row.RankRow, Unit: byID[row.UnitID], Incomparable: !row.Comparable, Partial: row.Partial,
+			Outcome: outcomeOf(c, row.Day, r.todayIn(c), row.Value, row.Quota), bands: c.Bands}
 	}
 	own, err := r.unitByID(ctx, c.ScopeUnitID)
 	if err != nil {

@@ -21,6 +21,12 @@ type Resolver struct {
 	QuotaFactor float64
 	// Bulletins publishes daily bulletins (nil: one on DB with no grace).
 	Bulletins *publish.Service
+	// Health notices the database's outages, once each (nil: the
+	// handler's own); share it with whatever else reads DB (/readyz).
+	Health *DBHealth
+	// Contact is where readers report an error in a figure (Dataset.contact;
+	// empty: none given).
+	Contact string
 
 	cache readCache
 }

@@ -23,7 +23,14 @@ import (
 // request misses. The key also holds the minute, since "today" (a ranking's
 // default day, a campaign's status) moves with the clock.
 //
-// A cached answer carries the header X-Cache: hit.
+// A cached answer carries the header X-Cache: hit. Identical requests that
+// arrive while the first of them runs wait for its answer rather than run
+// too (many readers opening the same page at once cost one run).
+//
+// While the database cannot be reached (see DBHealth), a request is
+// answered with the latest answer stored for the same request, whatever
+// snapshot it was stored under, marked X-Cache: stale; one never answered
+// before gets 503 UNAVAILABLE from the handler.
 //
 // Only anonymous (no Authorization header) GET and POST requests that
 // answer 200 without errors are stored; mutations never answer from the
@@ -31,11 +38,20 @@ import (
 type responseCache struct {
 	snapshot func(ctx context.Context) (string, error)
 	now      func() time.Time
+	health   *DBHealth // nil: no stale answers
 	maxBody  int
 	mu       sync.Mutex
 	entries  *lru.Cache[[32]byte, *cachedResponse]
-	size     int // bytes held
+	latest   *lru.Cache[[32]byte, [32]byte] // a request without snapshot nor time → its latest entry's key
+	flights  map[[32]byte]*flight           // requests running, by key
+	size     int                            // bytes held
 	maxSize  int
+}
+
+// flight is a request running whose answer identical requests wait for.
+type flight struct {
+	done chan struct{}
+	resp *cachedResponse // nil: not cacheable, the waiters run themselves
 }
 
 type cachedResponse struct {
@@ -50,11 +66,45 @@ type cachedResponse struct {
 const cacheableRequest = 16 << 10
 
 func newResponseCache(snapshot func(context.Context) (string, error), maxBytes int) *responseCache {
-	c := &responseCache{snapshot: snapshot, now: time.Now, maxBody: 1 << 20, maxSize: maxBytes}
+	c := &responseCache{snapshot: snapshot, now: time.Now, maxBody: 1 << 20, maxSize: maxBytes, flights: map[[32]byte]*flight{}}
 	c.entries, _ = lru.NewWithEvict[[32]byte, *cachedResponse](100000, func(_ [32]byte, v *cachedResponse) {
 		c.size -= len(v.body)
 	})
+	c.latest, _ = lru.New[[32]byte, [32]byte](100000)
 	return c
+}
+
+// stale returns the latest answer stored for a request, if any.
+func (c *responseCache) stale(sk [32]byte) (*cachedResponse, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := c.latest.Get(sk)
+	if !ok {
+		return nil, false
+	}
+	return c.entries.Get(k)
+}
+
+// join returns the flight running under k and false, or a new one the
+// caller runs (and must land) and true.
+func (c *responseCache) join(k [32]byte) (*flight, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f := c.flights[k]; f != nil {
+		return f, false
+	}
+	f := &flight{done: make(chan struct{})}
+	c.flights[k] = f
+	return f, true
+}
+
+// land ends the flight under k with its answer (nil: not cacheable).
+func (c *responseCache) land(k [32]byte, f *flight, resp *cachedResponse) {
+	c.mu.Lock()
+	delete(c.flights, k)
+	c.mu.Unlock()
+	f.resp = resp
+	close(f.done)
 }
 
 func (c *responseCache) get(k [32]byte) (*cachedResponse, bool) {
@@ -63,21 +113,23 @@ func (c *responseCache) get(k [32]byte) (*cachedResponse, bool) {
 	return c.entries.Get(k)
 }
 
-func (c *responseCache) put(k [32]byte, v *cachedResponse) {
+func (c *responseCache) put(k, sk [32]byte, v *cachedResponse) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries.Add(k, v)
+	c.latest.Add(sk, k)
 	c.size += len(v.body)
 	for c.size > c.maxSize && c.entries.Len() > 0 {
 		c.entries.RemoveOldest()
 	}
 }
 
-// key hashes everything the answer depends on besides the data.
-func (c *responseCache) key(r *http.Request, body []byte, snap string) [32]byte {
+// key hashes everything the answer depends on besides the data: the
+// request, the snapshot and the minute; without them (both empty) it names
+// the request whatever the data (the stale answers' key).
+func key(r *http.Request, body []byte, snap, minute string) [32]byte {
 	h := sha256.New()
-	for _, s := range []string{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.URL.RawQuery, snap,
-		c.now().UTC().Format("2006-01-02T15:04")} {
+	for _, s := range []string{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.URL.RawQuery, snap, minute} {
 		io.WriteString(h, s)
 		h.Write([]byte{0})
 	}
@@ -136,22 +188,40 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			body = b
 			r.Body = io.NopCloser(bytes.NewReader(b))
 		}
+		sk := key(r, body, "", "")
+		if c.health.Down() {
+			c.serveStale(w, r, sk, next)
+			return
+		}
 		before, err := c.snapshot(r.Context())
 		if err != nil {
+			if c.health.Failed(r.Context(), err) {
+				c.serveStale(w, r, sk, next)
+				return
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		k := c.key(r, body, before)
+		k := key(r, body, before, c.now().UTC().Format("2006-01-02T15:04"))
 		if hit, ok := c.get(k); ok {
-			w.Header().Set("Content-Type", hit.contentType)
-			for _, v := range hit.vary {
-				w.Header().Add("Vary", v)
-			}
-			w.Header().Set("X-Cache", "hit")
-			w.WriteHeader(hit.status)
-			w.Write(hit.body)
+			serveCached(w, r, hit, "hit")
 			return
 		}
+		f, leader := c.join(k)
+		if !leader {
+			select {
+			case <-f.done:
+				if f.resp != nil {
+					serveCached(w, r, f.resp, "hit")
+					return
+				}
+			case <-r.Context().Done():
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		var stored *cachedResponse
+		defer func() { c.land(k, f, stored) }()
 		varied := len(w.Header().Values("Vary")) // by the handlers around this one
 		rec := &recorder{ResponseWriter: w, limit: c.maxBody}
 		next.ServeHTTP(rec, r)
@@ -162,8 +232,58 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		if err != nil || after != before {
 			return
 		}
+		answer := withoutRateLimit(r.Context(), rec.buf.Bytes())
+		if answer == nil {
+			return
+		}
 		vary := w.Header().Values("Vary")
-		c.put(k, &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"),
-			vary: slices.Clone(vary[min(varied, len(vary)):]), body: bytes.Clone(rec.buf.Bytes())})
+		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"),
+			vary: slices.Clone(vary[min(varied, len(vary)):]), body: answer}
+		c.put(k, sk, stored)
 	})
+}
+
+// serveStale answers with the latest answer to the same request while the
+// database is away, or lets the handler answer (503) when there is none.
+func (c *responseCache) serveStale(w http.ResponseWriter, r *http.Request, sk [32]byte, next http.Handler) {
+	if old, ok := c.stale(sk); ok {
+		serveCached(w, r, old, "stale")
+		return
+	}
+	next.ServeHTTP(w, r)
+}
+
+// serveCached writes a stored answer, with the request's own rate-limit
+// extension; xcache says how it was found.
+func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcache string) {
+	body := v.body
+	if m := meterFrom(r.Context()); m != nil {
+		ext := m.ext(costCached)
+		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
+	}
+	w.Header().Set("Content-Type", v.contentType)
+	for _, vary := range v.vary {
+		w.Header().Add("Vary", vary)
+	}
+	w.Header().Set("X-Cache", xcache)
+	w.WriteHeader(v.status)
+	w.Write(body)
+}
+
+// withoutRateLimit returns a copy of an answer to store, without the
+// asking client's rate-limit extension (each answer from the cache gets
+// its own); nil when it cannot be stored.
+func withoutRateLimit(ctx context.Context, body []byte) []byte {
+	m := meterFrom(ctx)
+	if m == nil {
+		if !bytes.HasSuffix(body, []byte("}\n")) {
+			return nil
+		}
+		return bytes.Clone(body)
+	}
+	suffix := m.written()
+	if suffix == nil || !bytes.HasSuffix(body, suffix) || bytes.Count(body, []byte(`"extensions":`)) != 1 {
+		return nil
+	}
+	return append(bytes.Clone(body[:len(body)-len(suffix)]), "}\n"...)
 }

@@ -186,10 +186,9 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 		}
 		day = *date
 	}
-	version, err := r.figuresVersionFrom(ctx, c, day, figures)
-	if err != nil {
-		return nil, err
-	}
+	// A read never writes: it answers from the figures stored, which the
+	// writes and the figures worker keep current.
+	version := figures.Version
 	if mapArg != nil && *mapArg == ReformMapCurrent {
 		return r.rankingCurrent(ctx, c, metric, day, scopeCode, level, p)
 	}
@@ -207,6 +206,11 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 			return nil, domain.Errorf(domain.EINVALID, "unit %s is outside the campaign's scope", *scopeCode)
 		}
 		scopeID = su.ID
+		if err := levelBelow(level, su); err != nil {
+			return nil, err
+		}
+	} else if err := r.levelBelowScope(ctx, level, c); err != nil {
+		return nil, err
 	}
 	rows, total, err := r.rankingPage(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {

@@ -64,6 +64,10 @@ type MetricDay struct {
 	Metric   Metric   `json:"metric"`
 	Scope    Figure   `json:"scope"`
 	Children []Figure `json:"children"`
+	// Fall: why the scope's figure fell from the day before, when every
+	// part of the fall has a known cause (else empty: the column then says
+	// only that it fell).
+	Fall []FallCause `json:"fall,omitempty"`
 }
 
 // Input is everything one edition says.
@@ -94,7 +98,8 @@ type MetricFacts struct {
 	Completed    []Named `json:"completed"`
 	Top          []Named `json:"top"`
 	Bottom       []Named `json:"bottom"`
-	AtRisk       []Named `json:"atRisk"`
+	AtRisk       []Named `json:"atRisk"`       // before the end only
+	Unfinished   []Named `json:"unfinished"`   // from the last day: the units short of their quota
 	RequiredPace *int64  `json:"requiredPace"` // per day, rounded up
 }
 
@@ -103,27 +108,34 @@ type Text struct {
 	Title      string   `json:"title"`
 	Lead       string   `json:"lead"`
 	Paragraphs []string `json:"paragraphs"`
+	// Sentences are the paragraphs' sentences, each named (its key), which
+	// a later revision's đính chính compares.
+	Sentences []Sentence `json:"sentences,omitempty"`
 }
 
 // Edition is one bulletin: its facts and its text in both languages.
 type Edition struct {
-	Campaign      string          `json:"campaign"`
-	CampaignName  string          `json:"campaignName"`
-	LegalRef      string          `json:"legalRef"`
-	Scope         Unit            `json:"scope"`
-	Day           string          `json:"day"`
-	Facts         []MetricFacts   `json:"facts"`
-	Late          []string        `json:"late"`
-	Missing       []string        `json:"missing"`
-	NextMilestone *string         `json:"nextMilestone"`
-	DaysToEnd     int             `json:"daysToEnd"`
-	Tables        []MetricDay     `json:"tables"`
-	VI            Text            `json:"vi"`
-	EN            Text            `json:"en"`
-	CorrectionVI  *Text           `json:"correctionVi,omitempty"` // on a later revision: what changed
-	CorrectionEN  *Text           `json:"correctionEn,omitempty"`
-	Hash          string          `json:"-"`
-	raw           json.RawMessage // nil until Marshal
+	Campaign      string        `json:"campaign"`
+	CampaignName  string        `json:"campaignName"`
+	LegalRef      string        `json:"legalRef"`
+	Scope         Unit          `json:"scope"`
+	Day           string        `json:"day"`
+	Facts         []MetricFacts `json:"facts"`
+	Late          []string      `json:"late"`
+	Missing       []string      `json:"missing"`
+	NextMilestone *string       `json:"nextMilestone"`
+	DaysToEnd     int           `json:"daysToEnd"`
+	Tables        []MetricDay   `json:"tables"`
+	VI            Text          `json:"vi"`
+	EN            Text          `json:"en"`
+	CorrectionVI  *Text         `json:"correctionVi,omitempty"` // on a later revision: what changed
+	CorrectionEN  *Text         `json:"correctionEn,omitempty"`
+	// On a later revision: every published item that changed, and the
+	// revisions of reports and quotas received since the previous one.
+	Changes []Change        `json:"changes,omitempty"`
+	Causes  []Revision      `json:"causes,omitempty"`
+	Hash    string          `json:"-"`
+	raw     json.RawMessage // nil until Marshal
 }
 
 // Build writes the edition.
@@ -131,8 +143,9 @@ func Build(in Input) *Edition {
 	c := in.Campaign
 	e := &Edition{Campaign: c.Slug, CampaignName: c.Name, LegalRef: c.LegalRef, Scope: in.Scope, Day: in.Day.String(),
 		DaysToEnd: int(c.End - in.Day), Tables: in.Metrics}
+	ended := in.Day >= c.End
 	for _, m := range in.Metrics {
-		e.Facts = append(e.Facts, facts(m))
+		e.Facts = append(e.Facts, facts(m, ended))
 	}
 	e.Late, e.Missing = coverageLists(in.Metrics)
 	for _, ms := range c.Milestones {
@@ -147,7 +160,9 @@ func Build(in Input) *Edition {
 	return e
 }
 
-func facts(m MetricDay) MetricFacts {
+// facts are a metric's lists; from the campaign's last day (ended) the
+// units short of their quota are listed as not completed, never at risk.
+func facts(m MetricDay, ended bool) MetricFacts {
 	f := MetricFacts{Metric: m.Metric.Key, Figure: m.Scope.Value, Quota: m.Scope.Quota, Delta: m.Scope.Delta,
 		Rate: rate(m.Scope, "vi")}
 	// Rankings compare units of one level: the children of the scope's
@@ -167,10 +182,13 @@ func facts(m MetricDay) MetricFacts {
 		if ch.Rank > 0 && ch.Value != nil && ch.Quota != nil && *ch.Quota > 0 {
 			ranked = append(ranked, ch)
 		}
-		if ch.Value != nil && ch.Quota != nil && *ch.Quota > 0 && *ch.Value >= *ch.Quota {
+		hasQuota := ch.Value != nil && ch.Quota != nil && *ch.Quota > 0
+		switch {
+		case hasQuota && *ch.Value >= *ch.Quota:
 			f.Completed = append(f.Completed, named(ch))
-		}
-		if ch.AtRisk && ch.Rank > 0 {
+		case ended && hasQuota:
+			f.Unfinished = append(f.Unfinished, named(ch))
+		case !ended && ch.AtRisk && ch.Rank > 0:
 			f.AtRisk = append(f.AtRisk, named(ch))
 		}
 	}

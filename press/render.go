@@ -3,60 +3,13 @@ package press
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"html/template"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/progress"
 )
-
-// Correct sets the correction notice (đính chính) of a new edition of a
-// day already published: every figure of the scope or of a child that
-// differs from the previous edition, in both languages. Nothing when no
-// figure changed.
-func Correct(prev, cur *Edition) {
-	cur.CorrectionVI, cur.CorrectionEN = nil, nil
-	if prev == nil {
-		return
-	}
-	day, _ := domain.ParseDate(cur.Day)
-	old := map[string]*int64{}
-	for _, m := range prev.Tables {
-		old[m.Metric.Key+"|"+m.Scope.Unit.Code] = m.Scope.Value
-		for _, ch := range m.Children {
-			old[m.Metric.Key+"|"+ch.Unit.Code] = ch.Value
-		}
-	}
-	vi, en := &Text{Title: "Đính chính"}, &Text{Title: "Correction"}
-	note := func(m Metric, u Unit, was, now *int64) {
-		if was == nil || now == nil || *was == *now {
-			return
-		}
-		dirVI, dirEN := "lên", "up"
-		if *now < *was {
-			dirVI, dirEN = "xuống", "down"
-		}
-		vi.Paragraphs = append(vi.Paragraphs, fmt.Sprintf("Số %s của %s ngày %s được điều chỉnh từ %s %s %s.",
-			m.VerbVI, lowerFirst(u), progress.FormatDate(day, "vi"), progress.FormatCount(*was, "vi"), dirVI, progress.FormatCount(*now, "vi")))
-		en.Paragraphs = append(en.Paragraphs, fmt.Sprintf("The %s figure of %s for %s was revised %s from %s to %s.",
-			m.VerbEN, nameEN(u), progress.FormatDate(day, "en"), dirEN, progress.FormatCount(*was, "en"), progress.FormatCount(*now, "en")))
-	}
-	for _, m := range cur.Tables {
-		note(m.Metric, m.Scope.Unit, old[m.Metric.Key+"|"+m.Scope.Unit.Code], m.Scope.Value)
-		for _, ch := range m.Children {
-			note(m.Metric, ch.Unit, old[m.Metric.Key+"|"+ch.Unit.Code], ch.Value)
-		}
-	}
-	if len(vi.Paragraphs) == 0 {
-		return
-	}
-	vi.Lead = fmt.Sprintf("Bản tin này thay cho bản đã đăng trước; %d số liệu được điều chỉnh.", len(vi.Paragraphs))
-	en.Lead = fmt.Sprintf("This edition replaces the one published before; %d figures were revised.", len(en.Paragraphs))
-	cur.CorrectionVI, cur.CorrectionEN = vi, en
-}
 
 // CorrectionText returns the correction notice in one language.
 func (e *Edition) CorrectionText(lang string) (lead string, items []string) {
@@ -89,6 +42,9 @@ type Page struct {
 	CSV, JSON   string // download URLs
 	Home        string // URL of the portal's home page ("/" when empty)
 	Archive     string // URL of the campaign's archive (no link when empty)
+	// Banner (the demo-data notice) and Footer (licence, how to cite,
+	// corrections) are written by the publisher around the column.
+	Banner, Footer template.HTML
 }
 
 // PageRevision links one revision of the edition.
@@ -147,7 +103,7 @@ a{color:#0b4f8a}
 </style>
 </head>
 <body>
-<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
+{{.Banner}}<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
 <article>
 <h1>{{$t.Title}}</h1>
 <p class="meta">{{.Edition.LegalRef}}<br>{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code></p>
@@ -164,6 +120,7 @@ a{color:#0b4f8a}
 </table>{{end}}{{end}}
 </article>
 {{if gt (len .Revisions) 1}}<section class="nav"><h2>{{if en .Lang}}Revisions{{else}}Các bản{{end}}</h2><ol>{{range .Revisions}}<li>{{if .Current}}<strong>{{end}}<a href="{{.URL}}">{{.PublishedAt}}</a> <code>{{printf "%.12s" .Hash}}</code>{{if .Current}}</strong>{{end}}</li>{{end}}</ol></section>{{end}}
+{{.Footer}}
 </body>
 </html>
 `))
@@ -182,6 +139,31 @@ func float(v *float64) string {
 	return strconv.FormatFloat(*v, 'f', 2, 64)
 }
 
+// csvRow is one row of the downloads: a metric's figure of a unit.
+func csvRow(e *Edition, m MetricDay, f Figure) []string {
+	num := func(v *int64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatInt(*v, 10)
+	}
+	r := ""
+	if f.Value != nil && f.Quota != nil && *f.Quota > 0 {
+		r = strconv.FormatFloat(float64(*f.Value)/float64(*f.Quota), 'f', 6, 64)
+	}
+	rank := ""
+	if f.Rank > 0 && f.Unit.Code != m.Scope.Unit.Code {
+		rank = strconv.Itoa(f.Rank)
+	}
+	change := ""
+	if f.RankChange != nil && rank != "" {
+		change = strconv.Itoa(*f.RankChange)
+	}
+	return []string{e.Campaign, e.Day, e.Scope.Code, m.Metric.Key, rank, change, f.Unit.Code, f.Unit.FullName,
+		num(f.Value), num(f.Quota), r, rate(f, "vi"), f.Band, num(f.Delta), float(f.Pace7d), float(f.RequiredPace),
+		f.Projected, strconv.FormatBool(f.AtRisk), f.Source, strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)}
+}
+
 // CSVText is a text cell of a CSV written for spreadsheets: one that a
 // spreadsheet would run as a formula (it starts with =, +, - or @, or with
 // a tab or carriage return, which may hide one) gets a leading apostrophe, as
@@ -195,6 +177,9 @@ func CSVText(s string) string {
 	return s
 }
 
+// csvTextColumns are the text columns of the downloads (see CSVText).
+var csvTextColumns = []int{0, 1, 2, 3, 6, 7, 11, 12, 16, 18}
+
 // WriteCSV writes the edition's ranking tables as UTF-8 CSV with a byte
 // order mark, so spreadsheet programs read the Vietnamese names right.
 func WriteCSV(w io.Writer, e *Edition) error {
@@ -202,31 +187,13 @@ func WriteCSV(w io.Writer, e *Edition) error {
 	buf.WriteString("\ufeff")
 	cw := csv.NewWriter(&buf)
 	cw.Write(CSVHeader)
-	num := func(v *int64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatInt(*v, 10)
-	}
 	for _, m := range e.Tables {
-		rows := append([]Figure{m.Scope}, m.Children...)
-		for _, f := range rows {
-			r := ""
-			if f.Value != nil && f.Quota != nil && *f.Quota > 0 {
-				r = strconv.FormatFloat(float64(*f.Value)/float64(*f.Quota), 'f', 6, 64)
+		for _, f := range append([]Figure{m.Scope}, m.Children...) {
+			row := csvRow(e, m, f)
+			for _, i := range csvTextColumns {
+				row[i] = CSVText(row[i])
 			}
-			rank := ""
-			if f.Rank > 0 && f.Unit.Code != m.Scope.Unit.Code {
-				rank = strconv.Itoa(f.Rank)
-			}
-			change := ""
-			if f.RankChange != nil && rank != "" {
-				change = strconv.Itoa(*f.RankChange)
-			}
-			t := CSVText
-			cw.Write([]string{t(e.Campaign), t(e.Day), t(e.Scope.Code), t(m.Metric.Key), rank, change, t(f.Unit.Code), t(f.Unit.FullName),
-				num(f.Value), num(f.Quota), r, t(rate(f, "vi")), t(f.Band), num(f.Delta), float(f.Pace7d), float(f.RequiredPace),
-				t(f.Projected), strconv.FormatBool(f.AtRisk), t(f.Source), strconv.Itoa(f.OnTime), strconv.Itoa(f.Late), strconv.Itoa(f.Missing)})
+			cw.Write(row)
 		}
 	}
 	cw.Flush()

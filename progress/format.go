@@ -85,13 +85,29 @@ func RateBasisPoints(figure, quota int64) (bp *big.Int, ok bool) {
 // rounded half-up to two decimals, trailing zeros dropped, no space before
 // the sign. Vietnamese: 822139/930767 → "88,33%", 663614/930767 → "71,3%",
 // 1/1 → "100%", 6128/1802 → "340,07%", 12345/10 → "123.450%"; English
-// uses "." and "," the other way round ("88.33%"). It returns "" when there
-// is no rate (quota ≤ 0 or a negative figure; see RateBasisPoints).
+// uses "." and "," the other way round ("88.33%"). A rate below 100% never
+// prints as 100%: 999995/1000000 is "99,99%", not "100%" (see
+// FormatRateIn). It returns "" when there is no rate (quota ≤ 0 or a
+// negative figure; see RateBasisPoints).
 func FormatRate(figure, quota int64, lang string) string {
+	return FormatRateIn(figure, quota, nil, lang)
+}
+
+// hundred is the 100% threshold, which every rate is printed against.
+var hundred = domain.Band{Min: 1}
+
+// FormatRateIn is FormatRate for a campaign with these bands: rounding never
+// carries a rate up to a threshold it has not reached, neither 100% nor a
+// band's minimum. Such a rate prints one hundredth of a percent below the
+// threshold: 69,996% in TRUNG BÌNH (KHÁ from 70%) prints "69,99%", 99,995%
+// prints "99,99%". Every other rate is rounded half-up.
+func FormatRateIn(figure, quota int64, bands []domain.Band, lang string) string {
 	bp, ok := RateBasisPoints(figure, quota)
 	if !ok {
 		return ""
 	}
+	belowThresholds(bp, figure, quota, hundred)
+	belowThresholds(bp, figure, quota, bands...)
 	sep, dec := separators(lang)
 	whole, frac := new(big.Int).QuoRem(bp, big.NewInt(100), new(big.Int))
 	s := group(whole.String(), sep)
@@ -99,6 +115,26 @@ func FormatRate(figure, quota int64, lang string) string {
 		s += dec + strings.TrimRight(strconv.FormatInt(100+f, 10)[1:], "0")
 	}
 	return s + "%"
+}
+
+// belowThresholds lowers bp (a rounded rate in basis points) to one below
+// the first basis point at or above each threshold that figure ÷ quota has
+// not reached but bp has: rounding may not cross a threshold.
+func belowThresholds(bp *big.Int, figure, quota int64, thresholds ...domain.Band) {
+	for _, t := range thresholds {
+		if t.Min <= 0 || t.Reached(figure, quota) {
+			continue
+		}
+		// The threshold in basis points, rounded up to a whole one.
+		m := new(big.Rat).Mul(t.MinRat(), big.NewRat(10000, 1))
+		ceil := new(big.Int).Quo(m.Num(), m.Denom())
+		if !m.IsInt() {
+			ceil.Add(ceil, big.NewInt(1))
+		}
+		if bp.Cmp(ceil) >= 0 {
+			bp.Sub(ceil, big.NewInt(1))
+		}
+	}
 }
 
 // FormatDate writes a day: dd/mm/yyyy in Vietnamese ("14/11/2023"); in

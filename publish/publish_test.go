@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
@@ -186,4 +188,123 @@ func TestPublication(t *testing.T) {
 		t.Errorf("revision 1 changed: %v", err)
 	}
 	checkExport(t, s)
+	checkTrust(t, s)
+
+	// A quota lowered from the campaign's start: the next revision of
+	// 13/6 names that quota revision, and only it (the correction before
+	// was named by revision 2).
+	admin := &db.Principal{Name: "test", Role: db.RoleAdmin}
+	from := domain.MustDate("2023-06-01")
+	if _, err := store.SetQuotas(ctx, admin, db.SetQuotasRequest{Campaign: "hai-phong-cao-diem", Quotas: []db.QuotaInput{{UnitCode: "317",
+		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, db.WriteOptions{Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Hour)
+	if n, err := s.PublishDue(ctx); err != nil || n == 0 {
+		t.Fatalf("after a quota revision: %d new revisions (%v)", n, err)
+	}
+	third, err := store.EditionAt(ctx, c.ID, c.ScopeUnitID, domain.MustDate("2023-06-13"), 3)
+	if err != nil || third == nil {
+		t.Fatalf("13/6 revision 3: %v", err)
+	}
+	e, _ := press.Unmarshal(third.Content, third.Hash)
+	if len(e.Causes) != 1 || e.Causes[0].Kind != "quota" || e.Causes[0].Value != 17_000 {
+		t.Errorf("revision 3 follows %+v, want the quota revision only", e.Causes)
+	}
+	if lead, _ := e.CorrectionText("vi"); !strings.Contains(lead, "do chỉ tiêu kích hoạt của huyện Cát Hải từ ngày 01/06/2023 là 17.000, lý do “rà soát công dân không đủ điều kiện”") {
+		t.Errorf("revision 3's notice: %s", lead)
+	}
+	if n, err := s.PublishDue(ctx); err != nil || n != 0 {
+		t.Errorf("publishing again created %d revisions (%v)", n, err)
+	}
+}
+
+// importRows imports report rows as of now (a row with a note corrects).
+func importRows(t *testing.T, store *db.DB, now time.Time, rows ...domain.ReportRow) {
+	t.Helper()
+	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
+		for i, r := range rows {
+			if err := fn(csvio.Line[domain.ReportRow]{Line: i + 2, Row: r}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if _, err := store.ImportReports(context.Background(), "rows.csv", src, "test", now, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestFallCauses (defect 1): Hải Phòng's 13/6 totals fall below 12/6's,
+// once because the city reports its own figure, lower than its districts'
+// sum the day before (rule 2), once because communes corrected theirs; the
+// bulletin names each cause, read from the stored reports. (It blamed
+// every fall on "a correction".)
+func TestFallCauses(t *testing.T) {
+	ctx := context.Background()
+	store := loaded(t)
+	now := at("2023-06-14")
+	s := &Service{DB: store, Now: func() time.Time { return now }}
+	day := domain.MustDate("2023-06-13")
+	importRows(t, store, now, domain.ReportRow{UnitCode: "31", Metric: "collected", Date: day, Value: 870_000})
+
+	// Communes lowering their activated figure, corrected, until the
+	// city's total falls.
+	rows, err := store.Pool.Query(ctx, `SELECT u.code, rc.value FROM report_current rc JOIN units u ON u.id = rc.unit_id
+		JOIN metrics m ON m.id = rc.metric_id JOIN units d ON d.id = u.parent_id
+		WHERE m.key = 'activated' AND rc.day = '2023-06-13' AND d.parent_id = (SELECT id FROM units WHERE code = '31' AND lower(valid) IS NULL)
+		ORDER BY rc.value DESC, u.code LIMIT 20`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fixes []domain.ReportRow
+	var lowered int64
+	var code string
+	var value int64
+	if _, err := pgx.ForEachRow(rows, []any{&code, &value}, func() error {
+		if lowered <= 14_000 {
+			fixes = append(fixes, domain.ReportRow{UnitCode: code, Metric: "activated", Date: day, Value: value / 2, Note: "nhập trùng hồ sơ"})
+			lowered += value - value/2
+		}
+		return nil
+	}); err != nil || lowered <= 14_000 {
+		t.Fatalf("communes to lower: %d (%v)", lowered, err)
+	}
+	importRows(t, store, now, fixes...)
+	if _, err := store.RefreshFigures(ctx, 0+mustCampaign(t, store, "hai-phong-cao-diem").ID, 0, now); err != nil {
+		t.Fatal(err)
+	}
+	e := build(t, s, "hai-phong-cao-diem", "31", "2023-06-13")
+	vi, en := text(e, "vi"), text(e, "en")
+	for _, want := range []string{
+		"số thu nhận giảm 7.639 (theo báo cáo của thành phố, thay cho tổng số liệu các đơn vị trực thuộc thành phố ngày 12/06/2023)",
+		"(do đính chính số kích hoạt của ",
+		"lý do “nhập trùng hồ sơ”",
+	} {
+		if !strings.Contains(vi, want) {
+			t.Errorf("missing %q in:\n%s", want, vi)
+		}
+	}
+	for _, want := range []string{
+		"collected fell by 7,639 (as reported by the city, in place of the sum of the figures of the units under the city on Jun 12, 2023)",
+		"(after a correction of the activated figure of ",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("missing %q in:\n%s", want, en)
+		}
+	}
+	if n := strings.Count(vi, "do đính chính") + strings.Count(vi, "; đính chính"); n != len(fixes) {
+		t.Errorf("%d corrections named, want %d:\n%s", n, len(fixes), vi)
+	}
+	golden(t, "hai-phong-2023-06-13-fall.vi", vi)
+	golden(t, "hai-phong-2023-06-13-fall.en", en)
+}
+
+func mustCampaign(t *testing.T, store *db.DB, slug string) *domain.Campaign {
+	t.Helper()
+	c, err := store.CampaignBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -16,6 +16,24 @@ type urls struct {
 	column   func(slug, date, lang string, rev int) string
 	download func(slug, date, ext string, rev int) string
 	feed     func(name string) string
+	// site is the absolute origin the paths above are under
+	// ("https://tiendo.example.org"), for the permalinks of citations.
+	site string
+	base string // the path the pages are under, "/" on the server
+}
+
+// permalink is the absolute URL of revision rev's download by its file name
+// (…/{date}.r{N}.json), which the server and a static copy both answer.
+func (u urls) permalink(slug, date, ext string, rev int) string {
+	return u.site + staticURLs(u.base).download(slug, date, ext, rev)
+}
+
+// live is liveURLs with the server's public origin (SiteURL, never a
+// request's Host header) for permalinks.
+func (s *Service) live() urls {
+	u := liveURLs
+	u.site = s.siteURL()
+	return u
 }
 
 func query(lang string, rev int) string {
@@ -44,6 +62,7 @@ var liveURLs = urls{
 		return "/downloads/" + url.PathEscape(slug) + "/" + date + "." + ext + query("", rev)
 	},
 	feed: func(name string) string { return "/feeds/" + url.PathEscape(name) + ".atom" },
+	base: "/",
 }
 
 // staticURLs are the files of a static export under base (a path ending in
@@ -89,5 +108,6 @@ func staticURLs(base string) urls {
 			return base + "downloads/" + url.PathEscape(slug) + "/" + date + "." + ext
 		},
 		feed: func(name string) string { return base + "feeds/" + url.PathEscape(name) + ".atom" },
+		base: base,
 	}
 }

@@ -24,6 +24,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	out := fs.String("out", "", "directory to write the static site into (required)")
 	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS [PORTAL_API_URL]")
 	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
+	contact := fs.String("contact", envOr("CONTACT", ""), "where readers report an error in a figure, printed on every bulletin page [CONTACT]")
 	grace := fs.Duration("publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "publish first the bulletins whose day's deadline passed this long ago, as the server does [PUBLISH_GRACE]")
 	site := fs.String("site-url", envOr("SITE_URL", ""), "the site's absolute origin, e.g. https://tiendo.example.org: Atom feeds need absolute links (required) [SITE_URL]")
 	fs.Usage = func() {
@@ -57,7 +58,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	// What the server would have published by now is published first: a
 	// database the demo was loaded into but no server has run still gets
 	// its archive.
-	svc := &publish.Service{DB: store, Logger: logger, Grace: *grace}
+	svc := &publish.Service{DB: store, Logger: logger, Grace: *grace, Contact: *contact}
 	due, err := svc.PublishDue(ctx)
 	if err != nil {
 		return fmt.Errorf("publishing the bulletins due: %w", err)

@@ -182,27 +182,59 @@ func TestHealthAndReadiness(t *testing.T) {
 	}
 }
 
-func TestCORSPreflight(t *testing.T) {
-	h := newRouter(dbtest.New(t), testConfig(), quiet)
+// TestCORS: reads are open to pages of any origin; sending a token
+// (Authorization) only from the configured origins, none by default.
+func TestCORS(t *testing.T) {
+	store := dbtest.New(t)
+	const news, evil = "https://baodientu.example", "https://evil.example"
+	type tc struct {
+		origin    string
+		preflight bool
+		auth      bool
+		want      string // Access-Control-Allow-Origin
+	}
 	for _, c := range []struct {
-		origin string
-		allow  bool
+		config string
+		cases  []tc
 	}{
-		{"https://baodientu.example", true},
-		{"https://evil.example", false},
+		{"", []tc{
+			{evil, true, false, "*"}, {evil, false, false, "*"},
+			{evil, true, true, ""}, {evil, false, true, ""},
+		}},
+		{news, []tc{
+			{news, true, true, news}, {news, false, true, news}, {news, false, false, news},
+			{evil, true, false, "*"}, {evil, false, false, "*"}, {evil, true, true, ""}, {evil, false, true, ""},
+		}},
+		{"*", []tc{{evil, true, true, "*"}, {evil, false, true, "*"}, {evil, false, false, "*"}}},
 	} {
-		req := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
-		req.Header.Set("Origin", c.origin)
-		req.Header.Set("Access-Control-Request-Method", "POST")
-		req.Header.Set("Access-Control-Request-Headers", "content-type")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		got := rec.Header().Get("Access-Control-Allow-Origin")
-		if c.allow && (got != c.origin || rec.Code >= 300) {
-			t.Errorf("preflight from %s: %d, allow-origin %q", c.origin, rec.Code, got)
-		}
-		if !c.allow && got != "" {
-			t.Errorf("preflight from %s got allow-origin %q", c.origin, got)
+		cfg := testConfig()
+		cfg.corsOrigins = c.config
+		h := newRouter(store, cfg, quiet)
+		for _, k := range c.cases {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			headers := "content-type" // as browsers send it: lower case, sorted
+			if k.auth {
+				headers = "authorization,content-type"
+			}
+			if k.preflight {
+				req = httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+				req.Header.Set("Access-Control-Request-Method", "POST")
+				req.Header.Set("Access-Control-Request-Headers", headers)
+			} else if k.auth {
+				req.Header.Set("Authorization", "Bearer td_notAToken000000000000")
+			}
+			req.Header.Set("Origin", k.origin)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			got := rec.Header().Get("Access-Control-Allow-Origin")
+			if got != k.want {
+				t.Errorf("CORS_ALLOWED_ORIGINS=%q, %+v: Access-Control-Allow-Origin %q, want %q", c.config, k, got, k.want)
+			}
+			if exposed := rec.Header().Get("Access-Control-Expose-Headers"); got != "" && !k.preflight &&
+				(!strings.Contains(exposed, "Ratelimit-Policy") || !strings.Contains(exposed, "Retry-After")) {
+				t.Errorf("%+v: Access-Control-Expose-Headers %q lacks the rate-limit headers", k, exposed)
+			}
 		}
 	}
 }

@@ -53,7 +53,7 @@ const editor = await gq.locator('.graphiql-query-editor').innerText();
 check(editor.includes('unitCode: "83"') && editor.includes('rateText'), 'the GraphiQL link opens with the example filled in');
 await gq.close();
 const dataText = await page.locator('#content').innerText();
-check(['BAD_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'TOO_COMPLEX', 'RATE_LIMITED', 'INTERNAL'].every((c) => dataText.includes(c)), 'the error codes are listed');
+check(['BAD_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'TOO_COMPLEX', 'RATE_LIMITED', 'UNAVAILABLE', 'INTERNAL'].every((c) => dataText.includes(c)), 'the error codes are listed');
 check(dataText.includes('/feeds/bulletins.atom') && dataText.includes('<iframe') && dataText.includes('rate_text'), 'the feeds, the embed snippet and the CSV columns');
 
 // Method: the worked example is the API's.

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
-  nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark,
 } from './common.js';
 
 const KEYS = ['campaign', 'scope', 'metric', 'date'];
@@ -40,7 +40,7 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
     date totalCount pageInfo { hasNextPage endCursor }
     bandCounts { band { key labelVi labelEn min } count }
     edges { node {
-      rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
+      rank rankChange unit { code fullName nameEn } figure quota rate band atRisk outcome source staleDays
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) coverage { late missing }
     } }
   }
@@ -48,7 +48,7 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
 const Q_BULLETIN = `query Bulletin($c: String!, $d: Date!, $lang: Lang) {
   day: bulletin(campaign: $c, date: $d, lang: $lang) { date lead url }
   latest: bulletins(campaign: $c, first: 1, lang: $lang) { edges { node { date lead url } } } }`;
-const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
+const POINT_FIELDS = 'fragment P on ProgressPoint { date figure quota rate band source staleDays delta figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) }';
 
 function fetchRanking(c, metric, date, scope, level, after, lang) {
   return gql(Q_RANKING, { c, m: metric, d: date || null, s: scope, l: level, after, lang: apiLang(lang) }).then((d) => d.ranking);
@@ -120,7 +120,7 @@ function renderMetrics(series, bands, selected, st, w) {
   ul.replaceChildren();
   for (const { metric, points } of series) {
     const p = points[points.length - 1];
-    const band = p && bandOf(bands, p.rate);
+    const band = p && bandOf(bands, p.rate, p.band);
     const li = el('li', { class: metric.key === selected ? 'selected' : null },
       el('h4', { text: st.lang === 'en' ? metric.nameEn : metric.nameVi }));
     if (!p || p.figure == null) {
@@ -130,7 +130,7 @@ function renderMetrics(series, bands, selected, st, w) {
         el('p', { class: 'big' }, el('strong', { text: p.figureText ?? fmtInt(p.figure, st.lang) }),
           p.quota != null ? ` / ${p.quotaText ?? fmtInt(p.quota, st.lang)}` : ''),
         bar(p.rate, band && band.key),
-        el('p', null, p.rate != null ? w.reached(p.rateText ?? fmtRate(p.rate, st.lang)) : w.noQuota, ' ', band ? bandBadge(band, st.lang) : ''),
+        el('p', null, p.rate != null ? w.reached(p.rateText ?? fmtRate(p.rate, st.lang, bands)) : w.noQuota, ' ', band ? bandBadge(band, st.lang) : ''),
         p.delta != null ? el('p', { class: 'small', text: w.dayDelta(fmtDelta(p.delta, st.lang)) }) : '',
         p.source === 'CARRIED' ? el('p', { class: 'small warn', text: w.stale(p.staleDays) }) : '',
       );
@@ -158,8 +158,8 @@ function rankRows(rows, bands, st, w) {
         r.source === 'CARRIED' ? el('span', { class: 'small block warn', text: w.stale(r.staleDays) }) : ''),
       el('td', { class: 'num' }, fig, el('span', { class: 'q-inline small block', text: '/ ' + quota })),
       el('td', { class: 'num col-quota', text: quota }),
-      el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? fmtRate(r.rate, st.lang) }), bar(r.rate, band && band.key)),
-      el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : ''),
+      el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? fmtRate(r.rate, st.lang, bands) }), bar(r.rate, band && band.key)),
+      el('td', null, bandBadge(band, st.lang), riskMark(r, w)),
     );
   });
 }
@@ -177,7 +177,7 @@ function renderBandCounts(counts, level, st, w) {
 const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Date, $to: Date, $after: String, $lang: Lang) {
   progress(campaign: $c, unitCode: $u, metric: $m, from: $from, to: $to, first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
-    edges { node { date figure quota pace7d projectedCompletion figureText(lang: $lang) quotaText(lang: $lang) } } } }`;
+    edges { node { date figure quota rate pace7d projectedCompletion outcome figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) } } } }`;
 
 /** The scope's cumulative series against the quota, projected at its 7-day pace, with the milestones. */
 async function renderChart(c, unit, metric, day, st, w, my) {
@@ -194,10 +194,7 @@ async function renderChart(c, unit, metric, day, st, w, my) {
   if (my !== seq) return;
   const cur = points[points.length - 1];
   $('h-chart').textContent = w.chartOf(metricName(metric, st.lang), unitName(unit, st.lang));
-  $('chart-summary').textContent = cur && cur.figure != null
-    ? w.chartSummary(cur.figureText, cur.quotaText, fmtDate(cur.date, st.lang), cur.pace7d != null ? fmtInt(Math.round(cur.pace7d), st.lang) : '',
-      cur.projectedCompletion ? fmtDate(cur.projectedCompletion, st.lang) : '')
-    : w.noData;
+  $('chart-summary').textContent = summary(points, cur, c, st.lang);
   const { drawSeries, projectAtPace } = await import('./chart.js');
   if (my !== seq || !points.length) return;
   await drawSeries($('chart'), {

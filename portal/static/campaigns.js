@@ -74,7 +74,7 @@ async function renderOne(c, st, w, words) {
   const lang = apiLang(st.lang);
   const day = clamp(today(), c.startDate, c.endDate);
   const vars = c.metrics.map((_, i) => `$m${i}: String!`).join(', ');
-  const fields = c.metrics.map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, to: $d, first: 100) { totalCount edges { node { date figure rate figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) } } }`).join('\n');
+  const fields = c.metrics.map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, to: $d, first: 100) { totalCount edges { node { date figure rate band figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) } } }`).join('\n');
   const q = `query One($c: String!, $u: String!, $d: Date, $lang: Lang${vars ? ', ' + vars : ''}) {
     campaign(slug: $c) {
       quotaHistory(unitCode: $u, first: 100) { edges { node { metric { key nameVi nameEn } targetText(lang: $lang) effectiveFrom reason reference } } }
@@ -98,7 +98,7 @@ async function renderOne(c, st, w, words) {
     el('div', { class: 'table-wrap' }, el('table', { id: 'metrics-table' },
       el('thead', null, el('tr', null, ...[w.metricCol, w.figure, w.quota, w.rate, w.band].map((t, i) => el('th', { scope: 'col', class: i && i < 3 ? 'num' : null, text: t })))),
       el('tbody', null, ...latest.map(({ metric, p }) => {
-        const band = p && bandOf(c.bands, p.rate);
+        const band = p && bandOf(c.bands, p.rate, p.band);
         return el('tr', null, el('th', { scope: 'row', text: metricName(metric, st.lang) }),
           el('td', { class: 'num', text: p ? p.figureText : '—' }), el('td', { class: 'num', text: p ? p.quotaText ?? '—' : '—' }),
           el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: p ? p.rateText ?? '—' : '—' }), bar(p && p.rate, band && band.key)),

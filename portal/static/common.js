@@ -2,8 +2,8 @@
 // memoised API calls, the header (navigation and the language switch, which
 // keeps the page and its state) and the small widgets of a ranking (band
 // badge, rate bar, rank change).
-import { ApiError } from './api.js';
-import { words } from './i18n.js';
+import { ApiError, gql } from './api.js';
+import { words, fmtInt, fmtRate, fmtDate, LICENCE } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -137,7 +137,89 @@ export function applyWords(st, page) {
     sw.lang = sw.hreflang = w.otherLangCode;
     sw.href = u.pathname + u.search;
   }
+  renderTrust(st);
   return w;
+}
+
+// ---- Trust: the demo notice, the licence, how to cite, corrections ----
+
+let dataset = null; // the API's { demo contact }, once read
+let citeWatch = null;
+
+/**
+ * Puts the trust information on the page: a banner under the header when
+ * the API runs on demo data, and in the footer the licence, how to cite the
+ * page (its title, its URL, which holds its whole state, and today's date)
+ * and the corrections line. The citation follows the page's title.
+ */
+function renderTrust(st) {
+  const w = words(st.lang);
+  const foot = document.querySelector('footer.foot');
+  if (!foot) return;
+  let box = $('trust');
+  if (!box) foot.append(box = el('div', { id: 'trust', class: 'trust small' }));
+  const cite = () => { const c = $('cite'); if (c) c.textContent = w.trust.cite(document.title, location.href, fmtDate(today(), st.lang)); };
+  const draw = (ds) => {
+    let banner = $('demo-banner');
+    if (ds && ds.demo && !banner) {
+      banner = el('p', { id: 'demo-banner', class: 'demo-banner', role: 'note' });
+      (document.querySelector('header.top') || foot).after(banner);
+    }
+    if (banner) {
+      banner.hidden = !(ds && ds.demo);
+      banner.textContent = w.demo;
+    }
+    box.replaceChildren(
+      el('p', null, w.trust.licence, el('a', { rel: 'license', href: LICENCE.url }, LICENCE.name), w.trust.reuse),
+      el('p', { id: 'cite' }),
+      el('p', null, w.trust.fix, ds && ds.contact ? ' ' + w.trust.report + ds.contact : ''));
+    cite();
+  };
+  draw(dataset);
+  if (!dataset) {
+    cached('dataset', () => gql('query Dataset { dataset { demo contact } }').then((d) => d.dataset))
+      .then((ds) => { dataset = ds; draw(ds); }, () => {});
+  }
+  if (citeWatch) citeWatch.disconnect();
+  const title = document.querySelector('title');
+  if (title && 'MutationObserver' in window) (citeWatch = new MutationObserver(cite)).observe(title, { childList: true, characterData: true, subtree: true });
+}
+
+// ---- What a figure says ----
+
+const reachedQuota = (p) => p && p.figure != null && p.quota != null && p.quota > 0 && p.figure >= p.quota;
+
+/**
+ * The chart's summary of a series (points oldest first, cur one of them):
+ * the day's figure, then after the campaign's end its outcome; for a unit at
+ * or over its quota that it has reached it, since the first day of that run
+ * when the series shows it; else the projection at the 7-day pace.
+ */
+export function summary(points, cur, c, lang) {
+  const w = words(lang);
+  if (!cur || cur.figure == null) return w.noData;
+  const s = w.summary;
+  const out = [s.head(cur.figureText ?? fmtInt(cur.figure, lang), cur.quota == null ? '' : cur.quotaText ?? fmtInt(cur.quota, lang), fmtDate(cur.date, lang))];
+  if (cur.outcome) out.push(s[cur.outcome](cur.rateText ?? fmtRate(cur.rate, lang)));
+  if (reachedQuota(cur)) {
+    let i = points.indexOf(cur);
+    while (i > 0 && reachedQuota(points[i - 1])) i--;
+    const known = i > 0 || (points[0] && points[0].date === c.startDate);
+    out.push(s.reached(known ? fmtDate(points[Math.max(i, 0)].date, lang) : ''));
+  } else if (!cur.outcome && cur.pace7d != null) {
+    const pace = fmtInt(Math.round(cur.pace7d), lang);
+    const proj = cur.projectedCompletion;
+    out.push(!proj ? s.notBeforeEnd(pace) : proj <= c.endDate ? s.projected(pace, fmtDate(proj, lang)) : s.projectedLate(pace, fmtDate(proj, lang)));
+  }
+  return out.join(' ');
+}
+
+/** A ranking row's mark: its outcome once the campaign is over, else whether it is at risk. */
+export function riskMark(r, w) {
+  if (r.outcome) {
+    return el('span', { class: 'small block outcome outcome-' + r.outcome, 'data-outcome': r.outcome, text: (r.outcome === 'COMPLETED' ? '✓ ' : '✗ ') + w.outcome[r.outcome] });
+  }
+  return r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : '';
 }
 
 /** Shows an error in #error (an API error's message, else the generic prefix). */
@@ -155,8 +237,12 @@ export function setStatus(text) {
 
 // ---- Ranking widgets ----
 
-/** The band a rate falls in (bands highest first). */
-export function bandOf(bands, rate) {
+/**
+ * The band of a figure: the API's (key, computed from the exact fraction)
+ * when given, else the one its rate falls in (bands highest first).
+ */
+export function bandOf(bands, rate, key) {
+  if (key) return bands.find((b) => b.key === key) || null;
   if (rate == null) return null;
   return bands.find((b) => rate >= b.min) || null;
 }

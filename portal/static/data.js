@@ -2,6 +2,7 @@
 // the downloads, the feeds, the embed card, the limits and the error codes.
 import { endpoint } from './api.js';
 import { $, el, readParams, applyWords } from './common.js';
+import { LICENCE } from './i18n.js';
 
 const C = 'ben-tre-cong-dan-so';
 
@@ -90,7 +91,7 @@ const T = {
       'Truy vấn lồng sâu tối đa 12 cấp và có chi phí tối đa 5.000 (mỗi danh sách tính bằng số dòng của trang nhân với các trường bên dưới).',
       'Mỗi trang tối đa 100 dòng; dùng first và after để lấy trang tiếp theo.',
       'Thân yêu cầu tối đa 1 MiB; mỗi yêu cầu có 15 giây.',
-      'Mỗi địa chỉ IP được 10 yêu cầu mỗi giây (dồn tối đa 40); khi vượt, máy chủ trả HTTP 429 với Retry-After.',
+      'Mỗi địa chỉ IP được 200 điểm mỗi giây (dồn tối đa 2.000): câu trả lời lấy từ bộ nhớ đệm tốn 1 điểm, một truy vấn tốn 1 điểm cho mỗi 200 chi phí; khi vượt, máy chủ trả HTTP 429 với Retry-After. Mỗi câu trả lời có tiêu đề RateLimit-Policy và RateLimit, và extensions.rateLimit (cost, remaining, resetAt).',
       'GET chỉ chạy truy vấn, không bao giờ chạy Mutation.',
     ],
     errors: 'Mã lỗi', errorsText: 'Mỗi lỗi GraphQL có extensions.code:', code: 'Mã', meaning: 'Khi nào',
@@ -102,9 +103,16 @@ const T = {
       CONFLICT: 'dùng lại khoá yêu cầu (clientKey) cho nội dung khác',
       TOO_COMPLEX: 'truy vấn vượt giới hạn độ sâu hoặc chi phí',
       RATE_LIMITED: 'quá nhiều yêu cầu (HTTP 429)',
+      UNAVAILABLE: 'tạm thời không truy cập được cơ sở dữ liệu (HTTP 503 với Retry-After); câu trả lời đã có trong bộ nhớ đệm vẫn được trả',
       INTERNAL: 'lỗi của máy chủ; kèm mã yêu cầu để đối chiếu nhật ký',
     },
     static: 'Bản sao tĩnh', staticText: 'Toàn bộ cổng thông tin và kho bản tin có thể xuất thành tệp tĩnh để đặt trên bất kỳ máy chủ web nào:',
+    licence: 'Giấy phép và trích dẫn', licenceList: [
+      'Số liệu công bố (số liệu, tỷ lệ, xếp hạng, bản tin và các tệp tải về) theo giấy phép CC BY 4.0: được sao chép và dùng lại, kể cả cho mục đích thương mại, khi ghi nguồn.',
+      'Trích dẫn: Tiến Độ, «tên trang hoặc bản tin, bản số mấy», đường dẫn, truy cập ngày dd/mm/yyyy. Chân mỗi trang có sẵn câu trích dẫn của chính trang đó; đường dẫn giữ mọi lựa chọn đang xem. Đường dẫn một bản (rN) của bản tin không bao giờ thay đổi.',
+      'Tệp JSON ghi giấy phép và cách trích dẫn trong các trường licence, licenceUrl, permalink, citation, citationEn và demo. Tệp CSV chỉ có dữ liệu: giấy phép nằm trong tiêu đề HTTP Link (rel="license") và trong tệp downloads/README.txt đặt cạnh các tệp.',
+      'Khi máy chủ chạy dữ liệu minh hoạ, mọi trang đều có dòng "Dữ liệu minh hoạ"; API cho biết qua trường dataset { demo }.',
+    ],
   },
   en: {
     intro: 'Every number on the portal comes from the public GraphQL API. Queries need no sign-up; writing figures (mutations) needs a unit’s token.',
@@ -124,7 +132,7 @@ const T = {
       'A query may nest at most 12 levels and cost at most 5,000 (a list costs its page size times the fields below it).',
       'A page holds at most 100 rows; use first and after for the next page.',
       'A request body may be at most 1 MiB; a request has 15 seconds.',
-      'Each address may send 10 requests a second (bursts of up to 40); over that the server answers HTTP 429 with Retry-After.',
+      'Each address may spend 200 points a second (bursts of up to 2,000): an answer from the cache costs 1 point, a query 1 point per 200 of its cost; over that the server answers HTTP 429 with Retry-After. Every answer carries the RateLimit-Policy and RateLimit headers, and extensions.rateLimit (cost, remaining, resetAt).',
       'GET runs queries only, never mutations.',
     ],
     errors: 'Error codes', errorsText: 'Every GraphQL error carries extensions.code:', code: 'Code', meaning: 'When',
@@ -136,9 +144,16 @@ const T = {
       CONFLICT: 'a client key reused for another payload',
       TOO_COMPLEX: 'over the depth or cost limit',
       RATE_LIMITED: 'too many requests (HTTP 429)',
+      UNAVAILABLE: 'the database cannot be reached for the moment (HTTP 503 with Retry-After); answers the cache holds are still served',
       INTERNAL: 'our fault; with a request id to match our log',
     },
     static: 'A static copy', staticText: 'The whole portal and the bulletin archive can be written as static files for any web host:',
+    licence: 'Licence and citing', licenceList: [
+      'The published figures (figures, rates, rankings, bulletins and every download) are under the CC BY 4.0 licence: copy and reuse them, commercially too, with attribution.',
+      'Cite as: Tiến Độ, “title of the page or bulletin, revision”, link, retrieved Month D, YYYY. Every page’s footer has its own citation; its link holds everything shown. The link of a bulletin revision (rN) never changes.',
+      'The JSON download names its licence and citation in the fields licence, licenceUrl, permalink, citation, citationEn and demo. The CSV holds data only: its licence is in the HTTP Link header (rel="license") and in downloads/README.txt beside the files.',
+      'When the server runs on demo data every page says “Demo data”; the API says so in dataset { demo }.',
+    ],
   },
 };
 
@@ -163,6 +178,8 @@ function render() {
     el('p', { class: 'lede', text: t.intro }),
     section('h-endpoint', t.endpoint, el('p', null, el('code', { text: endpoint })), el('p', { text: t.transports }), el('p', { text: t.curl }), code(curlLine),
       el('p', null, el('a', { href: 'graphiql/' }, 'GraphiQL ›'))),
+    section('h-licence', t.licence, el('ul', null, ...t.licenceList.map((x) => el('li', { text: x }))),
+      el('p', null, el('a', { rel: 'license', href: LICENCE.url }, 'CC BY 4.0 ›'), ' · ', el('a', { href: 'downloads/README.txt' }, 'downloads/README.txt'))),
     section('h-examples', t.examples, ...examples),
     section('h-downloads', t.downloads, el('p', { text: t.downloadsText }),
       code(`${origin}/downloads/${C}/2023-11-14.csv\n${origin}/downloads/${C}/2023-11-14.json\n${origin}/downloads/${C}/2023-11-14.r1.csv   (bản 1 / revision 1)`),

@@ -42,7 +42,16 @@ const vi = {
   noRate: 'Chưa có tỷ lệ',
   details: 'chi tiết',
   chartOf: (m, u) => `Diễn biến ${m.toLowerCase()} của ${u}`,
-  chartSummary: (fig, q, d, pace, proj) => `Ngày ${d}: ${fig}${q ? ' / ' + q : ''}.` + (pace ? ` Với tốc độ 7 ngày qua (${pace}/ngày), ` + (proj ? `dự kiến đạt chỉ tiêu ngày ${proj}.` : 'chưa đạt chỉ tiêu trước khi chiến dịch kết thúc.') : ''),
+  // The chart's summary: the day's figure, then what the figure says (see common.js summary()).
+  summary: {
+    head: (fig, q, d) => `Ngày ${d}: ${fig}${q ? ' / ' + q : ''}.`,
+    reached: (since) => `Đã đạt chỉ tiêu${since ? ` từ ngày ${since}` : ''}.`,
+    projected: (pace, d) => `Với tốc độ 7 ngày qua (${pace}/ngày), dự kiến đạt chỉ tiêu ngày ${d}.`,
+    projectedLate: (pace, d) => `Với tốc độ 7 ngày qua (${pace}/ngày), dự kiến đạt chỉ tiêu ngày ${d}, sau khi chiến dịch kết thúc.`,
+    notBeforeEnd: (pace) => `Với tốc độ 7 ngày qua (${pace}/ngày), chưa đạt chỉ tiêu trước khi chiến dịch kết thúc.`,
+    COMPLETED: (r) => `Chiến dịch đã kết thúc: đã hoàn thành chỉ tiêu, đạt ${r}.`,
+    NOT_COMPLETED: (r) => `Chiến dịch đã kết thúc: không hoàn thành chỉ tiêu, đạt ${r}.`,
+  },
   chartLabels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
   rankingOf: (lv, m, d) => `Xếp hạng ${lv} theo tỷ lệ ${m}, ngày ${d}`,
   levels: { PROVINCE: 'các tỉnh, thành phố', DISTRICT: 'các quận, huyện, thị xã, thành phố', COMMUNE: 'các xã, phường, thị trấn' },
@@ -54,6 +63,7 @@ const vi = {
   same: 'giữ nguyên',
   unranked: 'chưa xếp hạng',
   atRisk: 'có nguy cơ không hoàn thành',
+  outcome: { COMPLETED: 'đã hoàn thành chỉ tiêu', NOT_COMPLETED: 'không hoàn thành chỉ tiêu' },
   coverage: (late, missing) => [late ? `${late} báo cáo trễ hạn` : '', missing ? `${missing} chưa báo cáo` : ''].filter(Boolean).join(', '),
   more: 'Xem thêm',
   loading: 'Đang tải số liệu…',
@@ -61,6 +71,12 @@ const vi = {
   notFound: (s) => `Không có chiến dịch “${s}”.`,
   outOfScope: 'Đơn vị này không thuộc phạm vi chiến dịch.',
   footer: 'Tỷ lệ đạt = số liệu ÷ chỉ tiêu, làm tròn 2 chữ số thập phân. Số liệu là luỹ kế; đơn vị chưa báo cáo trong ngày được giữ số liệu gần nhất.',
+  demo: 'Dữ liệu minh hoạ: số liệu trên trang này là số liệu mẫu để trình diễn, không phải số liệu chính thức.',
+  trust: {
+    licence: 'Số liệu công bố theo giấy phép ', reuse: ': được dùng lại, kể cả thương mại, khi ghi nguồn.',
+    cite: (title, url, d) => `Trích dẫn: Tiến Độ, «${title}», ${url}, truy cập ngày ${d}.`,
+    fix: 'Đính chính: mỗi số liệu sửa đổi được công bố kèm lý do, bản cũ vẫn xem được.', report: 'Báo sai sót: ',
+  },
 };
 
 const en = {
@@ -105,7 +121,15 @@ const en = {
   noRate: 'No rate yet',
   details: 'details',
   chartOf: (m, u) => `${m} in ${u} over time`,
-  chartSummary: (fig, q, d, pace, proj) => `${d}: ${fig}${q ? ' of ' + q : ''}.` + (pace ? ` At the last 7 days' pace (${pace}/day), ` + (proj ? `the quota would be reached on ${proj}.` : 'the quota would not be reached before the campaign ends.') : ''),
+  summary: {
+    head: (fig, q, d) => `${d}: ${fig}${q ? ' of ' + q : ''}.`,
+    reached: (since) => `The quota has been reached${since ? ` since ${since}` : ''}.`,
+    projected: (pace, d) => `At the last 7 days' pace (${pace}/day), the quota would be reached on ${d}.`,
+    projectedLate: (pace, d) => `At the last 7 days' pace (${pace}/day), the quota would be reached on ${d}, after the campaign ends.`,
+    notBeforeEnd: (pace) => `At the last 7 days' pace (${pace}/day), the quota would not be reached before the campaign ends.`,
+    COMPLETED: (r) => `The campaign has ended: the quota was reached, at ${r}.`,
+    NOT_COMPLETED: (r) => `The campaign has ended: the quota was not reached, at ${r}.`,
+  },
   chartLabels: { figure: 'Figure', quota: 'Quota', projection: 'Projected at the 7-day pace' },
   rankingOf: (lv, m, d) => `${lv} ranked by rate, ${m}, ${d}`,
   levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
@@ -117,6 +141,7 @@ const en = {
   same: 'unchanged',
   unranked: 'not ranked',
   atRisk: 'at risk of missing the quota',
+  outcome: { COMPLETED: 'quota completed', NOT_COMPLETED: 'quota not completed' },
   coverage: (late, missing) => [late ? `${late} late` : '', missing ? `${missing} not reported` : ''].filter(Boolean).join(', '),
   more: 'Show more',
   loading: 'Loading figures…',
@@ -124,6 +149,12 @@ const en = {
   notFound: (s) => `No campaign “${s}”.`,
   outOfScope: 'This unit is outside the campaign’s scope.',
   footer: 'Rate = figure ÷ quota, rounded to 2 decimals. Figures are cumulative; a unit that did not report on a day keeps its latest figure.',
+  demo: 'Demo data: the figures on this page are a sample for demonstration, not official figures.',
+  trust: {
+    licence: 'Figures published under ', reuse: ': reuse them, commercially too, with attribution.',
+    cite: (title, url, d) => `Cite as: Tiến Độ, “${title}”, ${url}, retrieved ${d}.`,
+    fix: 'Corrections: every revised figure is published with its reason; the earlier one stays readable.', report: 'Report an error: ',
+  },
 };
 
 /** The words of a language ('vi' or 'en'). */
@@ -139,14 +170,23 @@ export function fmtDelta(n, lang) {
   return (n > 0 ? '+' : n < 0 ? '−' : '±') + fmtInt(Math.abs(n), lang);
 }
 
+/** The licence of the published figures (publish/trust.go says the same). */
+export const LICENCE = { name: 'CC BY 4.0', url: 'https://creativecommons.org/licenses/by/4.0/' };
+
 /**
  * Formats a rate (1.0 = 100%) as the API does: rounded half-up to 2 decimals,
- * trailing zeros dropped, e.g. 88,33% or 71,3%.
+ * trailing zeros dropped, e.g. 88,33% or 71,3%; but never rounded up onto a
+ * threshold the rate has not reached: 100% or a band's minimum (bands:
+ * [{min}…]). 0,999995 prints 99,99%, 0,69996 in TRUNG BÌNH prints 69,99%.
  */
-export function fmtRate(rate, lang) {
+export function fmtRate(rate, lang, bands = []) {
   if (rate == null) return '—';
-  const pct = Math.floor(rate * 10000 + 0.5 + 1e-7) / 100;
-  return new Intl.NumberFormat(words(lang).locale, { maximumFractionDigits: 2 }).format(pct) + '%';
+  let bp = Math.floor(rate * 10000 + 0.5 + 1e-7);
+  for (const min of [1, ...bands.map((b) => b.min)]) {
+    const at = Math.ceil(min * 10000 - 1e-7);
+    if (min > 0 && rate < min && bp >= at) bp = at - 1;
+  }
+  return new Intl.NumberFormat(words(lang).locale, { maximumFractionDigits: 2 }).format(bp / 100) + '%';
 }
 
 /** Formats a YYYY-MM-DD day: 14/11/2023 (vi) or Nov 14, 2023 (en). */

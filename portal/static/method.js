@@ -28,6 +28,7 @@ const T = {
       ]],
       ['Tỷ lệ đạt và xếp loại', [
         'Tỷ lệ đạt = số liệu ÷ chỉ tiêu áp dụng trong ngày. Khi hiển thị, tỷ lệ được làm tròn lên ở nửa (half-up) đến 2 chữ số thập phân và bỏ số 0 thừa: 88,33%, 71,3%.',
+        'Làm tròn không bao giờ đưa tỷ lệ lên một ngưỡng mà nó chưa đạt: 100% hay ngưỡng của một xếp loại. Tỷ lệ như vậy được viết thấp hơn ngưỡng 0,01%: 999.995/1.000.000 = 99,9995% viết là 99,99% (không phải 100%), vì đơn vị chưa đạt chỉ tiêu; 69,996% ở loại Trung bình viết là 69,99%, không phải 70%.',
         'Xếp loại theo ngưỡng của chiến dịch; mặc định: Hoàn thành ≥ 100%, Khá ≥ 70%, Trung bình ≥ 40%, Chậm dưới 40%. So sánh dùng tỷ lệ chính xác, không dùng số đã làm tròn.',
       ]],
       ['Xếp hạng', [
@@ -38,7 +39,9 @@ const T = {
         'Tăng trong ngày = số liệu hôm nay − hôm trước. Tốc độ 7 ngày = (số liệu hôm nay − số liệu 7 ngày trước) ÷ 7.',
         'Tốc độ cần = (chỉ tiêu − số liệu) ÷ số ngày còn lại đến ngày cuối chiến dịch; bằng 0 khi đã đạt chỉ tiêu.',
         'Ngày dự kiến đạt chỉ tiêu = hôm nay + ⌈(chỉ tiêu − số liệu) ÷ tốc độ 7 ngày⌉, khi tốc độ dương.',
-        'Có nguy cơ không hoàn thành khi chưa đạt chỉ tiêu và: tốc độ 7 ngày thấp hơn tốc độ cần, hoặc chưa có đủ 7 ngày số liệu, hoặc chiến dịch đã hết ngày.',
+        'Có nguy cơ không hoàn thành khi chưa đạt chỉ tiêu và: tốc độ 7 ngày thấp hơn tốc độ cần, hoặc chưa có đủ 7 ngày số liệu, hoặc đã đến ngày cuối chiến dịch.',
+        'Đơn vị có số liệu bằng hoặc vượt chỉ tiêu là đã đạt chỉ tiêu (kể từ ngày đầu tiên số liệu đạt chỉ tiêu): không cần tốc độ, không có ngày dự kiến, không có nguy cơ.',
+        'Khi chiến dịch đã kết thúc, số liệu ngày cuối cho biết kết quả, không còn là nguy cơ: hoàn thành chỉ tiêu hoặc không hoàn thành chỉ tiêu, kèm tỷ lệ cuối cùng.',
       ]],
       ['Bản tin', [
         'Bản tin của ngày D được đăng tự động sau hạn báo cáo của ngày D. Bản đã đăng không bao giờ bị sửa: nếu số liệu được đính chính, một bản mới được đăng, nói rõ điều gì thay đổi; bản cũ vẫn xem được, mỗi bản có mã SHA-256 của nội dung.',
@@ -73,6 +76,7 @@ const T = {
       ]],
       ['Rate and bands', [
         'Rate = figure ÷ the quota in force that day. It is shown rounded half-up to 2 decimals, trailing zeros dropped: 88.33%, 71.3%.',
+        'Rounding never lifts a rate onto a threshold it has not reached: 100% or a band’s minimum. Such a rate is written 0.01% below the threshold: 999,995/1,000,000 = 99.9995% is written 99.99% (not 100%), since the quota is not reached; 69.996% in the Average band is written 69.99%, not 70%.',
         'Bands follow the campaign’s thresholds; by default: Completed ≥ 100%, Good ≥ 70%, Average ≥ 40%, Slow below 40%. Comparisons use the exact rate, never the rounded one.',
       ]],
       ['Rankings', [
@@ -83,7 +87,9 @@ const T = {
         'Daily change = today’s figure − yesterday’s. 7-day pace = (today’s figure − the figure 7 days before) ÷ 7.',
         'Required pace = (quota − figure) ÷ days left to the campaign’s last day; 0 once the quota is reached.',
         'Projected completion = today + ⌈(quota − figure) ÷ 7-day pace⌉, when the pace is positive.',
-        'At risk when the quota is not reached and: the 7-day pace is below the required pace, or there are not yet 7 days of figures, or the campaign has no days left.',
+        'At risk when the quota is not reached and: the 7-day pace is below the required pace, or there are not yet 7 days of figures, or it is the campaign’s last day.',
+        'A unit whose figure is at or over its quota has reached it (since the first day its figure reached it): no pace is needed, there is no projected day and no risk.',
+        'Once the campaign has ended, the last day’s figure states an outcome, not a risk: the quota completed or not completed, with the final rate.',
       ]],
       ['Bulletins', [
         'The bulletin of day D is published by itself after day D’s deadline. A published bulletin never changes: a correction of the figures publishes a new revision that says what changed; the old one stays readable, each with the SHA-256 of its content.',

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandBadge, bar, rankCell,
+  applyWords, showError, setStatus, bandBadge, bar, rankCell, riskMark,
 } from './common.js';
 import { csvText } from './csv.js';
 
@@ -31,7 +31,7 @@ const W = {
     noRows: 'Không có đơn vị nào khớp.', noLevel: 'Đơn vị này không có đơn vị cấp dưới để xếp hạng.',
     big: (n) => `Bảng có ${n} đơn vị: sắp xếp và tìm kiếm chỉ dùng được cho bảng đến ${fmtInt(ALL, 'vi')} đơn vị; hãy chọn một phạm vi nhỏ hơn. Các trang đi theo thứ hạng.`,
     bandsOf: 'Số đơn vị theo xếp loại', noRate: 'Chưa có tỷ lệ',
-    csvHead: ['Hạng', 'Thay đổi hạng', 'Mã đơn vị', 'Đơn vị', 'Số liệu', 'Chỉ tiêu', 'Tỷ lệ đạt', 'Xếp loại', 'Tốc độ 7 ngày (/ngày)', 'Tốc độ cần (/ngày)', 'Dự kiến đạt chỉ tiêu', 'Có nguy cơ', 'Nguồn số liệu', 'Báo cáo đúng hạn', 'Trễ hạn', 'Chưa báo cáo'],
+    csvHead: ['Hạng', 'Thay đổi hạng', 'Mã đơn vị', 'Đơn vị', 'Số liệu', 'Chỉ tiêu', 'Tỷ lệ đạt', 'Xếp loại', 'Tốc độ 7 ngày (/ngày)', 'Tốc độ cần (/ngày)', 'Dự kiến đạt chỉ tiêu', 'Có nguy cơ', 'Kết quả (sau khi kết thúc)', 'Nguồn số liệu', 'Báo cáo đúng hạn', 'Trễ hạn', 'Chưa báo cáo'],
     yes: 'có', no: 'không',
     source: { REPORTED: 'đơn vị báo cáo', ROLLUP: 'cộng từ đơn vị cấp dưới', CARRIED: 'giữ số liệu cũ', NONE: 'chưa có' },
     maps: 'Bản đồ hành chính', mapOld: (y) => `bản đồ năm ${y}`, mapNow: 'bản đồ hiện nay',
@@ -52,7 +52,7 @@ const W = {
     noRows: 'No unit matches.', noLevel: 'This unit has no units below it to rank.',
     big: (n) => `This table has ${n} units: sorting and search work on tables of up to ${fmtInt(ALL, 'en')} units; choose a smaller scope. Pages follow the ranks.`,
     bandsOf: 'Units per band', noRate: 'No rate yet',
-    csvHead: ['Rank', 'Rank change', 'Unit code', 'Unit', 'Figure', 'Quota', 'Rate', 'Band', '7-day pace (/day)', 'Required pace (/day)', 'Projected completion', 'At risk', 'Source', 'Reported on time', 'Late', 'Not reported'],
+    csvHead: ['Rank', 'Rank change', 'Unit code', 'Unit', 'Figure', 'Quota', 'Rate', 'Band', '7-day pace (/day)', 'Required pace (/day)', 'Projected completion', 'At risk', 'Outcome (after the end)', 'Source', 'Reported on time', 'Late', 'Not reported'],
     yes: 'yes', no: 'no',
     source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried', NONE: 'none' },
     maps: 'Administrative map', mapOld: (y) => `map of ${y}`, mapNow: 'today’s map',
@@ -78,7 +78,7 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
     date totalCount pageInfo { hasNextPage endCursor } scopeName(lang: $lang) scope { code }
     bandCounts { band { key labelVi labelEn min } count }
     edges { node {
-      rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
+      rank rankChange unit { code fullName nameEn } figure quota rate band atRisk outcome source staleDays
       pace7d requiredPace projectedCompletion coverage { onTime late missing }
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)
       comparable partialPredecessors { unit { code fullName nameEn } }
@@ -168,7 +168,7 @@ function rowOf(r, bands, st, w, c) {
     el('td', { class: 'num' }, r.figureText ?? '—'),
     el('td', { class: 'num col-quota' }, r.quotaText ?? '—'),
     el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? '—' }), bar(r.rate, band && band.key)),
-    el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + words(st).atRisk }) : ''),
+    el('td', null, bandBadge(band, st.lang), riskMark(r, words(st))),
     el('td', { class: 'num col-pace' }, paceText(r, w, st.lang), need ? el('span', { class: 'small block muted', text: need }) : ''),
     el('td', { class: 'col-proj' }, r.projectedCompletion ? fmtDate(r.projectedCompletion, st.lang) : '—'),
   );
@@ -391,7 +391,7 @@ function downloadCSV() {
   for (const r of rows) {
     lines.push([r.rank ?? '', r.rankChange ?? '', r.unit.code, unitName(r.unit, st.lang), r.figure ?? '', r.quota ?? '', r.rateText ?? '',
       r.band ?? '', r.pace7d == null ? '' : Math.round(r.pace7d), r.requiredPace == null ? '' : Math.ceil(r.requiredPace),
-      r.projectedCompletion ?? '', r.atRisk ? w.yes : w.no, w.source[r.source] || r.source, r.coverage.onTime, r.coverage.late, r.coverage.missing]);
+      r.projectedCompletion ?? '', r.atRisk ? w.yes : w.no, r.outcome ? words(st).outcome[r.outcome] : '', w.source[r.source] || r.source, r.coverage.onTime, r.coverage.late, r.coverage.missing]);
   }
   const text = csvText(lines);
   const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' })),

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark,
 } from './common.js';
 import { drawSeries, projectAtPace } from './chart.js';
 
@@ -21,7 +21,6 @@ const W = {
     projected: (d) => `dự kiến đạt chỉ tiêu ngày ${d}`,
     source: { REPORTED: 'đơn vị tự báo cáo', ROLLUP: 'cộng từ các đơn vị cấp dưới', CARRIED: 'giữ số liệu báo cáo trước', NONE: 'chưa có số liệu' },
     chart: (m) => `Diễn biến ${m}`,
-    summary: (fig, q, d, pace, proj) => `Ngày ${d}: ${fig}${q ? ' / ' + q : ''}.` + (pace ? ` Với tốc độ 7 ngày qua (${pace}/ngày), ` + (proj ? `dự kiến đạt chỉ tiêu ngày ${proj}.` : 'chưa đạt chỉ tiêu trước khi chiến dịch kết thúc.') : ''),
     labels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
     data: 'Số liệu từng ngày (bảng)', th: { date: 'Ngày', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ', delta: 'Tăng', report: 'Báo cáo' },
     calendar: (m) => `Lịch báo cáo (${m})`,
@@ -47,7 +46,6 @@ const W = {
     projected: (d) => `quota projected on ${d}`,
     source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried forward', NONE: 'no data' },
     chart: (m) => `${m} over time`,
-    summary: (fig, q, d, pace, proj) => `${d}: ${fig}${q ? ' of ' + q : ''}.` + (pace ? ` At the last 7 days' pace (${pace}/day), ` + (proj ? `the quota would be reached on ${proj}.` : 'the quota would not be reached before the campaign ends.') : ''),
     labels: { figure: 'Figure', quota: 'Quota', projection: 'Projected at the 7-day pace' },
     data: 'Day by day (table)', th: { date: 'Day', figure: 'Figure', quota: 'Quota', rate: 'Rate', delta: 'Change', report: 'Report' },
     calendar: (m) => `Reporting calendar (${m})`,
@@ -83,15 +81,18 @@ const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date, $lan
     c: children(kind: COMMUNE, asOf: $asOf, first: 1) { totalCount }
   }
 }`;
-const POINT = `date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk
+const POINT = `date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk outcome
   coverage { onTime late missing total } revisions corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
+// The series needs less than a card (100 days of every field would cost over the API's limit).
+const SERIES_POINT = `date figure quota rate source staleDays delta pace7d projectedCompletion outcome
+  coverage { onTime late missing total } corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
 const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Date, $to: Date, $after: String, $lang: Lang) {
   progress(campaign: $c, unitCode: $u, metric: $m, from: $from, to: $to, first: 100, after: $after) {
-    pageInfo { hasNextPage endCursor } edges { node { ${POINT} } } } }`;
+    pageInfo { hasNextPage endCursor } edges { node { ${SERIES_POINT} } } } }`;
 const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $lang: Lang) {
   ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: 100, after: $after) {
     date totalCount pageInfo { hasNextPage endCursor }
-    edges { node { rank rankChange unit { code fullName nameEn } figure quota rate band atRisk source staleDays
+    edges { node { rank rankChange unit { code fullName nameEn } figure quota rate band atRisk outcome source staleDays
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) coverage { late missing } } } } }`;
 
 const readState = () => readParams(KEYS);
@@ -114,7 +115,7 @@ async function fetchSeries(c, u, m, from, to, lang) {
 /** The last day of every metric's series (for the cards), in one request. */
 async function fetchDay(c, u, metrics, day, lang) {
   const vars = metrics.map((_, i) => `$m${i}: String!`).join(', ');
-  const fields = metrics.map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, from: $d, to: $d) { edges { node { ${POINT} } } }`).join('\n');
+  const fields = metrics.map((_, i) => `m${i}: progress(campaign: $c, unitCode: $u, metric: $m${i}, from: $d, to: $d, first: 1) { edges { node { ${POINT} } } }`).join('\n');
   const v = { c, u, d: day, lang: apiLang(lang) };
   metrics.forEach((m, i) => (v['m' + i] = m.key));
   const d = await gql(`query Day($c: String!, $u: String!, $d: Date, $lang: Lang, ${vars}) {\n${fields}\n}`, v);
@@ -167,7 +168,7 @@ function renderCards(list, bands, st, w, words) {
       li.append(el('p', { class: 'muted', text: words.noData }));
       return li;
     }
-    const band = bandOf(bands, p.rate);
+    const band = bandOf(bands, p.rate, p.band);
     li.append(
       el('p', { class: 'big' }, el('strong', { text: p.figureText }), p.quota != null ? ` / ${p.quotaText}` : ''),
       bar(p.rate, band && band.key),
@@ -175,7 +176,7 @@ function renderCards(list, bands, st, w, words) {
       p.delta != null ? el('p', { class: 'small', text: words.dayDelta(fmtDelta(p.delta, st.lang)) }) : '',
       p.pace7d != null ? el('p', { class: 'small', text: w.pace(fmtInt(Math.round(p.pace7d), st.lang)) + (p.requiredPace != null ? '; ' + (p.requiredPace === 0 ? w.reached : w.need(fmtInt(Math.ceil(p.requiredPace), st.lang))) : '') }) : '',
       p.projectedCompletion ? el('p', { class: 'small', text: w.projected(fmtDate(p.projectedCompletion, st.lang)) }) : '',
-      p.atRisk ? el('p', { class: 'small warn', text: '⚠ ' + words.atRisk }) : '',
+      p.outcome || p.atRisk ? el('p', null, riskMark(p, words)) : '',
       el('p', { class: 'small muted', text: p.source === 'CARRIED' ? words.stale(p.staleDays) : w.source[p.source] }),
       metric.key === st.metric ? '' : el('p', { class: 'small' }, el('a', { href: link({ metric: metric.key }), 'data-nav': true }, w.chart(metricName(metric, st.lang)))),
     );
@@ -251,7 +252,7 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
       el('td', { class: 'num', text: r.figureText ?? '—' }),
       el('td', { class: 'num', text: r.quotaText ?? '—' }),
       el('td', { class: 'col-rate' }, el('span', { class: 'rate', text: r.rateText ?? '—' }), bar(r.rate, band && band.key)),
-      el('td', null, bandBadge(band, st.lang), r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + words.atRisk }) : ''));
+      el('td', null, bandBadge(band, st.lang), riskMark(r, words)));
   });
   $('children-rows').replaceChildren(...rowsOf(rank));
   let page = rank.pageInfo;
@@ -360,9 +361,7 @@ async function render(focusId) {
     renderCalendar(c, points.filter((p) => p.date <= latestDay), st, w);
     const cur = shown[shown.length - 1];
     const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
-    $('chart-summary').textContent = cur && cur.figure != null
-      ? w.summary(cur.figureText, cur.quotaText, fmtDate(day, st.lang), cur.pace7d != null ? fmtInt(Math.round(cur.pace7d), st.lang) : '', cur.projectedCompletion ? fmtDate(cur.projectedCompletion, st.lang) : '')
-      : words.noData;
+    $('chart-summary').textContent = summary(shown, cur, c, st.lang);
     setStatus('');
     main.removeAttribute('aria-busy');
     if (focusId) $(focusId)?.focus();
