@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Quota() QuotaResolver
 	RankingConnection() RankingConnectionResolver
+	RankingRow() RankingRowResolver
 	Unit() UnitResolver
 	UnitLink() UnitLinkResolver
 }
@@ -336,6 +337,7 @@ type ComplexityRoot struct {
 		Outcome             func(childComplexity int) int
 		Pace7d              func(childComplexity int) int
 		PartialPredecessors func(childComplexity int) int
+		PartialText         func(childComplexity int, lang *Lang) int
 		Projected           func(childComplexity int) int
 		Quota               func(childComplexity int) int
 		QuotaOwn            func(childComplexity int) int
@@ -497,6 +499,9 @@ type QuotaResolver interface {
 }
 type RankingConnectionResolver interface {
 	ScopeName(ctx context.Context, obj *RankingConnection, lang *Lang) (string, error)
+}
+type RankingRowResolver interface {
+	PartialText(ctx context.Context, obj *RankingRow, lang *Lang) (*string, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
@@ -1855,6 +1860,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.PartialPredecessors(childComplexity), true
+	case "RankingRow.partialText":
+		if e.ComplexityRoot.RankingRow.PartialText == nil {
+			break
+		}
+
+		args, err := ec.field_RankingRow_partialText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RankingRow.PartialText(childComplexity, args["lang"].(*Lang)), true
 	case "RankingRow.projectedCompletion":
 		if e.ComplexityRoot.RankingRow.Projected == nil {
 			break
@@ -2987,6 +3003,8 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_comparable(ctx, field)
 	case "partialPredecessors":
 		return ec.fieldContext_RankingRow_partialPredecessors(ctx, field)
+	case "partialText":
+		return ec.fieldContext_RankingRow_partialText(ctx, field)
 	case "outcome":
 		return ec.fieldContext_RankingRow_outcome(ctx, field)
 	}
@@ -3972,6 +3990,20 @@ func (ec *executionContext) field_RankingConnection_scopeName_args(ctx context.C
 }
 
 func (ec *executionContext) field_RankingRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_RankingRow_partialText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -9907,6 +9939,50 @@ func (ec *executionContext) fieldContext_RankingRow_partialPredecessors(_ contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UnitLink(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankingRow_partialText(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_partialText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RankingRow().PartialText(ctx, obj, fc.Args["lang"].(*Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_partialText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RankingRow_partialText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -16035,117 +16111,155 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 		case "rank":
 			out.Values[i] = ec._RankingRow_rank(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rankChange":
 			out.Values[i] = ec._RankingRow_rankChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._RankingRow_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figure":
 			out.Values[i] = ec._RankingRow_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quota":
 			out.Values[i] = ec._RankingRow_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaOwn":
 			out.Values[i] = ec._RankingRow_quotaOwn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rate":
 			out.Values[i] = ec._RankingRow_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "band":
 			out.Values[i] = ec._RankingRow_band(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta":
 			out.Values[i] = ec._RankingRow_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta7":
 			out.Values[i] = ec._RankingRow_delta7(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pace7d":
 			out.Values[i] = ec._RankingRow_pace7d(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiredPace":
 			out.Values[i] = ec._RankingRow_requiredPace(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "projectedCompletion":
 			out.Values[i] = ec._RankingRow_projectedCompletion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRisk":
 			out.Values[i] = ec._RankingRow_atRisk(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._RankingRow_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "staleDays":
 			out.Values[i] = ec._RankingRow_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
 			out.Values[i] = ec._RankingRow_coverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figureText":
 			out.Values[i] = ec._RankingRow_figureText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaText":
 			out.Values[i] = ec._RankingRow_quotaText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rateText":
 			out.Values[i] = ec._RankingRow_rateText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "comparable":
 			out.Values[i] = ec._RankingRow_comparable(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partialPredecessors":
 			out.Values[i] = ec._RankingRow_partialPredecessors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "partialText":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RankingRow_partialText(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "outcome":
 			out.Values[i] = ec._RankingRow_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -104,6 +104,37 @@ func acrossTheReform(t *testing.T, h http.Handler) {
 	if after := cur.Progress.Edges[1].Node; after.Figure == nil || *after.Figure < sum {
 		t.Errorf("86 on 01/07/2025: %+v after %d", after, sum)
 	}
+	// A new ward of Hà Nội formed from parts of old ones (the drive's scope
+	// is the nation), before 01/07/2025: no figure, no rank, the split
+	// predecessors named.
+	var part struct {
+		Ranking struct {
+			Edges []struct {
+				Node struct {
+					Rank        *int
+					Figure      *int64
+					Comparable  bool
+					PartialText *string
+				}
+			}
+		}
+	}
+	if errs := post(t, h, `{ ranking(campaign: "vinh-long-he-2025", metric: "activated_l2", date: "2025-06-20", level: COMMUNE, scopeCode: "01", map: CURRENT, first: 100) {
+		edges { node { rank figure comparable partialText } } } }`, nil, &part); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	split := 0
+	for _, e := range part.Ranking.Edges {
+		if n := e.Node; !n.Comparable {
+			split++
+			if n.Rank != nil || n.Figure != nil || n.PartialText == nil || *n.PartialText == "" {
+				t.Errorf("not comparable: %+v", n)
+			}
+		}
+	}
+	if split == 0 {
+		t.Error("no new ward of Hà Nội is formed from part of an old one")
+	}
 	// An old unit's quota history in a campaign that ends on today's map
 	// (read on its last day: NOT_FOUND on the campaign's last day before asOf).
 	var qh struct {

@@ -295,6 +295,8 @@ func (r *Resolver) RankingConnection() RankingConnectionResolver {
 	return &rankingConnectionResolver{r}
 }
 
+func (r *Resolver) RankingRow() RankingRowResolver { return &rankingRowResolver{r} }
+
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
 
 type (
@@ -302,5 +304,6 @@ type (
 	queryResolver             struct{ *Resolver }
 	quotaResolver             struct{ *Resolver }
 	rankingConnectionResolver struct{ *Resolver }
+	rankingRowResolver        struct{ *Resolver }
 	unitResolver              struct{ *Resolver }
 )

@@ -81,7 +81,7 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
       rank rankChange unit { code fullName nameEn } figure quota rate band atRisk outcome source staleDays
       pace7d requiredPace projectedCompletion coverage { onTime late missing }
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)
-      comparable partialPredecessors { unit { code fullName nameEn } }
+      comparable partialText(lang: $lang)
     } }
   }
 }`;
@@ -156,7 +156,7 @@ function paceText(r, w, lang) {
 function rowOf(r, bands, st, w, c) {
   const band = r.band ? bands.get(r.band) || { key: r.band, labelVi: r.band, labelEn: r.band } : null;
   const unitURL = st.map ? null : pageURL('unit.html', { campaign: c.slug, unit: r.unit.code, metric: st.metric, date: st.date }, st.lang);
-  const apart = r.comparable === false ? w.notComparable(r.partialPredecessors.map((l) => unitName(l.unit, st.lang)).join(', ')) : '';
+  const apart = r.comparable === false ? w.notComparable(r.partialText || '') : '';
   const need = r.requiredPace == null ? '' : r.requiredPace === 0 ? w.reached : w.need(fmtInt(Math.ceil(r.requiredPace), st.lang));
   const cov = words(st).coverage(r.coverage.late, r.coverage.missing);
   return el('tr', { class: r.atRisk ? 'risk' : null },
