@@ -217,6 +217,8 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
+	mux.Handle("/schema.graphql", graph.SchemaHandler())
+	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
 	mux.Handle("/graphiql/", portal.GraphiQLHandler("/graphql"))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
