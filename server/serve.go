@@ -306,7 +306,7 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 	public := cors.New(cors.Options{
 		AllowedOrigins: []string{"*"},
 		AllowedMethods: methods,
-		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version"},
 		ExposedHeaders: corsExposed,
 		MaxAge:         600,
 	})
@@ -315,7 +315,7 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 		trusted = cors.New(cors.Options{
 			AllowedOrigins: list,
 			AllowedMethods: methods,
-			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Authorization"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version", "Authorization"},
 			ExposedHeaders: corsExposed,
 			MaxAge:         600,
 		})
@@ -387,7 +387,20 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			return
 		}
-		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context())}
+		// The client's identity, as Apollo's clients (and ours) send it.
+		if name := r.Header.Get("Apollographql-Client-Name"); name != "" {
+			attrs = append(attrs, "client", clip(name), "client_version", clip(r.Header.Get("Apollographql-Client-Version")))
+		}
+		logger.Debug("http", attrs...)
 	})
+}
+
+// clip keeps a client-chosen header value short in the log.
+func clip(s string) string {
+	if len(s) > 100 {
+		return strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return s
 }

@@ -213,9 +213,10 @@ func TestCORS(t *testing.T) {
 		for _, k := range c.cases {
 			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
 			req.Header.Set("Content-Type", "application/json")
-			headers := "content-type" // as browsers send it: lower case, sorted
+			// as browsers send them: lower case, sorted; Apollo's client identity too
+			headers := "apollographql-client-name,apollographql-client-version,content-type"
 			if k.auth {
-				headers = "authorization,content-type"
+				headers = "apollographql-client-name,apollographql-client-version,authorization,content-type"
 			}
 			if k.preflight {
 				req = httptest.NewRequest(http.MethodOptions, "/graphql", nil)
@@ -236,6 +237,21 @@ func TestCORS(t *testing.T) {
 				t.Errorf("%+v: Access-Control-Expose-Headers %q lacks the rate-limit headers", k, exposed)
 			}
 		}
+	}
+}
+
+// TestAccessLogClientIdentity: the access log names the client as Apollo's
+// headers identify it.
+func TestAccessLogClientIdentity(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := accessLog(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	req.Header.Set("apollographql-client-name", "bao-dien-tu web")
+	req.Header.Set("apollographql-client-version", "2.4.1")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if line := buf.String(); !strings.Contains(line, `client="bao-dien-tu web"`) || !strings.Contains(line, "client_version=2.4.1") {
+		t.Errorf("access log line without the client identity: %s", line)
 	}
 }
 
