@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
 	"github.com/tiendo-vn/tiendo/db"
@@ -216,7 +217,7 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Contact: cfg.contact, Health: health}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
+	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, compressed(api)))
 	mux.Handle("/schema.graphql", graph.SchemaHandler())
 	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
@@ -341,6 +342,19 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// compressed answers with zstd or gzip when the client accepts it
+// (Accept-Encoding; zstd when both are equal), an answer of 1 KB or more;
+// Vary: Accept-Encoding says so to caches. Inside it the response cache
+// stores and replays uncompressed answers.
+func compressed(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024),
+		gzhttp.ContentTypes([]string{"application/graphql-response+json", "application/json"}))
+	if err != nil {
+		panic(err) // fixed options: a failure is a bug a test catches
+	}
+	return wrap(next)
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
