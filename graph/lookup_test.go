@@ -28,11 +28,12 @@ func TestLookupRule(t *testing.T) {
 		}
 	}
 	notFound := map[string]string{
-		`{ ranking(campaign: "unknown", metric: "collected", level: PROVINCE) { totalCount } }`:                 "campaign",
-		`{ progress(campaign: "unknown", unitCode: "VN", metric: "collected") { totalCount } }`:                 "campaign",
-		`{ ranking(campaign: "ref", metric: "collected", scopeCode: "00000", level: PROVINCE) { totalCount } }`: "00000",
-		`{ bulletins(campaign: "unknown") { totalCount } }`:                                                     "campaign",
-		`{ campaign(slug: "ref") { quotaHistory(unitCode: "00000") { totalCount } } }`:                          "00000",
+		`{ ranking(campaign: "unknown", metric: "collected", level: PROVINCE) { totalCount } }`:                              "campaign",
+		`{ progress(campaign: "unknown", unitCode: "VN", metric: "collected") { totalCount } }`:                              "campaign",
+		`{ ranking(campaign: "ref", metric: "collected", scopeCode: "00000", level: PROVINCE) { totalCount } }`:              "00000",
+		`{ milestoneRanking(campaign: "unknown", date: "2023-12-10", metric: "collected", level: PROVINCE) { totalCount } }`: "campaign",
+		`{ bulletins(campaign: "unknown") { totalCount } }`:                                                                  "campaign",
+		`{ campaign(slug: "ref") { quotaHistory(unitCode: "00000") { totalCount } } }`:                                       "00000",
 	}
 	for q, arg := range notFound {
 		_, errs := run(t, h, q)

@@ -215,9 +215,12 @@ type MilestoneInput struct {
 	LabelEn *string `json:"labelEn,omitempty"`
 }
 
+// One row of a frozen milestone ranking, with its cursor.
 type MilestoneRankingEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *MilestoneRankingRow `json:"node"`
+	// An opaque cursor: pass it as `after` to get the rows after this one.
+	Cursor string `json:"cursor"`
+	// The row.
+	Node *MilestoneRankingRow `json:"node"`
 }
 
 // Writes. Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED without one) and is
