@@ -78,27 +78,29 @@ func TestDeprecationsNameRemovalDate(t *testing.T) {
 	}
 }
 
-// changelogEntries reads the API changelog: `## YYYY-MM-DD` headings, each
-// followed by bullet entries. A coordinate is listed when an entry under a
-// dated heading names it in backticks and has a migration note.
+// changelogEntries reads the API changelog: sections under `## YYYY-MM-DD`
+// headings (a title may follow the date). A coordinate is listed when a
+// dated section names it in backticks and has a migration note
+// (`Migration:` or `How to migrate:`).
 func changelogEntries(log string) func(coord string) bool {
 	heading := regexp.MustCompile(`^## \d{4}-\d{2}-\d{2}\b`)
-	var entries []string
+	migration := regexp.MustCompile(`(?i)\bmigrat(e|ion):`)
+	var sections []string
 	dated := false
 	for _, line := range strings.Split(log, "\n") {
 		switch {
 		case strings.HasPrefix(line, "## "):
 			dated = heading.MatchString(line)
-		case !dated:
-		case strings.HasPrefix(line, "- "):
-			entries = append(entries, line)
-		case len(entries) > 0 && strings.HasPrefix(line, "  "):
-			entries[len(entries)-1] += " " + strings.TrimSpace(line)
+			if dated {
+				sections = append(sections, "")
+			}
+		case dated:
+			sections[len(sections)-1] += line + "\n"
 		}
 	}
 	return func(coord string) bool {
-		for _, e := range entries {
-			if strings.Contains(e, "`"+coord+"`") && strings.Contains(strings.ToLower(e), "migration:") {
+		for _, s := range sections {
+			if strings.Contains(s, "`"+coord+"`") && migration.MatchString(s) {
 				return true
 			}
 		}

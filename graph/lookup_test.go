@@ -32,6 +32,7 @@ func TestLookupRule(t *testing.T) {
 		`{ progress(campaign: "unknown", unitCode: "VN", metric: "collected") { totalCount } }`:                              "campaign",
 		`{ ranking(campaign: "ref", metric: "collected", scopeCode: "00000", level: PROVINCE) { totalCount } }`:              "00000",
 		`{ milestoneRanking(campaign: "unknown", date: "2023-12-10", metric: "collected", level: PROVINCE) { totalCount } }`: "campaign",
+		`{ corrections(campaign: "unknown") { totalCount } }`:                                                                "campaign",
 		`{ bulletins(campaign: "unknown") { totalCount } }`:                                                                  "campaign",
 		`{ campaign(slug: "ref") { quotaHistory(unitCode: "00000") { totalCount } } }`:                                       "00000",
 	}

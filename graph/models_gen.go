@@ -150,6 +150,24 @@ type CorrectReportInput struct {
 	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
 }
 
+// A page of corrections (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
+type CorrectionConnection struct {
+	// The corrections of this page, newest first, each with its cursor.
+	Edges []*CorrectionEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many corrections there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
+}
+
+// One correction of a page, with its cursor.
+type CorrectionEdge struct {
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Correction.
+	Node *Correction `json:"node"`
+}
+
 // Of the reporting units (the leaves of a unit's subtree that exist that day), how many reported for the day by the deadline, after it, or not at all.
 type Coverage struct {
 	// Reporting units whose report for the day arrived by the deadline.
@@ -860,6 +878,122 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a report revision reached the service.
+type SubmissionChannel string
+
+const (
+	// Through the GraphQL API, with a token (submitReports, correctReport).
+	SubmissionChannelAPI SubmissionChannel = "API"
+	// In a CSV file loaded by an operator (`import`).
+	SubmissionChannelImport SubmissionChannel = "IMPORT"
+)
+
+var AllSubmissionChannel = []SubmissionChannel{
+	SubmissionChannelAPI,
+	SubmissionChannelImport,
+}
+
+func (e SubmissionChannel) IsValid() bool {
+	switch e {
+	case SubmissionChannelAPI, SubmissionChannelImport:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionChannel) String() string {
+	return string(e)
+}
+
+func (e *SubmissionChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionChannel", str)
+	}
+	return nil
+}
+
+func (e SubmissionChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The role of the token that sent a report revision.
+type SubmitterRole string
+
+const (
+	// A reporter token, which writes only inside its unit's subtree.
+	SubmitterRoleReporter SubmitterRole = "REPORTER"
+	// An admin token or the operator's command line.
+	SubmitterRoleAdmin SubmitterRole = "ADMIN"
+)
+
+var AllSubmitterRole = []SubmitterRole{
+	SubmitterRoleReporter,
+	SubmitterRoleAdmin,
+}
+
+func (e SubmitterRole) IsValid() bool {
+	switch e {
+	case SubmitterRoleReporter, SubmitterRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e SubmitterRole) String() string {
+	return string(e)
+}
+
+func (e *SubmitterRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmitterRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmitterRole", str)
+	}
+	return nil
+}
+
+func (e SubmitterRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmitterRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmitterRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -45,7 +45,7 @@ type Mutation { m(in: In): Int }`)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	listed := changelogEntries("# API changelog\n\n## Unreleased\n- `Query.a` Migration: none\n\n## 2026-12-01\n- Removed `Query.gone`.\n  Migration: use `Query.b`.\n- `Old` removed.\n")
+	listed := changelogEntries("# API changelog\n\n## Unreleased\n- `Query.a` Migration: none\n\n## 2026-12-01: gone\nRemoved `Query.gone`.\n\nHow to migrate: use `Query.b`.\n\n## 2026-11-30\n- `Old` removed.\n")
 	if listed("Query.a") || !listed("Query.gone") || listed("Old") {
 		t.Errorf("changelog: an undated entry, a dated one with a migration note, one without: %v %v %v", listed("Query.a"), listed("Query.gone"), listed("Old"))
 	}
