@@ -51,6 +51,9 @@ func (r *mutationResolver) PublishBulletin(ctx context.Context, campaign string,
 
 func (r *queryResolver) Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error) {
 	c, scope, err := r.bulletinScope(ctx, campaign, scopeCode, date)
+	if domain.ErrorCode(err) == domain.ENOTFOUND {
+		return nil, nil // a lookup by key: no such campaign or scope, no bulletin
+	}
 	if err != nil {
 		return nil, err
 	}

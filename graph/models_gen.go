@@ -12,20 +12,29 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
+// A page of audit entries (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type AuditConnection struct {
-	Edges      []*AuditEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The audit entries of this page, in order, each with its cursor.
+	Edges []*AuditEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many audit entries there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 }
 
+// One of the audit entries of a page, with its cursor.
 type AuditEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *AuditEntry `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The AuditEntry.
+	Node *AuditEntry `json:"node"`
 }
 
 // One write, as the audit log recorded it.
 type AuditEntry struct {
-	ID string    `json:"id"`
+	// The entry's id; ids grow with time.
+	ID string `json:"id"`
+	// When the write was committed.
 	At time.Time `json:"at"`
 	// The token's name (or the command-line operator).
 	Actor string `json:"actor"`
@@ -48,8 +57,9 @@ type AuditEntry struct {
 // The number of units of a ranking in one band.
 type BandCount struct {
 	// The band; null for the units without a rate.
-	Band  *domain.Band `json:"band,omitempty"`
-	Count int          `json:"count"`
+	Band *domain.Band `json:"band,omitempty"`
+	// How many units of the ranking (every page) are in this band; 0 or more.
+	Count int `json:"count"`
 }
 
 // A ranking band of a campaign.
@@ -57,51 +67,79 @@ type BandInput struct {
 	// e.g. HOAN_THANH.
 	Key string `json:"key"`
 	// Lowest rate in the band (1.0 = 100%). Bands go from the highest to the lowest.
-	Min     float64 `json:"min"`
+	Min float64 `json:"min"`
+	// Vietnamese label (default: the key).
 	LabelVi *string `json:"labelVi,omitempty"`
+	// English label (default: the Vietnamese one).
 	LabelEn *string `json:"labelEn,omitempty"`
 }
 
+// A page of bulletins (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type BulletinConnection struct {
-	Edges      []*BulletinEdge `json:"edges"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The bulletins of this page, in order, each with its cursor.
+	Edges []*BulletinEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many bulletins there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 }
 
+// The đính chính of a later revision: what changed since the previous revision and why.
 type BulletinCorrection struct {
-	Lead  string   `json:"lead"`
+	// One sentence saying this revision corrects the previous one.
+	Lead string `json:"lead"`
+	// Each changed sentence or cell, old → new, and each report or quota revision received since.
 	Items []string `json:"items"`
 }
 
+// One of the bulletins of a page, with its cursor.
 type BulletinEdge struct {
-	Cursor string    `json:"cursor"`
-	Node   *Bulletin `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Bulletin.
+	Node *Bulletin `json:"node"`
 }
 
+// One published revision of a day's bulletin (rule 6: each stays readable).
 type BulletinRevision struct {
-	Revision    int       `json:"revision"`
+	// 1 for the first publication, then 2, 3 …
+	Revision int `json:"revision"`
+	// When it was published.
 	PublishedAt time.Time `json:"publishedAt"`
-	Sha256      string    `json:"sha256"`
-	URL         string    `json:"url"`
+	// SHA-256 of the revision's canonical JSON, hex.
+	Sha256 string `json:"sha256"`
+	// Its permalink (HTML), which never changes.
+	URL string `json:"url"`
 }
 
+// A page of campaigns (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type CampaignConnection struct {
-	Edges      []*CampaignEdge `json:"edges"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The campaigns of this page, in order, each with its cursor.
+	Edges []*CampaignEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many campaigns there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 }
 
+// One of the campaigns of a page, with its cursor.
 type CampaignEdge struct {
-	Cursor string           `json:"cursor"`
-	Node   *domain.Campaign `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Campaign.
+	Node *domain.Campaign `json:"node"`
 }
 
 // A correction of one figure.
 type CorrectReportInput struct {
-	Campaign string      `json:"campaign"`
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// The unit's code, valid on `date`.
+	UnitCode string `json:"unitCode"`
+	// The metric key, e.g. collected.
+	Metric string `json:"metric"`
+	// The day whose figure is corrected.
+	Date domain.Date `json:"date"`
 	// The corrected cumulative count.
 	Value int `json:"value"`
 	// Why the figure changes (required), e.g. nhập trùng 2 hồ sơ.
@@ -112,23 +150,34 @@ type CorrectReportInput struct {
 	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
 }
 
+// A page of corrections (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type CorrectionConnection struct {
-	Edges      []*CorrectionEdge `json:"edges"`
-	PageInfo   *PageInfo         `json:"pageInfo"`
-	TotalCount int               `json:"totalCount"`
+	// The corrections of this page, newest first, each with its cursor.
+	Edges []*CorrectionEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many corrections there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 }
 
+// One correction of a page, with its cursor.
 type CorrectionEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *Correction `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Correction.
+	Node *Correction `json:"node"`
 }
 
 // Of the reporting units (the leaves of a unit's subtree that exist that day), how many reported for the day by the deadline, after it, or not at all.
 type Coverage struct {
-	OnTime  int `json:"onTime"`
-	Late    int `json:"late"`
+	// Reporting units whose report for the day arrived by the deadline.
+	OnTime int `json:"onTime"`
+	// Reporting units whose report for the day arrived after the deadline.
+	Late int `json:"late"`
+	// Reporting units that sent no report for the day (their figure is carried forward inside the sum).
 	Missing int `json:"missing"`
-	Total   int `json:"total"`
+	// All reporting units counted: onTime + late + missing.
+	Total int `json:"total"`
 }
 
 // A new campaign.
@@ -136,14 +185,17 @@ type CreateCampaignInput struct {
 	// Lowercase words joined by hyphens, e.g. kon-tum-15-ngay; stable, used in URLs.
 	Slug string `json:"slug"`
 	// The Vietnamese name, as the plan calls it.
-	Name   string  `json:"name"`
+	Name string `json:"name"`
+	// The English name (default: the Vietnamese one).
 	NameEn *string `json:"nameEn,omitempty"`
 	// The legal document behind it, e.g. Kế hoạch số 260/KH-UBND ngày 15/11/2023.
 	LegalRef *string `json:"legalRef,omitempty"`
 	// The code of the unit whose subtree it covers, valid on the first day.
-	ScopeCode string      `json:"scopeCode"`
+	ScopeCode string `json:"scopeCode"`
+	// First day; figures are computed from it on.
 	StartDate domain.Date `json:"startDate"`
-	EndDate   domain.Date `json:"endDate"`
+	// Last day (included), not before startDate.
+	EndDate domain.Date `json:"endDate"`
 	// The metric keys it tracks, in display order.
 	Metrics []string `json:"metrics"`
 	// Time of day the report for day D is due, HH:MM (default 07:30).
@@ -153,7 +205,8 @@ type CreateCampaignInput struct {
 	// IANA time zone (default Asia/Ho_Chi_Minh).
 	TimeZone *string `json:"timeZone,omitempty"`
 	// Ranking bands, highest first (default: HOÀN THÀNH ≥ 100%, KHÁ ≥ 70%, TRUNG BÌNH ≥ 40%, CHẬM).
-	Bands      []*BandInput      `json:"bands,omitempty"`
+	Bands []*BandInput `json:"bands,omitempty"`
+	// Dated checkpoints within the campaign, any order (stored by date).
 	Milestones []*MilestoneInput `json:"milestones,omitempty"`
 }
 
@@ -172,14 +225,20 @@ type Dataset struct {
 
 // A milestone of a campaign.
 type MilestoneInput struct {
-	Date    domain.Date `json:"date"`
-	LabelVi *string     `json:"labelVi,omitempty"`
-	LabelEn *string     `json:"labelEn,omitempty"`
+	// The checkpoint's day, within the campaign.
+	Date domain.Date `json:"date"`
+	// What is due, in Vietnamese.
+	LabelVi *string `json:"labelVi,omitempty"`
+	// What is due, in English (default: the Vietnamese one).
+	LabelEn *string `json:"labelEn,omitempty"`
 }
 
+// One row of a frozen milestone ranking, with its cursor.
 type MilestoneRankingEdge struct {
-	Cursor string               `json:"cursor"`
-	Node   *MilestoneRankingRow `json:"node"`
+	// An opaque cursor: pass it as `after` to get the rows after this one.
+	Cursor string `json:"cursor"`
+	// The row.
+	Node *MilestoneRankingRow `json:"node"`
 }
 
 // Writes. Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED without one) and is
@@ -196,51 +255,73 @@ type Mutation struct {
 
 // Paging information of a connection.
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// True when items follow this page (ask with `after: endCursor`).
+	HasNextPage bool `json:"hasNextPage"`
+	// True when items come before this page (i.e. `after` was given).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of this page's first item; null on an empty page.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of this page's last item; null on an empty page. Pass it as `after` for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A page of days of a series (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type ProgressConnection struct {
-	Edges      []*ProgressEdge `json:"edges"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int             `json:"totalCount"`
+	// The days of a series of this page, in order, each with its cursor.
+	Edges []*ProgressEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many days of a series there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 	// The same page as columns, one array per field, index by index: the compact form for charts
 	// (no per-day objects to build or walk).
 	Columns *ProgressColumns `json:"columns"`
 }
 
+// One of the days of a series of a page, with its cursor.
 type ProgressEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *ProgressPoint `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The ProgressPoint.
+	Node *ProgressPoint `json:"node"`
 }
 
+// The result of publishBulletin.
 type PublishBulletinResult struct {
+	// The latest revision: the new one when `created`, else the one already published.
 	Bulletin *Bulletin `json:"bulletin"`
 	// Whether a new revision was published (false: nothing it publishes had changed).
 	Created bool `json:"created"`
 }
 
+// Every read of the API. All fields are public and read-only except `auditLog` (admins). Lookup rule: a field that finds one object by its key (`unit`, `campaign`, `bulletin`, `viewer`) answers null when there is none; a field that needs an object to compute something (`progress`, `ranking`, `bulletins`, a campaign's quotas) answers an error with code NOT_FOUND whose message names what is unknown.
 type Query struct {
 }
 
+// A page of quota revisions (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type QuotaConnection struct {
-	Edges      []*QuotaEdge `json:"edges"`
-	PageInfo   *PageInfo    `json:"pageInfo"`
-	TotalCount int          `json:"totalCount"`
+	// The quota revisions of this page, in order, each with its cursor.
+	Edges []*QuotaEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many quota revisions there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 }
 
+// One of the quota revisions of a page, with its cursor.
 type QuotaEdge struct {
-	Cursor string                `json:"cursor"`
-	Node   *domain.QuotaRevision `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Quota.
+	Node *domain.QuotaRevision `json:"node"`
 }
 
 // One quota change.
 type QuotaInput struct {
 	// The unit's code, valid on effectiveFrom (or the campaign's first day if later).
 	UnitCode string `json:"unitCode"`
-	Metric   string `json:"metric"`
+	// The metric key, tracked by the campaign.
+	Metric string `json:"metric"`
 	// The target count, 0 or more.
 	Target int `json:"target"`
 	// The day it is in force from (default: the campaign's first day); not after the campaign ends.
@@ -253,13 +334,20 @@ type QuotaInput struct {
 
 // What became of one quota change.
 type QuotaOutcome struct {
-	Index         int         `json:"index"`
-	UnitCode      string      `json:"unitCode"`
-	Metric        string      `json:"metric"`
-	Target        int         `json:"target"`
+	// The item's position in the input, from 0.
+	Index int `json:"index"`
+	// The item's unit code.
+	UnitCode string `json:"unitCode"`
+	// The item's metric key.
+	Metric string `json:"metric"`
+	// The target count stored (or found unchanged).
+	Target int `json:"target"`
+	// The day it is in force from.
 	EffectiveFrom domain.Date `json:"effectiveFrom"`
-	Reason        string      `json:"reason"`
-	Status        WriteStatus `json:"status"`
+	// The reason stored with it.
+	Reason string `json:"reason"`
+	// WRITTEN (a new revision) or UNCHANGED.
+	Status WriteStatus `json:"status"`
 	// The new revision's id (null when unchanged).
 	RevisionID *string `json:"revisionId,omitempty"`
 	// The target in force on effectiveFrom before this change, if any.
@@ -268,16 +356,24 @@ type QuotaOutcome struct {
 
 // The result of setQuotas.
 type QuotaWriteResult struct {
-	Campaign  string          `json:"campaign"`
-	Written   int             `json:"written"`
-	Unchanged int             `json:"unchanged"`
-	Items     []*QuotaOutcome `json:"items"`
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// How many new quota revisions were stored.
+	Written int `json:"written"`
+	// How many items equalled the revision in force.
+	Unchanged int `json:"unchanged"`
+	// One outcome per item, in order.
+	Items []*QuotaOutcome `json:"items"`
 }
 
+// A page of ranking rows (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type RankingConnection struct {
-	Edges      []*RankingEdge `json:"edges"`
-	PageInfo   *PageInfo      `json:"pageInfo"`
-	TotalCount int            `json:"totalCount"`
+	// The ranking rows of this page, in order, each with its cursor.
+	Edges []*RankingEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many ranking rows there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 	// The day the ranking is for (useful when `date` was left out).
 	Date domain.Date `json:"date"`
 	// How many units of the whole ranking (every page) are in each band, highest band first, then
@@ -297,9 +393,12 @@ type RankingConnection struct {
 	Rules *domain.RulesVersion `json:"rules"`
 }
 
+// One of the ranking rows of a page, with its cursor.
 type RankingEdge struct {
-	Cursor string      `json:"cursor"`
-	Node   *RankingRow `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The RankingRow.
+	Node *RankingRow `json:"node"`
 }
 
 // Where the client stands against the API's rate limit, as GitHub's `rateLimit` field: what this query
@@ -337,12 +436,17 @@ type ReportInput struct {
 // What became of one figure.
 type ReportOutcome struct {
 	// The item's position in the input, from 0.
-	Index    int         `json:"index"`
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
-	Value    int         `json:"value"`
-	Status   WriteStatus `json:"status"`
+	Index int `json:"index"`
+	// The item's unit code.
+	UnitCode string `json:"unitCode"`
+	// The item's metric key.
+	Metric string `json:"metric"`
+	// The item's day.
+	Date domain.Date `json:"date"`
+	// The item's cumulative count.
+	Value int `json:"value"`
+	// WRITTEN (a new revision) or UNCHANGED (equal to the stored figure).
+	Status WriteStatus `json:"status"`
 	// The revision number now latest for the unit, metric and day (0 if there is none).
 	Revision int `json:"revision"`
 	// The figure this one replaced, if any.
@@ -353,7 +457,9 @@ type ReportOutcome struct {
 
 // The result of submitReports or correctReport.
 type ReportWriteResult struct {
-	Campaign  string  `json:"campaign"`
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// The client key sent; null when none was.
 	ClientKey *string `json:"clientKey,omitempty"`
 	// How many new revisions were stored.
 	Written int `json:"written"`
@@ -369,12 +475,14 @@ type ReportWriteResult struct {
 
 // Quota changes of one campaign.
 type SetQuotasInput struct {
+	// The campaign's slug.
 	Campaign string `json:"campaign"`
 	// The reason of every item that gives none, e.g. hạ chỉ tiêu sau rà soát.
 	Reason *string `json:"reason,omitempty"`
 	// The reference of every item that gives none, e.g. Văn bản số 1888/CATP-QLHC.
-	Reference *string       `json:"reference,omitempty"`
-	Quotas    []*QuotaInput `json:"quotas"`
+	Reference *string `json:"reference,omitempty"`
+	// The changes, applied in order; at most 5000.
+	Quotas []*QuotaInput `json:"quotas"`
 }
 
 // Targets of a campaign derived by a rule from one day's figures.
@@ -382,8 +490,9 @@ type SetTargetsFromRuleInput struct {
 	// The campaign whose targets are set.
 	Campaign string `json:"campaign"`
 	// The metric the targets are for.
-	Metric string     `json:"metric"`
-	Rule   TargetRule `json:"rule"`
+	Metric string `json:"metric"`
+	// BOOST or FOLLOW (see TargetRule).
+	Rule TargetRule `json:"rule"`
 	// The units that get targets: this level inside the scope.
 	Level domain.UnitKind `json:"level"`
 	// Default: the campaign's scope.
@@ -393,10 +502,13 @@ type SetTargetsFromRuleInput struct {
 	// The metric read (default: metric; required for FOLLOW, e.g. issued).
 	BaseMetric *string `json:"baseMetric,omitempty"`
 	// The day read (default: the campaign's first day).
-	AsOf             *domain.Date `json:"asOf,omitempty"`
-	ThresholdPercent *int         `json:"thresholdPercent,omitempty"`
-	BelowPercent     *int         `json:"belowPercent,omitempty"`
-	AtOrAbovePercent *int         `json:"atOrAbovePercent,omitempty"`
+	AsOf *domain.Date `json:"asOf,omitempty"`
+	// BOOST: the share of the quota, in percent (0–100, default 50), that separates the two increments.
+	ThresholdPercent *int `json:"thresholdPercent,omitempty"`
+	// BOOST: percent of the quota to add when the figure is below the threshold (default 15).
+	BelowPercent *int `json:"belowPercent,omitempty"`
+	// BOOST: percent of the quota to add when the figure is at or above the threshold (default 10).
+	AtOrAbovePercent *int `json:"atOrAbovePercent,omitempty"`
 	// The day the targets are in force from (default: the campaign's first day).
 	EffectiveFrom *domain.Date `json:"effectiveFrom,omitempty"`
 	// Put before each derived reason, e.g. Chiến dịch 15 ngày đêm.
@@ -418,40 +530,54 @@ type SubmitReportsInput struct {
 
 // The result of setTargetsFromRule.
 type TargetRuleResult struct {
-	Campaign  string          `json:"campaign"`
-	Written   int             `json:"written"`
-	Unchanged int             `json:"unchanged"`
-	Items     []*QuotaOutcome `json:"items"`
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// How many new quota revisions were stored.
+	Written int `json:"written"`
+	// How many items equalled the revision in force.
+	Unchanged int `json:"unchanged"`
+	// One outcome per item, in order.
+	Items []*QuotaOutcome `json:"items"`
 	// Units of the level that got no target: no figure on the base day, or no quota for BOOST.
 	Skipped []string `json:"skipped"`
 }
 
+// A page of units (Relay cursor connection): pass `pageInfo.endCursor` as `after` for the next page.
 type UnitConnection struct {
-	Edges      []*UnitEdge `json:"edges"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The units of this page, in order, each with its cursor.
+	Edges []*UnitEdge `json:"edges"`
+	// Where this page stands: whether more follow, and the cursors to ask for them.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many units there are in all pages together (not only this one).
+	TotalCount int `json:"totalCount"`
 	// With `search`: up to 10 units that no longer exist on `asOf` whose name matches (provinces first,
 	// then by code), e.g. Tỉnh Bến Tre for "Ben Tre" today. Ask for their `successors` to get the units
 	// they became. Empty without `search`.
 	Former []*domain.Unit `json:"former"`
 }
 
+// One of the units of a page, with its cursor.
 type UnitEdge struct {
-	Cursor string       `json:"cursor"`
-	Node   *domain.Unit `json:"node"`
+	// An opaque cursor: pass it as `after` to get the items after this one.
+	Cursor string `json:"cursor"`
+	// The Unit.
+	Node *domain.Unit `json:"node"`
 }
 
 // A unit to create or update.
 type UnitInput struct {
+	// The official code: 2 digits for a province, 3 for a district, 5 for a commune.
 	Code string `json:"code"`
 	// Short name, e.g. Ba Tri.
-	Name string          `json:"name"`
+	Name string `json:"name"`
+	// The unit's level.
 	Kind domain.UnitKind `json:"kind"`
 	// The parent's code, valid on validFrom; empty only for the nation.
 	ParentCode *string `json:"parentCode,omitempty"`
 	// Name with its kind word (default: name).
 	FullName *string `json:"fullName,omitempty"`
-	NameEn   *string `json:"nameEn,omitempty"`
+	// English name (default: name).
+	NameEn *string `json:"nameEn,omitempty"`
 	// First day the unit exists (null: always has).
 	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	// Last day the unit exists (null: still does).
@@ -460,22 +586,34 @@ type UnitInput struct {
 
 // What became of one unit.
 type UnitOutcome struct {
-	Index  int          `json:"index"`
-	Code   string       `json:"code"`
-	Status WriteStatus  `json:"status"`
-	Unit   *domain.Unit `json:"unit"`
+	// The item's position in the input, from 0.
+	Index int `json:"index"`
+	// The unit's code.
+	Code string `json:"code"`
+	// CREATED, UPDATED or UNCHANGED.
+	Status WriteStatus `json:"status"`
+	// The unit as stored now.
+	Unit *domain.Unit `json:"unit"`
 }
 
 // Changes to a campaign; fields left out stay as they are.
 type UpdateCampaignInput struct {
-	Name           *string      `json:"name,omitempty"`
-	NameEn         *string      `json:"nameEn,omitempty"`
-	LegalRef       *string      `json:"legalRef,omitempty"`
-	StartDate      *domain.Date `json:"startDate,omitempty"`
-	EndDate        *domain.Date `json:"endDate,omitempty"`
-	ReportDeadline *string      `json:"reportDeadline,omitempty"`
-	DeadlineDays   *int         `json:"deadlineDays,omitempty"`
-	TimeZone       *string      `json:"timeZone,omitempty"`
+	// The Vietnamese name.
+	Name *string `json:"name,omitempty"`
+	// The English name.
+	NameEn *string `json:"nameEn,omitempty"`
+	// The legal document behind it.
+	LegalRef *string `json:"legalRef,omitempty"`
+	// First day; figures are recomputed.
+	StartDate *domain.Date `json:"startDate,omitempty"`
+	// Last day (included); figures are recomputed.
+	EndDate *domain.Date `json:"endDate,omitempty"`
+	// Time of day the report is due, HH:MM.
+	ReportDeadline *string `json:"reportDeadline,omitempty"`
+	// The deadline falls on day D + deadlineDays, 0 or more.
+	DeadlineDays *int `json:"deadlineDays,omitempty"`
+	// IANA time zone, e.g. Asia/Ho_Chi_Minh.
+	TimeZone *string `json:"timeZone,omitempty"`
 	// Replaces the tracked metrics.
 	Metrics []string `json:"metrics,omitempty"`
 	// Replaces the bands.
@@ -490,23 +628,30 @@ type UpdateCampaignInput struct {
 
 // Units to create or update, at most 5000.
 type UpsertUnitsInput struct {
+	// The units, in order; a parent may be an earlier item.
 	Units []*UnitInput `json:"units"`
 }
 
 // The result of upsertUnits.
 type UpsertUnitsResult struct {
-	Created   int            `json:"created"`
-	Updated   int            `json:"updated"`
-	Unchanged int            `json:"unchanged"`
-	Items     []*UnitOutcome `json:"items"`
+	// How many units were created.
+	Created int `json:"created"`
+	// How many stored units were changed.
+	Updated int `json:"updated"`
+	// How many items equalled a stored unit.
+	Unchanged int `json:"unchanged"`
+	// One outcome per item, in order.
+	Items []*UnitOutcome `json:"items"`
 }
 
 // The token a request is authenticated with.
 type Viewer struct {
+	// The token's id, as `token list` shows it (never the secret).
 	TokenID string `json:"tokenId"`
 	// Whose token it is.
 	Name string `json:"name"`
-	Role Role   `json:"role"`
+	// What the token may write.
+	Role Role `json:"role"`
 	// A reporter's unit; null for an admin.
 	Unit *domain.Unit `json:"unit,omitempty"`
 }
@@ -515,9 +660,12 @@ type Viewer struct {
 type CampaignStatus string
 
 const (
+	// Today (in the campaign's time zone) is before its first day.
 	CampaignStatusUpcoming CampaignStatus = "UPCOMING"
-	CampaignStatusActive   CampaignStatus = "ACTIVE"
-	CampaignStatusEnded    CampaignStatus = "ENDED"
+	// Today is between its first and last day, both included.
+	CampaignStatusActive CampaignStatus = "ACTIVE"
+	// Today is after its last day; the last day's rows state an outcome.
+	CampaignStatusEnded CampaignStatus = "ENDED"
 )
 
 var AllCampaignStatus = []CampaignStatus{
@@ -573,7 +721,9 @@ func (e CampaignStatus) MarshalJSON() ([]byte, error) {
 type Lang string
 
 const (
+	// Vietnamese, numbers as vi-VN: 822.139 and 88,33% (the default).
 	LangVi Lang = "VI"
+	// English, numbers as en-US: 822,139 and 88.33%.
 	LangEn Lang = "EN"
 )
 

@@ -30,10 +30,14 @@ func GraphiQLHandler(endpoint string) http.Handler {
 		mu    sync.Mutex
 		pages = map[string]*asset{} // by mount path, e.g. "/graphiql"
 	)
-	page := func(mount string) *asset {
+	page := func(mount string, en bool) *asset {
+		key := mount
+		if en {
+			key += "?lang=en"
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		if a, ok := pages[mount]; ok {
+		if a, ok := pages[key]; ok {
 			return a
 		}
 		// Start from the file as embedded: s.files holds it already rewritten.
@@ -46,9 +50,12 @@ func GraphiQLHandler(endpoint string) http.Handler {
 		body = s.versionRefs(path.Dir(graphiqlPage), body, func(_, p string) string {
 			return mount + "/assets/" + p
 		})
+		if en { // init.js turns the welcome query into English; the page itself says it is
+			body = []byte(graphiqlEnglish.Replace(string(body)))
+		}
 		a := newAsset(graphiqlPage, body)
 		if len(pages) < 16 { // a handful of mounts at most; never grow without bound
-			pages[mount] = a
+			pages[key] = a
 		}
 		return a
 	}
@@ -68,13 +75,21 @@ func GraphiQLHandler(endpoint string) http.Handler {
 		} else if mount := strings.TrimSuffix(p, "/"); mount == "" || strings.HasSuffix(mount, "/graphiql") {
 			w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
 			w.Header().Set("Referrer-Policy", "strict-origin-when-cross-origin")
-			page(mount).serve(w, r, http.StatusOK, cacheRevalidate)
+			page(mount, r.URL.Query().Get("lang") == "en").serve(w, r, http.StatusOK, cacheRevalidate)
 			return
 		}
 		w.Header().Set("Content-Security-Policy", portalCSP)
 		s.notFound.serve(w, r, http.StatusNotFound, "no-store")
 	})
 }
+
+// graphiqlEnglish is the GraphiQL page's own text in English (?lang=en).
+var graphiqlEnglish = strings.NewReplacer(
+	`<html lang="vi">`, `<html lang="en">`,
+	`<title>GraphiQL — API Tiến Độ</title>`, `<title>GraphiQL — Tiến Độ API</title>`,
+	`Đang tải GraphiQL… <a href="/">Về cổng thông tin Tiến Độ</a>`, `Loading GraphiQL… <a href="/?lang=en">Back to the Tiến Độ portal</a>`,
+	`GraphiQL cần JavaScript. Bạn vẫn có thể gửi truy vấn GraphQL tới API bằng POST.`, `GraphiQL needs JavaScript. You can still POST GraphQL queries to the API.`,
+)
 
 func allowedAsset(name string) bool {
 	for _, dir := range graphiqlAssets {

@@ -410,3 +410,31 @@ func TestFirstPageBudget(t *testing.T) {
 		t.Errorf("the first page transfers %d bytes gzipped, over the %d budget", gz, firstPageBudget)
 	}
 }
+
+// TestGraphiQLEnglish: /graphiql?lang=en is an English page (html lang,
+// title, loading text) and init.js has an English line for every
+// Vietnamese comment of the welcome query.
+func TestGraphiQLEnglish(t *testing.T) {
+	t.Parallel()
+	mux := newMux()
+	vi, en := mustGet(t, mux, "/graphiql"), mustGet(t, mux, "/graphiql?lang=en")
+	if !bytes.Contains(vi.body, []byte(`<html lang="vi">`)) || !bytes.Contains(en.body, []byte(`<html lang="en">`)) ||
+		!bytes.Contains(en.body, []byte("Loading GraphiQL")) || bytes.Contains(en.body, []byte("Đang tải")) {
+		t.Errorf("?lang=en does not serve the English page:\n%s", en.body)
+	}
+	src, err := fs.ReadFile(portal.FS(), "graphiql/init.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	query := regexp.MustCompile(`(?s)var defaultQuery = \[(.*?)\]\.join`).FindSubmatch(src)
+	comment := regexp.MustCompile(`'\s*(#[^'#]+?)\s*',`)
+	comments := comment.FindAllSubmatch(query[1], -1)
+	if len(comments) < 8 {
+		t.Fatalf("found %d comments in the welcome query", len(comments))
+	}
+	for _, c := range comments {
+		if !bytes.Contains(src, []byte("'"+string(c[1])+"': '")) {
+			t.Errorf("init.js: no English for %s", c[1])
+		}
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
 )
@@ -53,6 +55,12 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	if err != nil {
 		return fmt.Errorf("writing the portal: %w", err)
 	}
+	for _, f := range graph.SchemaFiles() { // the schema as files, as the server serves them
+		if err := writeFileAtomic(filepath.Join(*out, f.Name), f.Body); err != nil {
+			return fmt.Errorf("writing the schema: %w", err)
+		}
+		files = append(files, f.Name)
+	}
 	fmt.Fprintf(stderr, "portal: %d files\n", len(files))
 	last := time.Now()
 	// What the server would have published by now is published first: a
@@ -81,4 +89,13 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		return err
 	}
 	return nil
+}
+
+// writeFileAtomic writes a file through a rename, so a host never serves
+// half of it.
+func writeFileAtomic(name string, body []byte) error {
+	if err := os.WriteFile(name+".tmp", body, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(name+".tmp", name)
 }

@@ -51,7 +51,7 @@ func TestPublishStatic(t *testing.T) {
 	if !bytes.Contains(index, []byte(`<meta name="tiendo-api" content="https://api.x.test/graphql">`)) || !bytes.Contains(index, []byte(`app.js?v=`)) {
 		t.Errorf("index.html does not point at the API or lacks versioned assets:\n%.600s", index)
 	}
-	for _, f := range []string{"app.js", "style.css", "graphiql/index.html", "bulletins/index.html", "bulletins/index.en.html", "feeds/bulletins.atom"} {
+	for _, f := range []string{"app.js", "style.css", "graphiql/index.html", "bulletins/index.html", "bulletins/index.en.html", "feeds/bulletins.atom", "schema.graphql", "schema.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
 	"github.com/rs/cors"
 
 	"github.com/tiendo-vn/tiendo/db"
@@ -216,7 +217,9 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Contact: cfg.contact, Health: health}
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, api))
+	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, compressed(api)))
+	mux.Handle("/schema.graphql", graph.SchemaHandler())
+	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
 	mux.Handle("/graphiql/", portal.GraphiQLHandler("/graphql"))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -304,7 +307,7 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 	public := cors.New(cors.Options{
 		AllowedOrigins: []string{"*"},
 		AllowedMethods: methods,
-		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id"},
+		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version"},
 		ExposedHeaders: corsExposed,
 		MaxAge:         600,
 	})
@@ -313,7 +316,7 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 		trusted = cors.New(cors.Options{
 			AllowedOrigins: list,
 			AllowedMethods: methods,
-			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Authorization"},
+			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version", "Authorization"},
 			ExposedHeaders: corsExposed,
 			MaxAge:         600,
 		})
@@ -339,6 +342,19 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 			}
 		})
 	}
+}
+
+// compressed answers with zstd or gzip when the client accepts it
+// (Accept-Encoding; zstd when both are equal), an answer of 1 KB or more;
+// Vary: Accept-Encoding says so to caches. Inside it the response cache
+// stores and replays uncompressed answers.
+func compressed(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024),
+		gzhttp.ContentTypes([]string{"application/graphql-response+json", "application/json"}))
+	if err != nil {
+		panic(err) // fixed options: a failure is a bug a test catches
+	}
+	return wrap(next)
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
@@ -385,7 +401,20 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			return
 		}
-		logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context()))
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context())}
+		// The client's identity, as Apollo's clients (and ours) send it.
+		if name := r.Header.Get("Apollographql-Client-Name"); name != "" {
+			attrs = append(attrs, "client", clip(name), "client_version", clip(r.Header.Get("Apollographql-Client-Version")))
+		}
+		logger.Debug("http", attrs...)
 	})
+}
+
+// clip keeps a client-chosen header value short in the log.
+func clip(s string) string {
+	if len(s) > 100 {
+		return strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
@@ -213,9 +215,10 @@ func TestCORS(t *testing.T) {
 		for _, k := range c.cases {
 			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
 			req.Header.Set("Content-Type", "application/json")
-			headers := "content-type" // as browsers send it: lower case, sorted
+			// as browsers send them: lower case, sorted; Apollo's client identity too
+			headers := "apollographql-client-name,apollographql-client-version,content-type"
 			if k.auth {
-				headers = "authorization,content-type"
+				headers = "apollographql-client-name,apollographql-client-version,authorization,content-type"
 			}
 			if k.preflight {
 				req = httptest.NewRequest(http.MethodOptions, "/graphql", nil)
@@ -236,6 +239,21 @@ func TestCORS(t *testing.T) {
 				t.Errorf("%+v: Access-Control-Expose-Headers %q lacks the rate-limit headers", k, exposed)
 			}
 		}
+	}
+}
+
+// TestAccessLogClientIdentity: the access log names the client as Apollo's
+// headers identify it.
+func TestAccessLogClientIdentity(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := accessLog(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	req.Header.Set("apollographql-client-name", "bao-dien-tu web")
+	req.Header.Set("apollographql-client-version", "2.4.1")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if line := buf.String(); !strings.Contains(line, `client="bao-dien-tu web"`) || !strings.Contains(line, "client_version=2.4.1") {
+		t.Errorf("access log line without the client identity: %s", line)
 	}
 }
 
@@ -289,5 +307,73 @@ func TestImportBadLineImportsNothing(t *testing.T) {
 	}
 	if err := store.Pool.QueryRow(ctx, `SELECT count(*) FROM report_revisions`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d report revisions written (%v), want none", n, err)
+	}
+}
+
+// TestCompressedAnswers: /graphql answers with gzip or zstd when the
+// client accepts it, with Vary: Accept-Encoding, uncompressed otherwise;
+// an answer from the response cache is compressed the same way and
+// decompresses to the answer it repeats.
+func TestCompressedAnswers(t *testing.T) {
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	cfg := testConfig()
+	cfg.limits.CacheBytes = 1 << 20
+	h := newRouter(store, cfg, quiet)
+	q := `{"query":"{ units(first: 100) { totalCount edges { node { code name fullName nameEn kind validFrom validTo } } } }"}`
+	get := func(enc string) (*httptest.ResponseRecorder, []byte) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(q))
+		req.Header.Set("Content-Type", "application/json")
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		body := rec.Body.Bytes()
+		switch rec.Header().Get("Content-Encoding") {
+		case "gzip":
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		case "zstd":
+			zr, err := zstd.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		return rec, body
+	}
+	_, plain := get("")
+	data := func(b []byte) string { // the answer without the client's rate-limit state
+		if i := bytes.Index(b, []byte(`"extensions"`)); i >= 0 {
+			return string(b[:i])
+		}
+		return string(b)
+	}
+	if len(plain) < 1024 {
+		t.Fatalf("answer too short to compress (%d bytes): %s", len(plain), plain)
+	}
+	for _, c := range []struct{ accept, want string }{
+		{"gzip", "gzip"}, {"gzip", "gzip"}, {"gzip, deflate, br, zstd", "zstd"}, {"zstd", "zstd"}, {"identity", ""}, {"", ""},
+	} {
+		rec, body := get(c.accept)
+		if got := rec.Header().Get("Content-Encoding"); got != c.want {
+			t.Errorf("Accept-Encoding %q: Content-Encoding %q, want %q", c.accept, got, c.want)
+		}
+		if c.want != "" && rec.Body.Len() >= len(plain)/2 {
+			t.Errorf("%s: %d bytes compressed from %d", c.want, rec.Body.Len(), len(plain))
+		}
+		if !strings.Contains(strings.Join(rec.Header().Values("Vary"), ","), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: Vary %q", c.accept, rec.Header().Values("Vary"))
+		}
+		if data(body) != data(plain) {
+			t.Errorf("Accept-Encoding %q (X-Cache %q): the answer differs:\n%.300s\n%.300s", c.accept, rec.Header().Get("X-Cache"), body, plain)
+		}
+		if rec.Header().Get("X-Cache") != "hit" {
+			t.Errorf("Accept-Encoding %q: not answered from the response cache", c.accept)
+		}
 	}
 }

@@ -94,6 +94,7 @@ const T = {
   vi: {
     intro: 'Mọi số liệu trên cổng thông tin đều lấy từ API GraphQL công khai. Truy vấn (Query) không cần đăng ký; ghi số liệu (Mutation) cần mã truy cập của đơn vị.',
     endpoint: 'Địa chỉ API', transports: 'Gửi POST với JSON {"query", "variables"} hoặc GET với ?query=; trả lời dạng application/graphql-response+json (hoặc application/json cho ứng dụng cũ).',
+    schema: 'Lược đồ (schema) để tải về: mọi kiểu, trường và tham số đều có mô tả; dùng để sinh mã máy khách (graphql-codegen) hoặc cho trình soạn thảo. Thay đổi phá vỡ tương thích được báo trước trong CHANGELOG-API.md.',
     examples: 'Truy vấn mẫu', open: 'Mở trong GraphiQL', curl: 'Bằng dòng lệnh:',
     downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới. Bảng xếp hạng chốt tại mỗi mốc: /downloads/{chiến dịch}/milestones/{ngày}.csv và .json (đúng từng byte của bản ghi, kiểm tra bằng mã SHA-256).',
     columns: 'Các cột CSV',
@@ -136,6 +137,7 @@ const T = {
   en: {
     intro: 'Every number on the portal comes from the public GraphQL API. Queries need no sign-up; writing figures (mutations) needs a unit’s token.',
     endpoint: 'API endpoint', transports: 'POST JSON {"query", "variables"} or GET with ?query=; answers are application/graphql-response+json (or application/json for older clients).',
+    schema: 'The schema to download: every type, field and argument is described; generate clients from it (graphql-codegen) or give it to your editor. Breaking changes are announced ahead in CHANGELOG-API.md.',
     examples: 'Example queries', open: 'Open in GraphiQL', curl: 'From the command line:',
     downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and its whole content as JSON. A published revision never changes; a correction is a new revision. Each milestone’s frozen ranking: /downloads/{campaign}/milestones/{date}.csv and .json (the record byte for byte, checkable against its SHA-256).',
     columns: 'CSV columns',
@@ -197,7 +199,9 @@ function render() {
   $('content').replaceChildren(
     el('p', { class: 'lede', text: t.intro }),
     section('h-endpoint', t.endpoint, el('p', null, el('code', { text: endpoint })), el('p', { text: t.transports }), el('p', { text: t.curl }), code(curlLine),
-      el('p', null, el('a', { href: 'graphiql/' }, 'GraphiQL ›'))),
+      el('p', null, el('a', { href: 'graphiql/' }, 'GraphiQL ›')),
+      el('p', { text: t.schema }),
+      el('p', { id: 'schema-files' }, el('a', { href: 'schema.graphql' }, 'schema.graphql (SDL)'), ' · ', el('a', { href: 'schema.json' }, 'schema.json (introspection)'))),
     section('h-licence', t.licence, el('ul', null, ...t.licenceList.map((x) => el('li', { text: x }))),
       el('p', null, el('a', { rel: 'license', href: LICENCE.url }, 'CC BY 4.0 ›'), ' · ', el('a', { href: 'downloads/README.txt' }, 'downloads/README.txt'))),
     section('h-examples', t.examples, ...examples),
