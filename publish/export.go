@@ -69,7 +69,18 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 	for _, l := range []string{"vi", "en"} {
 		add(file(u.archiveAll(l)), func() ([]byte, error) { return s.archiveAllHTML(ctx, l, u) })
 	}
-	add(u.feed("bulletins"), func() ([]byte, error) { return s.feedXML(ctx, "bulletins", site, u) })
+	feeds := func(name string) error {
+		pages, err := s.feedPages(ctx, name)
+		for page := 0; page <= pages; page++ {
+			for _, l := range []string{"vi", "en"} {
+				add(u.feed(name, l, page), func() ([]byte, error) { return s.feedXML(ctx, name, l, page, site, u) })
+			}
+		}
+		return err
+	}
+	if err := feeds("bulletins"); err != nil {
+		return 0, err
+	}
 	add(base+readmePath, func() ([]byte, error) { return []byte(readmeText(t)), nil })
 	for _, c := range cs {
 		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
@@ -79,7 +90,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		for _, l := range []string{"vi", "en"} {
 			add(file(u.archive(c.Slug, l)), func() ([]byte, error) { return s.archiveHTML(ctx, c, scope, l, u) })
 		}
-		add(u.feed(c.Slug), func() ([]byte, error) { return s.feedXML(ctx, c.Slug, site, u) })
+		if err := feeds(c.Slug); err != nil {
+			return 0, err
+		}
 		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
 		if err != nil {
 			return 0, err

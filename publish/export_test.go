@@ -17,11 +17,12 @@ import (
 // checkExport writes the static export of what s has published and checks
 // it: every local link resolves to a file of the export; every download is
 // byte for byte what the server sends for the same path; revision pages and
-// the latest page agree; the feeds link absolutely.
-func checkExport(t *testing.T, s *Service) {
+// the latest page agree; the feeds link absolutely. It returns the
+// export's directory.
+func checkExport(t *testing.T, s *Service) (dir string) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir = t.TempDir()
 	var last, total int
 	n, err := s.Export(ctx, ExportOptions{Dir: dir, Base: "/", SiteURL: "https://tiendo.example.org",
 		Progress: func(done, all int, _ string) { last, total = done, all }})
@@ -121,4 +122,5 @@ func checkExport(t *testing.T, s *Service) {
 			t.Error(err)
 		}
 	}
+	return dir
 }

@@ -3,7 +3,6 @@ package publish
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html/template"
@@ -25,8 +24,9 @@ import (
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
 //	/downloads/{campaign}/{date}.json    the whole edition
-//	/feeds/bulletins.atom                every edition, newest first
+//	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
+//	/feeds/{feed}/archive/{N}.atom       the feed's archive pages (RFC 5005), oldest first
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
 //
 // A revision named by ?rev= never changes: it is served immutable with its
@@ -46,6 +46,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
+	mux.HandleFunc("GET /feeds/{feed}/archive/{page}", s.feedArchive)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := domain.TextProblem(r.URL.Path); p != "" {
@@ -299,9 +300,9 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 			name = c.NameEN
 		}
 		fmt.Fprintf(&b, `<li><a href="%s">%s</a> · <a href="%s">Atom</a></li>`,
-			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug)))
+			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug, l, 0)))
 	}
-	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins")))
+	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins", l, 0)))
 	b.WriteString(pageFoot(l, title, u.site+u.archiveAll(l), t))
 	return []byte(b.String()), nil
 }
@@ -362,113 +363,9 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
 	b.WriteString(`</tbody></table>`)
-	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug)))
+	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug, l, 0)))
 	b.WriteString(pageFoot(l, name, u.site+u.archive(slug, l), t))
 	return []byte(b.String()), nil
-}
-
-// Atom 1.0 (RFC 4287).
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string      `xml:"xml:lang,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Rights  string      `xml:"rights"`
-	Updated string      `xml:"updated"`
-	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID      string     `xml:"id"`
-	Title   string     `xml:"title"`
-	Updated string     `xml:"updated"`
-	Links   []atomLink `xml:"link"`
-	Summary string     `xml:"summary"`
-}
-
-func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
-	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
-	if !ok {
-		s.fail(w, r, notFound("feeds end in .atom"))
-		return
-	}
-	b, err := s.feedXML(r.Context(), name, s.siteURL(), liveURLs)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
-}
-
-// feedXML is the Atom feed of every edition (name "bulletins") or of one
-// campaign's; base is the site's absolute URL, which entry ids and links
-// start with.
-func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byte, error) {
-	f := db.EditionFilter{Limit: 50}
-	title := "Tiến Độ: bản tin tiến độ"
-	if name != "bulletins" {
-		c, scope, err := s.campaign(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		f.CampaignID, f.ScopeID = &c.ID, &scope.ID
-		title = "Tiến Độ: " + c.Name
-	}
-	eds, _, err := s.DB.Editions(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	self := base + u.feed(name)
-	t, err := s.trust(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rights := "Giấy phép " + Licence + " (" + LicenceURL + ")"
-	if t.Demo {
-		rights = "Dữ liệu minh hoạ, không phải số liệu chính thức / demo data. " + rights
-	}
-	feed := atomFeed{Lang: "vi", ID: self, Title: title, Rights: rights, Author: atomPerson{Name: "Tiến Độ"},
-		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Href: base + u.archiveAll("vi")}},
-		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
-	for _, e := range eds {
-		pe, err := press.Unmarshal(e.Content, e.Hash)
-		if err != nil {
-			return nil, err
-		}
-		link := base + u.column(pe.Campaign, e.Day.String(), "vi", e.Revision)
-		updated := e.PublishedAt.UTC().Format(time.RFC3339)
-		if updated > feed.Updated {
-			feed.Updated = updated
-		}
-		t := pe.VI.Title
-		if e.Revision > 1 {
-			t += fmt.Sprintf(" (bản %d, đính chính)", e.Revision)
-		}
-		feed.Entries = append(feed.Entries, atomEntry{ID: link,
-			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
-	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 var card = template.Must(template.New("card").Parse(`<!doctype html>

@@ -45,10 +45,12 @@ type Service struct {
 	// empty: http://localhost. Never the request's Host header: feeds are
 	// cached publicly, and a forged Host would put its links in them.
 	SiteURL string
+	// FeedPage is how many entries each Atom feed document holds (0: 50).
+	FeedPage int
 
 	init     sync.Once
 	failures episode.Tracker
-	mu sync.Mutex
+	mu       sync.Mutex
 	// checked: for each campaign and day already published, the version of
 	// the figures its last rebuild read (a rebuild that changes nothing
 	// published publishes nothing, and is not done again for that version).
