@@ -22,6 +22,7 @@ import (
 //	/bulletins/                          every campaign's archive
 //	/bulletins/{campaign}/               a campaign's editions by day
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
+//	/bulletins/{campaign}/{date}/local/{unitCode}  a local column, not an edition (see Local)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
 //	/downloads/{campaign}/{date}.json    the whole edition
 //	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
@@ -43,6 +44,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/index.en.html", s.archive)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{$}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
+	mux.HandleFunc("GET /bulletins/{campaign}/{date}/local/{unit}", s.local)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
