@@ -50,6 +50,7 @@ var listLengths = map[string]float64{
 	"Campaign.milestones":          5,
 	"RankingConnection.bandCounts": 6, // the bands and "no rate"
 	"Bulletin.paragraphs":          10,
+	"LocalBulletin.paragraphs":     10,
 	"Bulletin.revisions":           10,
 	"BulletinCorrection.items":     20,
 	"ReportWriteResult.items":      1,
