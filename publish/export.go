@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,9 @@ type ExportOptions struct {
 	// Base is the path the export is served under, "/" or e.g. "/tiendo/".
 	Base string
 	// SiteURL is the absolute URL of Base's host, e.g. https://tiendo.example.org,
-	// which Atom entry ids and links must start with.
+	// which Atom entry ids and links must start with. It may name the path
+	// too (https://example.org/tiendo/): then Base is that path, or must
+	// be the same.
 	SiteURL string
 	// Progress, when set, is told each file written and how many are done
 	// of how many.
@@ -30,16 +33,9 @@ type ExportOptions struct {
 // as a page in both languages, its CSV and JSON downloads, and the Atom
 // feeds. It returns the number of files written.
 func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
-	base := o.Base
-	if base == "" {
-		base = "/"
-	}
-	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
-		return 0, fmt.Errorf("base path %q must start and end with /", base)
-	}
-	site := strings.TrimSuffix(o.SiteURL, "/")
-	if !strings.HasPrefix(site, "http://") && !strings.HasPrefix(site, "https://") {
-		return 0, fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", o.SiteURL)
+	site, base, err := siteAndBase(o.SiteURL, o.Base)
+	if err != nil {
+		return 0, err
 	}
 	u := staticURLs(base)
 	u.site = site
@@ -152,6 +148,33 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		}
 	}
 	return len(jobs), nil
+}
+
+// siteAndBase splits a site URL into its origin and the path the export is
+// served under, which --base may give instead (or the same).
+func siteAndBase(siteURL, base string) (string, string, error) {
+	if base == "" {
+		base = "/"
+	}
+	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
+		return "", "", fmt.Errorf("base path %q must start and end with /", base)
+	}
+	u, err := url.Parse(siteURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", "", fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", siteURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", "", fmt.Errorf("site URL %q must be an origin and a path, without a query, fragment or user", siteURL)
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/") + "/"
+	switch {
+	case path == "/":
+	case base == "/" || base == path:
+		base = path
+	default:
+		return "", "", fmt.Errorf("site URL %q names the path %s but the base path is %s: give the path once (in either), or the same in both", siteURL, path, base)
+	}
+	return u.Scheme + "://" + u.Host, base, nil
 }
 
 // writeFile writes b to name through a temporary file and a rename, so a

@@ -124,3 +124,29 @@ func checkExport(t *testing.T, s *Service) (dir string) {
 	}
 	return dir
 }
+
+// TestSiteAndBase: a --site-url naming a path is the base (it doubled the
+// path in every Atom link before); a different --base is refused, saying why.
+func TestSiteAndBase(t *testing.T) {
+	for _, c := range []struct{ site, base, origin, path, err string }{
+		{"https://x.org", "/", "https://x.org", "/", ""},
+		{"https://x.org/", "/tiendo/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo", "/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo/", "/tiendo/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo/", "", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/a/", "/b/", "", "", "names the path /a/ but the base path is /b/"},
+		{"https://x.org/?q=1", "/", "", "", "without a query"},
+		{"x.org", "/", "", "", "must be absolute"},
+		{"https://x.org", "tiendo", "", "", "must start and end with /"},
+	} {
+		origin, path, err := siteAndBase(c.site, c.base)
+		if origin != c.origin || path != c.path || (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
+			t.Errorf("siteAndBase(%q, %q) = %q, %q, %v; want %q, %q, %s", c.site, c.base, origin, path, err, c.origin, c.path, c.err)
+		}
+	}
+	u := staticURLs("/tiendo/")
+	origin, _, _ := siteAndBase("https://x.org/tiendo/", "/")
+	if got := origin + u.feed("bulletins", "vi", 0); got != "https://x.org/tiendo/feeds/bulletins.atom" {
+		t.Errorf("the feed is at %s", got)
+	}
+}

@@ -168,7 +168,9 @@ function render() {
   const w = applyWords(st, 'data');
   document.title = `${w.nav.data} — Tiến Độ`;
   $('h1').textContent = w.nav.data;
-  const origin = location.origin;
+  // Where this copy of the site lives (origin and base path): the addresses
+  // below must work when copied, also on a static host under a sub-path.
+  const origin = new URL('.', location.href).href.replace(/\/$/, '');
   const section = (id, title, ...kids) => el('section', { 'aria-labelledby': id }, el('h2', { id, text: title }), ...kids);
   const examples = EXAMPLES.map((x, i) => el('article', { class: 'example', 'data-example': String(i) },
     el('h3', { text: x[st.lang] }), code(x.q),
