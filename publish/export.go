@@ -1,14 +1,20 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/press"
 )
 
@@ -132,6 +138,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 			}
 		}
 	}
+	if err := s.exportEmbeds(ctx, cs, base, add); err != nil {
+		return 0, err
+	}
 	for i, j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return i, err
@@ -148,6 +157,44 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		}
 	}
 	return len(jobs), nil
+}
+
+// exportEmbeds adds the embed card of every unit with figures on each
+// campaign's latest day, as the server renders it, in both languages:
+// embed/{campaign}/{unitCode}/index.html and index.en.html (the server
+// answers both paths too).
+func (s *Service) exportEmbeds(ctx context.Context, cs []*domain.Campaign, base string, add func(string, func() ([]byte, error))) error {
+	h := s.Handler()
+	for _, c := range cs {
+		day, _, err := s.DB.FiguresVersion(ctx, c.ID)
+		if err != nil || day == nil {
+			continue
+		}
+		rows, err := s.DB.Pool.Query(ctx, `SELECT DISTINCT u.code FROM figures f JOIN units u ON u.id = f.unit_id
+			WHERE f.campaign_id = $1 AND f.day = $2::date ORDER BY 1`, c.ID, day.String())
+		if err != nil {
+			return err
+		}
+		codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, code := range codes {
+			for _, name := range []string{"index.html", "index.en.html"} {
+				path := "embed/" + url.PathEscape(c.Slug) + "/" + url.PathEscape(code) + "/" + name
+				add(base+path, func() ([]byte, error) {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, "/"+path, nil))
+					if rec.Code != http.StatusOK {
+						return nil, fmt.Errorf("the embed card answers %d: %s", rec.Code, rec.Body)
+					}
+					// The card links the portal's home, which is under base here.
+					return bytes.ReplaceAll(rec.Body.Bytes(), []byte(`href="/?`), []byte(`href="`+base+`?`)), nil
+				})
+			}
+		}
+	}
+	return nil
 }
 
 // siteAndBase splits a site URL into its origin and the path the export is

@@ -28,7 +28,7 @@ import (
 //	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
 //	/feeds/{feed}/archive/{N}.atom       the feed's archive pages (RFC 5005), oldest first
-//	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
+//	/embed/{campaign}/{unitCode}         a small card for news sites' iframes (also …/index.html, …/index.en.html)
 //
 // A revision named by ?rev= never changes: it is served immutable with its
 // hash as ETag. The latest revision may still be followed by a correction,
@@ -50,6 +50,8 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /feeds/{feed}/archive/{page}", s.feedArchive)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
+	mux.HandleFunc("GET /embed/{campaign}/{unit}/{$}", s.embed)
+	mux.HandleFunc("GET /embed/{campaign}/{unit}/{file}", s.embedFile)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := domain.TextProblem(r.URL.Path); p != "" {
 			// No campaign, day or unit is named so; and PostgreSQL could not look it up.
@@ -452,6 +454,16 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
 		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
 		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
+}
+
+// embedFile answers the static export's names of a card, index.html and
+// index.en.html.
+func (s *Service) embedFile(w http.ResponseWriter, r *http.Request) {
+	if f := r.PathValue("file"); f != "index.html" && f != "index.en.html" {
+		s.fail(w, r, notFound("no card %s here: index.html or index.en.html", f))
+		return
+	}
+	s.embed(w, r)
 }
 
 func contains(xs []string, x string) bool {

@@ -191,7 +191,7 @@ function render() {
     section('h-feeds', t.feeds, el('p', { text: t.feedsText }),
       el('ul', null, el('li', null, el('a', { href: 'feeds/bulletins.atom' }, `${origin}/feeds/bulletins.atom`)), el('li', null, el('a', { href: `feeds/${C}.atom` }, `${origin}/feeds/${C}.atom`)))),
     section('h-embed', t.embed, el('p', { text: t.embedText }),
-      code(`<iframe src="${origin}/embed/${C}/83${st.lang === 'en' ? '?lang=en' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
+      code(`<iframe src="${origin}/embed/${C}/83/${st.lang === 'en' ? 'index.en.html' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
     section('h-limits', t.limits, el('ul', null, ...t.limitsList.map((x) => el('li', { text: x })))),
     section('h-errors', t.errors, el('p', { text: t.errorsText }),
       el('div', { class: 'table-wrap' }, el('table', { id: 'error-codes' },
