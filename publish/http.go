@@ -374,7 +374,7 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 
 var card = template.Must(template.New("card").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Unit}}</title>
+<link rel="icon" href="data:,"><title>{{.Unit}}</title>
 <style>body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#111;background:#fff}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1em;max-width:28em}
 h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;background:#e5e5e5;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;background:#1f6f43}
 .src{font-size:.8em;color:#555}a{color:#0b4f8a}</style></head>
