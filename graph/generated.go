@@ -32,9 +32,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Bulletin() BulletinResolver
 	Campaign() CampaignResolver
+	Correction() CorrectionResolver
 	Mutation() MutationResolver
+	ProgressPoint() ProgressPointResolver
 	Query() QueryResolver
 	Quota() QuotaResolver
+	ReportRevision() ReportRevisionResolver
 	Unit() UnitResolver
 }
 
@@ -79,21 +82,22 @@ type ComplexityRoot struct {
 	}
 
 	Bulletin struct {
-		Campaign    func(childComplexity int) int
-		Correction  func(childComplexity int) int
-		CsvURL      func(childComplexity int) int
-		Date        func(childComplexity int) int
-		JSONURL     func(childComplexity int) int
-		Lang        func(childComplexity int) int
-		Lead        func(childComplexity int) int
-		Paragraphs  func(childComplexity int) int
-		PublishedAt func(childComplexity int) int
-		Revision    func(childComplexity int) int
-		Revisions   func(childComplexity int) int
-		Scope       func(childComplexity int) int
-		Sha256      func(childComplexity int) int
-		Title       func(childComplexity int) int
-		URL         func(childComplexity int) int
+		Campaign     func(childComplexity int) int
+		Correction   func(childComplexity int) int
+		CsvURL       func(childComplexity int) int
+		Date         func(childComplexity int) int
+		JSONURL      func(childComplexity int) int
+		Lang         func(childComplexity int) int
+		Lead         func(childComplexity int) int
+		Paragraphs   func(childComplexity int) int
+		PublishedAt  func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		Revisions    func(childComplexity int) int
+		RulesVersion func(childComplexity int) int
+		Scope        func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Title        func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	BulletinConnection struct {
@@ -132,6 +136,8 @@ type ComplexityRoot struct {
 		QuotaHistory   func(childComplexity int, unitCode string, metric *string, first *int, after *string) int
 		Quotas         func(childComplexity int, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) int
 		ReportDeadline func(childComplexity int) int
+		Rules          func(childComplexity int) int
+		RulesOn        func(childComplexity int, date *domain.Date) int
 		Scope          func(childComplexity int) int
 		Slug           func(childComplexity int) int
 		Start          func(childComplexity int) int
@@ -146,6 +152,37 @@ type ComplexityRoot struct {
 	}
 
 	CampaignEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Correction struct {
+		BulletinRevised   func(childComplexity int) int
+		Change            func(childComplexity int) int
+		Date              func(childComplexity int) int
+		Metric            func(childComplexity int) int
+		OnTime            func(childComplexity int) int
+		PreviousValue     func(childComplexity int) int
+		PreviousValueText func(childComplexity int, lang *Lang) int
+		Reason            func(childComplexity int) int
+		RecordedAt        func(childComplexity int) int
+		ReportedAt        func(childComplexity int) int
+		Revision          func(childComplexity int) int
+		SubmittedVia      func(childComplexity int) int
+		SubmitterRole     func(childComplexity int) int
+		SubmitterUnit     func(childComplexity int) int
+		Unit              func(childComplexity int) int
+		Value             func(childComplexity int) int
+		ValueText         func(childComplexity int, lang *Lang) int
+	}
+
+	CorrectionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CorrectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -190,6 +227,58 @@ type ComplexityRoot struct {
 		Date    func(childComplexity int) int
 		LabelEN func(childComplexity int) int
 		LabelVI func(childComplexity int) int
+	}
+
+	MilestoneCurrentRow struct {
+		Band         func(childComplexity int) int
+		Figure       func(childComplexity int) int
+		FigureText   func(childComplexity int, lang *Lang) int
+		Quota        func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		Rate         func(childComplexity int) int
+		RateText     func(childComplexity int, lang *Lang) int
+		RulesVersion func(childComplexity int) int
+	}
+
+	MilestoneRanking struct {
+		Campaign            func(childComplexity int) int
+		ChangedCount        func(childComplexity int) int
+		CsvURL              func(childComplexity int) int
+		CurrentRulesVersion func(childComplexity int) int
+		Edges               func(childComplexity int) int
+		FreezesAt           func(childComplexity int) int
+		Frozen              func(childComplexity int) int
+		FrozenAt            func(childComplexity int) int
+		JSONURL             func(childComplexity int) int
+		Level               func(childComplexity int) int
+		Metric              func(childComplexity int) int
+		Milestone           func(childComplexity int) int
+		PageInfo            func(childComplexity int) int
+		RulesVersion        func(childComplexity int) int
+		Scope               func(childComplexity int) int
+		Sha256              func(childComplexity int) int
+		TotalCount          func(childComplexity int) int
+	}
+
+	MilestoneRankingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MilestoneRankingRow struct {
+		Band           func(childComplexity int) int
+		Changes        func(childComplexity int) int
+		CorrectionsURL func(childComplexity int) int
+		Current        func(childComplexity int) int
+		Figure         func(childComplexity int) int
+		FigureText     func(childComplexity int, lang *Lang) int
+		Quota          func(childComplexity int) int
+		QuotaText      func(childComplexity int, lang *Lang) int
+		Rank           func(childComplexity int) int
+		Rate           func(childComplexity int) int
+		RateText       func(childComplexity int, lang *Lang) int
+		Source         func(childComplexity int) int
+		UnitRef        func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -248,7 +337,9 @@ type ComplexityRoot struct {
 		Rate                func(childComplexity int) int
 		RateText            func(childComplexity int, lang *Lang) int
 		RequiredPace        func(childComplexity int) int
+		RevisionCount       func(childComplexity int) int
 		Revisions           func(childComplexity int) int
+		RulesVersion        func(childComplexity int) int
 		Source              func(childComplexity int) int
 		StaleDays           func(childComplexity int) int
 	}
@@ -259,20 +350,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog      func(childComplexity int, first *int, after *string) int
-		Bulletin      func(childComplexity int, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) int
-		Bulletins     func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
-		Campaign      func(childComplexity int, slug string) int
-		Campaigns     func(childComplexity int, first *int, after *string) int
-		Dataset       func(childComplexity int) int
-		LocalBulletin func(childComplexity int, campaign string, date domain.Date, scopeCode string, lang *Lang) int
-		Metrics       func(childComplexity int) int
-		Progress      func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
-		Ranking       func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
-		RateLimit     func(childComplexity int) int
-		Unit          func(childComplexity int, code string, asOf *domain.Date) int
-		Units         func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
-		Viewer        func(childComplexity int) int
+		AuditLog         func(childComplexity int, first *int, after *string) int
+		Bulletin         func(childComplexity int, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) int
+		Bulletins        func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
+		Campaign         func(childComplexity int, slug string) int
+		Campaigns        func(childComplexity int, first *int, after *string) int
+		Corrections      func(childComplexity int, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) int
+		Dataset          func(childComplexity int) int
+		LocalBulletin    func(childComplexity int, campaign string, date domain.Date, scopeCode string, lang *Lang) int
+		Metrics          func(childComplexity int) int
+		MilestoneRanking func(childComplexity int, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) int
+		Progress         func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
+		Ranking          func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
+		RateLimit        func(childComplexity int) int
+		Unit             func(childComplexity int, code string, asOf *domain.Date) int
+		Units            func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
+		Viewer           func(childComplexity int) int
 	}
 
 	Quota struct {
@@ -322,6 +415,7 @@ type ComplexityRoot struct {
 		Date       func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Rules      func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
@@ -348,6 +442,7 @@ type ComplexityRoot struct {
 		Rate         func(childComplexity int) int
 		RateText     func(childComplexity int, lang *Lang) int
 		RequiredPace func(childComplexity int) int
+		RulesVersion func(childComplexity int) int
 		Source       func(childComplexity int) int
 		StaleDays    func(childComplexity int) int
 		Unit         func(childComplexity int) int
@@ -373,6 +468,22 @@ type ComplexityRoot struct {
 		Value    func(childComplexity int) int
 	}
 
+	ReportRevision struct {
+		Correction        func(childComplexity int) int
+		OnTime            func(childComplexity int) int
+		PreviousValue     func(childComplexity int) int
+		PreviousValueText func(childComplexity int, lang *Lang) int
+		Reason            func(childComplexity int) int
+		RecordedAt        func(childComplexity int) int
+		ReportedAt        func(childComplexity int) int
+		Revision          func(childComplexity int) int
+		SubmittedVia      func(childComplexity int) int
+		SubmitterRole     func(childComplexity int) int
+		SubmitterUnit     func(childComplexity int) int
+		Value             func(childComplexity int) int
+		ValueText         func(childComplexity int, lang *Lang) int
+	}
+
 	ReportWriteResult struct {
 		Campaign   func(childComplexity int) int
 		ClientKey  func(childComplexity int) int
@@ -381,6 +492,14 @@ type ComplexityRoot struct {
 		Replayed   func(childComplexity int) int
 		Unchanged  func(childComplexity int) int
 		Written    func(childComplexity int) int
+	}
+
+	RulesVersion struct {
+		Bands         func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Order         func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	TargetRuleResult struct {
@@ -457,6 +576,14 @@ type CampaignResolver interface {
 
 	Quotas(ctx context.Context, obj *domain.Campaign, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
 	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error)
+
+	RulesOn(ctx context.Context, obj *domain.Campaign, date *domain.Date) (*domain.RulesVersion, error)
+}
+type CorrectionResolver interface {
+	Unit(ctx context.Context, obj *Correction) (*domain.Unit, error)
+	Metric(ctx context.Context, obj *Correction) (*domain.Metric, error)
+
+	SubmitterUnit(ctx context.Context, obj *Correction) (*domain.Unit, error)
 }
 type MutationResolver interface {
 	SubmitReports(ctx context.Context, input SubmitReportsInput) (*ReportWriteResult, error)
@@ -468,6 +595,9 @@ type MutationResolver interface {
 	UpsertUnits(ctx context.Context, input UpsertUnitsInput) (*UpsertUnitsResult, error)
 	PublishBulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string) (*PublishBulletinResult, error)
 }
+type ProgressPointResolver interface {
+	Revisions(ctx context.Context, obj *ProgressPoint) ([]*ReportRevision, error)
+}
 type QueryResolver interface {
 	Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error)
 	Unit(ctx context.Context, code string, asOf *domain.Date) (*domain.Unit, error)
@@ -477,7 +607,9 @@ type QueryResolver interface {
 	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error)
 	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
+	Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error)
 	LocalBulletin(ctx context.Context, campaign string, date domain.Date, scopeCode string, lang *Lang) (*LocalBulletin, error)
+	MilestoneRanking(ctx context.Context, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) (*MilestoneRanking, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
 	RateLimit(ctx context.Context) (*RateLimitStatus, error)
@@ -489,6 +621,9 @@ type QuotaResolver interface {
 	Metric(ctx context.Context, obj *domain.QuotaRevision) (*domain.Metric, error)
 
 	TargetText(ctx context.Context, obj *domain.QuotaRevision, lang *Lang) (string, error)
+}
+type ReportRevisionResolver interface {
+	SubmitterUnit(ctx context.Context, obj *ReportRevision) (*domain.Unit, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
@@ -711,6 +846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Bulletin.Revisions(childComplexity), true
+	case "Bulletin.rulesVersion":
+		if e.ComplexityRoot.Bulletin.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.RulesVersion(childComplexity), true
 	case "Bulletin.scope":
 		if e.ComplexityRoot.Bulletin.Scope == nil {
 			break
@@ -888,6 +1029,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.ReportDeadline(childComplexity), true
+	case "Campaign.rulesVersions":
+		if e.ComplexityRoot.Campaign.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Rules(childComplexity), true
+	case "Campaign.rulesOn":
+		if e.ComplexityRoot.Campaign.RulesOn == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_rulesOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.RulesOn(childComplexity, args["date"].(*domain.Date)), true
 	case "Campaign.scope":
 		if e.ComplexityRoot.Campaign.Scope == nil {
 			break
@@ -950,6 +1108,151 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
+
+	case "Correction.bulletinRevised":
+		if e.ComplexityRoot.Correction.BulletinRevised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.BulletinRevised(childComplexity), true
+	case "Correction.change":
+		if e.ComplexityRoot.Correction.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Change(childComplexity), true
+	case "Correction.date":
+		if e.ComplexityRoot.Correction.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Date(childComplexity), true
+	case "Correction.metric":
+		if e.ComplexityRoot.Correction.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Metric(childComplexity), true
+	case "Correction.onTime":
+		if e.ComplexityRoot.Correction.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.OnTime(childComplexity), true
+	case "Correction.previousValue":
+		if e.ComplexityRoot.Correction.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.PreviousValue(childComplexity), true
+	case "Correction.previousValueText":
+		if e.ComplexityRoot.Correction.PreviousValueText == nil {
+			break
+		}
+
+		args, err := ec.field_Correction_previousValueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Correction.PreviousValueText(childComplexity, args["lang"].(*Lang)), true
+	case "Correction.reason":
+		if e.ComplexityRoot.Correction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Reason(childComplexity), true
+	case "Correction.recordedAt":
+		if e.ComplexityRoot.Correction.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.RecordedAt(childComplexity), true
+	case "Correction.reportedAt":
+		if e.ComplexityRoot.Correction.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.ReportedAt(childComplexity), true
+	case "Correction.revision":
+		if e.ComplexityRoot.Correction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Revision(childComplexity), true
+	case "Correction.submittedVia":
+		if e.ComplexityRoot.Correction.SubmittedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmittedVia(childComplexity), true
+	case "Correction.submitterRole":
+		if e.ComplexityRoot.Correction.SubmitterRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmitterRole(childComplexity), true
+	case "Correction.submitterUnit":
+		if e.ComplexityRoot.Correction.SubmitterUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmitterUnit(childComplexity), true
+	case "Correction.unit":
+		if e.ComplexityRoot.Correction.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Unit(childComplexity), true
+	case "Correction.value":
+		if e.ComplexityRoot.Correction.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Value(childComplexity), true
+	case "Correction.valueText":
+		if e.ComplexityRoot.Correction.ValueText == nil {
+			break
+		}
+
+		args, err := ec.field_Correction_valueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Correction.ValueText(childComplexity, args["lang"].(*Lang)), true
+
+	case "CorrectionConnection.edges":
+		if e.ComplexityRoot.CorrectionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.Edges(childComplexity), true
+	case "CorrectionConnection.pageInfo":
+		if e.ComplexityRoot.CorrectionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.PageInfo(childComplexity), true
+	case "CorrectionConnection.totalCount":
+		if e.ComplexityRoot.CorrectionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.TotalCount(childComplexity), true
+
+	case "CorrectionEdge.cursor":
+		if e.ComplexityRoot.CorrectionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionEdge.Cursor(childComplexity), true
+	case "CorrectionEdge.node":
+		if e.ComplexityRoot.CorrectionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionEdge.Node(childComplexity), true
 
 	case "Coverage.late":
 		if e.ComplexityRoot.Coverage.Late == nil {
@@ -1117,6 +1420,275 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.LabelVI(childComplexity), true
+
+	case "MilestoneCurrentRow.band":
+		if e.ComplexityRoot.MilestoneCurrentRow.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Band(childComplexity), true
+	case "MilestoneCurrentRow.figure":
+		if e.ComplexityRoot.MilestoneCurrentRow.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Figure(childComplexity), true
+	case "MilestoneCurrentRow.figureText":
+		if e.ComplexityRoot.MilestoneCurrentRow.FigureText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneCurrentRow_figureText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneCurrentRow.quota":
+		if e.ComplexityRoot.MilestoneCurrentRow.Quota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Quota(childComplexity), true
+	case "MilestoneCurrentRow.rank":
+		if e.ComplexityRoot.MilestoneCurrentRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Rank(childComplexity), true
+	case "MilestoneCurrentRow.rate":
+		if e.ComplexityRoot.MilestoneCurrentRow.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Rate(childComplexity), true
+	case "MilestoneCurrentRow.rateText":
+		if e.ComplexityRoot.MilestoneCurrentRow.RateText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneCurrentRow_rateText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.RateText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneCurrentRow.rulesVersion":
+		if e.ComplexityRoot.MilestoneCurrentRow.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.RulesVersion(childComplexity), true
+
+	case "MilestoneRanking.campaign":
+		if e.ComplexityRoot.MilestoneRanking.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Campaign(childComplexity), true
+	case "MilestoneRanking.changedCount":
+		if e.ComplexityRoot.MilestoneRanking.ChangedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.ChangedCount(childComplexity), true
+	case "MilestoneRanking.csvUrl":
+		if e.ComplexityRoot.MilestoneRanking.CsvURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.CsvURL(childComplexity), true
+	case "MilestoneRanking.currentRulesVersion":
+		if e.ComplexityRoot.MilestoneRanking.CurrentRulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.CurrentRulesVersion(childComplexity), true
+	case "MilestoneRanking.edges":
+		if e.ComplexityRoot.MilestoneRanking.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Edges(childComplexity), true
+	case "MilestoneRanking.freezesAt":
+		if e.ComplexityRoot.MilestoneRanking.FreezesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.FreezesAt(childComplexity), true
+	case "MilestoneRanking.frozen":
+		if e.ComplexityRoot.MilestoneRanking.Frozen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Frozen(childComplexity), true
+	case "MilestoneRanking.frozenAt":
+		if e.ComplexityRoot.MilestoneRanking.FrozenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.FrozenAt(childComplexity), true
+	case "MilestoneRanking.jsonUrl":
+		if e.ComplexityRoot.MilestoneRanking.JSONURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.JSONURL(childComplexity), true
+	case "MilestoneRanking.level":
+		if e.ComplexityRoot.MilestoneRanking.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Level(childComplexity), true
+	case "MilestoneRanking.metric":
+		if e.ComplexityRoot.MilestoneRanking.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Metric(childComplexity), true
+	case "MilestoneRanking.milestone":
+		if e.ComplexityRoot.MilestoneRanking.Milestone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Milestone(childComplexity), true
+	case "MilestoneRanking.pageInfo":
+		if e.ComplexityRoot.MilestoneRanking.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.PageInfo(childComplexity), true
+	case "MilestoneRanking.rulesVersion":
+		if e.ComplexityRoot.MilestoneRanking.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.RulesVersion(childComplexity), true
+	case "MilestoneRanking.scope":
+		if e.ComplexityRoot.MilestoneRanking.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Scope(childComplexity), true
+	case "MilestoneRanking.sha256":
+		if e.ComplexityRoot.MilestoneRanking.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Sha256(childComplexity), true
+	case "MilestoneRanking.totalCount":
+		if e.ComplexityRoot.MilestoneRanking.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.TotalCount(childComplexity), true
+
+	case "MilestoneRankingEdge.cursor":
+		if e.ComplexityRoot.MilestoneRankingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingEdge.Cursor(childComplexity), true
+	case "MilestoneRankingEdge.node":
+		if e.ComplexityRoot.MilestoneRankingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingEdge.Node(childComplexity), true
+
+	case "MilestoneRankingRow.band":
+		if e.ComplexityRoot.MilestoneRankingRow.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Band(childComplexity), true
+	case "MilestoneRankingRow.changes":
+		if e.ComplexityRoot.MilestoneRankingRow.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Changes(childComplexity), true
+	case "MilestoneRankingRow.correctionsUrl":
+		if e.ComplexityRoot.MilestoneRankingRow.CorrectionsURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.CorrectionsURL(childComplexity), true
+	case "MilestoneRankingRow.current":
+		if e.ComplexityRoot.MilestoneRankingRow.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Current(childComplexity), true
+	case "MilestoneRankingRow.figure":
+		if e.ComplexityRoot.MilestoneRankingRow.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Figure(childComplexity), true
+	case "MilestoneRankingRow.figureText":
+		if e.ComplexityRoot.MilestoneRankingRow.FigureText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_figureText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.quota":
+		if e.ComplexityRoot.MilestoneRankingRow.Quota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Quota(childComplexity), true
+	case "MilestoneRankingRow.quotaText":
+		if e.ComplexityRoot.MilestoneRankingRow.QuotaText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_quotaText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.QuotaText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.rank":
+		if e.ComplexityRoot.MilestoneRankingRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Rank(childComplexity), true
+	case "MilestoneRankingRow.rate":
+		if e.ComplexityRoot.MilestoneRankingRow.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Rate(childComplexity), true
+	case "MilestoneRankingRow.rateText":
+		if e.ComplexityRoot.MilestoneRankingRow.RateText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_rateText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.RateText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.source":
+		if e.ComplexityRoot.MilestoneRankingRow.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Source(childComplexity), true
+	case "MilestoneRankingRow.unit":
+		if e.ComplexityRoot.MilestoneRankingRow.UnitRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.UnitRef(childComplexity), true
 
 	case "Mutation.correctReport":
 		if e.ComplexityRoot.Mutation.CorrectReport == nil {
@@ -1418,12 +1990,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.RequiredPace(childComplexity), true
+	case "ProgressPoint.revisionCount":
+		if e.ComplexityRoot.ProgressPoint.RevisionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.RevisionCount(childComplexity), true
 	case "ProgressPoint.revisions":
 		if e.ComplexityRoot.ProgressPoint.Revisions == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ProgressPoint.Revisions(childComplexity), true
+	case "ProgressPoint.rulesVersion":
+		if e.ComplexityRoot.ProgressPoint.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.RulesVersion(childComplexity), true
 	case "ProgressPoint.source":
 		if e.ComplexityRoot.ProgressPoint.Source == nil {
 			break
@@ -1505,6 +2089,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.corrections":
+		if e.ComplexityRoot.Query.Corrections == nil {
+			break
+		}
+
+		args, err := ec.field_Query_corrections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Corrections(childComplexity, args["campaign"].(string), args["scopeCode"].(*string), args["metric"].(*string), args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.dataset":
 		if e.ComplexityRoot.Query.Dataset == nil {
 			break
@@ -1529,6 +2124,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Metrics(childComplexity), true
+	case "Query.milestoneRanking":
+		if e.ComplexityRoot.Query.MilestoneRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Query_milestoneRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MilestoneRanking(childComplexity, args["campaign"].(string), args["date"].(domain.Date), args["metric"].(string), args["level"].(domain.UnitKind), args["scopeCode"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.progress":
 		if e.ComplexityRoot.Query.Progress == nil {
 			break
@@ -1782,6 +2388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingConnection.PageInfo(childComplexity), true
+	case "RankingConnection.rules":
+		if e.ComplexityRoot.RankingConnection.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.Rules(childComplexity), true
 	case "RankingConnection.totalCount":
 		if e.ComplexityRoot.RankingConnection.TotalCount == nil {
 			break
@@ -1919,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.RequiredPace(childComplexity), true
+	case "RankingRow.rulesVersion":
+		if e.ComplexityRoot.RankingRow.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingRow.RulesVersion(childComplexity), true
 	case "RankingRow.source":
 		if e.ComplexityRoot.RankingRow.Source == nil {
 			break
@@ -2024,6 +2642,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReportOutcome.Value(childComplexity), true
 
+	case "ReportRevision.correction":
+		if e.ComplexityRoot.ReportRevision.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Correction(childComplexity), true
+	case "ReportRevision.onTime":
+		if e.ComplexityRoot.ReportRevision.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.OnTime(childComplexity), true
+	case "ReportRevision.previousValue":
+		if e.ComplexityRoot.ReportRevision.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.PreviousValue(childComplexity), true
+	case "ReportRevision.previousValueText":
+		if e.ComplexityRoot.ReportRevision.PreviousValueText == nil {
+			break
+		}
+
+		args, err := ec.field_ReportRevision_previousValueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReportRevision.PreviousValueText(childComplexity, args["lang"].(*Lang)), true
+	case "ReportRevision.reason":
+		if e.ComplexityRoot.ReportRevision.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Reason(childComplexity), true
+	case "ReportRevision.recordedAt":
+		if e.ComplexityRoot.ReportRevision.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.RecordedAt(childComplexity), true
+	case "ReportRevision.reportedAt":
+		if e.ComplexityRoot.ReportRevision.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.ReportedAt(childComplexity), true
+	case "ReportRevision.revision":
+		if e.ComplexityRoot.ReportRevision.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Revision(childComplexity), true
+	case "ReportRevision.submittedVia":
+		if e.ComplexityRoot.ReportRevision.SubmittedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmittedVia(childComplexity), true
+	case "ReportRevision.submitterRole":
+		if e.ComplexityRoot.ReportRevision.SubmitterRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmitterRole(childComplexity), true
+	case "ReportRevision.submitterUnit":
+		if e.ComplexityRoot.ReportRevision.SubmitterUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmitterUnit(childComplexity), true
+	case "ReportRevision.value":
+		if e.ComplexityRoot.ReportRevision.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Value(childComplexity), true
+	case "ReportRevision.valueText":
+		if e.ComplexityRoot.ReportRevision.ValueText == nil {
+			break
+		}
+
+		args, err := ec.field_ReportRevision_valueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReportRevision.ValueText(childComplexity, args["lang"].(*Lang)), true
+
 	case "ReportWriteResult.campaign":
 		if e.ComplexityRoot.ReportWriteResult.Campaign == nil {
 			break
@@ -2066,6 +2773,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportWriteResult.Written(childComplexity), true
+
+	case "RulesVersion.bands":
+		if e.ComplexityRoot.RulesVersion.Bands == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Bands(childComplexity), true
+	case "RulesVersion.createdAt":
+		if e.ComplexityRoot.RulesVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.CreatedAt(childComplexity), true
+	case "RulesVersion.effectiveFrom":
+		if e.ComplexityRoot.RulesVersion.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.EffectiveFrom(childComplexity), true
+	case "RulesVersion.order":
+		if e.ComplexityRoot.RulesVersion.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Order(childComplexity), true
+	case "RulesVersion.version":
+		if e.ComplexityRoot.RulesVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Version(childComplexity), true
 
 	case "TargetRuleResult.campaign":
 		if e.ComplexityRoot.TargetRuleResult.Campaign == nil {
@@ -2371,7 +3109,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "local.graphqls" "mutations.graphqls" "ratelimit.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "local.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2384,9 +3122,12 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
+	{Name: "corrections.graphqls", Input: sourceData("corrections.graphqls"), BuiltIn: false},
 	{Name: "local.graphqls", Input: sourceData("local.graphqls"), BuiltIn: false},
+	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
+	{Name: "rules.graphqls", Input: sourceData("rules.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "trust.graphqls", Input: sourceData("trust.graphqls"), BuiltIn: false},
 }
@@ -2500,6 +3241,8 @@ func (ec *executionContext) childFields_Bulletin(ctx context.Context, field grap
 		return ec.fieldContext_Bulletin_jsonUrl(ctx, field)
 	case "revisions":
 		return ec.fieldContext_Bulletin_revisions(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_Bulletin_rulesVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Bulletin", field.Name)
 }
@@ -2586,6 +3329,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_quotas(ctx, field)
 	case "quotaHistory":
 		return ec.fieldContext_Campaign_quotaHistory(ctx, field)
+	case "rulesVersions":
+		return ec.fieldContext_Campaign_rulesVersions(ctx, field)
+	case "rulesOn":
+		return ec.fieldContext_Campaign_rulesOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -2610,6 +3357,68 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 		return ec.fieldContext_CampaignEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Correction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_Correction_unit(ctx, field)
+	case "metric":
+		return ec.fieldContext_Correction_metric(ctx, field)
+	case "date":
+		return ec.fieldContext_Correction_date(ctx, field)
+	case "revision":
+		return ec.fieldContext_Correction_revision(ctx, field)
+	case "value":
+		return ec.fieldContext_Correction_value(ctx, field)
+	case "valueText":
+		return ec.fieldContext_Correction_valueText(ctx, field)
+	case "previousValue":
+		return ec.fieldContext_Correction_previousValue(ctx, field)
+	case "previousValueText":
+		return ec.fieldContext_Correction_previousValueText(ctx, field)
+	case "change":
+		return ec.fieldContext_Correction_change(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_Correction_reportedAt(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Correction_recordedAt(ctx, field)
+	case "onTime":
+		return ec.fieldContext_Correction_onTime(ctx, field)
+	case "reason":
+		return ec.fieldContext_Correction_reason(ctx, field)
+	case "submittedVia":
+		return ec.fieldContext_Correction_submittedVia(ctx, field)
+	case "submitterRole":
+		return ec.fieldContext_Correction_submitterRole(ctx, field)
+	case "submitterUnit":
+		return ec.fieldContext_Correction_submitterUnit(ctx, field)
+	case "bulletinRevised":
+		return ec.fieldContext_Correction_bulletinRevised(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Correction", field.Name)
+}
+
+func (ec *executionContext) childFields_CorrectionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CorrectionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CorrectionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CorrectionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CorrectionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CorrectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CorrectionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CorrectionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CorrectionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2696,6 +3505,110 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
 }
 
+func (ec *executionContext) childFields_MilestoneCurrentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_MilestoneCurrentRow_rank(ctx, field)
+	case "figure":
+		return ec.fieldContext_MilestoneCurrentRow_figure(ctx, field)
+	case "quota":
+		return ec.fieldContext_MilestoneCurrentRow_quota(ctx, field)
+	case "rate":
+		return ec.fieldContext_MilestoneCurrentRow_rate(ctx, field)
+	case "band":
+		return ec.fieldContext_MilestoneCurrentRow_band(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_MilestoneCurrentRow_rulesVersion(ctx, field)
+	case "figureText":
+		return ec.fieldContext_MilestoneCurrentRow_figureText(ctx, field)
+	case "rateText":
+		return ec.fieldContext_MilestoneCurrentRow_rateText(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneCurrentRow", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRanking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_MilestoneRanking_campaign(ctx, field)
+	case "milestone":
+		return ec.fieldContext_MilestoneRanking_milestone(ctx, field)
+	case "metric":
+		return ec.fieldContext_MilestoneRanking_metric(ctx, field)
+	case "level":
+		return ec.fieldContext_MilestoneRanking_level(ctx, field)
+	case "scope":
+		return ec.fieldContext_MilestoneRanking_scope(ctx, field)
+	case "frozen":
+		return ec.fieldContext_MilestoneRanking_frozen(ctx, field)
+	case "freezesAt":
+		return ec.fieldContext_MilestoneRanking_freezesAt(ctx, field)
+	case "frozenAt":
+		return ec.fieldContext_MilestoneRanking_frozenAt(ctx, field)
+	case "sha256":
+		return ec.fieldContext_MilestoneRanking_sha256(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_MilestoneRanking_rulesVersion(ctx, field)
+	case "currentRulesVersion":
+		return ec.fieldContext_MilestoneRanking_currentRulesVersion(ctx, field)
+	case "changedCount":
+		return ec.fieldContext_MilestoneRanking_changedCount(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MilestoneRanking_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_MilestoneRanking_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MilestoneRanking_pageInfo(ctx, field)
+	case "csvUrl":
+		return ec.fieldContext_MilestoneRanking_csvUrl(ctx, field)
+	case "jsonUrl":
+		return ec.fieldContext_MilestoneRanking_jsonUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRanking", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRankingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MilestoneRankingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MilestoneRankingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRankingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRankingRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_MilestoneRankingRow_rank(ctx, field)
+	case "unit":
+		return ec.fieldContext_MilestoneRankingRow_unit(ctx, field)
+	case "figure":
+		return ec.fieldContext_MilestoneRankingRow_figure(ctx, field)
+	case "quota":
+		return ec.fieldContext_MilestoneRankingRow_quota(ctx, field)
+	case "rate":
+		return ec.fieldContext_MilestoneRankingRow_rate(ctx, field)
+	case "band":
+		return ec.fieldContext_MilestoneRankingRow_band(ctx, field)
+	case "source":
+		return ec.fieldContext_MilestoneRankingRow_source(ctx, field)
+	case "figureText":
+		return ec.fieldContext_MilestoneRankingRow_figureText(ctx, field)
+	case "quotaText":
+		return ec.fieldContext_MilestoneRankingRow_quotaText(ctx, field)
+	case "rateText":
+		return ec.fieldContext_MilestoneRankingRow_rateText(ctx, field)
+	case "current":
+		return ec.fieldContext_MilestoneRankingRow_current(ctx, field)
+	case "changes":
+		return ec.fieldContext_MilestoneRankingRow_changes(ctx, field)
+	case "correctionsUrl":
+		return ec.fieldContext_MilestoneRankingRow_correctionsUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRankingRow", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -2780,8 +3693,8 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_atRisk(ctx, field)
 	case "coverage":
 		return ec.fieldContext_ProgressPoint_coverage(ctx, field)
-	case "revisions":
-		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+	case "revisionCount":
+		return ec.fieldContext_ProgressPoint_revisionCount(ctx, field)
 	case "corrected":
 		return ec.fieldContext_ProgressPoint_corrected(ctx, field)
 	case "figureText":
@@ -2790,6 +3703,10 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_ProgressPoint_rateText(ctx, field)
+	case "revisions":
+		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
 	case "outcome":
 		return ec.fieldContext_ProgressPoint_outcome(ctx, field)
 	}
@@ -2902,6 +3819,8 @@ func (ec *executionContext) childFields_RankingConnection(ctx context.Context, f
 		return ec.fieldContext_RankingConnection_date(ctx, field)
 	case "bandCounts":
 		return ec.fieldContext_RankingConnection_bandCounts(ctx, field)
+	case "rules":
+		return ec.fieldContext_RankingConnection_rules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RankingConnection", field.Name)
 }
@@ -2958,6 +3877,8 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_RankingRow_rateText(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_RankingRow_rulesVersion(ctx, field)
 	case "outcome":
 		return ec.fieldContext_RankingRow_outcome(ctx, field)
 	}
@@ -3002,6 +3923,38 @@ func (ec *executionContext) childFields_ReportOutcome(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ReportOutcome", field.Name)
 }
 
+func (ec *executionContext) childFields_ReportRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_ReportRevision_revision(ctx, field)
+	case "value":
+		return ec.fieldContext_ReportRevision_value(ctx, field)
+	case "valueText":
+		return ec.fieldContext_ReportRevision_valueText(ctx, field)
+	case "previousValue":
+		return ec.fieldContext_ReportRevision_previousValue(ctx, field)
+	case "previousValueText":
+		return ec.fieldContext_ReportRevision_previousValueText(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_ReportRevision_reportedAt(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_ReportRevision_recordedAt(ctx, field)
+	case "onTime":
+		return ec.fieldContext_ReportRevision_onTime(ctx, field)
+	case "correction":
+		return ec.fieldContext_ReportRevision_correction(ctx, field)
+	case "reason":
+		return ec.fieldContext_ReportRevision_reason(ctx, field)
+	case "submittedVia":
+		return ec.fieldContext_ReportRevision_submittedVia(ctx, field)
+	case "submitterRole":
+		return ec.fieldContext_ReportRevision_submitterRole(ctx, field)
+	case "submitterUnit":
+		return ec.fieldContext_ReportRevision_submitterUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportRevision", field.Name)
+}
+
 func (ec *executionContext) childFields_ReportWriteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "campaign":
@@ -3020,6 +3973,22 @@ func (ec *executionContext) childFields_ReportWriteResult(ctx context.Context, f
 		return ec.fieldContext_ReportWriteResult_items(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportWriteResult", field.Name)
+}
+
+func (ec *executionContext) childFields_RulesVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_RulesVersion_version(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_RulesVersion_effectiveFrom(ctx, field)
+	case "bands":
+		return ec.fieldContext_RulesVersion_bands(ctx, field)
+	case "order":
+		return ec.fieldContext_RulesVersion_order(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RulesVersion_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RulesVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_TargetRuleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3327,6 +4296,118 @@ func (ec *executionContext) field_Campaign_quotas_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_rulesOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Correction_previousValueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Correction_valueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneCurrentRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneCurrentRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_quotaText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -3672,6 +4753,68 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_corrections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_localBulletin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3707,6 +4850,68 @@ func (ec *executionContext) field_Query_localBulletin_args(ctx context.Context, 
 		return nil, err
 	}
 	args["lang"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_milestoneRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (domain.UnitKind, error) {
+			return ec.unmarshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -3953,6 +5158,34 @@ func (ec *executionContext) field_RankingRow_quotaText_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_RankingRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ReportRevision_previousValueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ReportRevision_valueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -4964,6 +6197,29 @@ func (ec *executionContext) fieldContext_Bulletin_revisions(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Bulletin_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _BulletinConnection_edges(ctx context.Context, field graphql.CollectedField, obj *BulletinConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5713,6 +6969,82 @@ func (ec *executionContext) fieldContext_Campaign_quotaHistory(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_rulesVersions(ctx context.Context, field graphql.CollectedField, obj *domain.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_rulesVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_rulesVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_rulesOn(ctx context.Context, field graphql.CollectedField, obj *domain.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_rulesOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().RulesOn(ctx, obj, fc.Args["date"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_rulesOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_rulesOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CampaignConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5850,6 +7182,608 @@ func (ec *executionContext) fieldContext_CampaignEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_unit(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_metric(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Metric(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_date(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_revision(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_value(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_valueText(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_valueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_valueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Correction_valueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_previousValue(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_previousValueText(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_previousValueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PreviousValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_previousValueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Correction_previousValueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_change(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_reportedAt(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_recordedAt(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_onTime(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_reason(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submittedVia(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submittedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+			return ec.marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submittedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type SubmissionChannel does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submitterRole(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submitterRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmitterRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+			return ec.marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submitterRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type SubmitterRole does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submitterUnit(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submitterUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().SubmitterUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submitterUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_bulletinRevised(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_bulletinRevised(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BulletinRevised, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_bulletinRevised(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*CorrectionEdge) graphql.Marshaler {
+			return ec.marshalNCorrectionEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CorrectionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CorrectionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CorrectionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CorrectionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CorrectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CorrectionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionEdge_node(ctx context.Context, field graphql.CollectedField, obj *CorrectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6492,6 +8426,1130 @@ func (ec *executionContext) _Milestone_labelEn(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Milestone_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rank(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_figure(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_quota(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_quota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rate(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_band(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_figureText(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_figureText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_figureText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneCurrentRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneCurrentRow_figureText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rateText(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rateText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rateText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneCurrentRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneCurrentRow_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_campaign(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_milestone(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_milestone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Milestone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Milestone) graphql.Marshaler {
+			return ec.marshalNMilestone2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMilestone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_milestone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Milestone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_metric(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_level(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.UnitKind) graphql.Marshaler {
+			return ec.marshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type UnitKind does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_scope(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_frozen(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_frozen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frozen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_frozen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_freezesAt(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_freezesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FreezesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_freezesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_frozenAt(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_frozenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FrozenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_frozenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_sha256(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalORulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_currentRulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_currentRulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentRulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_currentRulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_changedCount(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_changedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_changedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_totalCount(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_edges(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*MilestoneRankingEdge) graphql.Marshaler {
+			return ec.marshalNMilestoneRankingEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRankingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_pageInfo(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_csvUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_csvUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CsvURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_csvUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_jsonUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_jsonUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSONURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_jsonUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingEdge_node(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneRankingRow) graphql.Marshaler {
+			return ec.marshalNMilestoneRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRankingRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rank(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_unit(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_figure(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_quota(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_quota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rate(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_band(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_source(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_figureText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_figureText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_figureText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_figureText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_quotaText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_quotaText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.QuotaText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_quotaText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_quotaText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rateText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rateText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rateText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_current(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneCurrentRow) graphql.Marshaler {
+			return ec.marshalOMilestoneCurrentRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneCurrentRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneCurrentRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_changes(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MilestoneChange) graphql.Marshaler {
+			return ec.marshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type MilestoneChange does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_correctionsUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_correctionsUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectionsURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_correctionsUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_submitReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7558,16 +10616,16 @@ func (ec *executionContext) fieldContext_ProgressPoint_coverage(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgressPoint_revisionCount(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+			return ec.fieldContext_ProgressPoint_revisionCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Revisions, nil
+			return obj.RevisionCount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -7577,7 +10635,7 @@ func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ProgressPoint_revisionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -7734,6 +10792,61 @@ func (ec *executionContext) fieldContext_ProgressPoint_rateText(ctx context.Cont
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgressPoint().Revisions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ReportRevision) graphql.Marshaler {
+			return ec.marshalNReportRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPoint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportRevision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgressPoint_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _ProgressPoint_outcome(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
@@ -8154,6 +11267,50 @@ func (ec *executionContext) fieldContext_Query_bulletins(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_corrections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Corrections(ctx, fc.Args["campaign"].(string), fc.Args["scopeCode"].(*string), fc.Args["metric"].(*string), fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CorrectionConnection) graphql.Marshaler {
+			return ec.marshalNCorrectionConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_corrections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CorrectionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_corrections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_localBulletin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8192,6 +11349,50 @@ func (ec *executionContext) fieldContext_Query_localBulletin(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_localBulletin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_milestoneRanking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_milestoneRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MilestoneRanking(ctx, fc.Args["campaign"].(string), fc.Args["date"].(domain.Date), fc.Args["metric"].(string), fc.Args["level"].(domain.UnitKind), fc.Args["scopeCode"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneRanking) graphql.Marshaler {
+			return ec.marshalNMilestoneRanking2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_milestoneRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_milestoneRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9296,6 +12497,38 @@ func (ec *executionContext) fieldContext_RankingConnection_bandCounts(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _RankingConnection_rules(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RankingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *RankingEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9892,6 +13125,29 @@ func (ec *executionContext) fieldContext_RankingRow_rateText(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _RankingRow_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _RankingRow_outcome(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10214,6 +13470,356 @@ func (ec *executionContext) fieldContext_ReportOutcome_flagged(_ context.Context
 	return graphql.NewScalarFieldContext("ReportOutcome", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _ReportRevision_revision(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_value(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_valueText(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_valueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_valueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReportRevision_valueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportRevision_previousValue(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_previousValueText(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_previousValueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PreviousValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_previousValueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReportRevision_previousValueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportRevision_reportedAt(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_recordedAt(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_onTime(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_correction(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_reason(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submittedVia(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submittedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+			return ec.marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submittedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type SubmissionChannel does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submitterRole(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submitterRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmitterRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+			return ec.marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submitterRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type SubmitterRole does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submitterUnit(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submitterUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportRevision().SubmitterUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submitterUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReportWriteResult_campaign(ctx context.Context, field graphql.CollectedField, obj *ReportWriteResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10382,6 +13988,130 @@ func (ec *executionContext) fieldContext_ReportWriteResult_items(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RulesVersion_version(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_bands(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_bands(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bands, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Band) graphql.Marshaler {
+			return ec.marshalNBand2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐBandᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_bands(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulesVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Band(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RulesVersion_order(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _TargetRuleResult_campaign(ctx context.Context, field graphql.CollectedField, obj *TargetRuleResult) (ret graphql.Marshaler) {
@@ -13056,7 +16786,7 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameEn", "legalRef", "startDate", "endDate", "reportDeadline", "deadlineDays", "timeZone", "metrics", "bands", "milestones"}
+	fieldsInOrder := [...]string{"name", "nameEn", "legalRef", "startDate", "endDate", "reportDeadline", "deadlineDays", "timeZone", "metrics", "bands", "milestones", "effectiveFrom"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13140,6 +16870,13 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Milestones = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
 		}
 	}
 	return it, nil
@@ -13606,6 +17343,11 @@ func (ec *executionContext) _Bulletin(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rulesVersion":
+			out.Values[i] = ec._Bulletin_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14109,6 +17851,49 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rulesVersions":
+			out.Values[i] = ec._Campaign_rulesVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rulesOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Campaign_rulesOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14197,6 +17982,314 @@ func (ec *executionContext) _CampaignEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._CampaignEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var correctionImplementors = []string{"Correction"}
+
+func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSet, obj *Correction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Correction")
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "metric":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_metric(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "date":
+			out.Values[i] = ec._Correction_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._Correction_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Correction_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueText":
+			out.Values[i] = ec._Correction_valueText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValue":
+			out.Values[i] = ec._Correction_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValueText":
+			out.Values[i] = ec._Correction_previousValueText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.Values[i] = ec._Correction_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedAt":
+			out.Values[i] = ec._Correction_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Correction_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTime":
+			out.Values[i] = ec._Correction_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._Correction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedVia":
+			out.Values[i] = ec._Correction_submittedVia(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterRole":
+			out.Values[i] = ec._Correction_submitterRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterUnit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_submitterUnit(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "bulletinRevised":
+			out.Values[i] = ec._Correction_bulletinRevised(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var correctionConnectionImplementors = []string{"CorrectionConnection"}
+
+func (ec *executionContext) _CorrectionConnection(ctx context.Context, sel ast.SelectionSet, obj *CorrectionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CorrectionConnection")
+		case "edges":
+			out.Values[i] = ec._CorrectionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CorrectionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CorrectionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var correctionEdgeImplementors = []string{"CorrectionEdge"}
+
+func (ec *executionContext) _CorrectionEdge(ctx context.Context, sel ast.SelectionSet, obj *CorrectionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CorrectionEdge")
+		case "cursor":
+			out.Values[i] = ec._CorrectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CorrectionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14498,6 +18591,338 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		case "labelEn":
 			out.Values[i] = ec._Milestone_labelEn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneCurrentRowImplementors = []string{"MilestoneCurrentRow"}
+
+func (ec *executionContext) _MilestoneCurrentRow(ctx context.Context, sel ast.SelectionSet, obj *MilestoneCurrentRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneCurrentRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneCurrentRow")
+		case "rank":
+			out.Values[i] = ec._MilestoneCurrentRow_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "figure":
+			out.Values[i] = ec._MilestoneCurrentRow_figure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quota":
+			out.Values[i] = ec._MilestoneCurrentRow_quota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._MilestoneCurrentRow_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "band":
+			out.Values[i] = ec._MilestoneCurrentRow_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rulesVersion":
+			out.Values[i] = ec._MilestoneCurrentRow_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figureText":
+			out.Values[i] = ec._MilestoneCurrentRow_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rateText":
+			out.Values[i] = ec._MilestoneCurrentRow_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingImplementors = []string{"MilestoneRanking"}
+
+func (ec *executionContext) _MilestoneRanking(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRanking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRanking")
+		case "campaign":
+			out.Values[i] = ec._MilestoneRanking_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "milestone":
+			out.Values[i] = ec._MilestoneRanking_milestone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._MilestoneRanking_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MilestoneRanking_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scope":
+			out.Values[i] = ec._MilestoneRanking_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frozen":
+			out.Values[i] = ec._MilestoneRanking_frozen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freezesAt":
+			out.Values[i] = ec._MilestoneRanking_freezesAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frozenAt":
+			out.Values[i] = ec._MilestoneRanking_frozenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._MilestoneRanking_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rulesVersion":
+			out.Values[i] = ec._MilestoneRanking_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentRulesVersion":
+			out.Values[i] = ec._MilestoneRanking_currentRulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedCount":
+			out.Values[i] = ec._MilestoneRanking_changedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MilestoneRanking_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._MilestoneRanking_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MilestoneRanking_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "csvUrl":
+			out.Values[i] = ec._MilestoneRanking_csvUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jsonUrl":
+			out.Values[i] = ec._MilestoneRanking_jsonUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingEdgeImplementors = []string{"MilestoneRankingEdge"}
+
+func (ec *executionContext) _MilestoneRankingEdge(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRankingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRankingEdge")
+		case "cursor":
+			out.Values[i] = ec._MilestoneRankingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MilestoneRankingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingRowImplementors = []string{"MilestoneRankingRow"}
+
+func (ec *executionContext) _MilestoneRankingRow(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRankingRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRankingRow")
+		case "rank":
+			out.Values[i] = ec._MilestoneRankingRow_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._MilestoneRankingRow_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figure":
+			out.Values[i] = ec._MilestoneRankingRow_figure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quota":
+			out.Values[i] = ec._MilestoneRankingRow_quota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._MilestoneRankingRow_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "band":
+			out.Values[i] = ec._MilestoneRankingRow_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._MilestoneRankingRow_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figureText":
+			out.Values[i] = ec._MilestoneRankingRow_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quotaText":
+			out.Values[i] = ec._MilestoneRankingRow_quotaText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rateText":
+			out.Values[i] = ec._MilestoneRankingRow_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._MilestoneRankingRow_current(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._MilestoneRankingRow_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctionsUrl":
+			out.Values[i] = ec._MilestoneRankingRow_correctionsUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14845,97 +19270,140 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 		case "date":
 			out.Values[i] = ec._ProgressPoint_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figure":
 			out.Values[i] = ec._ProgressPoint_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quota":
 			out.Values[i] = ec._ProgressPoint_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rate":
 			out.Values[i] = ec._ProgressPoint_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._ProgressPoint_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "staleDays":
 			out.Values[i] = ec._ProgressPoint_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta":
 			out.Values[i] = ec._ProgressPoint_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "band":
 			out.Values[i] = ec._ProgressPoint_band(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pace7d":
 			out.Values[i] = ec._ProgressPoint_pace7d(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiredPace":
 			out.Values[i] = ec._ProgressPoint_requiredPace(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "projectedCompletion":
 			out.Values[i] = ec._ProgressPoint_projectedCompletion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRisk":
 			out.Values[i] = ec._ProgressPoint_atRisk(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
 			out.Values[i] = ec._ProgressPoint_coverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "revisions":
-			out.Values[i] = ec._ProgressPoint_revisions(ctx, field, obj)
+		case "revisionCount":
+			out.Values[i] = ec._ProgressPoint_revisionCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "corrected":
 			out.Values[i] = ec._ProgressPoint_corrected(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figureText":
 			out.Values[i] = ec._ProgressPoint_figureText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaText":
 			out.Values[i] = ec._ProgressPoint_quotaText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rateText":
 			out.Values[i] = ec._ProgressPoint_rateText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revisions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProgressPoint_revisions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rulesVersion":
+			out.Values[i] = ec._ProgressPoint_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "outcome":
 			out.Values[i] = ec._ProgressPoint_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15197,6 +19665,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "corrections":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_corrections(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "localBulletin":
 			field := field
 
@@ -15207,6 +19697,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_localBulletin(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "milestoneRanking":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_milestoneRanking(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -15800,6 +20312,11 @@ func (ec *executionContext) _RankingConnection(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "rules":
+			out.Values[i] = ec._RankingConnection_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15976,6 +20493,11 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "rulesVersion":
+			out.Values[i] = ec._RankingRow_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "outcome":
 			out.Values[i] = ec._RankingRow_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -16133,6 +20655,137 @@ func (ec *executionContext) _ReportOutcome(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var reportRevisionImplementors = []string{"ReportRevision"}
+
+func (ec *executionContext) _ReportRevision(ctx context.Context, sel ast.SelectionSet, obj *ReportRevision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportRevisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportRevision")
+		case "revision":
+			out.Values[i] = ec._ReportRevision_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._ReportRevision_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueText":
+			out.Values[i] = ec._ReportRevision_valueText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValue":
+			out.Values[i] = ec._ReportRevision_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValueText":
+			out.Values[i] = ec._ReportRevision_previousValueText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedAt":
+			out.Values[i] = ec._ReportRevision_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedAt":
+			out.Values[i] = ec._ReportRevision_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTime":
+			out.Values[i] = ec._ReportRevision_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correction":
+			out.Values[i] = ec._ReportRevision_correction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._ReportRevision_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedVia":
+			out.Values[i] = ec._ReportRevision_submittedVia(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterRole":
+			out.Values[i] = ec._ReportRevision_submitterRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterUnit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportRevision_submitterUnit(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var reportWriteResultImplementors = []string{"ReportWriteResult"}
 
 func (ec *executionContext) _ReportWriteResult(ctx context.Context, sel ast.SelectionSet, obj *ReportWriteResult) graphql.Marshaler {
@@ -16177,6 +20830,64 @@ func (ec *executionContext) _ReportWriteResult(ctx context.Context, sel ast.Sele
 			}
 		case "items":
 			out.Values[i] = ec._ReportWriteResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rulesVersionImplementors = []string{"RulesVersion"}
+
+func (ec *executionContext) _RulesVersion(ctx context.Context, sel ast.SelectionSet, obj *domain.RulesVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rulesVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RulesVersion")
+		case "version":
+			out.Values[i] = ec._RulesVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._RulesVersion_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bands":
+			out.Values[i] = ec._RulesVersion_bands(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._RulesVersion_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._RulesVersion_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17334,6 +22045,52 @@ func (ec *executionContext) unmarshalNCorrectReportInput2githubᚗcomᚋtiendo�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrection(ctx context.Context, sel ast.SelectionSet, v *Correction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Correction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCorrectionConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionConnection(ctx context.Context, sel ast.SelectionSet, v *CorrectionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CorrectionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCorrectionEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CorrectionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCorrectionEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCorrectionEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdge(ctx context.Context, sel ast.SelectionSet, v *CorrectionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CorrectionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *Coverage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17606,9 +22363,105 @@ func (ec *executionContext) marshalNMilestone2ᚕgithubᚗcomᚋtiendoᚑvnᚋti
 	return ret
 }
 
+func (ec *executionContext) marshalNMilestone2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMilestone(ctx context.Context, sel ast.SelectionSet, v *domain.Milestone) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Milestone(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx context.Context, v any) (MilestoneChange, error) {
+	var res MilestoneChange
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx context.Context, sel ast.SelectionSet, v MilestoneChange) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx context.Context, v any) ([]MilestoneChange, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MilestoneChange, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []MilestoneChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMilestoneInput2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneInput(ctx context.Context, v any) (*MilestoneInput, error) {
 	res, err := ec.unmarshalInputMilestoneInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMilestoneRanking2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRanking(ctx context.Context, sel ast.SelectionSet, v *MilestoneRanking) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRanking(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMilestoneRankingEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*MilestoneRankingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMilestoneRankingEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMilestoneRankingEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdge(ctx context.Context, sel ast.SelectionSet, v *MilestoneRankingEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRankingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMilestoneRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingRow(ctx context.Context, sel ast.SelectionSet, v *MilestoneRankingRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRankingRow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
@@ -17879,6 +22732,32 @@ func (ec *executionContext) marshalNReportOutcome2ᚖgithubᚗcomᚋtiendoᚑvn�
 	return ec._ReportOutcome(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReportRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ReportRevision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevision(ctx context.Context, sel ast.SelectionSet, v *ReportRevision) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportRevision(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNReportWriteResult2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportWriteResult(ctx context.Context, sel ast.SelectionSet, v *ReportWriteResult) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17897,6 +22776,36 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋtiendoᚑvnᚋtiendo�
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRole(ctx context.Context, sel ast.SelectionSet, v Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRulesVersion2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v domain.RulesVersion) graphql.Marshaler {
+	return ec._RulesVersion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRulesVersion2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.RulesVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRulesVersion2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RulesVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetQuotasInput2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSetQuotasInput(ctx context.Context, v any) (SetQuotasInput, error) {
@@ -18516,6 +23425,13 @@ func (ec *executionContext) marshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendo�
 	return v
 }
 
+func (ec *executionContext) marshalOMilestoneCurrentRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneCurrentRow(ctx context.Context, sel ast.SelectionSet, v *MilestoneCurrentRow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MilestoneCurrentRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMilestoneInput2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneInputᚄ(ctx context.Context, v any) ([]*MilestoneInput, error) {
 	if v == nil {
 		return nil, nil
@@ -18538,6 +23454,13 @@ func (ec *executionContext) marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑv
 		return graphql.Null
 	}
 	return ec._RateLimitStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RulesVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -18590,6 +23513,56 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx context.Context, v any) (*SubmissionChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(SubmissionChannel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx context.Context, sel ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx context.Context, v any) (*SubmitterRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(SubmitterRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx context.Context, sel ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

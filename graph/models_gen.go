@@ -112,6 +112,17 @@ type CorrectReportInput struct {
 	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
 }
 
+type CorrectionConnection struct {
+	Edges      []*CorrectionEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type CorrectionEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *Correction `json:"node"`
+}
+
 // Of the reporting units (the leaves of a unit's subtree that exist that day), how many reported for the day by the deadline, after it, or not at all.
 type Coverage struct {
 	OnTime  int `json:"onTime"`
@@ -164,6 +175,11 @@ type MilestoneInput struct {
 	Date    domain.Date `json:"date"`
 	LabelVi *string     `json:"labelVi,omitempty"`
 	LabelEn *string     `json:"labelEn,omitempty"`
+}
+
+type MilestoneRankingEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *MilestoneRankingRow `json:"node"`
 }
 
 // Writes. Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED without one) and is
@@ -267,6 +283,8 @@ type RankingConnection struct {
 	// How many units of the whole ranking (every page) are in each band, highest band first, then
 	// one entry with a null band for the units without a rate (no figure or no quota).
 	BandCounts []*BandCount `json:"bandCounts"`
+	// The rules version in force on the ranking's day: its bands are those of bandCounts.
+	Rules *domain.RulesVersion `json:"rules"`
 }
 
 type RankingEdge struct {
@@ -450,6 +468,10 @@ type UpdateCampaignInput struct {
 	Bands []*BandInput `json:"bands,omitempty"`
 	// Replaces the milestones.
 	Milestones []*MilestoneInput `json:"milestones,omitempty"`
+	// With `bands`: the first day the new bands apply to (default: today in the campaign's time zone).
+	// The change is a new rules version from that day; the days before keep the version in force then.
+	// It must lie within the campaign. Without `bands` it is BAD_INPUT.
+	EffectiveFrom *domain.Date `json:"effectiveFrom,omitempty"`
 }
 
 // Units to create or update, at most 5000.
@@ -589,6 +611,70 @@ func (e Lang) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What differs between a frozen row and the current figures of the same day.
+type MilestoneChange string
+
+const (
+	// The rank.
+	MilestoneChangeRank MilestoneChange = "RANK"
+	// The figure.
+	MilestoneChangeFigure MilestoneChange = "FIGURE"
+	// The rate (a figure or a quota changed).
+	MilestoneChangeRate MilestoneChange = "RATE"
+	// The band (a rate changed, or the bands of the day's rules version did).
+	MilestoneChangeBand MilestoneChange = "BAND"
+)
+
+var AllMilestoneChange = []MilestoneChange{
+	MilestoneChangeRank,
+	MilestoneChangeFigure,
+	MilestoneChangeRate,
+	MilestoneChangeBand,
+}
+
+func (e MilestoneChange) IsValid() bool {
+	switch e {
+	case MilestoneChangeRank, MilestoneChangeFigure, MilestoneChangeRate, MilestoneChangeBand:
+		return true
+	}
+	return false
+}
+
+func (e MilestoneChange) String() string {
+	return string(e)
+}
+
+func (e *MilestoneChange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MilestoneChange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MilestoneChange", str)
+	}
+	return nil
+}
+
+func (e MilestoneChange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MilestoneChange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MilestoneChange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a token may do.
 type Role string
 
@@ -642,6 +728,122 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a report revision reached the service.
+type SubmissionChannel string
+
+const (
+	// Through the GraphQL API, with a token (submitReports, correctReport).
+	SubmissionChannelAPI SubmissionChannel = "API"
+	// In a CSV file loaded by an operator (`import`).
+	SubmissionChannelImport SubmissionChannel = "IMPORT"
+)
+
+var AllSubmissionChannel = []SubmissionChannel{
+	SubmissionChannelAPI,
+	SubmissionChannelImport,
+}
+
+func (e SubmissionChannel) IsValid() bool {
+	switch e {
+	case SubmissionChannelAPI, SubmissionChannelImport:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionChannel) String() string {
+	return string(e)
+}
+
+func (e *SubmissionChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionChannel", str)
+	}
+	return nil
+}
+
+func (e SubmissionChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The role of the token that sent a report revision.
+type SubmitterRole string
+
+const (
+	// A reporter token, which writes only inside its unit's subtree.
+	SubmitterRoleReporter SubmitterRole = "REPORTER"
+	// An admin token or the operator's command line.
+	SubmitterRoleAdmin SubmitterRole = "ADMIN"
+)
+
+var AllSubmitterRole = []SubmitterRole{
+	SubmitterRoleReporter,
+	SubmitterRoleAdmin,
+}
+
+func (e SubmitterRole) IsValid() bool {
+	switch e {
+	case SubmitterRoleReporter, SubmitterRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e SubmitterRole) String() string {
+	return string(e)
+}
+
+func (e *SubmitterRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmitterRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmitterRole", str)
+	}
+	return nil
+}
+
+func (e SubmitterRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmitterRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmitterRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

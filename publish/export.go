@@ -84,6 +84,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		return 0, err
 	}
 	add(base+readmePath, func() ([]byte, error) { return []byte(readmeText(t)), nil })
+	if err := s.exportCorrectionFeeds(ctx, cs, site, u, add); err != nil {
+		return 0, err
+	}
 	for _, c := range cs {
 		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
 		if err != nil {
@@ -94,6 +97,15 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		}
 		if err := feeds(c.Slug); err != nil {
 			return 0, err
+		}
+		freezes, err := s.DB.MilestoneFreezes(ctx, c.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, z := range freezes {
+			for _, ext := range []string{"csv", "json"} {
+				add(strings.TrimPrefix(MilestoneURL(c.Slug, z.Day, ext), "/"), func() ([]byte, error) { return milestoneFile(z, ext) })
+			}
 		}
 		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
 		if err != nil {

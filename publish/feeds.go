@@ -52,13 +52,13 @@ type atomLink struct {
 }
 
 type atomEntry struct {
-	ID        string      `xml:"id"`
-	Title     string      `xml:"title"`
-	Updated   string      `xml:"updated"`
-	Published string      `xml:"published"`
-	Links     []atomLink  `xml:"link"`
-	Summary   string      `xml:"summary"`
-	Content   atomContent `xml:"content"`
+	ID        string       `xml:"id"`
+	Title     string       `xml:"title"`
+	Updated   string       `xml:"updated"`
+	Published string       `xml:"published,omitempty"`
+	Links     []atomLink   `xml:"link"`
+	Summary   string       `xml:"summary"`
+	Content   *atomContent `xml:"content"`
 }
 
 type atomContent struct {
@@ -87,6 +87,11 @@ func feedName(file string) (name, lang string, ok bool) {
 }
 
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
+	if name, f, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
+		f.slug = ""
+		s.serveCorrections(w, r, f) // see corrections.go
+		return
+	}
 	name, l, ok := feedName(r.PathValue("feed"))
 	if !ok {
 		s.fail(w, r, notFound("feeds are NAME.atom or NAME.en.atom"))
@@ -204,14 +209,7 @@ func (s *Service) feedXML(ctx context.Context, name, l string, page int, base st
 		feed.Updated = max(feed.Updated, entry.Updated)
 		feed.Entries = append(feed.Entries, entry)
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return feed.encode()
 }
 
 // feedEntry is one revision as an entry: its full text, and links to its
@@ -238,7 +236,7 @@ func feedEntry(e *db.Edition, l, base string, u urls) (atomEntry, error) {
 		Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link},
 			{Rel: "related", Type: "text/csv", Title: "CSV", Href: csv},
 			{Rel: "related", Type: "application/json", Title: "JSON", Href: js}},
-		Content: atomContent{Type: "html", Body: body.String()}}, err
+		Content: &atomContent{Type: "html", Body: body.String()}}, err
 }
 
 // entryHTML is an entry's content: the column's text, its correction

@@ -25,9 +25,12 @@ import (
 //	/bulletins/{campaign}/{date}/local/{unitCode}  a local column, not an edition (see Local)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
 //	/downloads/{campaign}/{date}.json    the whole edition
+//	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
 //	/feeds/{feed}/archive/{N}.atom       the feed's archive pages (RFC 5005), oldest first
+//	/feeds/corrections.atom              every correction of the figures (corrections.go)
+//	/feeds/corrections/{campaign}.atom   one campaign's
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes (also …/index.html, …/index.en.html)
 //
 // A revision named by ?rev= never changes: it is served immutable with its
@@ -46,9 +49,11 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/local/{unit}", s.local)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /feeds/{feed}/archive/{page}", s.feedArchive)
+	mux.HandleFunc("GET /feeds/corrections/{file}", s.campaignCorrectionsFeed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}/{$}", s.embed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}/{file}", s.embedFile)

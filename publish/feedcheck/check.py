@@ -2,6 +2,7 @@
 
   check.py atom FILE   the file parses as an Atom 1.0 feed, without errors, with entries
   check.py csv FILE    the file opens as UTF-8 CSV with a byte order mark, Vietnamese intact
+  check.py pages URL   a paged Atom feed: every page parses, rel="next" links them, ids are unique
   check.py feeds BASE  every feed under the site BASE (e.g. http://host/tiendo/), in both
                        languages, followed through its archive pages (RFC 5005): each page
                        parses, the campaign feeds hold every revision the campaign's archive
@@ -31,6 +32,31 @@ def atom(path):
     print(f"{path}: Atom 1.0, {len(d.entries)} entries, first: {d.entries[0].title}")
 
 
+def pages(url):
+    ids, n = set(), 0
+    while url:
+        n += 1
+        d = feedparser.parse(url)
+        if d.bozo:
+            sys.exit(f"{url}: not a well-formed feed: {d.bozo_exception}")
+        if d.version != "atom10":
+            sys.exit(f"{url}: parsed as {d.version!r}, want Atom 1.0")
+        for e in d.entries:
+            for field in ("id", "title", "updated", "link", "summary"):
+                if not e.get(field):
+                    sys.exit(f"{url}: an entry lacks {field}: {e}")
+            if e.id in ids:
+                sys.exit(f"{url}: entry {e.id} again")
+            ids.add(e.id)
+        nxt = [l.href for l in d.feed.get("links", []) if l.get("rel") == "next"]
+        url = nxt[0] if nxt else None
+        if n > 10000:
+            sys.exit("more than 10,000 pages: a loop of next links?")
+    if not ids:
+        sys.exit(f"no entries in {n} pages")
+    print(f"{len(ids)} entries in {n} pages, every id unique")
+
+
 def table(path):
     with open(path, "rb") as f:
         if not f.read(3) == b"\xef\xbb\xbf":
@@ -48,7 +74,7 @@ def fetch(url):
         return r.read()
 
 
-def pages(url):
+def archived(url):
     """The entries of a feed, from its current document through prev-archive."""
     entries, n = [], 0
     while url:
@@ -69,7 +95,7 @@ def feeds(base):
     for lang in ("", ".en"):
         union = set()
         for slug in slugs:
-            entries, n = pages(f"{base}feeds/{slug}{lang}.atom")
+            entries, n = archived(f"{base}feeds/{slug}{lang}.atom")
             archive = fetch(f"{base}bulletins/{slug}/").decode()
             rows = archive.split("<tbody>")[1].count("<tr>")
             ids = {e.id for e in entries}
@@ -87,11 +113,11 @@ def feeds(base):
                         fetch(href)  # raises on 404
                         checked.add(href)
             print(f"feed {slug}{lang}: {len(ids)} revisions over {n} pages, every link answers")
-        entries, n = pages(f"{base}feeds/bulletins{lang}.atom")
+        entries, n = archived(f"{base}feeds/bulletins{lang}.atom")
         if {e.id for e in entries} != union:
             sys.exit(f"feed bulletins{lang}: {len(entries)} entries, the campaigns' feeds hold {len(union)}")
         print(f"feed bulletins{lang}: all {len(union)} revisions of {len(slugs)} campaigns over {n} pages")
 
 
 if __name__ == "__main__":
-    {"atom": atom, "csv": table, "feeds": feeds}[sys.argv[1]](sys.argv[2])
+    {"atom": atom, "csv": table, "pages": pages, "feeds": feeds}[sys.argv[1]](sys.argv[2])

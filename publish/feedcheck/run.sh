@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the bulletin feeds and downloads with a real feed parser
+# Checks the bulletin and corrections feeds and downloads with a real feed parser
 # (Python's feedparser) and Python's csv module: starts the server on a
 # fresh database with the demo (which publishes its bulletins), fetches the
 # Atom feeds and a CSV, and runs check.py on them; then follows every feed
@@ -61,3 +61,8 @@ DATABASE_URL="$url" "$work/server" publish --out "$work/site/tiendo" --base /tie
 spid=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sport/tiendo/" -o /dev/null && break; sleep 0.1; done
 "$py" "$here/check.py" feeds "http://127.0.0.1:$sport/tiendo/"
+# The corrections feeds, every page (feedparser follows rel="next").
+"$py" "$here/check.py" pages "$base/feeds/corrections.atom"
+"$py" "$here/check.py" pages "$base/feeds/corrections/ben-tre-cong-dan-so.atom"
+"$py" "$here/check.py" pages "$base/feeds/corrections.en.atom"
+
