@@ -145,8 +145,12 @@ type EditionFilter struct {
 	CampaignID *int64
 	ScopeID    *int64
 	Latest     bool // only each edition's latest revision
-	Offset     int
-	Limit      int
+	// Published orders by publication instead of by day: 1 oldest first,
+	// -1 newest first (the order the feeds page in, which a later revision
+	// of an old day cannot reshuffle).
+	Published int
+	Offset    int
+	Limit     int
 }
 
 // Editions returns published editions, newest day first (then newest
@@ -157,8 +161,9 @@ func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, e
 		WHERE ($1::bigint IS NULL OR b.campaign_id = $1) AND ($2::bigint IS NULL OR b.scope_unit_id = $2)
 		  AND (NOT $3 OR b.revision = (SELECT max(x.revision) FROM bulletins x
 			WHERE x.campaign_id = b.campaign_id AND x.scope_unit_id = b.scope_unit_id AND x.day = b.day))
-		ORDER BY b.day DESC, b.campaign_id, b.scope_unit_id, b.revision DESC OFFSET $4 LIMIT $5`,
-		f.CampaignID, f.ScopeID, f.Latest, f.Offset, f.Limit)
+		ORDER BY CASE WHEN $6 = 1 THEN b.id END, CASE WHEN $6 = -1 THEN b.id END DESC,
+		  b.day DESC, b.campaign_id, b.scope_unit_id, b.revision DESC OFFSET $4 LIMIT $5`,
+		f.CampaignID, f.ScopeID, f.Latest, f.Offset, f.Limit, f.Published)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -50,6 +50,7 @@ var listLengths = map[string]float64{
 	"Campaign.milestones":          5,
 	"RankingConnection.bandCounts": 6, // the bands and "no rate"
 	"Bulletin.paragraphs":          10,
+	"LocalBulletin.paragraphs":     10,
 	"Bulletin.revisions":           10,
 	"ProgressPoint.revisions":      5, // a report's first revision and its corrections: rarely more than two
 	"BulletinCorrection.items":     20,

@@ -204,6 +204,18 @@ type ComplexityRoot struct {
 		LicenceURL func(childComplexity int) int
 	}
 
+	LocalBulletin struct {
+		Campaign   func(childComplexity int) int
+		Date       func(childComplexity int) int
+		Lang       func(childComplexity int) int
+		Lead       func(childComplexity int) int
+		Notice     func(childComplexity int) int
+		Paragraphs func(childComplexity int) int
+		Scope      func(childComplexity int) int
+		Title      func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
 	Metric struct {
 		Key    func(childComplexity int) int
 		NameEN func(childComplexity int) int
@@ -350,6 +362,7 @@ type ComplexityRoot struct {
 		Campaigns        func(childComplexity int, first *int, after *string) int
 		Corrections      func(childComplexity int, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) int
 		Dataset          func(childComplexity int) int
+		LocalBulletin    func(childComplexity int, campaign string, date domain.Date, scopeCode string, lang *Lang) int
 		Metrics          func(childComplexity int) int
 		MilestoneRanking func(childComplexity int, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) int
 		Progress         func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string, mapArg *ReformMap) int
@@ -616,6 +629,7 @@ type QueryResolver interface {
 	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
 	Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error)
+	LocalBulletin(ctx context.Context, campaign string, date domain.Date, scopeCode string, lang *Lang) (*LocalBulletin, error)
 	MilestoneRanking(ctx context.Context, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) (*MilestoneRanking, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
@@ -1321,6 +1335,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.LicenceURL(childComplexity), true
+
+	case "LocalBulletin.campaign":
+		if e.ComplexityRoot.LocalBulletin.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Campaign(childComplexity), true
+	case "LocalBulletin.date":
+		if e.ComplexityRoot.LocalBulletin.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Date(childComplexity), true
+	case "LocalBulletin.lang":
+		if e.ComplexityRoot.LocalBulletin.Lang == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Lang(childComplexity), true
+	case "LocalBulletin.lead":
+		if e.ComplexityRoot.LocalBulletin.Lead == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Lead(childComplexity), true
+	case "LocalBulletin.notice":
+		if e.ComplexityRoot.LocalBulletin.Notice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Notice(childComplexity), true
+	case "LocalBulletin.paragraphs":
+		if e.ComplexityRoot.LocalBulletin.Paragraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Paragraphs(childComplexity), true
+	case "LocalBulletin.scope":
+		if e.ComplexityRoot.LocalBulletin.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Scope(childComplexity), true
+	case "LocalBulletin.title":
+		if e.ComplexityRoot.LocalBulletin.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.Title(childComplexity), true
+	case "LocalBulletin.url":
+		if e.ComplexityRoot.LocalBulletin.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LocalBulletin.URL(childComplexity), true
 
 	case "Metric.key":
 		if e.ComplexityRoot.Metric.Key == nil {
@@ -2082,6 +2151,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Dataset(childComplexity), true
 
+	case "Query.localBulletin":
+		if e.ComplexityRoot.Query.LocalBulletin == nil {
+			break
+		}
+
+		args, err := ec.field_Query_localBulletin_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LocalBulletin(childComplexity, args["campaign"].(string), args["date"].(domain.Date), args["scopeCode"].(string), args["lang"].(*Lang)), true
 	case "Query.metrics":
 		if e.ComplexityRoot.Query.Metrics == nil {
 			break
@@ -3162,7 +3242,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "corrections.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "local.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3176,6 +3256,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
 	{Name: "corrections.graphqls", Input: sourceData("corrections.graphqls"), BuiltIn: false},
+	{Name: "local.graphqls", Input: sourceData("local.graphqls"), BuiltIn: false},
 	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
@@ -3500,6 +3581,30 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_contact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
+func (ec *executionContext) childFields_LocalBulletin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_LocalBulletin_campaign(ctx, field)
+	case "date":
+		return ec.fieldContext_LocalBulletin_date(ctx, field)
+	case "scope":
+		return ec.fieldContext_LocalBulletin_scope(ctx, field)
+	case "lang":
+		return ec.fieldContext_LocalBulletin_lang(ctx, field)
+	case "notice":
+		return ec.fieldContext_LocalBulletin_notice(ctx, field)
+	case "title":
+		return ec.fieldContext_LocalBulletin_title(ctx, field)
+	case "lead":
+		return ec.fieldContext_LocalBulletin_lead(ctx, field)
+	case "paragraphs":
+		return ec.fieldContext_LocalBulletin_paragraphs(ctx, field)
+	case "url":
+		return ec.fieldContext_LocalBulletin_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LocalBulletin", field.Name)
 }
 
 func (ec *executionContext) childFields_Metric(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4885,6 +4990,44 @@ func (ec *executionContext) field_Query_corrections_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_localBulletin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg3
 	return args, nil
 }
 
@@ -8052,6 +8195,231 @@ func (ec *executionContext) fieldContext_Dataset_contact(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _LocalBulletin_campaign(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocalBulletin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocalBulletin_date(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_scope(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LocalBulletin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LocalBulletin_lang(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_lang(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lang, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v Lang) graphql.Marshaler {
+			return ec.marshalNLang2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_lang(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, false, false, errors.New("field of type Lang does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_notice(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_notice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notice(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_notice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_title(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_lead(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_lead(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lead(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_lead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_paragraphs(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_paragraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraphs(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_paragraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LocalBulletin_url(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LocalBulletin_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LocalBulletin_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LocalBulletin", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Metric_key(ctx context.Context, field graphql.CollectedField, obj *domain.Metric) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11214,6 +11582,50 @@ func (ec *executionContext) fieldContext_Query_corrections(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_corrections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_localBulletin(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_localBulletin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LocalBulletin(ctx, fc.Args["campaign"].(string), fc.Args["date"].(domain.Date), fc.Args["scopeCode"].(string), fc.Args["lang"].(*Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *LocalBulletin) graphql.Marshaler {
+			return ec.marshalNLocalBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLocalBulletin(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_localBulletin(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LocalBulletin(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_localBulletin_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18689,6 +19101,84 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var localBulletinImplementors = []string{"LocalBulletin"}
+
+func (ec *executionContext) _LocalBulletin(ctx context.Context, sel ast.SelectionSet, obj *LocalBulletin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, localBulletinImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LocalBulletin")
+		case "campaign":
+			out.Values[i] = ec._LocalBulletin_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._LocalBulletin_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scope":
+			out.Values[i] = ec._LocalBulletin_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lang":
+			out.Values[i] = ec._LocalBulletin_lang(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notice":
+			out.Values[i] = ec._LocalBulletin_notice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._LocalBulletin_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lead":
+			out.Values[i] = ec._LocalBulletin_lead(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paragraphs":
+			out.Values[i] = ec._LocalBulletin_paragraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._LocalBulletin_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var metricImplementors = []string{"Metric"}
 
 func (ec *executionContext) _Metric(ctx context.Context, sel ast.SelectionSet, obj *domain.Metric) graphql.Marshaler {
@@ -19876,6 +20366,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_corrections(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "localBulletin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_localBulletin(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -22764,6 +23276,16 @@ func (ec *executionContext) marshalNLinkKind2githubᚗcomᚋtiendoᚑvnᚋtiendo
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNLocalBulletin2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLocalBulletin(ctx context.Context, sel ast.SelectionSet, v *LocalBulletin) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LocalBulletin(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMetric2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Metric) graphql.Marshaler {

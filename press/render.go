@@ -45,6 +45,9 @@ type Page struct {
 	// Banner (the demo-data notice) and Footer (licence, how to cite,
 	// corrections) are written by the publisher around the column.
 	Banner, Footer template.HTML
+	// Local, when set, says the page is not a published edition (a local
+	// column written on demand): it replaces the revision, time and hash.
+	Local string
 }
 
 // PageRevision links one revision of the edition.
@@ -103,10 +106,10 @@ a{color:#0b4f8a}
 </style>
 </head>
 <body>
-{{.Banner}}<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a></p>
+{{.Banner}}<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a>{{if .CSV}} · <a href="{{.CSV}}">CSV</a>{{end}}{{if .JSON}} · <a href="{{.JSON}}">JSON</a>{{end}}</p>
 <article>
 <h1>{{$t.Title}}</h1>
-<p class="meta">{{.Edition.LegalRef}}<br>{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code></p>
+<p class="meta">{{.Edition.LegalRef}}<br>{{if .Local}}<strong>{{.Local}}</strong>{{else}}{{if en .Lang}}Edition{{else}}Bản{{end}} {{.Revision}} · {{.PublishedAt}} · SHA-256 <code>{{printf "%.12s" .Edition.Hash}}</code>{{end}}</p>
 {{with correction .Edition .Lang}}{{if .Lead}}<div class="correction"><p><strong>{{if en $.Lang}}Correction{{else}}Đính chính{{end}}:</strong> {{.Lead}}</p><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul></div>{{end}}{{end}}
 <p class="lead">{{$t.Lead}}</p>
 {{range $t.Paragraphs}}<p>{{.}}</p>

@@ -53,7 +53,7 @@ var correctionsFile = regexp.MustCompile(`^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.p([1-9
 
 // url is the address of the feed page.
 func (f feedPage) url(u urls) string {
-	base := strings.TrimSuffix(u.feed("corrections"), ".atom")
+	base := strings.TrimSuffix(u.feed("corrections", "vi", 0), ".atom")
 	if f.slug != "" {
 		base += "/" + url.PathEscape(f.slug)
 	}

@@ -1,13 +1,20 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/press"
 )
 
@@ -18,7 +25,9 @@ type ExportOptions struct {
 	// Base is the path the export is served under, "/" or e.g. "/tiendo/".
 	Base string
 	// SiteURL is the absolute URL of Base's host, e.g. https://tiendo.example.org,
-	// which Atom entry ids and links must start with.
+	// which Atom entry ids and links must start with. It may name the path
+	// too (https://example.org/tiendo/): then Base is that path, or must
+	// be the same.
 	SiteURL string
 	// Progress, when set, is told each file written and how many are done
 	// of how many.
@@ -30,16 +39,9 @@ type ExportOptions struct {
 // as a page in both languages, its CSV and JSON downloads, and the Atom
 // feeds. It returns the number of files written.
 func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
-	base := o.Base
-	if base == "" {
-		base = "/"
-	}
-	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
-		return 0, fmt.Errorf("base path %q must start and end with /", base)
-	}
-	site := strings.TrimSuffix(o.SiteURL, "/")
-	if !strings.HasPrefix(site, "http://") && !strings.HasPrefix(site, "https://") {
-		return 0, fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", o.SiteURL)
+	site, base, err := siteAndBase(o.SiteURL, o.Base)
+	if err != nil {
+		return 0, err
 	}
 	u := staticURLs(base)
 	u.site = site
@@ -69,7 +71,18 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 	for _, l := range []string{"vi", "en"} {
 		add(file(u.archiveAll(l)), func() ([]byte, error) { return s.archiveAllHTML(ctx, l, u) })
 	}
-	add(u.feed("bulletins"), func() ([]byte, error) { return s.feedXML(ctx, "bulletins", site, u) })
+	feeds := func(name string) error {
+		pages, err := s.feedPages(ctx, name)
+		for page := 0; page <= pages; page++ {
+			for _, l := range []string{"vi", "en"} {
+				add(u.feed(name, l, page), func() ([]byte, error) { return s.feedXML(ctx, name, l, page, site, u) })
+			}
+		}
+		return err
+	}
+	if err := feeds("bulletins"); err != nil {
+		return 0, err
+	}
 	add(base+readmePath, func() ([]byte, error) { return []byte(readmeText(t)), nil })
 	if err := s.exportCorrectionFeeds(ctx, cs, site, u, add); err != nil {
 		return 0, err
@@ -82,7 +95,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		for _, l := range []string{"vi", "en"} {
 			add(file(u.archive(c.Slug, l)), func() ([]byte, error) { return s.archiveHTML(ctx, c, scope, l, u) })
 		}
-		add(u.feed(c.Slug), func() ([]byte, error) { return s.feedXML(ctx, c.Slug, site, u) })
+		if err := feeds(c.Slug); err != nil {
+			return 0, err
+		}
 		freezes, err := s.DB.MilestoneFreezes(ctx, c.ID)
 		if err != nil {
 			return 0, err
@@ -135,6 +150,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 			}
 		}
 	}
+	if err := s.exportEmbeds(ctx, cs, base, add); err != nil {
+		return 0, err
+	}
 	for i, j := range jobs {
 		if err := ctx.Err(); err != nil {
 			return i, err
@@ -151,6 +169,71 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		}
 	}
 	return len(jobs), nil
+}
+
+// exportEmbeds adds the embed card of every unit with figures on each
+// campaign's latest day, as the server renders it, in both languages:
+// embed/{campaign}/{unitCode}/index.html and index.en.html (the server
+// answers both paths too).
+func (s *Service) exportEmbeds(ctx context.Context, cs []*domain.Campaign, base string, add func(string, func() ([]byte, error))) error {
+	h := s.Handler()
+	for _, c := range cs {
+		day, _, err := s.DB.FiguresVersion(ctx, c.ID)
+		if err != nil || day == nil {
+			continue
+		}
+		rows, err := s.DB.Pool.Query(ctx, `SELECT DISTINCT u.code FROM figures f JOIN units u ON u.id = f.unit_id
+			WHERE f.campaign_id = $1 AND f.day = $2::date ORDER BY 1`, c.ID, day.String())
+		if err != nil {
+			return err
+		}
+		codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		for _, code := range codes {
+			for _, name := range []string{"index.html", "index.en.html"} {
+				path := "embed/" + url.PathEscape(c.Slug) + "/" + url.PathEscape(code) + "/" + name
+				add(base+path, func() ([]byte, error) {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, "/"+path, nil))
+					if rec.Code != http.StatusOK {
+						return nil, fmt.Errorf("the embed card answers %d: %s", rec.Code, rec.Body)
+					}
+					// The card links the portal's home, which is under base here.
+					return bytes.ReplaceAll(rec.Body.Bytes(), []byte(`href="/?`), []byte(`href="`+base+`?`)), nil
+				})
+			}
+		}
+	}
+	return nil
+}
+
+// siteAndBase splits a site URL into its origin and the path the export is
+// served under, which --base may give instead (or the same).
+func siteAndBase(siteURL, base string) (string, string, error) {
+	if base == "" {
+		base = "/"
+	}
+	if !strings.HasPrefix(base, "/") || !strings.HasSuffix(base, "/") {
+		return "", "", fmt.Errorf("base path %q must start and end with /", base)
+	}
+	u, err := url.Parse(siteURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", "", fmt.Errorf("site URL %q must be absolute (http:// or https://): Atom feeds need it", siteURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", "", fmt.Errorf("site URL %q must be an origin and a path, without a query, fragment or user", siteURL)
+	}
+	path := strings.TrimSuffix(u.EscapedPath(), "/") + "/"
+	switch {
+	case path == "/":
+	case base == "/" || base == path:
+		base = path
+	default:
+		return "", "", fmt.Errorf("site URL %q names the path %s but the base path is %s: give the path once (in either), or the same in both", siteURL, path, base)
+	}
+	return u.Scheme + "://" + u.Host, base, nil
 }
 
 // writeFile writes b to name through a temporary file and a rename, so a

@@ -17,11 +17,12 @@ import (
 // checkExport writes the static export of what s has published and checks
 // it: every local link resolves to a file of the export; every download is
 // byte for byte what the server sends for the same path; revision pages and
-// the latest page agree; the feeds link absolutely.
-func checkExport(t *testing.T, s *Service) {
+// the latest page agree; the feeds link absolutely. It returns the
+// export's directory.
+func checkExport(t *testing.T, s *Service) (dir string) {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir = t.TempDir()
 	var last, total int
 	n, err := s.Export(ctx, ExportOptions{Dir: dir, Base: "/", SiteURL: "https://tiendo.example.org",
 		Progress: func(done, all int, _ string) { last, total = done, all }})
@@ -61,8 +62,8 @@ func checkExport(t *testing.T, s *Service) {
 		}
 		for _, m := range href.FindAllSubmatch(b, -1) {
 			link := string(m[1])
-			if link == "/" || link == "/?lang=en" {
-				continue // the portal's home, written by portal.Export
+			if link == "/" || strings.HasPrefix(link, "/?") {
+				continue // the portal's home (whose script reads the query), written by portal.Export
 			}
 			target := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(link, "/")))
 			if strings.HasSuffix(link, "/") {
@@ -103,6 +104,12 @@ func checkExport(t *testing.T, s *Service) {
 	if files != n {
 		t.Errorf("%d files in the export, %d written", files, n)
 	}
+	// Every unit's embed card, in both languages.
+	for _, f := range []string{"embed/hai-phong-cao-diem/31/index.html", "embed/hai-phong-cao-diem/317/index.en.html"} {
+		if b, err := os.ReadFile(filepath.Join(dir, f)); err != nil || !strings.Contains(string(b), `class="card"`) {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 	// 13/6 of Hải Phòng was corrected: two revisions, the latest is the edition's page.
 	day := filepath.Join(dir, "bulletins", "hai-phong-cao-diem", "2023-06-13")
 	read := func(name string) string {
@@ -120,5 +127,32 @@ func checkExport(t *testing.T, s *Service) {
 		if _, err := os.Stat(filepath.Join(dir, "downloads", "hai-phong-cao-diem", "2023-06-13."+f)); err != nil {
 			t.Error(err)
 		}
+	}
+	return dir
+}
+
+// TestSiteAndBase: a --site-url naming a path is the base (it doubled the
+// path in every Atom link before); a different --base is refused, saying why.
+func TestSiteAndBase(t *testing.T) {
+	for _, c := range []struct{ site, base, origin, path, err string }{
+		{"https://x.org", "/", "https://x.org", "/", ""},
+		{"https://x.org/", "/tiendo/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo", "/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo/", "/tiendo/", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/tiendo/", "", "https://x.org", "/tiendo/", ""},
+		{"https://x.org/a/", "/b/", "", "", "names the path /a/ but the base path is /b/"},
+		{"https://x.org/?q=1", "/", "", "", "without a query"},
+		{"x.org", "/", "", "", "must be absolute"},
+		{"https://x.org", "tiendo", "", "", "must start and end with /"},
+	} {
+		origin, path, err := siteAndBase(c.site, c.base)
+		if origin != c.origin || path != c.path || (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
+			t.Errorf("siteAndBase(%q, %q) = %q, %q, %v; want %q, %q, %s", c.site, c.base, origin, path, err, c.origin, c.path, c.err)
+		}
+	}
+	u := staticURLs("/tiendo/")
+	origin, _, _ := siteAndBase("https://x.org/tiendo/", "/")
+	if got := origin + u.feed("bulletins", "vi", 0); got != "https://x.org/tiendo/feeds/bulletins.atom" {
+		t.Errorf("the feed is at %s", got)
 	}
 }

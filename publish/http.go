@@ -3,7 +3,6 @@ package publish
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html/template"
@@ -23,14 +22,16 @@ import (
 //	/bulletins/                          every campaign's archive
 //	/bulletins/{campaign}/               a campaign's editions by day
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
+//	/bulletins/{campaign}/{date}/local/{unitCode}  a local column, not an edition (see Local)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
 //	/downloads/{campaign}/{date}.json    the whole edition
 //	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
-//	/feeds/bulletins.atom                every edition, newest first
+//	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
+//	/feeds/{feed}/archive/{N}.atom       the feed's archive pages (RFC 5005), oldest first
 //	/feeds/corrections.atom              every correction of the figures (corrections.go)
 //	/feeds/corrections/{campaign}.atom   one campaign's
-//	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
+//	/embed/{campaign}/{unitCode}         a small card for news sites' iframes (also …/index.html, …/index.en.html)
 //
 // A revision named by ?rev= never changes: it is served immutable with its
 // hash as ETag. The latest revision may still be followed by a correction,
@@ -46,12 +47,16 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/index.en.html", s.archive)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{$}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
+	mux.HandleFunc("GET /bulletins/{campaign}/{date}/local/{unit}", s.local)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
+	mux.HandleFunc("GET /feeds/{feed}/archive/{page}", s.feedArchive)
 	mux.HandleFunc("GET /feeds/corrections/{file}", s.campaignCorrectionsFeed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
+	mux.HandleFunc("GET /embed/{campaign}/{unit}/{$}", s.embed)
+	mux.HandleFunc("GET /embed/{campaign}/{unit}/{file}", s.embedFile)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := domain.TextProblem(r.URL.Path); p != "" {
 			// No campaign, day or unit is named so; and PostgreSQL could not look it up.
@@ -304,9 +309,9 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 			name = c.NameEN
 		}
 		fmt.Fprintf(&b, `<li><a href="%s">%s</a> · <a href="%s">Atom</a></li>`,
-			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug)))
+			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug, l, 0)))
 	}
-	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins")))
+	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins", l, 0)))
 	b.WriteString(pageFoot(l, title, u.site+u.archiveAll(l), t))
 	return []byte(b.String()), nil
 }
@@ -367,110 +372,14 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
 	b.WriteString(`</tbody></table>`)
-	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug)))
+	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug, l, 0)))
 	b.WriteString(pageFoot(l, name, u.site+u.archive(slug, l), t))
 	return []byte(b.String()), nil
 }
 
-// Atom 1.0 (RFC 4287).
-type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string      `xml:"xml:lang,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Rights  string      `xml:"rights"`
-	Updated string      `xml:"updated"`
-	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
-}
-
-type atomPerson struct {
-	Name string `xml:"name"`
-}
-
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
-}
-
-type atomEntry struct {
-	ID      string     `xml:"id"`
-	Title   string     `xml:"title"`
-	Updated string     `xml:"updated"`
-	Links   []atomLink `xml:"link"`
-	Summary string     `xml:"summary"`
-}
-
-func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
-	if name, f, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
-		f.slug = ""
-		s.serveCorrections(w, r, f) // see corrections.go
-		return
-	}
-	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
-	if !ok {
-		s.fail(w, r, notFound("feeds end in .atom"))
-		return
-	}
-	b, err := s.feedXML(r.Context(), name, s.siteURL(), liveURLs)
-	s.writeAtom(w, r, b, err)
-}
-
-// feedXML is the Atom feed of every edition (name "bulletins") or of one
-// campaign's; base is the site's absolute URL, which entry ids and links
-// start with.
-func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byte, error) {
-	f := db.EditionFilter{Limit: 50}
-	title := "Tiến Độ: bản tin tiến độ"
-	if name != "bulletins" {
-		c, scope, err := s.campaign(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		f.CampaignID, f.ScopeID = &c.ID, &scope.ID
-		title = "Tiến Độ: " + c.Name
-	}
-	eds, _, err := s.DB.Editions(ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	self := base + u.feed(name)
-	t, err := s.trust(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rights := "Giấy phép " + Licence + " (" + LicenceURL + ")"
-	if t.Demo {
-		rights = "Dữ liệu minh hoạ, không phải số liệu chính thức / demo data. " + rights
-	}
-	feed := atomFeed{Lang: "vi", ID: self, Title: title, Rights: rights, Author: atomPerson{Name: "Tiến Độ"},
-		Links:   []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Href: base + u.archiveAll("vi")}},
-		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339)}
-	for _, e := range eds {
-		pe, err := press.Unmarshal(e.Content, e.Hash)
-		if err != nil {
-			return nil, err
-		}
-		link := base + u.column(pe.Campaign, e.Day.String(), "vi", e.Revision)
-		updated := e.PublishedAt.UTC().Format(time.RFC3339)
-		if updated > feed.Updated {
-			feed.Updated = updated
-		}
-		t := pe.VI.Title
-		if e.Revision > 1 {
-			t += fmt.Sprintf(" (bản %d, đính chính)", e.Revision)
-		}
-		feed.Entries = append(feed.Entries, atomEntry{ID: link,
-			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
-	}
-	return feed.encode()
-}
-
 var card = template.Must(template.New("card").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Unit}}</title>
+<link rel="icon" href="data:,"><title>{{.Unit}}</title>
 <style>body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#111;background:#fff}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1em;max-width:28em}
 h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;background:#e5e5e5;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;background:#1f6f43}
 .src{font-size:.8em;color:#555}a{color:#0b4f8a}</style></head>
@@ -550,6 +459,16 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
 		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
 		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
+}
+
+// embedFile answers the static export's names of a card, index.html and
+// index.en.html.
+func (s *Service) embedFile(w http.ResponseWriter, r *http.Request) {
+	if f := r.PathValue("file"); f != "index.html" && f != "index.en.html" {
+		s.fail(w, r, notFound("no card %s here: index.html or index.en.html", f))
+		return
+	}
+	s.embed(w, r)
 }
 
 func contains(xs []string, x string) bool {

@@ -198,7 +198,8 @@ func TestPublication(t *testing.T) {
 	if err != nil || again.Hash != revs[0].Hash {
 		t.Errorf("revision 1 changed: %v", err)
 	}
-	checkExport(t, s)
+	s.FeedPage = 5 // several archive pages
+	checkStaticFeeds(t, s, checkExport(t, s), "https://tiendo.example.org")
 	checkTrust(t, s)
 
 	// A quota lowered from the campaign's start: the next revision of

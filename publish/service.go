@@ -48,6 +48,8 @@ type Service struct {
 	// empty: http://localhost. Never the request's Host header: feeds are
 	// cached publicly, and a forged Host would put its links in them.
 	SiteURL string
+	// FeedPage is how many entries each Atom feed document holds (0: 50).
+	FeedPage int
 
 	init     sync.Once
 	failures episode.Tracker

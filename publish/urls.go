@@ -15,7 +15,8 @@ type urls struct {
 	// column: rev 0 is the latest revision.
 	column   func(slug, date, lang string, rev int) string
 	download func(slug, date, ext string, rev int) string
-	feed     func(name string) string
+	// feed: page 0 is the current feed, page N ≥ 1 its Nth archive page.
+	feed func(name, lang string, page int) string
 	// site is the absolute origin the paths above are under
 	// ("https://tiendo.example.org"), for the permalinks of citations.
 	site string
@@ -61,7 +62,7 @@ var liveURLs = urls{
 	download: func(slug, date, ext string, rev int) string {
 		return "/downloads/" + url.PathEscape(slug) + "/" + date + "." + ext + query("", rev)
 	},
-	feed: func(name string) string { return "/feeds/" + url.PathEscape(name) + ".atom" },
+	feed: feedURL("/"),
 	base: "/",
 }
 
@@ -74,7 +75,8 @@ var liveURLs = urls{
 //	bulletins/{campaign}/{date}/r{N}.html, r{N}.en.html     revision N
 //	downloads/{campaign}/{date}.csv|json                    the latest revision
 //	downloads/{campaign}/{date}.r{N}.csv|json               revision N
-//	feeds/bulletins.atom, feeds/{campaign}.atom
+//	feeds/bulletins.atom, feeds/{campaign}.atom             the current feeds (.en.atom: English)
+//	feeds/{name}/archive/{N}.atom, {N}.en.atom              their archive pages
 func staticURLs(base string) urls {
 	page := func(dir, lang string, rev int) string {
 		name := "index"
@@ -107,7 +109,23 @@ func staticURLs(base string) urls {
 			}
 			return base + "downloads/" + url.PathEscape(slug) + "/" + date + "." + ext
 		},
-		feed: func(name string) string { return base + "feeds/" + url.PathEscape(name) + ".atom" },
+		feed: feedURL(base),
 		base: base,
+	}
+}
+
+// feedURL names the feeds under base, the same on the server and a static
+// host: {name}.atom is the current feed, {name}/archive/{N}.atom its
+// archive pages; .en.atom in English.
+func feedURL(base string) func(name, lang string, page int) string {
+	return func(name, lang string, page int) string {
+		ext := ".atom"
+		if lang == "en" {
+			ext = ".en.atom"
+		}
+		if page > 0 {
+			return fmt.Sprintf("%sfeeds/%s/archive/%d%s", base, url.PathEscape(name), page, ext)
+		}
+		return base + "feeds/" + url.PathEscape(name) + ext
 	}
 }

@@ -114,7 +114,7 @@ func TestBulletinDelivery(t *testing.T) {
 			ID      string `xml:"id"`
 			Title   string `xml:"title"`
 			Updated string `xml:"updated"`
-			Link    struct {
+			Links   []struct {
 				Href string `xml:"href,attr"`
 			} `xml:"link"`
 		} `xml:"entry"`
@@ -126,11 +126,16 @@ func TestBulletinDelivery(t *testing.T) {
 		t.Fatalf("feed lacks required elements: %+v", f)
 	}
 	for _, e := range f.Entries {
-		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || e.Link.Href == "" {
+		if _, err := time.Parse(time.RFC3339, e.Updated); err != nil || e.ID == "" || e.Title == "" || len(e.Links) == 0 {
 			t.Errorf("entry %+v", e)
 		}
-		if !strings.HasPrefix(e.Link.Href, testSiteURL+"/bulletins/") || !strings.HasPrefix(e.ID, testSiteURL+"/") {
-			t.Errorf("entry %s links to %s, not to --site-url %s", e.ID, e.Link.Href, testSiteURL)
+		if !strings.HasPrefix(e.Links[0].Href, testSiteURL+"/bulletins/") || !strings.HasPrefix(e.ID, testSiteURL+"/") {
+			t.Errorf("entry %s links to %s, not to --site-url %s", e.ID, e.Links[0].Href, testSiteURL)
+		}
+		for _, k := range e.Links {
+			if !strings.HasPrefix(k.Href, testSiteURL+"/") {
+				t.Errorf("entry %s links to %s, not to --site-url %s", e.ID, k.Href, testSiteURL)
+			}
 		}
 	}
 

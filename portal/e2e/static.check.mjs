@@ -36,6 +36,14 @@ for (const p of ['unit.html?campaign=ben-tre-cong-dan-so&unit=83', 'campaigns.ht
   await idle();
   check((await page.locator('h1').innerText()).length > 0, `${p} renders`);
 }
+await page.goto(`${site}data.html?lang=en`);
+await idle();
+const dataText = await page.locator('main').innerText();
+check(dataText.includes(`${site}feeds/bulletins.atom`) && dataText.includes(`${site}embed/ben-tre-cong-dan-so/83/index.en.html`) && !dataText.includes(`${new URL(site).origin}/feeds/`), 'the Data page\'s copy-paste addresses keep the copy\'s base path');
+for (const [p, words] of [['embed/ben-tre-cong-dan-so/83/', 'Tính đến ngày'], ['embed/ben-tre-cong-dan-so/83/index.en.html', 'As of']]) {
+  await page.goto(site + p);
+  check((await page.locator('.card').innerText()).includes(words), `the copy's embed card ${p} renders (${words})`);
+}
 await page.goto(`${site}bulletins/ben-tre-cong-dan-so/index.en.html`);
 check((await page.locator('tbody tr').count()) > 30, 'the copy\'s English archive lists the editions');
 check(errors.length === 0, `no console errors${errors.length ? ': ' + errors.join(' | ') : ''}`);

@@ -190,7 +190,9 @@ function render() {
   const w = applyWords(st, 'data');
   document.title = `${w.nav.data} — Tiến Độ`;
   $('h1').textContent = w.nav.data;
-  const origin = location.origin;
+  // Where this copy of the site lives (origin and base path): the addresses
+  // below must work when copied, also on a static host under a sub-path.
+  const origin = new URL('.', location.href).href.replace(/\/$/, '');
   const section = (id, title, ...kids) => el('section', { 'aria-labelledby': id }, el('h2', { id, text: title }), ...kids);
   const examples = EXAMPLES.map((x, i) => el('article', { class: 'example', 'data-example': String(i) },
     el('h3', { text: x[st.lang] }), code(x.q),
@@ -216,7 +218,7 @@ function render() {
         el('li', null, el('a', { href: `feeds/corrections/${C}.atom` }, `${origin}/feeds/corrections/${C}.atom`))),
       el('p', null, el('a', { href: pageURL('corrections.html', { campaign: C }, st.lang) }, t.corrections + ' ›'))),
     section('h-embed', t.embed, el('p', { text: t.embedText }),
-      code(`<iframe src="${origin}/embed/${C}/83${st.lang === 'en' ? '?lang=en' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
+      code(`<iframe src="${origin}/embed/${C}/83/${st.lang === 'en' ? 'index.en.html' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
     section('h-limits', t.limits, el('ul', null, ...t.limitsList.map((x) => el('li', { text: x })))),
     section('h-errors', t.errors, el('p', { text: t.errorsText }),
       el('div', { class: 'table-wrap' }, el('table', { id: 'error-codes' },

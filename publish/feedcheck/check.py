@@ -3,9 +3,16 @@
   check.py atom FILE   the file parses as an Atom 1.0 feed, without errors, with entries
   check.py csv FILE    the file opens as UTF-8 CSV with a byte order mark, Vietnamese intact
   check.py pages URL   a paged Atom feed: every page parses, rel="next" links them, ids are unique
+  check.py feeds BASE  every feed under the site BASE (e.g. http://host/tiendo/), in both
+                       languages, followed through its archive pages (RFC 5005): each page
+                       parses, the campaign feeds hold every revision the campaign's archive
+                       lists, the combined feed all of them, and every link of every entry
+                       answers 200
 """
 import csv
+import re
 import sys
+import urllib.request
 
 import feedparser
 
@@ -62,5 +69,55 @@ def table(path):
     print(f"{path}: {len(rows) - 1} rows, Vietnamese intact ({rows[2][7]})")
 
 
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read()
+
+
+def archived(url):
+    """The entries of a feed, from its current document through prev-archive."""
+    entries, n = [], 0
+    while url:
+        d = feedparser.parse(fetch(url))
+        if d.bozo or d.version != "atom10":
+            sys.exit(f"{url}: not a well-formed Atom 1.0 feed: {d.get('bozo_exception')}")
+        n += 1
+        entries += d.entries
+        url = next((k.href for k in d.feed.get("links", []) if k.rel == "prev-archive"), None)
+    return entries, n
+
+
+def feeds(base):
+    slugs = sorted(set(re.findall(r'feeds/([^/"]+)\.atom', fetch(base + "bulletins/").decode())) - {"bulletins"})
+    if len(slugs) < 2:
+        sys.exit(f"{base}bulletins/: campaigns {slugs}")
+    checked = set()
+    for lang in ("", ".en"):
+        union = set()
+        for slug in slugs:
+            entries, n = archived(f"{base}feeds/{slug}{lang}.atom")
+            archive = fetch(f"{base}bulletins/{slug}/").decode()
+            rows = archive.split("<tbody>")[1].count("<tr>")
+            ids = {e.id for e in entries}
+            if len(ids) != rows:
+                sys.exit(f"feed {slug}{lang}: {len(ids)} revisions over {n} pages, the archive lists {rows}")
+            union |= ids
+            for e in entries:
+                if not e.get("content") or e.content[0].type != "text/html":
+                    sys.exit(f"{slug}{lang}: entry {e.id} has no HTML content")
+                links = [k.href for k in e.links]
+                if len(links) < 3:
+                    sys.exit(f"{slug}{lang}: entry {e.id} links {links}: want the column, CSV and JSON")
+                for href in links:
+                    if href not in checked:
+                        fetch(href)  # raises on 404
+                        checked.add(href)
+            print(f"feed {slug}{lang}: {len(ids)} revisions over {n} pages, every link answers")
+        entries, n = archived(f"{base}feeds/bulletins{lang}.atom")
+        if {e.id for e in entries} != union:
+            sys.exit(f"feed bulletins{lang}: {len(entries)} entries, the campaigns' feeds hold {len(union)}")
+        print(f"feed bulletins{lang}: all {len(union)} revisions of {len(slugs)} campaigns over {n} pages")
+
+
 if __name__ == "__main__":
-    {"atom": atom, "csv": table, "pages": pages}[sys.argv[1]](sys.argv[2])
+    {"atom": atom, "csv": table, "pages": pages, "feeds": feeds}[sys.argv[1]](sys.argv[2])

@@ -2,7 +2,9 @@
 # Checks the bulletin and corrections feeds and downloads with a real feed parser
 # (Python's feedparser) and Python's csv module: starts the server on a
 # fresh database with the demo (which publishes its bulletins), fetches the
-# Atom feeds and a CSV, and runs check.py on them.
+# Atom feeds and a CSV, and runs check.py on them; then follows every feed
+# through its archive pages, on the server and on the static copy (server
+# publish --out) served by a plain static host under /tiendo/.
 #   publish/feedcheck/run.sh
 # ADMIN_DATABASE_URL: where to create the database (default: the local
 # server at 127.0.0.1:5432, user postgres). Installs python3-feedparser with
@@ -15,8 +17,10 @@ py=/usr/bin/python3
 work="$(mktemp -d)"
 db="tiendo_feedcheck_$$"
 pid=""
+spid=""
 cleanup() {
   [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+  [ -n "$spid" ] && { kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; }
   psql "$admin" -qc "drop database if exists $db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -40,13 +44,25 @@ for _ in $(seq 1 300); do
   if curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o /dev/null 2>/dev/null; then break; fi
   sleep 0.2
 done
+# Wait for the first pass of publication to end (every campaign's days).
+for _ in $(seq 1 600); do grep -q "bulletins published" "$work/server.log" && break; sleep 0.2; done
 curl -fs "$base/feeds/bulletins.atom" -o "$work/all.atom"
 curl -fs "$base/feeds/ben-tre-cong-dan-so.atom" -o "$work/ben-tre.atom"
 curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o "$work/ben-tre.csv" || { cat "$work/server.log"; exit 1; }
 "$py" "$here/check.py" atom "$work/all.atom"
 "$py" "$here/check.py" atom "$work/ben-tre.atom"
 "$py" "$here/check.py" csv "$work/ben-tre.csv"
+"$py" "$here/check.py" feeds "$base/"
+
+# The static copy on a plain static host, under a sub-path.
+sport=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+DATABASE_URL="$url" "$work/server" publish --out "$work/site/tiendo" --base /tiendo/ --site-url "http://127.0.0.1:$sport" 2>/dev/null
+"$py" -m http.server "$sport" --bind 127.0.0.1 --directory "$work/site" >"$work/static.log" 2>&1 &
+spid=$!
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sport/tiendo/" -o /dev/null && break; sleep 0.1; done
+"$py" "$here/check.py" feeds "http://127.0.0.1:$sport/tiendo/"
 # The corrections feeds, every page (feedparser follows rel="next").
 "$py" "$here/check.py" pages "$base/feeds/corrections.atom"
 "$py" "$here/check.py" pages "$base/feeds/corrections/ben-tre-cong-dan-so.atom"
 "$py" "$here/check.py" pages "$base/feeds/corrections.en.atom"
+
