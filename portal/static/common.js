@@ -111,6 +111,7 @@ function lookup(w, key) {
  */
 export function applyWords(st, page) {
   const w = words(st.lang);
+  scrollersFocusable();
   document.documentElement.lang = w.htmlLang;
   for (const e of document.querySelectorAll('[data-t]')) {
     const v = lookup(w, e.dataset.t);
@@ -220,6 +221,23 @@ export function riskMark(r, w) {
     return el('span', { class: 'small block outcome outcome-' + r.outcome, 'data-outcome': r.outcome, text: (r.outcome === 'COMPLETED' ? '✓ ' : '✗ ') + w.outcome[r.outcome] });
   }
   return r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : '';
+}
+
+let scrollWatch = null;
+
+/**
+ * Makes every sideways-scrolling box (a wide table's wrapper, a code block)
+ * reachable by keyboard, now and as pages render more of them, so that it
+ * can be scrolled without a mouse.
+ */
+function scrollersFocusable() {
+  if (scrollWatch) return;
+  const mark = () => {
+    for (const e of document.querySelectorAll('.table-wrap:not([tabindex]), pre:not([tabindex])')) e.tabIndex = 0;
+  };
+  mark();
+  scrollWatch = new MutationObserver(mark);
+  scrollWatch.observe(document.body, { childList: true, subtree: true });
 }
 
 /** Shows an error in #error (an API error's message, else the generic prefix). */
