@@ -2,7 +2,8 @@
 // package.json) finds no violation in Vietnamese and English at 1280 and 360
 // pixels, and at 360 px no element reaches past the viewport's right edge
 // (content inside a sideways-scrolling region, such as a wide table in its
-// wrapper, is clipped by it and does not count).
+// wrapper, is clipped by it and does not count); the home page's headline
+// figures are above the fold at 1280×900 and 360×740.
 //   node a11y.test.mjs BASE_URL
 // A page someone adds to the portal belongs in PAGES.
 import { readFileSync } from 'node:fs';
@@ -58,5 +59,15 @@ for (const width of [1280, 360]) {
       }
     }
   }
+}
+// The home page's headline figures (the first metric's figure, quota and
+// rate) are above the fold on a laptop and on a phone.
+for (const [width, height] of [[1280, 900], [360, 740]]) {
+  await page.setViewportSize({ width, height });
+  await page.goto(base + '/');
+  await idle();
+  await page.waitForSelector('#metrics li .big');
+  const bottom = await page.evaluate(() => document.querySelector('#metrics li .bar').nextElementSibling.getBoundingClientRect().bottom);
+  check(bottom <= height, `home ${width}×${height}: the first headline figure and its rate end at ${Math.round(bottom)} px, above the fold`);
 }
 await finish();

@@ -148,7 +148,7 @@ let dataset = null; // the API's { demo contact }, once read
 let citeWatch = null;
 
 /**
- * Puts the trust information on the page: a banner under the header when
+ * Puts the trust information on the page: a banner atop the main content when
  * the API runs on demo data, and in the footer the licence, how to cite the
  * page (its title, its URL, which holds its whole state, and today's date)
  * and the corrections line. The citation follows the page's title.
@@ -164,7 +164,10 @@ function renderTrust(st) {
     let banner = $('demo-banner');
     if (ds && ds.demo && !banner) {
       banner = el('p', { id: 'demo-banner', class: 'demo-banner', role: 'note' });
-      (document.querySelector('header.top') || foot).after(banner);
+      // First in the main landmark, so that no content is outside one.
+      const main = document.querySelector('main');
+      if (main) main.prepend(banner);
+      else (document.querySelector('header.top') || foot).after(banner);
     }
     if (banner) {
       banner.hidden = !(ds && ds.demo);

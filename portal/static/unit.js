@@ -343,7 +343,7 @@ async function render(focusId) {
         series: { dates: shown.map((p) => p.date), figures: shown.map((p) => p.figure), quotas: shown.map((p) => p.quota) },
         projection: proj && proj.dates.length > 1 ? proj : null,
         milestones: milestones.map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
-        labels: w.labels, lang: st.lang,
+        labels: w.labels, lang: st.lang, title: `${$('h-chart').textContent} — ${unitName(unit, st.lang)}`,
       });
     } else {
       $('chart').replaceChildren();
