@@ -55,7 +55,7 @@ const vi = {
   chartLabels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
   chart: {
     date: 'Ngày', download: 'Tải biểu đồ:', milestones: 'Các mốc trên biểu đồ', empty: 'Biểu đồ chưa có số liệu.', source: 'Nguồn: Tiến Độ',
-    alt: (t, fig, d, q, from) => `Biểu đồ ${t ? t + ' ' : ''}từ ${from}: ${fig} ngày ${d}${q ? `, chỉ tiêu ${q}` : ''}. Số liệu từng ngày có trong bảng và văn bản của trang.`,
+    alt: (t, fig, d, q, from) => `Biểu đồ${t ? ' ' + t.charAt(0).toLowerCase() + t.slice(1) + ',' : ''} từ ${from}: ${fig} ngày ${d}${q ? `, chỉ tiêu ${q}` : ''}. Số liệu từng ngày có trong bảng và văn bản của trang.`,
   },
   rankingOf: (lv, m, d) => `Xếp hạng ${lv} theo tỷ lệ ${m}, ngày ${d}`,
   levels: { PROVINCE: 'các tỉnh, thành phố', DISTRICT: 'các quận, huyện, thị xã, thành phố', COMMUNE: 'các xã, phường, thị trấn' },
