@@ -1,5 +1,6 @@
 // Charts worth printing: the y axis from zero, the legend in the page's
-// language, milestones listed under the chart, a text alternative, PNG and
+// language, milestones listed under the chart, month names on the reporting
+// calendar, a text alternative, PNG and
 // SVG downloads, and the embeddable chart in a 360-px iframe.
 //   node charts.test.mjs BASE_URL
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ for (const lang of ['vi', 'en']) {
   check(legend.includes(lang === 'en' ? 'Date' : 'Ngày') && !legend.includes('Time'), `${lang}: the legend is translated (${legend.replace(/\s+/g, ' ').slice(0, 60)})`);
   const alt = await page.locator('#chart .uplot').getAttribute('aria-label');
   check((await page.locator('#chart .uplot').getAttribute('role')) === 'img' && /\d/.test(alt || ''), `${lang}: the chart has a text alternative: ${alt}`);
+  const months = await page.locator('#cal-rows .cal-month').allInnerTexts();
+  check(months.length === 3 && months[0].includes('2023') && /10|oct/i.test(months[0]) && /12|dec/i.test(months[2]), `${lang}: the reporting calendar names its months: ${months.join(', ')}`);
   const ms = await page.locator('#chart ol.milestones li').allInnerTexts();
   check(ms.length >= 1 && ms.every((m) => !m.endsWith('…')), `${lang}: ${ms.length} milestone(s) listed in full under the chart`);
 }

@@ -181,9 +181,15 @@ function renderCalendar(c, points, st, w) {
   let day = c.startDate;
   // Weeks start on Monday.
   const dow = (d) => (new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7;
+  // A month's name above the week holding its first day (and the first week).
+  const monthName = (d) => new Intl.DateTimeFormat(st.lang === 'en' ? 'en-US' : 'vi-VN', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(d + 'T00:00:00Z'));
+  const monthRow = (d) => el('tr', { class: 'cal-month' }, el('td', { colspan: '7', text: monthName(d).replace(/^./, (x) => x.toUpperCase()) }));
+  rows.push(monthRow(day));
   let tr = el('tr');
   for (let i = 0; i < dow(day); i++) tr.append(el('td'));
   while (day <= c.endDate) {
+    // The week in progress is pushed after: the name goes above it.
+    if (day.endsWith('-01') && day !== c.startDate) rows.push(monthRow(day));
     const p = byDay.get(day);
     const s = statusOf(p);
     const cv = p && p.coverage;
