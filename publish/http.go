@@ -25,6 +25,7 @@ import (
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
 //	/downloads/{campaign}/{date}.json    the whole edition
+//	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first
 //	/feeds/{campaign}.atom               one campaign's editions
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
@@ -44,6 +45,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{$}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
