@@ -14,7 +14,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const C = 'ben-tre-cong-dan-so';
 export const PAGES = [
   '/', `/?campaign=${C}&date=2023-11-14`, `/rankings.html?campaign=${C}`, `/unit.html?campaign=${C}&unit=83`,
-  '/campaigns.html', `/campaigns.html?campaign=${C}`, `/milestone.html?campaign=${C}&date=2023-12-15`, '/data.html', '/method.html',
+  '/campaigns.html', `/campaigns.html?campaign=${C}`, `/milestone.html?campaign=${C}&date=2023-12-15`, `/corrections.html?campaign=${C}`, '/data.html', '/method.html',
   '/bulletins/', `/bulletins/${C}/`, `/bulletins/${C}/2023-11-14`,
   `/embed-chart.html?campaign=${C}&unit=83&metric=collected`, `/embed/${C}/83`,
 ];
