@@ -58,6 +58,10 @@ const (
 const portalCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self' https: http:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+// embedCSP is portalCSP for the pages made for other sites' iframes
+// (embed-chart.html): any site may frame them.
+var embedCSP = strings.Replace(portalCSP, "frame-ancestors 'none'", "frame-ancestors *", 1)
+
 // asset is one file ready to serve: its bytes, a gzipped copy made on first
 // use, its type and its content hash.
 type asset struct {
@@ -296,7 +300,10 @@ func Handler() http.Handler {
 			return
 		}
 		if strings.HasSuffix(name, ".html") {
-			if !strings.HasPrefix(name, "graphiql/") { // GraphiQL injects inline styles
+			switch {
+			case strings.HasPrefix(name, "embed-"):
+				w.Header().Set("Content-Security-Policy", embedCSP)
+			case !strings.HasPrefix(name, "graphiql/"): // GraphiQL injects inline styles
 				w.Header().Set("Content-Security-Policy", portalCSP)
 			}
 			w.Header().Set("Referrer-Policy", "strict-origin-when-cross-origin")

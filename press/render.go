@@ -48,6 +48,8 @@ type Page struct {
 	// Local, when set, says the page is not a published edition (a local
 	// column written on demand): it replaces the revision, time and hash.
 	Local string
+	// Nav is the portal's navigation above the column (none when empty).
+	Nav template.HTML
 }
 
 // PageRevision links one revision of the edition.
@@ -102,10 +104,13 @@ th,td{border-bottom:1px solid #ccc;padding:.3em .4em;text-align:right}
 th:nth-child(2),td:nth-child(2){text-align:left}
 caption{text-align:left;font-weight:bold;padding:.4em 0}
 a{color:#0b4f8a}
-@media print{.nav{display:none}body{margin:0;max-width:none}}
+@media print{.nav,.portal-nav{display:none}body{margin:0;max-width:none}}
+.portal-nav{display:flex;flex-wrap:wrap;gap:.2em 1em;font:15px/1.5 system-ui,sans-serif;border-bottom:1px solid #ccc;padding:.3em 0;margin-bottom:.6em}.portal-nav [aria-current]{font-weight:bold}
+.scroll{overflow-x:auto;max-width:100%}
 </style>
 </head>
 <body>
+{{.Nav}}<main>
 {{.Banner}}<p class="nav"><a href="{{if .Home}}{{.Home}}{{else}}/{{end}}">Tiến Độ</a> · {{if .Archive}}<a href="{{.Archive}}">{{if en .Lang}}Archive{{else}}Lưu trữ{{end}}</a> · {{end}}<a href="{{.OtherLang}}">{{if en .Lang}}Tiếng Việt{{else}}English{{end}}</a>{{if .CSV}} · <a href="{{.CSV}}">CSV</a>{{end}}{{if .JSON}} · <a href="{{.JSON}}">JSON</a>{{end}}</p>
 <article>
 <h1>{{$t.Title}}</h1>
@@ -115,14 +120,15 @@ a{color:#0b4f8a}
 {{range $t.Paragraphs}}<p>{{.}}</p>
 {{end}}
 {{range .Edition.Tables}}{{if .Children}}
-<table>
+<div class="scroll" tabindex="0"><table>
 <caption>{{metric .Metric $.Lang}}</caption>
 <thead><tr><th scope="col">{{if en $.Lang}}Rank{{else}}Hạng{{end}}</th><th scope="col">{{if en $.Lang}}Unit{{else}}Đơn vị{{end}}</th><th scope="col">{{if en $.Lang}}Figure{{else}}Số liệu{{end}}</th><th scope="col">{{if en $.Lang}}Quota{{else}}Chỉ tiêu{{end}}</th><th scope="col">{{if en $.Lang}}Rate{{else}}Tỷ lệ{{end}}</th></tr></thead>
 <tbody>{{range .Children}}<tr><td>{{if .Rank}}{{.Rank}}{{end}}</td><td>{{name .Unit $.Lang}}</td><td>{{count .Value $.Lang}}</td><td>{{count .Quota $.Lang}}</td><td>{{rate . $.Lang}}</td></tr>
 {{end}}</tbody>
-</table>{{end}}{{end}}
+</table></div>{{end}}{{end}}
 </article>
 {{if gt (len .Revisions) 1}}<section class="nav"><h2>{{if en .Lang}}Revisions{{else}}Các bản{{end}}</h2><ol>{{range .Revisions}}<li>{{if .Current}}<strong>{{end}}<a href="{{.URL}}">{{.PublishedAt}}</a> <code>{{printf "%.12s" .Hash}}</code>{{if .Current}}</strong>{{end}}</li>{{end}}</ol></section>{{end}}
+</main>
 {{.Footer}}
 </body>
 </html>

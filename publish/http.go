@@ -196,7 +196,7 @@ func (s *Service) columnHTML(ctx context.Context, c *domain.Campaign, ed *db.Edi
 	p := press.Page{Edition: pe, Lang: l, Revision: ed.Revision, PublishedAt: stamp(ed.PublishedAt, l),
 		OtherLang: u.column(slug, date, other, ed.Revision),
 		CSV:       u.download(slug, date, "csv", 0), JSON: u.download(slug, date, "json", 0),
-		Home: u.home(l), Archive: u.archive(slug, l)}
+		Home: u.home(l), Archive: u.archive(slug, l), Nav: portalNav(l, u)}
 	for _, rv := range revs {
 		p.Revisions = append(p.Revisions, press.PageRevision{Revision: rv.Revision, URL: u.column(slug, date, l, rv.Revision),
 			PublishedAt: stamp(rv.PublishedAt, l), Hash: rv.Hash, Current: rv.Revision == ed.Revision})
@@ -318,14 +318,14 @@ func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte,
 
 func pageHead(lang, title string, u urls, t Trust) string {
 	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>` +
-		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}</style></head><body>` +
-		string(t.banner(lang)) + `<p><a href="` + template.HTMLEscapeString(u.home(lang)) + `">Tiến Độ</a></p><h1>` +
+		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}` + navCSS + `</style></head><body>` +
+		string(portalNav(lang, u)) + `<main>` + string(t.banner(lang)) + `<h1>` +
 		template.HTMLEscapeString(title) + `</h1>`
 }
 
 // pageFoot ends a page of pageHead with the trust footer.
 func pageFoot(lang, title, permalink string, t Trust) string {
-	return string(t.footer(lang, title, permalink)) + `</body></html>`
+	return `</main>` + string(t.footer(lang, title, permalink)) + `</body></html>`
 }
 
 func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
@@ -361,7 +361,7 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 	}
 	var b strings.Builder
 	b.WriteString(pageHead(l, name, u, t))
-	fmt.Fprintf(&b, `<p>%s</p><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
+	fmt.Fprintf(&b, `<p>%s</p><div class="scroll" tabindex="0"><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
 		template.HTMLEscapeString(c.LegalRef), map[string]string{"vi": "Ngày", "en": "Day"}[l], map[string]string{"vi": "Bản", "en": "Revision"}[l],
 		map[string]string{"vi": "Đăng lúc", "en": "Published"}[l], map[string]string{"vi": "Tải về", "en": "Download"}[l])
 	esc := template.HTMLEscapeString
@@ -371,7 +371,7 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 			esc(u.column(slug, d, l, e.Revision)), progress.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash,
 			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
-	b.WriteString(`</tbody></table>`)
+	b.WriteString(`</tbody></table></div>`)
 	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug, l, 0)))
 	b.WriteString(pageFoot(l, name, u.site+u.archive(slug, l), t))
 	return []byte(b.String()), nil
@@ -383,11 +383,11 @@ var card = template.Must(template.New("card").Parse(`<!doctype html>
 <style>body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#111;background:#fff}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1em;max-width:28em}
 h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;background:#e5e5e5;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;background:#1f6f43}
 .src{font-size:.8em;color:#555}a{color:#0b4f8a}</style></head>
-<body><div class="card"><h1>{{.Unit}}</h1>
+<body><main class="card"><h1>{{.Unit}}</h1><div class="src">{{.Campaign}}</div>
 {{range .Rows}}<div class="row"><div>{{.Name}}: <strong>{{.Figure}}</strong>{{if .Quota}}/{{.Quota}} ({{.Rate}}){{end}}</div>
 {{if .Quota}}<div class="bar" role="img" aria-label="{{.Rate}}"><span style="width:{{.Width}}%"></span></div>{{end}}</div>{{end}}
 {{if .Demo}}<div class="src"><strong>{{if eq .Lang "en"}}Demo data, not official figures{{else}}Dữ liệu minh hoạ, không phải số liệu chính thức{{end}}</strong></div>{{end}}
-<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a> · <a href="{{.LicenceURL}}" target="_blank" rel="license noopener">{{.Licence}}</a></div></div></body></html>
+<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a> · <a href="{{.LicenceURL}}" target="_blank" rel="license noopener">{{.Licence}}</a></div></main></body></html>
 `))
 
 // embed serves a card of one unit's latest figures, for a news site's
@@ -403,6 +403,21 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	if err != nil || day == nil {
 		s.fail(w, r, errors.Join(err, notFound("no figures for %s yet", c.Slug)))
 		return
+	}
+	if q := r.URL.Query().Get("date"); q != "" {
+		// ?date=YYYY-MM-DD: the figures as of that day (the latest day at most).
+		d, err := domain.ParseDate(q)
+		if err != nil {
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "date: %q is not a day YYYY-MM-DD", q))
+			return
+		}
+		if d < c.Start {
+			s.fail(w, r, domain.Errorf(domain.EINVALID, "date: %s is before the campaign starts (%s)", q, c.Start))
+			return
+		}
+		if d < *day {
+			day = &d
+		}
 	}
 	u, err := s.DB.UnitByCode(ctx, r.PathValue("unit"), *day)
 	if err != nil {
@@ -441,14 +456,17 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, rw)
 	}
-	name := u.FullName
+	name, campaign := u.FullName, c.Name
 	asOf := "Tính đến ngày " + progress.FormatDate(*day, "vi")
 	if l == "en" {
 		name, asOf = u.NameEN, "As of "+progress.FormatDate(*day, "en")
+		if c.NameEN != "" {
+			campaign = c.NameEN
+		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l))
+	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l+"-"+day.String()))
 	// Meant for other sites' iframes.
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
 	t, err := s.trust(ctx)
@@ -456,7 +474,7 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Rows": rows, "AsOf": asOf,
+	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Campaign": campaign, "Rows": rows, "AsOf": asOf,
 		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
 		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
 }

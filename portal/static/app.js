@@ -211,7 +211,7 @@ async function renderChart(c, unit, metric, day, st, w, my) {
     series: { dates: points.map((p) => p.date), figures: points.map((p) => p.figure), quotas: points.map((p) => p.quota) },
     projection: cur ? projectAtPace(cur.date, cur.figure, cur.pace7d, cur.quota, c.endDate) : null,
     milestones: (c.milestones || []).map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
-    labels: w.chartLabels, lang: st.lang,
+    labels: w.chartLabels, lang: st.lang, title: $('h-chart').textContent,
   });
 }
 

@@ -1,7 +1,9 @@
 // Charts of a cumulative series against its quota, drawn with uPlot (vendored
 // in vendor/uplot, loaded on first use so pages without a chart never fetch
 // it). A chart is decoration for sighted readers: every page that draws one
-// also says its numbers in text.
+// also says its numbers in text, and the chart itself carries a one-sentence
+// summary for screen readers. Milestones are numbered on the chart and named
+// in a list below it, so that their labels never overlap or get cut.
 import { fmtInt, fmtDate, words } from './i18n.js';
 
 let loading = null;
@@ -26,6 +28,13 @@ export function loadUPlot() {
   return loading;
 }
 
+/** The lines' colours, widths and dashes: figure, quota, projection (the SVG download draws them too). */
+export const STYLES = [
+  { stroke: '#0b57a4', width: 2, spanGaps: false },
+  { stroke: '#a4161a', width: 1.5 },
+  { stroke: '#0b57a4', width: 1.5, dash: [6, 5] },
+];
+
 const DAY_S = 86400;
 const toSec = (day) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)) / 1000;
 const toDay = (sec) => new Date(sec * 1000).toISOString().slice(0, 10);
@@ -37,8 +46,10 @@ const toDay = (sec) => new Date(sec * 1000).toISOString().slice(0, 10);
  *   milestones: [{ date, label }] (optional) vertical markers with labels
  *   labels:     { figure, quota, projection } the legend's words
  *   lang:       'vi' or 'en' for the axes' numbers and dates
+ *   title:      the chart's title, for its downloads (PNG, SVG)
+ * The y axis starts at zero.
  */
-export async function drawSeries(el, { series, projection, milestones = [], labels, lang, height = 260 }) {
+export async function drawSeries(el, { series, projection, milestones = [], labels, lang, height = 260, title = '' }) {
   const uPlot = await loadUPlot();
   // One x axis for the series and the projection, day by day.
   const days = [...series.dates];
@@ -62,20 +73,19 @@ export async function drawSeries(el, { series, projection, milestones = [], labe
   const projs = days.map((d) => (proj.has(d) ? proj.get(d) : null));
   const locale = words(lang).locale;
   const num = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
-  const marks = milestones.filter((m) => m.date >= days[0] && m.date <= days[days.length - 1]);
+  const marks = milestones.filter((m) => m.date >= days[0] && m.date <= days[days.length - 1]).sort((a, b) => (a.date < b.date ? -1 : 1));
+  const cw = words(lang).chart;
   const w = Math.max(280, el.clientWidth || 600);
   el.replaceChildren();
   const opts = {
     width: w,
     height,
-    scales: { x: { time: true } },
+    scales: { x: { time: true }, y: { range: (u, lo, hi) => [0, hi > 0 ? hi * 1.08 : 1] } },
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },
     series: [
-      { value: (u, v) => (v == null ? '—' : fmtDate(toDay(v), lang)) },
-      { label: labels.figure, stroke: '#0b57a4', width: 2, value: (u, v) => fmtInt(v, lang), spanGaps: false },
-      { label: labels.quota, stroke: '#a4161a', width: 1.5, dash: [2, 0], value: (u, v) => fmtInt(v, lang) },
-      { label: labels.projection, stroke: '#0b57a4', width: 1.5, dash: [6, 5], value: (u, v) => fmtInt(v, lang) },
+      { label: cw.date, value: (u, v) => (v == null ? '—' : fmtDate(toDay(v), lang)) },
+      ...['figure', 'quota', 'projection'].map((k, i) => ({ label: labels[k], ...STYLES[i], value: (u, v) => fmtInt(v, lang) })),
     ],
     axes: [
       { values: (u, vals) => vals.map((v) => { const d = toDay(v); return lang === 'en' ? fmtDate(d, 'en').replace(/, \d{4}$/, '') : d.slice(8, 10) + '/' + d.slice(5, 7); }) },
@@ -83,7 +93,8 @@ export async function drawSeries(el, { series, projection, milestones = [], labe
     ],
     plugins: [{
       hooks: {
-        // Milestones: a dotted line and its label at the top.
+        // Milestones: a dotted line and its number at the top, a row lower
+        // when it would touch the number before.
         draw: [(u) => {
           const ctx = u.ctx;
           ctx.save();
@@ -91,22 +102,48 @@ export async function drawSeries(el, { series, projection, milestones = [], labe
           ctx.fillStyle = '#50575f';
           ctx.strokeStyle = '#7a4b00';
           ctx.setLineDash([2 * devicePixelRatio, 3 * devicePixelRatio]);
-          for (const m of marks) {
+          const ends = [];
+          marks.forEach((m, i) => {
             const x = Math.round(u.valToPos(toSec(m.date), 'x', true));
             ctx.beginPath();
             ctx.moveTo(x, u.bbox.top);
             ctx.lineTo(x, u.bbox.top + u.bbox.height);
             ctx.stroke();
-            const text = m.label.length > 28 ? m.label.slice(0, 27) + '…' : m.label;
+            const text = String(i + 1);
             const tw = ctx.measureText(text).width;
-            ctx.fillText(text, Math.min(x + 3 * devicePixelRatio, u.bbox.left + u.bbox.width - tw), u.bbox.top + 12 * devicePixelRatio);
-          }
+            const left = Math.min(x + 3 * devicePixelRatio, u.bbox.left + u.bbox.width - tw);
+            let row = 0;
+            while (ends[row] != null && ends[row] > left - 3 * devicePixelRatio) row++;
+            ends[row] = left + tw;
+            ctx.fillText(text, left, u.bbox.top + (12 + 13 * row) * devicePixelRatio);
+          });
           ctx.restore();
         }],
       },
     }],
   };
   const plot = new uPlot(opts, [xs, figs, quotas, projs], el);
+  // The text alternative: what the chart shows, in a sentence.
+  const last = figs.reduce((k, v, i) => (v == null ? k : i), -1);
+  plot.root.setAttribute('role', 'img');
+  plot.root.setAttribute('aria-label', last < 0 ? cw.empty : cw.alt(title, fmtInt(figs[last], lang), fmtDate(days[last], lang),
+    quotas[last] == null ? '' : fmtInt(quotas[last], lang), fmtDate(days[0], lang)));
+  if (marks.length) {
+    const ol = Object.assign(document.createElement('ol'), { className: 'milestones' });
+    ol.setAttribute('aria-label', cw.milestones);
+    for (const m of marks) ol.append(Object.assign(document.createElement('li'), { textContent: `${fmtDate(m.date, lang)}: ${m.label}` }));
+    el.append(ol);
+  }
+  // Downloads of the chart as drawn (PNG) and redrawn as vectors (SVG).
+  const dl = Object.assign(document.createElement('p'), { className: 'chart-dl' });
+  dl.append(cw.download + ' ');
+  for (const kind of ['png', 'svg']) {
+    const b = Object.assign(document.createElement('button'), { type: 'button', textContent: kind.toUpperCase() });
+    b.setAttribute('aria-label', `${cw.download} ${kind.toUpperCase()}`);
+    b.addEventListener('click', async () => (await import('./chart-export.js')).save(plot, kind, { title, marks, lang, labels: cw }));
+    dl.append(b, ' ');
+  }
+  el.append(dl);
   // Follow the container's width (phones turning, windows resizing).
   if ('ResizeObserver' in window) {
     const ro = new ResizeObserver(() => {

@@ -111,6 +111,7 @@ function lookup(w, key) {
  */
 export function applyWords(st, page) {
   const w = words(st.lang);
+  scrollersFocusable();
   document.documentElement.lang = w.htmlLang;
   for (const e of document.querySelectorAll('[data-t]')) {
     const v = lookup(w, e.dataset.t);
@@ -147,7 +148,7 @@ let dataset = null; // the API's { demo contact }, once read
 let citeWatch = null;
 
 /**
- * Puts the trust information on the page: a banner under the header when
+ * Puts the trust information on the page: a banner atop the main content when
  * the API runs on demo data, and in the footer the licence, how to cite the
  * page (its title, its URL, which holds its whole state, and today's date)
  * and the corrections line. The citation follows the page's title.
@@ -163,7 +164,10 @@ function renderTrust(st) {
     let banner = $('demo-banner');
     if (ds && ds.demo && !banner) {
       banner = el('p', { id: 'demo-banner', class: 'demo-banner', role: 'note' });
-      (document.querySelector('header.top') || foot).after(banner);
+      // First in the main landmark, so that no content is outside one.
+      const main = document.querySelector('main');
+      if (main) main.prepend(banner);
+      else (document.querySelector('header.top') || foot).after(banner);
     }
     if (banner) {
       banner.hidden = !(ds && ds.demo);
@@ -220,6 +224,23 @@ export function riskMark(r, w) {
     return el('span', { class: 'small block outcome outcome-' + r.outcome, 'data-outcome': r.outcome, text: (r.outcome === 'COMPLETED' ? '✓ ' : '✗ ') + w.outcome[r.outcome] });
   }
   return r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : '';
+}
+
+let scrollWatch = null;
+
+/**
+ * Makes every sideways-scrolling box (a wide table's wrapper, a code block)
+ * reachable by keyboard, now and as pages render more of them, so that it
+ * can be scrolled without a mouse.
+ */
+function scrollersFocusable() {
+  if (scrollWatch) return;
+  const mark = () => {
+    for (const e of document.querySelectorAll('.table-wrap:not([tabindex]), pre:not([tabindex])')) e.tabIndex = 0;
+  };
+  mark();
+  scrollWatch = new MutationObserver(mark);
+  scrollWatch.observe(document.body, { childList: true, subtree: true });
 }
 
 /** Shows an error in #error (an API error's message, else the generic prefix). */

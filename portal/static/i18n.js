@@ -54,6 +54,10 @@ const vi = {
     NOT_COMPLETED: (r) => `Chiến dịch đã kết thúc: không hoàn thành chỉ tiêu, đạt ${r}.`,
   },
   chartLabels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
+  chart: {
+    date: 'Ngày', download: 'Tải biểu đồ:', milestones: 'Các mốc trên biểu đồ', empty: 'Biểu đồ chưa có số liệu.', source: 'Nguồn: Tiến Độ',
+    alt: (t, fig, d, q, from) => `Biểu đồ${t ? ' ' + t.charAt(0).toLowerCase() + t.slice(1) + ',' : ''} từ ${from}: ${fig} ngày ${d}${q ? `, chỉ tiêu ${q}` : ''}. Số liệu từng ngày có trong bảng và văn bản của trang.`,
+  },
   rankingOf: (lv, m, d) => `Xếp hạng ${lv} theo tỷ lệ ${m}, ngày ${d}`,
   levels: { PROVINCE: 'các tỉnh, thành phố', DISTRICT: 'các quận, huyện, thị xã, thành phố', COMMUNE: 'các xã, phường, thị trấn' },
   noRanking: 'Đơn vị này không có đơn vị cấp dưới để xếp hạng.',
@@ -135,6 +139,10 @@ const en = {
     NOT_COMPLETED: (r) => `The campaign has ended: the quota was not reached, at ${r}.`,
   },
   chartLabels: { figure: 'Figure', quota: 'Quota', projection: 'Projected at the 7-day pace' },
+  chart: {
+    date: 'Date', download: 'Download the chart:', milestones: 'Milestones on the chart', empty: 'The chart has no figures yet.', source: 'Source: Tiến Độ',
+    alt: (t, fig, d, q, from) => `Chart${t ? ' of ' + t : ''} from ${from}: ${fig} on ${d}${q ? `, quota ${q}` : ''}. The figures day by day are in the page's table and text.`,
+  },
   rankingOf: (lv, m, d) => `${lv} ranked by rate, ${m}, ${d}`,
   levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
   noRanking: 'This unit has no units below it to rank.',

@@ -218,9 +218,15 @@ function renderCalendar(c, points, st, w) {
   let day = c.startDate;
   // Weeks start on Monday.
   const dow = (d) => (new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7;
+  // A month's name above the week holding its first day (and the first week).
+  const monthName = (d) => new Intl.DateTimeFormat(st.lang === 'en' ? 'en-US' : 'vi-VN', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(d + 'T00:00:00Z'));
+  const monthRow = (d) => el('tr', { class: 'cal-month' }, el('td', { colspan: '7', text: monthName(d).replace(/^./, (x) => x.toUpperCase()) }));
+  rows.push(monthRow(day));
   let tr = el('tr');
   for (let i = 0; i < dow(day); i++) tr.append(el('td'));
   while (day <= c.endDate) {
+    // The week in progress is pushed after: the name goes above it.
+    if (day.endsWith('-01') && day !== c.startDate) rows.push(monthRow(day));
     const p = byDay.get(day);
     const s = statusOf(p);
     const cv = p && p.coverage;
@@ -385,7 +391,7 @@ async function render(focusId) {
         series: { dates: shown.map((p) => p.date), figures: shown.map((p) => p.figure), quotas: shown.map((p) => p.quota) },
         projection: proj && proj.dates.length > 1 ? proj : null,
         milestones: milestones.map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
-        labels: w.labels, lang: st.lang,
+        labels: w.labels, lang: st.lang, title: `${$('h-chart').textContent} — ${unitName(unit, st.lang)}`,
       });
     } else {
       $('chart').replaceChildren();
