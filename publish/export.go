@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -118,8 +119,11 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 					if err != nil {
 						return nil, err
 					}
-					return editionJSON(e, pe, u.permalink(c.Slug, date, "json", e.Revision), t)
+					b, _ := editionBytes(e, pe)
+					return b, nil
 				})
+				json := u.download(c.Slug, date, "json", rev)
+				add(json+".sha256", func() ([]byte, error) { return sha256Line(e.Hash, path.Base(json)), nil })
 			}
 		}
 	}

@@ -24,7 +24,8 @@ import (
 //	/bulletins/{campaign}/               a campaign's editions by day
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
-//	/downloads/{campaign}/{date}.json    the whole edition
+//	/downloads/{campaign}/{date}.json    the whole edition, the bytes of its SHA-256
+//	/downloads/{campaign}/{date}.json.sha256  that SHA-256 for sha256sum -c
 //	/feeds/bulletins.atom                every edition, newest first
 //	/feeds/{campaign}.atom               one campaign's editions
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
@@ -215,49 +216,64 @@ func stamp(t time.Time, lang string) string {
 	return t.Format("15:04 ngày 02/01/2006")
 }
 
+const downloadNames = "downloads are DATE.csv, DATE.json, DATE.json.sha256, DATE.rN.csv, DATE.rN.json or DATE.rN.json.sha256"
+
+// parseDownload reads a day's download name: DATE.EXT, DATE.rN.EXT (the
+// static export's name of revision N), and DATE[.rN].json.sha256.
+func parseDownload(file string) (date string, rev int, ext string, sum bool, ok bool) {
+	file, sum = strings.CutSuffix(file, ".sha256")
+	i := strings.LastIndexByte(file, '.')
+	if i < 0 {
+		return "", 0, "", false, false
+	}
+	file, ext = file[:i], file[i+1:]
+	if ext != "csv" && ext != "json" || sum && ext != "json" {
+		return "", 0, "", false, false
+	}
+	date, r, hasRev := strings.Cut(file, ".")
+	if hasRev {
+		n, err := strconv.Atoi(strings.TrimPrefix(r, "r"))
+		if !strings.HasPrefix(r, "r") || err != nil || n < 1 {
+			return "", 0, "", false, false
+		}
+		rev = n
+	}
+	return date, rev, ext, sum, true
+}
+
 func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
-	date, ext, ok := strings.Cut(file, ".")
+	date, rev, ext, sum, ok := parseDownload(file)
 	if !ok {
-		s.fail(w, r, notFound("downloads are DATE.csv or DATE.json"))
+		s.fail(w, r, notFound(downloadNames))
 		return
 	}
-	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
-	if d, x, ok := strings.Cut(ext, "."); ok { // DATE.rN.csv, the static export's name of revision N
-		n, err := strconv.Atoi(strings.TrimPrefix(d, "r"))
-		if !strings.HasPrefix(d, "r") || err != nil || n < 1 || (x != "csv" && x != "json") {
-			s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
-			return
-		}
-		rev, ext = n, x
-	}
-	if ext != "csv" && ext != "json" {
-		s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
-		return
+	if rev == 0 {
+		rev, _ = strconv.Atoi(r.URL.Query().Get("rev"))
 	}
 	_, ed, pe, err := s.edition(r, r.PathValue("campaign"), date, rev)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if cacheable(w, r, ed, ext, rev > 0) {
+	variant := ext
+	if sum {
+		variant += ".sha256"
+	}
+	if cacheable(w, r, ed, variant, rev > 0) {
+		return
+	}
+	linkHeader(w, "/"+readmePath)
+	if sum {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(sha256Line(ed.Hash, strings.TrimSuffix(file, ".sha256")))
 		return
 	}
 	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, ext)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	linkHeader(w, "/"+readmePath)
+	canonicalLink(w, s.live().permalink(pe.Campaign, pe.Day, ext, ed.Revision))
 	if ext == "json" {
-		t, err := s.trust(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		u := s.live()
-		b, err := editionJSON(ed, pe, u.permalink(pe.Campaign, pe.Day, "json", ed.Revision), t)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		b, _ := editionBytes(ed, pe)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Write(b)
 		return

@@ -189,6 +189,7 @@ func TestPublication(t *testing.T) {
 	}
 	checkExport(t, s)
 	checkTrust(t, s)
+	checkHashes(t, s)
 
 	// A quota lowered from the campaign's start: the next revision of
 	// 13/6 names that quota revision, and only it (the correction before

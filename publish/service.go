@@ -48,7 +48,7 @@ type Service struct {
 
 	init     sync.Once
 	failures episode.Tracker
-	mu sync.Mutex
+	mu       sync.Mutex
 	// checked: for each campaign and day already published, the version of
 	// the figures its last rebuild read (a rebuild that changes nothing
 	// published publishes nothing, and is not done again for that version).
@@ -249,6 +249,11 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			}
 			press.Revise(old, ed, causes)
 		}
+		demo, err := s.DB.Demo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ed.Licence, ed.LicenceURL, ed.Demo = Licence, LicenceURL, demo
 		b, err := ed.Marshal()
 		return &db.EditionContent{Content: b, Hash: ed.Hash, Snapshot: snapshot}, err
 	})

@@ -110,7 +110,7 @@ const T = {
     licence: 'Giấy phép và trích dẫn', licenceList: [
       'Số liệu công bố (số liệu, tỷ lệ, xếp hạng, bản tin và các tệp tải về) theo giấy phép CC BY 4.0: được sao chép và dùng lại, kể cả cho mục đích thương mại, khi ghi nguồn.',
       'Trích dẫn: Tiến Độ, «tên trang hoặc bản tin, bản số mấy», đường dẫn, truy cập ngày dd/mm/yyyy. Chân mỗi trang có sẵn câu trích dẫn của chính trang đó; đường dẫn giữ mọi lựa chọn đang xem. Đường dẫn một bản (rN) của bản tin không bao giờ thay đổi.',
-      'Tệp JSON ghi giấy phép và cách trích dẫn trong các trường licence, licenceUrl, permalink, citation, citationEn và demo. Tệp CSV chỉ có dữ liệu: giấy phép nằm trong tiêu đề HTTP Link (rel="license") và trong tệp downloads/README.txt đặt cạnh các tệp.',
+      'Tệp {ngày}.json là đúng các byte có mã SHA-256 được công bố (trường sha256 của API, trang bản tin); tệp {ngày}.json.sha256 bên cạnh để kiểm tra: sha256sum -c {ngày}.json.sha256. Tệp JSON ghi giấy phép trong các trường licence, licenceUrl và demo; đường dẫn cố định của nó nằm trong tiêu đề HTTP Link (rel="canonical"). Tệp CSV chỉ có dữ liệu: giấy phép nằm trong tiêu đề HTTP Link (rel="license") và trong tệp downloads/README.txt đặt cạnh các tệp.',
       'Khi máy chủ chạy dữ liệu minh hoạ, mọi trang đều có dòng "Dữ liệu minh hoạ"; API cho biết qua trường dataset { demo }.',
     ],
   },
@@ -151,7 +151,7 @@ const T = {
     licence: 'Licence and citing', licenceList: [
       'The published figures (figures, rates, rankings, bulletins and every download) are under the CC BY 4.0 licence: copy and reuse them, commercially too, with attribution.',
       'Cite as: Tiến Độ, “title of the page or bulletin, revision”, link, retrieved Month D, YYYY. Every page’s footer has its own citation; its link holds everything shown. The link of a bulletin revision (rN) never changes.',
-      'The JSON download names its licence and citation in the fields licence, licenceUrl, permalink, citation, citationEn and demo. The CSV holds data only: its licence is in the HTTP Link header (rel="license") and in downloads/README.txt beside the files.',
+      '{date}.json is exactly the bytes whose SHA-256 is published (the API’s sha256 field, the bulletin page); {date}.json.sha256 beside it checks them: sha256sum -c {date}.json.sha256. The JSON names its licence in the fields licence, licenceUrl and demo; its permalink is in the HTTP Link header (rel="canonical"). The CSV holds data only: its licence is in the HTTP Link header (rel="license") and in downloads/README.txt beside the files.',
       'When the server runs on demo data every page says “Demo data”; the API says so in dataset { demo }.',
     ],
   },
