@@ -2,6 +2,7 @@ package publish
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -32,6 +33,24 @@ func editionBytes(e *db.Edition, pe *press.Edition) (b []byte, ok bool) {
 	}
 	pe.Hash = e.Hash
 	return e.Content, false
+}
+
+// dayFile writes a published revision's ranking tables (csv, xlsx) or its
+// JSON, as the server sends {date}.EXT.
+func (s *Service) dayFile(w io.Writer, e *db.Edition, ext string) error {
+	pe, err := press.Unmarshal(e.Content, e.Hash)
+	if err != nil {
+		return err
+	}
+	switch ext {
+	case "json":
+		b, _ := editionBytes(e, pe)
+		_, err = w.Write(b)
+		return err
+	case "xlsx":
+		return editionXLSX(w, pe)
+	}
+	return press.WriteCSV(w, pe)
 }
 
 // sha256Line is a download's checksum file in sha256sum's format, naming

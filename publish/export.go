@@ -1,14 +1,18 @@
 package publish
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/press"
 )
 
@@ -56,11 +60,28 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 	type job struct {
 		file string
 		make func() ([]byte, error)
+		// stream, when set instead of make, writes a large file to w
+		stream func(w io.Writer) error
 	}
 	var jobs []job
 	add := func(file string, make func() ([]byte, error)) {
-		jobs = append(jobs, job{strings.TrimPrefix(file, base), make})
+		jobs = append(jobs, job{file: strings.TrimPrefix(file, base), make: make})
 	}
+	addStream := func(file string, stream func(w io.Writer) error) {
+		jobs = append(jobs, job{file: strings.TrimPrefix(file, base), stream: stream})
+	}
+	// The tidy series of c (nil: of every campaign) in every format.
+	addSeries := func(dir string, c *domain.Campaign) {
+		f := db.SeriesFilter{}
+		if c != nil {
+			f.CampaignID = c.ID
+		}
+		for _, ext := range []string{"csv", "json", "xlsx"} {
+			addStream(dir+"series."+ext, func(w io.Writer) error { return s.writeSeries(ctx, w, ext, f) })
+		}
+		add(dir+"series.meta.json", func() ([]byte, error) { return s.seriesMeta(ctx, c, site) })
+	}
+	addSeries(base+"downloads/", nil)
 	file := func(url string) string {
 		if strings.HasSuffix(url, "/") {
 			return url + "index.html"
@@ -81,9 +102,16 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 			add(file(u.archive(c.Slug, l)), func() ([]byte, error) { return s.archiveHTML(ctx, c, scope, l, u) })
 		}
 		add(u.feed(c.Slug), func() ([]byte, error) { return s.feedXML(ctx, c.Slug, site, u) })
+		addSeries(base+"downloads/"+url.PathEscape(c.Slug)+"/", c)
 		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
 		if err != nil {
 			return 0, err
+		}
+		if len(eds) > 0 { // latest.*: the newest day's files, as the server answers them
+			for _, ext := range []string{"csv", "json", "xlsx"} {
+				e := eds[0]
+				addStream(base+"downloads/"+url.PathEscape(c.Slug)+"/latest."+ext, func(w io.Writer) error { return s.dayFile(w, e, ext) })
+			}
 		}
 		latest := map[string]int{}
 		for _, e := range eds {
@@ -105,25 +133,18 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 						return s.columnHTML(ctx, c, e, pe, l, u)
 					})
 				}
-				add(u.download(c.Slug, date, "csv", rev), func() ([]byte, error) {
-					pe, err := press.Unmarshal(e.Content, e.Hash)
-					if err != nil {
-						return nil, err
-					}
-					var b strings.Builder
-					err = press.WriteCSV(&b, pe)
-					return []byte(b.String()), err
-				})
-				add(u.download(c.Slug, date, "json", rev), func() ([]byte, error) {
-					pe, err := press.Unmarshal(e.Content, e.Hash)
-					if err != nil {
-						return nil, err
-					}
-					b, _ := editionBytes(e, pe)
-					return b, nil
-				})
+				for _, ext := range []string{"csv", "json", "xlsx"} {
+					addStream(u.download(c.Slug, date, ext, rev), func(w io.Writer) error { return s.dayFile(w, e, ext) })
+				}
 				json := u.download(c.Slug, date, "json", rev)
 				add(json+".sha256", func() ([]byte, error) { return sha256Line(e.Hash, path.Base(json)), nil })
+				if rev == 0 { // every unit of the day, at every level
+					for _, ext := range []string{"csv", "json", "xlsx"} {
+						addStream(base+"downloads/"+url.PathEscape(c.Slug)+"/"+date+".all."+ext, func(w io.Writer) error {
+							return s.writeSeries(ctx, w, ext, db.SeriesFilter{CampaignID: c.ID, From: e.Day, To: e.Day})
+						})
+					}
+				}
 			}
 		}
 	}
@@ -131,18 +152,51 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return i, err
 		}
-		b, err := j.make()
-		if err != nil {
-			return i, fmt.Errorf("%s: %w", j.file, err)
-		}
-		if err := writeFile(filepath.Join(o.Dir, filepath.FromSlash(j.file)), b); err != nil {
-			return i, err
+		name := filepath.Join(o.Dir, filepath.FromSlash(j.file))
+		if j.stream != nil {
+			if err := streamFile(name, j.stream); err != nil {
+				return i, fmt.Errorf("%s: %w", j.file, err)
+			}
+		} else {
+			b, err := j.make()
+			if err != nil {
+				return i, fmt.Errorf("%s: %w", j.file, err)
+			}
+			if err := writeFile(name, b); err != nil {
+				return i, err
+			}
 		}
 		if o.Progress != nil {
 			o.Progress(i+1, len(jobs), j.file)
 		}
 	}
 	return len(jobs), nil
+}
+
+// streamFile writes name through a temporary file and a rename, as
+// write writes it, never holding it in memory.
+func streamFile(name string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, name)
 }
 
 // writeFile writes b to name through a temporary file and a rename, so a
