@@ -40,7 +40,9 @@ type SeriesFilter struct {
 // EachSeriesRow calls fn for every stored figure the filter selects, by
 // campaign, day, metric, level (nation first) and unit code, reading them
 // from PostgreSQL one at a time: a whole campaign is never held in memory.
-// The row passed to fn is reused: fn must not keep it.
+// The campaign's scope is ranked against nothing: its rank is left empty,
+// as in the bulletin's tables. The row passed to fn is reused: fn must not
+// keep it.
 func (db *DB) EachSeriesRow(ctx context.Context, f SeriesFilter, fn func(*SeriesRow) error) error {
 	var from, to *time.Time
 	if f.From != 0 {
@@ -53,7 +55,8 @@ func (db *DB) EachSeriesRow(ctx context.Context, f SeriesFilter, fn func(*Series
 	}
 	rows, err := db.Pool.Query(ctx, `
 		SELECT c.slug, f.day, u.code, u.full_name, f.kind, coalesce(p.code, ''), m.key, f.value, f.source, f.stale_days,
-		       f.quota, f.quota_revision, f.rate, f.band, f.rank, f.rank_change, f.delta
+		       f.quota, f.quota_revision, f.rate, f.band,
+		       CASE WHEN f.unit_id <> c.scope_unit_id THEN f.rank END, CASE WHEN f.unit_id <> c.scope_unit_id THEN f.rank_change END, f.delta
 		FROM figures f
 		JOIN campaigns c ON c.id = f.campaign_id
 		JOIN units u ON u.id = f.unit_id

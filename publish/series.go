@@ -63,7 +63,7 @@ var seriesColumns = []seriesColumn{
 	{"unit_code", "Mã đơn vị", cellText, "the General Statistics Office code of the unit (VN for the nation); a code names one unit within a validity period, so read it with date", func(r *db.SeriesRow) any { return r.UnitCode }},
 	{"unit_name", "Tên đơn vị", cellText, "the unit's full name with its kind word, e.g. Huyện Ba Tri", func(r *db.SeriesRow) any { return r.UnitName }},
 	{"level", "Cấp", cellText, "the unit's level: NATION, PROVINCE, DISTRICT, COMMUNE, VILLAGE or AGENCY", func(r *db.SeriesRow) any { return string(r.Level) }},
-	{"parent_code", "Mã đơn vị cấp trên", cellText, "the code of the unit above it in the campaign's tree; empty for the campaign's scope", func(r *db.SeriesRow) any { return nonEmpty(r.ParentCode) }},
+	{"parent_code", "Mã đơn vị cấp trên", cellText, "the code of the unit above it (VN above a province)", func(r *db.SeriesRow) any { return nonEmpty(r.ParentCode) }},
 	{"metric", "Chỉ số", cellText, "what is counted: collected, issued, activated, activated_l2 or cccd_issued", func(r *db.SeriesRow) any { return r.Metric }},
 	{"figure", "Số lượng", cellInt, "the cumulative figure as of the day (see source); empty when there is no data", func(r *db.SeriesRow) any { return optInt(r.Figure) }},
 	{"source", "Nguồn", cellText, "where the figure comes from: REPORTED (the unit's own report of the day), ROLLUP (the sum of its children), CARRIED (its own earlier report, carried forward), NONE (no data)", func(r *db.SeriesRow) any { return string(r.Source) }},

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"time"
@@ -14,7 +15,8 @@ import (
 // The XLSX downloads: the same rows and columns as the CSV, with
 // Vietnamese headers, numbers as numbers (thousands grouped, rates as
 // percentages, days as dates) and a frozen header row. Rows stream through
-// excelize's StreamWriter (which spills to a temporary file, not memory);
+// excelize's StreamWriter (which keeps at most 16 MiB of a sheet in memory
+// and spills the rest to a temporary file);
 // past Excel's 1,048,576 rows a sheet, they go on in a next sheet.
 
 // xlsxSheet is the name of the first sheet; the next are "Số liệu (2)"…
@@ -133,7 +135,11 @@ func (t *xlsxTable) end() error {
 	if err := t.sw.Flush(); err != nil {
 		return err
 	}
-	_, err := t.f.WriteTo(t.out)
+	// excelize builds the archive in a buffer before writing it out: its
+	// zip writer is given the output instead, so the archive streams (the
+	// buffer it writes stays empty).
+	t.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(t.out) })
+	_, err := t.f.WriteTo(io.Discard)
 	return err
 }
 
