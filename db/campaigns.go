@@ -22,7 +22,28 @@ const campaignColumns = `c.id, c.slug, c.name, c.name_en, c.legal_ref, c.scope_u
 	ARRAY(SELECT m.key FROM campaign_metrics cm JOIN metrics m ON m.id = cm.metric_id
 	      WHERE cm.campaign_id = c.id ORDER BY cm.position, m.position),
 	COALESCE((SELECT jsonb_agg(jsonb_build_object('date', ms.date, 'vi', ms.label_vi, 'en', ms.label_en) ORDER BY ms.date)
-	      FROM milestones ms WHERE ms.campaign_id = c.id), '[]')`
+	      FROM milestones ms WHERE ms.campaign_id = c.id), '[]'),
+	COALESCE((SELECT jsonb_agg(jsonb_build_object('version', rv.version, 'from', rv.effective_from, 'bands', rv.bands,
+	      'order', rv.ranking_order, 'at', rv.created_at, 'by', rv.created_by) ORDER BY rv.version)
+	      FROM rules_versions rv WHERE rv.campaign_id = c.id), '[]')`
+
+// rulesJSON is a rules version as campaignColumns reads it.
+type rulesJSON struct {
+	Version int        `json:"version"`
+	From    string     `json:"from"`
+	Bands   []bandJSON `json:"bands"`
+	Order   string     `json:"order"`
+	At      time.Time  `json:"at"`
+	By      string     `json:"by"`
+}
+
+func bandsOf(bs []bandJSON) []domain.Band {
+	out := make([]domain.Band, len(bs))
+	for i, b := range bs {
+		out[i] = domain.Band{Key: b.Key, Min: b.Min, LabelVI: b.LabelVI, LabelEN: b.LabelEN}
+	}
+	return out
+}
 
 func scanCampaign(row pgx.CollectableRow) (*domain.Campaign, error) { return scanCampaignWith(row) }
 
@@ -36,14 +57,21 @@ func scanCampaignWith(row pgx.CollectableRow, extra ...any) (*domain.Campaign, e
 		VI   string `json:"vi"`
 		EN   string `json:"en"`
 	}
+	var rules []rulesJSON
 	err := row.Scan(append([]any{&c.ID, &c.Slug, &c.Name, &c.NameEN, &c.LegalRef, &c.ScopeUnitID, &start, &end,
-		&c.DeadlineMinutes, &c.DeadlineDays, &c.TimeZone, &bands, &c.CreatedAt, &c.MetricKeys, &milestones}, extra...)...)
+		&c.DeadlineMinutes, &c.DeadlineDays, &c.TimeZone, &bands, &c.CreatedAt, &c.MetricKeys, &milestones, &rules}, extra...)...)
 	if err != nil {
 		return nil, err
 	}
 	c.Start, c.End = toDate(start), toDate(end)
-	for _, b := range bands {
-		c.Bands = append(c.Bands, domain.Band{Key: b.Key, Min: b.Min, LabelVI: b.LabelVI, LabelEN: b.LabelEN})
+	c.Bands = bandsOf(bands)
+	for _, r := range rules {
+		d, err := domain.ParseDate(r.From)
+		if err != nil {
+			return nil, fmt.Errorf("rules version %d date %q: %w", r.Version, r.From, err)
+		}
+		c.Rules = append(c.Rules, domain.RulesVersion{Version: r.Version, EffectiveFrom: d, Bands: bandsOf(r.Bands),
+			Order: r.Order, CreatedAt: r.At, CreatedBy: r.By})
 	}
 	for _, m := range milestones {
 		d, err := domain.ParseDate(m.Date)

@@ -25,7 +25,11 @@ type CampaignPatch struct {
 	TimeZone        *string
 	MetricKeys      []string // nil: unchanged
 	Bands           []domain.Band
-	Milestones      *[]domain.Milestone
+	// BandsFrom is the first day new Bands apply to (nil: today in the
+	// campaign's time zone, or its first day if later): a new rules
+	// version from that day, the days before keeping theirs.
+	BandsFrom  *domain.Date
+	Milestones *[]domain.Milestone
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -214,8 +218,11 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 		return nil, err
 	}
 	var before, after *domain.Campaign
+	var rulesFrom *domain.Date // the day a new rules version applies from
 	var figuresChange bool
+	var from domain.Date // the first day whose figures change
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		rulesFrom = nil
 		rows, err := tx.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1 FOR UPDATE OF c`, slug)
 		if err != nil {
 			return err
@@ -248,6 +255,9 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 		if patch.MetricKeys != nil {
 			c.MetricKeys = patch.MetricKeys
 		}
+		if patch.BandsFrom != nil && patch.Bands == nil {
+			return domain.FieldErrorf(domain.EINVALID, "input.effectiveFrom", "effectiveFrom says from which day new bands apply: give the bands too")
+		}
 		if patch.Bands != nil {
 			c.Bands = patch.Bands
 		}
@@ -270,6 +280,11 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 				return domain.FieldErrorf(domain.EINVALID, "input.startDate", "the campaign's scope unit does not exist on %s", c.Start)
 			}
 		}
+		if patch.Bands != nil {
+			if rulesFrom, err = db.newRulesVersion(ctx, tx, p, &c, patch.BandsFrom, opt.now()); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, `UPDATE campaigns SET name = $2, name_en = $3, legal_ref = $4, start_date = $5, end_date = $6,
 			deadline_minutes = $7, deadline_days = $8, time_zone = $9, bands = $10, updated_at = now() WHERE id = $1`,
 			c.ID, c.Name, c.NameEN, c.LegalRef, pgDate(c.Start), pgDate(c.End), c.DeadlineMinutes, c.DeadlineDays, c.TimeZone,
@@ -280,8 +295,12 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 			return err
 		}
 		after = &c
-		figuresChange = before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
-			before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil || patch.Bands != nil
+		everything := before.Start != after.Start || before.End != after.End || before.DeadlineMinutes != after.DeadlineMinutes ||
+			before.DeadlineDays != after.DeadlineDays || before.TimeZone != after.TimeZone || patch.MetricKeys != nil
+		figuresChange, from = everything || rulesFrom != nil, min(before.Start, after.Start)
+		if !everything && rulesFrom != nil {
+			from = *rulesFrom // a new rules version changes the days from its own on
+		}
 		if figuresChange {
 			// Figures are derived data: those of days the campaign no longer
 			// has go with the change; the others are due again.
@@ -289,7 +308,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 				after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
 				return err
 			}
-			if err := markCampaignDue(ctx, tx, after.ID, min(before.Start, after.Start)); err != nil {
+			if err := markCampaignDue(ctx, tx, after.ID, from); err != nil {
 				return err
 			}
 		}
@@ -299,9 +318,60 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 		return nil, err
 	}
 	if figuresChange && !opt.NoRefresh {
-		if err := db.RefreshFiguresAfter(ctx, after.ID, min(before.Start, after.Start), opt.now()); err != nil {
+		if err := db.RefreshFiguresAfter(ctx, after.ID, from, opt.now()); err != nil {
 			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
 		}
 	}
 	return db.CampaignBySlug(ctx, slug)
+}
+
+// newRulesVersion records c's bands as a new rules version from day from
+// (nil: today in its time zone, or its first day if later), unless they are
+// those in force on that day and the latest already. It returns the day
+// the new version applies from, nil when none was needed. BAD_INPUT for a
+// day outside the campaign.
+func (db *DB) newRulesVersion(ctx context.Context, tx pgx.Tx, p *Principal, c *domain.Campaign, from *domain.Date, now time.Time) (*domain.Date, error) {
+	var day domain.Date
+	if from != nil {
+		day = *from
+		if day < c.Start || day > c.End {
+			return nil, domain.FieldErrorf(domain.EINVALID, "input.effectiveFrom",
+				"%s is outside the campaign (%s to %s): new bands apply from a day of the campaign", day, c.Start, c.End)
+		}
+	} else {
+		day = max(domain.DateFromTime(now.In(c.Location())), c.Start)
+		if day > c.End {
+			return nil, domain.FieldErrorf(domain.EINVALID, "input.effectiveFrom",
+				"the campaign ended on %s: say from which day of it the new bands apply", c.End)
+		}
+	}
+	rules := domain.RulesOf(c)
+	latest := rules[len(rules)-1]
+	if sameBands(domain.RulesOn(rules, day).Bands, c.Bands) && sameBands(latest.Bands, c.Bands) {
+		return nil, nil
+	}
+	bands := auditCampaign(c).Bands
+	var version int
+	if err := tx.QueryRow(ctx, `INSERT INTO rules_versions (campaign_id, version, effective_from, bands, created_by)
+		SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4 FROM rules_versions WHERE campaign_id = $1
+		RETURNING version`, c.ID, pgDate(day), bands, p.Name).Scan(&version); err != nil {
+		return nil, mapErr(err, "rules version")
+	}
+	if err := db.auditAs(ctx, tx, p, "create", "rules_version", fmt.Sprintf("%s/%d", c.Slug, version), nil,
+		map[string]any{"version": version, "effectiveFrom": day.String(), "bands": bands}); err != nil {
+		return nil, err
+	}
+	return &day, nil
+}
+
+func sameBands(a, b []domain.Band) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -497,8 +497,11 @@ func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "engine %d\n", engine.Version)
 	fmt.Fprintf(h, "%d %d %d %d %d %s %q\n", c.ScopeUnitID, c.Start, c.End, c.DeadlineMinutes, c.DeadlineDays, c.TimeZone, c.MetricKeys)
-	for _, b := range c.Bands {
-		fmt.Fprintf(h, "band %s %v\n", b.Key, b.Min)
+	for _, r := range domain.RulesOf(c) {
+		fmt.Fprintf(h, "rules %d %s %s\n", r.Version, r.EffectiveFrom, r.Order)
+		for _, b := range r.Bands {
+			fmt.Fprintf(h, "band %s %v\n", b.Key, b.Min)
+		}
 	}
 	sorted := slices.Clone(units)
 	slices.SortFunc(sorted, func(a, b *domain.Unit) int { return cmp.Compare(a.ID, b.ID) })
@@ -514,7 +517,7 @@ func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
 
 var figureColumns = []string{"campaign_id", "metric_id", "day", "unit_id", "kind", "parent_id", "value", "source",
 	"stale_days", "quota", "quota_own", "quota_revision", "rate", "delta", "delta7", "pace7d", "required_pace",
-	"projected", "at_risk", "band", "rank", "rank_change", "on_time", "late", "missing"}
+	"projected", "at_risk", "band", "rank", "rank_change", "on_time", "late", "missing", "rules_version"}
 
 func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) []any {
 	var value, quota, qrev any
@@ -540,7 +543,7 @@ func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) [
 	}
 	return []any{campaignID, metricIDs[f.Metric], pgDate(f.Day), f.UnitID, string(f.Kind), f.ParentID, value, string(f.Source),
 		f.StaleDays, quota, f.QuotaOwn, qrev, f.Rate, f.Delta, f.Delta7, f.Pace7d, f.RequiredPace,
-		projected, f.AtRisk, band, rank, f.RankChange, f.OnTime, f.Late, f.Missing}
+		projected, f.AtRisk, band, rank, f.RankChange, f.OnTime, f.Late, f.Missing, int32(f.RulesVersion)}
 }
 
 type figureSource struct {
@@ -634,20 +637,27 @@ type Point struct {
 	OnTime       int
 	Late         int
 	Missing      int
+	RulesVersion int // the campaign's rules version the band was given by
 	// Revisions of the unit's own report for the day (read by Series only).
 	Revisions int
 }
 
 const pointColumns = `f.day, f.unit_id, f.kind, f.value, f.source, f.stale_days, f.quota, f.quota_own, f.rate, f.delta, f.delta7,
-	f.pace7d, f.required_pace, f.projected, f.at_risk, f.band, f.rank, f.rank_change, f.on_time, f.late, f.missing`
+	f.pace7d, f.required_pace, f.projected, f.at_risk, f.band, f.rank, f.rank_change, f.on_time, f.late, f.missing,
+	coalesce(f.rules_version, 0)`
 
 func scanPoint(row pgx.CollectableRow, extra ...any) (*Point, error) {
+	return scanPointWith(row, nil, extra...)
+}
+
+// scanPointWith scans the columns before, then pointColumns, then extra.
+func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*Point, error) {
 	var p Point
 	var day time.Time
 	var kind, source string
 	var projected *time.Time
-	dest := append([]any{&day, &p.UnitID, &kind, &p.Value, &source, &p.StaleDays, &p.Quota, &p.QuotaOwn, &p.Rate, &p.Delta, &p.Delta7,
-		&p.Pace7d, &p.RequiredPace, &projected, &p.AtRisk, &p.Band, &p.Rank, &p.RankChange, &p.OnTime, &p.Late, &p.Missing}, extra...)
+	dest := append(append(before, &day, &p.UnitID, &kind, &p.Value, &source, &p.StaleDays, &p.Quota, &p.QuotaOwn, &p.Rate, &p.Delta, &p.Delta7,
+		&p.Pace7d, &p.RequiredPace, &projected, &p.AtRisk, &p.Band, &p.Rank, &p.RankChange, &p.OnTime, &p.Late, &p.Missing, &p.RulesVersion), extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

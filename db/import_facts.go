@@ -102,7 +102,17 @@ type ReportSource func(fn func(csvio.Line[domain.ReportRow]) error) error
 // note; a cumulative figure lower than the previous day's (or higher than the
 // next day's) needs a note too; future days, unknown units and metrics are
 // errors. Rows stream through COPY; progress is called every 100,000 rows.
+// It applies no quota-factor check (see ImportReportsWith).
 func (db *DB) ImportReports(ctx context.Context, file string, source ReportSource, actor string, now time.Time, progress func(read int)) (ImportResult, error) {
+	return db.ImportReportsWith(ctx, file, source, actor, WriteOptions{Now: now, QuotaFactor: -1}, progress)
+}
+
+// ImportReportsWith is ImportReports with the checks of submitReports tuned
+// by opt: a figure above its unit's quota in force times opt's factor, in
+// any campaign over its day, is refused (the file names the line) unless
+// opt.ConfirmAboveQuota stores it flagged.
+func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportSource, actor string, opt WriteOptions, progress func(read int)) (ImportResult, error) {
+	now := opt.now()
 	var res ImportResult
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One report import at a time: revision numbers are assigned below.
@@ -118,7 +128,7 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 			return err
 		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE import_reports (line int, unit_id bigint, metric_id smallint, day date,
-			value bigint, reported_at timestamptz, note text) ON COMMIT DROP`); err != nil {
+			value bigint, reported_at timestamptz, note text, flagged boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
 			return err
 		}
 		vn, _ := time.LoadLocation(domain.DefaultTimeZone)
@@ -194,11 +204,18 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 		if len(errs) > 0 {
 			return errs
 		}
+		// The same typing-error check as submitReports.
+		if err := importQuotaFactorErrors(ctx, tx, opt, label, &errs); err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return errs
+		}
 		// The new revisions, and report_current after them, in one pass.
 		tag, err := tx.Exec(ctx, `
 			WITH ins AS (
-				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction)
-				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL
+				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction, flagged)
+				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL, i.flagged
 				FROM import_reports i LEFT JOIN LATERAL (
 					SELECT c.revision, c.value FROM report_current c
 					WHERE c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
@@ -261,4 +278,33 @@ func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
 		SET value = EXCLUDED.value, revision = EXCLUDED.revision
 		WHERE report_current.revision < EXCLUDED.revision`)
 	return err
+}
+
+// importQuotaFactorErrors refuses staged figures above their unit's quota
+// in force that day times the factor, in any campaign over that day that
+// sets the unit a quota (its own revision, else its stored rolled-up
+// quota), or flags them when the import is confirmed.
+func importQuotaFactorErrors(ctx context.Context, tx pgx.Tx, opt WriteOptions, l labeler, errs *ImportErrors) error {
+	factor := opt.factor()
+	if factor < 0 {
+		return nil
+	}
+	over := `
+		SELECT i.line, q.quota, c.slug FROM import_reports i
+		JOIN campaigns c ON c.start_date <= i.day AND c.end_date >= i.day
+		CROSS JOIN LATERAL (SELECT COALESCE(
+			(SELECT q.target FROM quota_revisions q
+			 WHERE q.campaign_id = c.id AND q.unit_id = i.unit_id AND q.metric_id = i.metric_id AND q.effective_from <= i.day
+			 ORDER BY q.effective_from DESC, q.id DESC LIMIT 1),
+			(SELECT f.quota FROM figures f
+			 WHERE f.campaign_id = c.id AND f.unit_id = i.unit_id AND f.metric_id = i.metric_id AND f.day = i.day)) AS quota) q
+		WHERE q.quota > 0 AND i.value > q.quota * $1::float8`
+	if opt.ConfirmAboveQuota {
+		_, err := tx.Exec(ctx, `UPDATE import_reports w SET flagged = true FROM (`+over+`) o WHERE o.line = w.line`, factor)
+		return err
+	}
+	return collectErrors(ctx, tx, l, errs, `
+		SELECT DISTINCT ON (o.line) o.line, 'value', format('%s is more than %s times the quota in force that day in campaign %s (%s): probably a typing error; if it is right, import the file again with --confirm-above-quota and it is stored flagged for review',
+			i.value, $1::float8, o.slug, o.quota)
+		FROM (`+over+`) o JOIN import_reports i ON i.line = o.line ORDER BY o.line LIMIT 20`, factor)
 }

@@ -29,6 +29,10 @@ type WriteOptions struct {
 	QuotaFactor float64
 	// NoRefresh skips recomputing figures after the write (the caller will).
 	NoRefresh bool
+	// ConfirmAboveQuota, for imports (a file has no per-row confirmation):
+	// store figures above the factor flagged for review instead of refusing
+	// the file.
+	ConfirmAboveQuota bool
 }
 
 func (o WriteOptions) now() time.Time {

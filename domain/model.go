@@ -84,10 +84,13 @@ type Campaign struct {
 	DeadlineMinutes int32
 	DeadlineDays    int32
 	TimeZone        string // IANA zone, "Asia/Ho_Chi_Minh"
-	Bands           []Band // highest first
-	MetricKeys      []string
-	Milestones      []Milestone
-	CreatedAt       time.Time
+	Bands           []Band // highest first: those of the latest rules version
+	// Rules are the versions of its ranking rules, oldest first; the
+	// figures of a day are banded by the version in force that day.
+	Rules      []RulesVersion
+	MetricKeys []string
+	Milestones []Milestone
+	CreatedAt  time.Time
 }
 
 // DefaultTimeZone is the time zone of Vietnam.

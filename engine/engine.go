@@ -63,6 +63,7 @@ type Figure struct {
 	Projected       *domain.Date
 	AtRisk          bool
 	Band            string
+	RulesVersion    int // the version of the campaign's rules in force on Day (bands, order)
 	Rank            int // among units of the same kind in the campaign's scope; 0 when unranked
 	RankChange      *int
 	OnTime, Late    int
@@ -189,10 +190,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 	qcursor := make([]int, len(nodes)) // next quota index per unit
 	out := make([]Figure, 0, len(nodes))
 	prevRanks := map[int64]int{}
-	bands := c.Bands
-	if len(bands) == 0 {
-		bands = domain.DefaultBands() // rule 4: the default bands when the campaign sets none
-	}
+	rules := domain.RulesOf(c) // rule 4: the default bands when the campaign sets none
 	first := from - history - 1
 	for di := 0; first+domain.Date(di) <= to; di++ {
 		d := first + domain.Date(di)
@@ -269,6 +267,11 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			continue // history only; the day before From is ranked for rank changes
 		}
 		prev, week := states[(di-1)%ring], states[(di-history)%ring]
+		rv := domain.RulesOn(rules, d) // the version in force that day bands it
+		bands := rv.Bands
+		if len(bands) == 0 {
+			bands = domain.DefaultBands()
+		}
 		out = out[:0]
 		for i := range nodes {
 			s := &st[i]
@@ -279,7 +282,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			f := Figure{Metric: metric, Day: d, UnitID: u.ID, Code: u.Code, Kind: u.Kind, ParentID: u.ParentID,
 				HasValue: s.has, Value: s.value, Source: s.source, StaleDays: s.stale,
 				HasQuota: s.hasQuota, Quota: s.quota, QuotaOwn: s.quotaOwn, QuotaRevisionID: s.quotaRev,
-				OnTime: s.onTime, Late: s.late, Missing: s.missing}
+				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version}
 			if s.has && s.hasQuota && s.quota > 0 {
 				r := float64(s.value) / float64(s.quota)
 				f.Rate = &r

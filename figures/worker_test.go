@@ -151,7 +151,8 @@ func TestEveryWriteNotesFiguresDue(t *testing.T) {
 		"updateCampaign": func() error {
 			bands := domain.DefaultBands()
 			bands[0].Min = 0.95
-			_, err := w.store.UpdateCampaign(ctx, w.admin, "ref", db.CampaignPatch{Bands: bands}, opt)
+			from := domain.MustDate("2023-12-10") // a new rules version from a day of the (ended) campaign
+			_, err := w.store.UpdateCampaign(ctx, w.admin, "ref", db.CampaignPatch{Bands: bands, BandsFrom: &from}, opt)
 			return err
 		},
 		"upsertUnits": func() error {

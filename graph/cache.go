@@ -8,6 +8,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/milestone"
 )
 
 // readCache keeps what public reads ask for again and again: whole
@@ -18,8 +19,11 @@ import (
 type readCache struct {
 	once     sync.Once
 	rankings *lru.Cache[rankKey, rankEntry]
-	mu       sync.RWMutex
-	units    map[int64]unitEntry
+	// records are frozen milestone rankings, parsed, by their SHA-256:
+	// a record never changes, so its hash is all a lookup needs.
+	records *lru.Cache[string, *milestone.Record]
+	mu      sync.RWMutex
+	units   map[int64]unitEntry
 }
 
 type rankKey struct {
@@ -41,6 +45,7 @@ type unitEntry struct {
 }
 
 const (
+	maxCachedRecords  = 16
 	maxCachedRankings = 64
 	unitTTL           = time.Minute
 )
@@ -48,6 +53,7 @@ const (
 func (c *readCache) init() {
 	c.once.Do(func() {
 		c.rankings, _ = lru.New[rankKey, rankEntry](maxCachedRankings)
+		c.records, _ = lru.New[string, *milestone.Record](maxCachedRecords)
 		c.units = map[int64]unitEntry{}
 	})
 }
@@ -100,4 +106,15 @@ func (c *readCache) forgetUnits() {
 	c.mu.Lock()
 	clear(c.units)
 	c.mu.Unlock()
+}
+
+func (c *readCache) record(hash string) *milestone.Record {
+	c.init()
+	r, _ := c.records.Get(hash)
+	return r
+}
+
+func (c *readCache) putRecord(hash string, r *milestone.Record) {
+	c.init()
+	c.records.Add(hash, r)
 }

@@ -57,6 +57,9 @@ var listLengths = map[string]float64{
 	"TargetRuleResult.items":       1,
 	"TargetRuleResult.skipped":     1,
 	"UpsertUnitsResult.items":      1,
+	"Campaign.rulesVersions":       10,
+	"RulesVersion.bands":           5,
+	"MilestoneRankingRow.changes":  4, // RANK, FIGURE, RATE, BAND
 }
 
 // introspectionWeight is what one introspection field costs.
@@ -148,7 +151,7 @@ func (m *costModel) field(f *ast.Field, vars map[string]any, page float64) float
 	if strings.HasPrefix(f.Name, "__") || strings.HasPrefix(f.ObjectDefinition.Name, "__") {
 		weight = introspectionWeight
 	}
-	if strings.HasSuffix(f.Definition.Type.Name(), "Connection") {
+	if pageType(f.Definition.Type.Name()) {
 		// A page is read whole, even when only totalCount is selected:
 		// each of its rows costs at least 1.
 		n := m.pageSize(f, vars)
@@ -177,7 +180,13 @@ func (m *costModel) field(f *ast.Field, vars map[string]any, page float64) float
 // isPageList tells the lists as long as their connection's page: its
 // edges, and the columns of a progress page.
 func isPageList(typeName, field string) bool {
-	return typeName == "ProgressColumns" || field == "edges" && strings.HasSuffix(typeName, "Connection")
+	return typeName == "ProgressColumns" || field == "edges" && pageType(typeName)
+}
+
+// pageType tells the types that hold a page of rows: connections, and a
+// milestone's ranking (a connection with the record's fields around it).
+func pageType(name string) bool {
+	return strings.HasSuffix(name, "Connection") || name == "MilestoneRanking"
 }
 
 // selectsPage tells whether a connection's selection reads its rows

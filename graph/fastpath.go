@@ -35,13 +35,13 @@ var writerSelectable = map[string]map[string]string{
 	"ProgressEdge":       {"cursor": "", "node": "ProgressPoint"},
 	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
 		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisions": "",
-		"corrected": "", "figureText": "", "quotaText": "", "rateText": "", "outcome": ""},
+		"corrected": "", "figureText": "", "quotaText": "", "rateText": "", "outcome": "", "rulesVersion": ""},
 	"ProgressColumns":   {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
 	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
 	"RankingEdge":       {"cursor": "", "node": "RankingRow"},
 	"RankingRow": {"rank": "", "rankChange": "", "unit": "Unit", "figure": "", "quota": "", "quotaOwn": "", "rate": "", "band": "",
 		"delta": "", "delta7": "", "pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "source": "",
-		"staleDays": "", "coverage": "Coverage", "figureText": "", "quotaText": "", "rateText": "", "outcome": ""},
+		"staleDays": "", "coverage": "Coverage", "figureText": "", "quotaText": "", "rateText": "", "outcome": "", "rulesVersion": ""},
 	"Unit":      {"id": "", "code": "", "name": "", "fullName": "", "nameEn": "", "kind": "", "validFrom": "", "validTo": ""},
 	"PageInfo":  {"hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""},
 	"BandCount": {"band": "Band", "count": ""},
@@ -391,6 +391,8 @@ func (p *plan) writeField(b []byte, f *planField, v any) []byte {
 
 func writeRow(b []byte, f *planField, r *RankingRow) []byte {
 	switch f.name {
+	case "rulesVersion":
+		return strconv.AppendInt(b, int64(r.RulesVersion), 10)
 	case "rank":
 		return appendIntPtr(b, r.Rank)
 	case "rankChange":
@@ -439,6 +441,8 @@ func writeRow(b []byte, f *planField, r *RankingRow) []byte {
 
 func writePoint(b []byte, f *planField, p *ProgressPoint) []byte {
 	switch f.name {
+	case "rulesVersion":
+		return strconv.AppendInt(b, int64(p.RulesVersion), 10)
 	case "date":
 		return appendDate(b, &p.Date)
 	case "figure":

@@ -38,7 +38,7 @@ func TestWriterMatchesExecutor(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		return rec.Body.String()
 	}
-	every := `rank rankChange figure quota quotaOwn rate band delta delta7 pace7d requiredPace projectedCompletion atRisk outcome source staleDays
+	every := `rank rankChange figure quota quotaOwn rate band rulesVersion delta delta7 pace7d requiredPace projectedCompletion atRisk outcome source staleDays
 		coverage { onTime late missing total } figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) enQuota: quotaText(lang: EN)
 		unit { id code name fullName nameEn kind validFrom validTo __typename } __typename`
 	cases := []struct {
@@ -67,7 +67,7 @@ func TestWriterMatchesExecutor(t *testing.T) {
 		{"a series, every field", `{ progress(campaign: "ref", unitCode: "VN", metric: "activated") { __typename totalCount
 			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } columns { dates figures quotas rates sources deltas __typename }
 			edges { cursor node { date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk outcome
-				coverage { onTime late missing total } revisions corrected figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) __typename } } } }`, nil, 1},
+				coverage { onTime late missing total } revisions corrected rulesVersion figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) __typename } } } }`, nil, 1},
 		{"a commune's series, a page, by columns and fragments", `query($u: String!) {
 			c: progress(campaign: "ref", unitCode: $u, metric: "collected", from: "2023-12-03", first: 5, after: "bzox") { totalCount pageInfo { hasNextPage endCursor } edges { node { date figure source staleDays delta } } }
 			i: progress(campaign: "ref", unitCode: $u, metric: "collected", to: "2023-12-09") { ...cols }

@@ -79,21 +79,22 @@ type ComplexityRoot struct {
 	}
 
 	Bulletin struct {
-		Campaign    func(childComplexity int) int
-		Correction  func(childComplexity int) int
-		CsvURL      func(childComplexity int) int
-		Date        func(childComplexity int) int
-		JSONURL     func(childComplexity int) int
-		Lang        func(childComplexity int) int
-		Lead        func(childComplexity int) int
-		Paragraphs  func(childComplexity int) int
-		PublishedAt func(childComplexity int) int
-		Revision    func(childComplexity int) int
-		Revisions   func(childComplexity int) int
-		Scope       func(childComplexity int) int
-		Sha256      func(childComplexity int) int
-		Title       func(childComplexity int) int
-		URL         func(childComplexity int) int
+		Campaign     func(childComplexity int) int
+		Correction   func(childComplexity int) int
+		CsvURL       func(childComplexity int) int
+		Date         func(childComplexity int) int
+		JSONURL      func(childComplexity int) int
+		Lang         func(childComplexity int) int
+		Lead         func(childComplexity int) int
+		Paragraphs   func(childComplexity int) int
+		PublishedAt  func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		Revisions    func(childComplexity int) int
+		RulesVersion func(childComplexity int) int
+		Scope        func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Title        func(childComplexity int) int
+		URL          func(childComplexity int) int
 	}
 
 	BulletinConnection struct {
@@ -132,6 +133,8 @@ type ComplexityRoot struct {
 		QuotaHistory   func(childComplexity int, unitCode string, metric *string, first *int, after *string) int
 		Quotas         func(childComplexity int, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) int
 		ReportDeadline func(childComplexity int) int
+		Rules          func(childComplexity int) int
+		RulesOn        func(childComplexity int, date *domain.Date) int
 		Scope          func(childComplexity int) int
 		Slug           func(childComplexity int) int
 		Start          func(childComplexity int) int
@@ -178,6 +181,58 @@ type ComplexityRoot struct {
 		Date    func(childComplexity int) int
 		LabelEN func(childComplexity int) int
 		LabelVI func(childComplexity int) int
+	}
+
+	MilestoneCurrentRow struct {
+		Band         func(childComplexity int) int
+		Figure       func(childComplexity int) int
+		FigureText   func(childComplexity int, lang *Lang) int
+		Quota        func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		Rate         func(childComplexity int) int
+		RateText     func(childComplexity int, lang *Lang) int
+		RulesVersion func(childComplexity int) int
+	}
+
+	MilestoneRanking struct {
+		Campaign            func(childComplexity int) int
+		ChangedCount        func(childComplexity int) int
+		CsvURL              func(childComplexity int) int
+		CurrentRulesVersion func(childComplexity int) int
+		Edges               func(childComplexity int) int
+		FreezesAt           func(childComplexity int) int
+		Frozen              func(childComplexity int) int
+		FrozenAt            func(childComplexity int) int
+		JSONURL             func(childComplexity int) int
+		Level               func(childComplexity int) int
+		Metric              func(childComplexity int) int
+		Milestone           func(childComplexity int) int
+		PageInfo            func(childComplexity int) int
+		RulesVersion        func(childComplexity int) int
+		Scope               func(childComplexity int) int
+		Sha256              func(childComplexity int) int
+		TotalCount          func(childComplexity int) int
+	}
+
+	MilestoneRankingEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MilestoneRankingRow struct {
+		Band           func(childComplexity int) int
+		Changes        func(childComplexity int) int
+		CorrectionsURL func(childComplexity int) int
+		Current        func(childComplexity int) int
+		Figure         func(childComplexity int) int
+		FigureText     func(childComplexity int, lang *Lang) int
+		Quota          func(childComplexity int) int
+		QuotaText      func(childComplexity int, lang *Lang) int
+		Rank           func(childComplexity int) int
+		Rate           func(childComplexity int) int
+		RateText       func(childComplexity int, lang *Lang) int
+		Source         func(childComplexity int) int
+		UnitRef        func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -237,6 +292,7 @@ type ComplexityRoot struct {
 		RateText            func(childComplexity int, lang *Lang) int
 		RequiredPace        func(childComplexity int) int
 		Revisions           func(childComplexity int) int
+		RulesVersion        func(childComplexity int) int
 		Source              func(childComplexity int) int
 		StaleDays           func(childComplexity int) int
 	}
@@ -247,19 +303,20 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog  func(childComplexity int, first *int, after *string) int
-		Bulletin  func(childComplexity int, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) int
-		Bulletins func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
-		Campaign  func(childComplexity int, slug string) int
-		Campaigns func(childComplexity int, first *int, after *string) int
-		Dataset   func(childComplexity int) int
-		Metrics   func(childComplexity int) int
-		Progress  func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
-		Ranking   func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
-		RateLimit func(childComplexity int) int
-		Unit      func(childComplexity int, code string, asOf *domain.Date) int
-		Units     func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
-		Viewer    func(childComplexity int) int
+		AuditLog         func(childComplexity int, first *int, after *string) int
+		Bulletin         func(childComplexity int, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) int
+		Bulletins        func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
+		Campaign         func(childComplexity int, slug string) int
+		Campaigns        func(childComplexity int, first *int, after *string) int
+		Dataset          func(childComplexity int) int
+		Metrics          func(childComplexity int) int
+		MilestoneRanking func(childComplexity int, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) int
+		Progress         func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
+		Ranking          func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
+		RateLimit        func(childComplexity int) int
+		Unit             func(childComplexity int, code string, asOf *domain.Date) int
+		Units            func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
+		Viewer           func(childComplexity int) int
 	}
 
 	Quota struct {
@@ -309,6 +366,7 @@ type ComplexityRoot struct {
 		Date       func(childComplexity int) int
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Rules      func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
@@ -335,6 +393,7 @@ type ComplexityRoot struct {
 		Rate         func(childComplexity int) int
 		RateText     func(childComplexity int, lang *Lang) int
 		RequiredPace func(childComplexity int) int
+		RulesVersion func(childComplexity int) int
 		Source       func(childComplexity int) int
 		StaleDays    func(childComplexity int) int
 		Unit         func(childComplexity int) int
@@ -368,6 +427,14 @@ type ComplexityRoot struct {
 		Replayed   func(childComplexity int) int
 		Unchanged  func(childComplexity int) int
 		Written    func(childComplexity int) int
+	}
+
+	RulesVersion struct {
+		Bands         func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		EffectiveFrom func(childComplexity int) int
+		Order         func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	TargetRuleResult struct {
@@ -444,6 +511,8 @@ type CampaignResolver interface {
 
 	Quotas(ctx context.Context, obj *domain.Campaign, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
 	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error)
+
+	RulesOn(ctx context.Context, obj *domain.Campaign, date *domain.Date) (*domain.RulesVersion, error)
 }
 type MutationResolver interface {
 	SubmitReports(ctx context.Context, input SubmitReportsInput) (*ReportWriteResult, error)
@@ -464,6 +533,7 @@ type QueryResolver interface {
 	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error)
 	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
+	MilestoneRanking(ctx context.Context, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) (*MilestoneRanking, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
 	RateLimit(ctx context.Context) (*RateLimitStatus, error)
@@ -697,6 +767,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Bulletin.Revisions(childComplexity), true
+	case "Bulletin.rulesVersion":
+		if e.ComplexityRoot.Bulletin.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bulletin.RulesVersion(childComplexity), true
 	case "Bulletin.scope":
 		if e.ComplexityRoot.Bulletin.Scope == nil {
 			break
@@ -874,6 +950,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Campaign.ReportDeadline(childComplexity), true
+	case "Campaign.rulesVersions":
+		if e.ComplexityRoot.Campaign.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Rules(childComplexity), true
+	case "Campaign.rulesOn":
+		if e.ComplexityRoot.Campaign.RulesOn == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_rulesOn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.RulesOn(childComplexity, args["date"].(*domain.Date)), true
 	case "Campaign.scope":
 		if e.ComplexityRoot.Campaign.Scope == nil {
 			break
@@ -1048,6 +1141,275 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Milestone.LabelVI(childComplexity), true
+
+	case "MilestoneCurrentRow.band":
+		if e.ComplexityRoot.MilestoneCurrentRow.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Band(childComplexity), true
+	case "MilestoneCurrentRow.figure":
+		if e.ComplexityRoot.MilestoneCurrentRow.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Figure(childComplexity), true
+	case "MilestoneCurrentRow.figureText":
+		if e.ComplexityRoot.MilestoneCurrentRow.FigureText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneCurrentRow_figureText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneCurrentRow.quota":
+		if e.ComplexityRoot.MilestoneCurrentRow.Quota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Quota(childComplexity), true
+	case "MilestoneCurrentRow.rank":
+		if e.ComplexityRoot.MilestoneCurrentRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Rank(childComplexity), true
+	case "MilestoneCurrentRow.rate":
+		if e.ComplexityRoot.MilestoneCurrentRow.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.Rate(childComplexity), true
+	case "MilestoneCurrentRow.rateText":
+		if e.ComplexityRoot.MilestoneCurrentRow.RateText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneCurrentRow_rateText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.RateText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneCurrentRow.rulesVersion":
+		if e.ComplexityRoot.MilestoneCurrentRow.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneCurrentRow.RulesVersion(childComplexity), true
+
+	case "MilestoneRanking.campaign":
+		if e.ComplexityRoot.MilestoneRanking.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Campaign(childComplexity), true
+	case "MilestoneRanking.changedCount":
+		if e.ComplexityRoot.MilestoneRanking.ChangedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.ChangedCount(childComplexity), true
+	case "MilestoneRanking.csvUrl":
+		if e.ComplexityRoot.MilestoneRanking.CsvURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.CsvURL(childComplexity), true
+	case "MilestoneRanking.currentRulesVersion":
+		if e.ComplexityRoot.MilestoneRanking.CurrentRulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.CurrentRulesVersion(childComplexity), true
+	case "MilestoneRanking.edges":
+		if e.ComplexityRoot.MilestoneRanking.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Edges(childComplexity), true
+	case "MilestoneRanking.freezesAt":
+		if e.ComplexityRoot.MilestoneRanking.FreezesAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.FreezesAt(childComplexity), true
+	case "MilestoneRanking.frozen":
+		if e.ComplexityRoot.MilestoneRanking.Frozen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Frozen(childComplexity), true
+	case "MilestoneRanking.frozenAt":
+		if e.ComplexityRoot.MilestoneRanking.FrozenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.FrozenAt(childComplexity), true
+	case "MilestoneRanking.jsonUrl":
+		if e.ComplexityRoot.MilestoneRanking.JSONURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.JSONURL(childComplexity), true
+	case "MilestoneRanking.level":
+		if e.ComplexityRoot.MilestoneRanking.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Level(childComplexity), true
+	case "MilestoneRanking.metric":
+		if e.ComplexityRoot.MilestoneRanking.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Metric(childComplexity), true
+	case "MilestoneRanking.milestone":
+		if e.ComplexityRoot.MilestoneRanking.Milestone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Milestone(childComplexity), true
+	case "MilestoneRanking.pageInfo":
+		if e.ComplexityRoot.MilestoneRanking.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.PageInfo(childComplexity), true
+	case "MilestoneRanking.rulesVersion":
+		if e.ComplexityRoot.MilestoneRanking.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.RulesVersion(childComplexity), true
+	case "MilestoneRanking.scope":
+		if e.ComplexityRoot.MilestoneRanking.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Scope(childComplexity), true
+	case "MilestoneRanking.sha256":
+		if e.ComplexityRoot.MilestoneRanking.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.Sha256(childComplexity), true
+	case "MilestoneRanking.totalCount":
+		if e.ComplexityRoot.MilestoneRanking.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRanking.TotalCount(childComplexity), true
+
+	case "MilestoneRankingEdge.cursor":
+		if e.ComplexityRoot.MilestoneRankingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingEdge.Cursor(childComplexity), true
+	case "MilestoneRankingEdge.node":
+		if e.ComplexityRoot.MilestoneRankingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingEdge.Node(childComplexity), true
+
+	case "MilestoneRankingRow.band":
+		if e.ComplexityRoot.MilestoneRankingRow.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Band(childComplexity), true
+	case "MilestoneRankingRow.changes":
+		if e.ComplexityRoot.MilestoneRankingRow.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Changes(childComplexity), true
+	case "MilestoneRankingRow.correctionsUrl":
+		if e.ComplexityRoot.MilestoneRankingRow.CorrectionsURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.CorrectionsURL(childComplexity), true
+	case "MilestoneRankingRow.current":
+		if e.ComplexityRoot.MilestoneRankingRow.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Current(childComplexity), true
+	case "MilestoneRankingRow.figure":
+		if e.ComplexityRoot.MilestoneRankingRow.Figure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Figure(childComplexity), true
+	case "MilestoneRankingRow.figureText":
+		if e.ComplexityRoot.MilestoneRankingRow.FigureText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_figureText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.FigureText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.quota":
+		if e.ComplexityRoot.MilestoneRankingRow.Quota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Quota(childComplexity), true
+	case "MilestoneRankingRow.quotaText":
+		if e.ComplexityRoot.MilestoneRankingRow.QuotaText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_quotaText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.QuotaText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.rank":
+		if e.ComplexityRoot.MilestoneRankingRow.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Rank(childComplexity), true
+	case "MilestoneRankingRow.rate":
+		if e.ComplexityRoot.MilestoneRankingRow.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Rate(childComplexity), true
+	case "MilestoneRankingRow.rateText":
+		if e.ComplexityRoot.MilestoneRankingRow.RateText == nil {
+			break
+		}
+
+		args, err := ec.field_MilestoneRankingRow_rateText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.RateText(childComplexity, args["lang"].(*Lang)), true
+	case "MilestoneRankingRow.source":
+		if e.ComplexityRoot.MilestoneRankingRow.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.Source(childComplexity), true
+	case "MilestoneRankingRow.unit":
+		if e.ComplexityRoot.MilestoneRankingRow.UnitRef == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MilestoneRankingRow.UnitRef(childComplexity), true
 
 	case "Mutation.correctReport":
 		if e.ComplexityRoot.Mutation.CorrectReport == nil {
@@ -1355,6 +1717,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.Revisions(childComplexity), true
+	case "ProgressPoint.rulesVersion":
+		if e.ComplexityRoot.ProgressPoint.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.RulesVersion(childComplexity), true
 	case "ProgressPoint.source":
 		if e.ComplexityRoot.ProgressPoint.Source == nil {
 			break
@@ -1449,6 +1817,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Metrics(childComplexity), true
+	case "Query.milestoneRanking":
+		if e.ComplexityRoot.Query.MilestoneRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Query_milestoneRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MilestoneRanking(childComplexity, args["campaign"].(string), args["date"].(domain.Date), args["metric"].(string), args["level"].(domain.UnitKind), args["scopeCode"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.progress":
 		if e.ComplexityRoot.Query.Progress == nil {
 			break
@@ -1702,6 +2081,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingConnection.PageInfo(childComplexity), true
+	case "RankingConnection.rules":
+		if e.ComplexityRoot.RankingConnection.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.Rules(childComplexity), true
 	case "RankingConnection.totalCount":
 		if e.ComplexityRoot.RankingConnection.TotalCount == nil {
 			break
@@ -1839,6 +2224,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.RequiredPace(childComplexity), true
+	case "RankingRow.rulesVersion":
+		if e.ComplexityRoot.RankingRow.RulesVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingRow.RulesVersion(childComplexity), true
 	case "RankingRow.source":
 		if e.ComplexityRoot.RankingRow.Source == nil {
 			break
@@ -1986,6 +2377,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ReportWriteResult.Written(childComplexity), true
+
+	case "RulesVersion.bands":
+		if e.ComplexityRoot.RulesVersion.Bands == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Bands(childComplexity), true
+	case "RulesVersion.createdAt":
+		if e.ComplexityRoot.RulesVersion.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.CreatedAt(childComplexity), true
+	case "RulesVersion.effectiveFrom":
+		if e.ComplexityRoot.RulesVersion.EffectiveFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.EffectiveFrom(childComplexity), true
+	case "RulesVersion.order":
+		if e.ComplexityRoot.RulesVersion.Order == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Order(childComplexity), true
+	case "RulesVersion.version":
+		if e.ComplexityRoot.RulesVersion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RulesVersion.Version(childComplexity), true
 
 	case "TargetRuleResult.campaign":
 		if e.ComplexityRoot.TargetRuleResult.Campaign == nil {
@@ -2291,7 +2713,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "mutations.graphqls" "ratelimit.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2304,8 +2726,10 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
+	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
+	{Name: "rules.graphqls", Input: sourceData("rules.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "trust.graphqls", Input: sourceData("trust.graphqls"), BuiltIn: false},
 }
@@ -2419,6 +2843,8 @@ func (ec *executionContext) childFields_Bulletin(ctx context.Context, field grap
 		return ec.fieldContext_Bulletin_jsonUrl(ctx, field)
 	case "revisions":
 		return ec.fieldContext_Bulletin_revisions(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_Bulletin_rulesVersion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Bulletin", field.Name)
 }
@@ -2505,6 +2931,10 @@ func (ec *executionContext) childFields_Campaign(ctx context.Context, field grap
 		return ec.fieldContext_Campaign_quotas(ctx, field)
 	case "quotaHistory":
 		return ec.fieldContext_Campaign_quotaHistory(ctx, field)
+	case "rulesVersions":
+		return ec.fieldContext_Campaign_rulesVersions(ctx, field)
+	case "rulesOn":
+		return ec.fieldContext_Campaign_rulesOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
 }
@@ -2589,6 +3019,110 @@ func (ec *executionContext) childFields_Milestone(ctx context.Context, field gra
 		return ec.fieldContext_Milestone_labelEn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Milestone", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneCurrentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_MilestoneCurrentRow_rank(ctx, field)
+	case "figure":
+		return ec.fieldContext_MilestoneCurrentRow_figure(ctx, field)
+	case "quota":
+		return ec.fieldContext_MilestoneCurrentRow_quota(ctx, field)
+	case "rate":
+		return ec.fieldContext_MilestoneCurrentRow_rate(ctx, field)
+	case "band":
+		return ec.fieldContext_MilestoneCurrentRow_band(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_MilestoneCurrentRow_rulesVersion(ctx, field)
+	case "figureText":
+		return ec.fieldContext_MilestoneCurrentRow_figureText(ctx, field)
+	case "rateText":
+		return ec.fieldContext_MilestoneCurrentRow_rateText(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneCurrentRow", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRanking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_MilestoneRanking_campaign(ctx, field)
+	case "milestone":
+		return ec.fieldContext_MilestoneRanking_milestone(ctx, field)
+	case "metric":
+		return ec.fieldContext_MilestoneRanking_metric(ctx, field)
+	case "level":
+		return ec.fieldContext_MilestoneRanking_level(ctx, field)
+	case "scope":
+		return ec.fieldContext_MilestoneRanking_scope(ctx, field)
+	case "frozen":
+		return ec.fieldContext_MilestoneRanking_frozen(ctx, field)
+	case "freezesAt":
+		return ec.fieldContext_MilestoneRanking_freezesAt(ctx, field)
+	case "frozenAt":
+		return ec.fieldContext_MilestoneRanking_frozenAt(ctx, field)
+	case "sha256":
+		return ec.fieldContext_MilestoneRanking_sha256(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_MilestoneRanking_rulesVersion(ctx, field)
+	case "currentRulesVersion":
+		return ec.fieldContext_MilestoneRanking_currentRulesVersion(ctx, field)
+	case "changedCount":
+		return ec.fieldContext_MilestoneRanking_changedCount(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MilestoneRanking_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_MilestoneRanking_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MilestoneRanking_pageInfo(ctx, field)
+	case "csvUrl":
+		return ec.fieldContext_MilestoneRanking_csvUrl(ctx, field)
+	case "jsonUrl":
+		return ec.fieldContext_MilestoneRanking_jsonUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRanking", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRankingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MilestoneRankingEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MilestoneRankingEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRankingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MilestoneRankingRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_MilestoneRankingRow_rank(ctx, field)
+	case "unit":
+		return ec.fieldContext_MilestoneRankingRow_unit(ctx, field)
+	case "figure":
+		return ec.fieldContext_MilestoneRankingRow_figure(ctx, field)
+	case "quota":
+		return ec.fieldContext_MilestoneRankingRow_quota(ctx, field)
+	case "rate":
+		return ec.fieldContext_MilestoneRankingRow_rate(ctx, field)
+	case "band":
+		return ec.fieldContext_MilestoneRankingRow_band(ctx, field)
+	case "source":
+		return ec.fieldContext_MilestoneRankingRow_source(ctx, field)
+	case "figureText":
+		return ec.fieldContext_MilestoneRankingRow_figureText(ctx, field)
+	case "quotaText":
+		return ec.fieldContext_MilestoneRankingRow_quotaText(ctx, field)
+	case "rateText":
+		return ec.fieldContext_MilestoneRankingRow_rateText(ctx, field)
+	case "current":
+		return ec.fieldContext_MilestoneRankingRow_current(ctx, field)
+	case "changes":
+		return ec.fieldContext_MilestoneRankingRow_changes(ctx, field)
+	case "correctionsUrl":
+		return ec.fieldContext_MilestoneRankingRow_correctionsUrl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MilestoneRankingRow", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2685,6 +3219,8 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_ProgressPoint_rateText(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
 	case "outcome":
 		return ec.fieldContext_ProgressPoint_outcome(ctx, field)
 	}
@@ -2797,6 +3333,8 @@ func (ec *executionContext) childFields_RankingConnection(ctx context.Context, f
 		return ec.fieldContext_RankingConnection_date(ctx, field)
 	case "bandCounts":
 		return ec.fieldContext_RankingConnection_bandCounts(ctx, field)
+	case "rules":
+		return ec.fieldContext_RankingConnection_rules(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RankingConnection", field.Name)
 }
@@ -2853,6 +3391,8 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_RankingRow_rateText(ctx, field)
+	case "rulesVersion":
+		return ec.fieldContext_RankingRow_rulesVersion(ctx, field)
 	case "outcome":
 		return ec.fieldContext_RankingRow_outcome(ctx, field)
 	}
@@ -2915,6 +3455,22 @@ func (ec *executionContext) childFields_ReportWriteResult(ctx context.Context, f
 		return ec.fieldContext_ReportWriteResult_items(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportWriteResult", field.Name)
+}
+
+func (ec *executionContext) childFields_RulesVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_RulesVersion_version(ctx, field)
+	case "effectiveFrom":
+		return ec.fieldContext_RulesVersion_effectiveFrom(ctx, field)
+	case "bands":
+		return ec.fieldContext_RulesVersion_bands(ctx, field)
+	case "order":
+		return ec.fieldContext_RulesVersion_order(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_RulesVersion_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RulesVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_TargetRuleResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3222,6 +3778,90 @@ func (ec *executionContext) field_Campaign_quotas_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Campaign_rulesOn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneCurrentRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneCurrentRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_quotaText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_MilestoneRankingRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -3564,6 +4204,68 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_milestoneRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (domain.UnitKind, error) {
+			return ec.unmarshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -4821,6 +5523,29 @@ func (ec *executionContext) fieldContext_Bulletin_revisions(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Bulletin_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *Bulletin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bulletin_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Bulletin_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Bulletin", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _BulletinConnection_edges(ctx context.Context, field graphql.CollectedField, obj *BulletinConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5570,6 +6295,82 @@ func (ec *executionContext) fieldContext_Campaign_quotaHistory(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Campaign_rulesVersions(ctx context.Context, field graphql.CollectedField, obj *domain.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_rulesVersions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_rulesVersions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Campaign_rulesOn(ctx context.Context, field graphql.CollectedField, obj *domain.Campaign) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Campaign_rulesOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Campaign().RulesOn(ctx, obj, fc.Args["date"].(*domain.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Campaign_rulesOn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Campaign",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Campaign_rulesOn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CampaignConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CampaignConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6124,6 +6925,1130 @@ func (ec *executionContext) _Milestone_labelEn(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Milestone_labelEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rank(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_figure(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_quota(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_quota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rate(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_band(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneCurrentRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_figureText(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_figureText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_figureText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneCurrentRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneCurrentRow_figureText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneCurrentRow_rateText(ctx context.Context, field graphql.CollectedField, obj *MilestoneCurrentRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneCurrentRow_rateText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneCurrentRow_rateText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneCurrentRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneCurrentRow_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_campaign(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_milestone(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_milestone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Milestone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Milestone) graphql.Marshaler {
+			return ec.marshalNMilestone2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMilestone(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_milestone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Milestone(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_metric(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_level(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.UnitKind) graphql.Marshaler {
+			return ec.marshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type UnitKind does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_scope(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_frozen(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_frozen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Frozen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_frozen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_freezesAt(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_freezesAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FreezesAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_freezesAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_frozenAt(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_frozenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FrozenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_frozenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_sha256(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalORulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_currentRulesVersion(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_currentRulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CurrentRulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_currentRulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_changedCount(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_changedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_changedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_totalCount(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_edges(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*MilestoneRankingEdge) graphql.Marshaler {
+			return ec.marshalNMilestoneRankingEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRankingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_pageInfo(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRanking_csvUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_csvUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CsvURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_csvUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRanking_jsonUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRanking_jsonUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSONURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRanking_jsonUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRanking", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingEdge_node(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneRankingRow) graphql.Marshaler {
+			return ec.marshalNMilestoneRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingRow(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRankingRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rank(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_unit(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitRef, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_figure(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_figure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Figure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_figure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_quota(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_quota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rate(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_band(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_source(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Source) graphql.Marshaler {
+			return ec.marshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type Source does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_figureText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_figureText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.FigureText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_figureText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_figureText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_quotaText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_quotaText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.QuotaText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_quotaText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_quotaText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_rateText(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_rateText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.RateText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_rateText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_MilestoneRankingRow_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_current(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneCurrentRow) graphql.Marshaler {
+			return ec.marshalOMilestoneCurrentRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneCurrentRow(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MilestoneRankingRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneCurrentRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MilestoneRankingRow_changes(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []MilestoneChange) graphql.Marshaler {
+			return ec.marshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type MilestoneChange does not have child fields"))
+}
+
+func (ec *executionContext) _MilestoneRankingRow_correctionsUrl(ctx context.Context, field graphql.CollectedField, obj *MilestoneRankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MilestoneRankingRow_correctionsUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectionsURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MilestoneRankingRow_correctionsUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MilestoneRankingRow", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Mutation_submitReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -7368,6 +9293,29 @@ func (ec *executionContext) fieldContext_ProgressPoint_rateText(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgressPoint_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _ProgressPoint_outcome(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7780,6 +9728,50 @@ func (ec *executionContext) fieldContext_Query_bulletins(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bulletins_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_milestoneRanking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_milestoneRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MilestoneRanking(ctx, fc.Args["campaign"].(string), fc.Args["date"].(domain.Date), fc.Args["metric"].(string), fc.Args["level"].(domain.UnitKind), fc.Args["scopeCode"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *MilestoneRanking) graphql.Marshaler {
+			return ec.marshalNMilestoneRanking2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_milestoneRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MilestoneRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_milestoneRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8884,6 +10876,38 @@ func (ec *executionContext) fieldContext_RankingConnection_bandCounts(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _RankingConnection_rules(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+			return ec.marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RulesVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RankingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *RankingEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9480,6 +11504,29 @@ func (ec *executionContext) fieldContext_RankingRow_rateText(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _RankingRow_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_rulesVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RulesVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_rulesVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankingRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _RankingRow_outcome(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9970,6 +12017,130 @@ func (ec *executionContext) fieldContext_ReportWriteResult_items(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RulesVersion_version(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_effectiveFrom(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_effectiveFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_effectiveFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_bands(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_bands(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bands, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []domain.Band) graphql.Marshaler {
+			return ec.marshalNBand2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐBandᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_bands(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RulesVersion",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Band(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RulesVersion_order(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_order(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Order, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_order(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RulesVersion_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.RulesVersion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RulesVersion_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RulesVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _TargetRuleResult_campaign(ctx context.Context, field graphql.CollectedField, obj *TargetRuleResult) (ret graphql.Marshaler) {
@@ -12644,7 +14815,7 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "nameEn", "legalRef", "startDate", "endDate", "reportDeadline", "deadlineDays", "timeZone", "metrics", "bands", "milestones"}
+	fieldsInOrder := [...]string{"name", "nameEn", "legalRef", "startDate", "endDate", "reportDeadline", "deadlineDays", "timeZone", "metrics", "bands", "milestones", "effectiveFrom"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12728,6 +14899,13 @@ func (ec *executionContext) unmarshalInputUpdateCampaignInput(ctx context.Contex
 				return it, err
 			}
 			it.Milestones = data
+		case "effectiveFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("effectiveFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EffectiveFrom = data
 		}
 	}
 	return it, nil
@@ -13194,6 +15372,11 @@ func (ec *executionContext) _Bulletin(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rulesVersion":
+			out.Values[i] = ec._Bulletin_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13697,6 +15880,49 @@ func (ec *executionContext) _Campaign(ctx context.Context, sel ast.SelectionSet,
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "rulesVersions":
+			out.Values[i] = ec._Campaign_rulesVersions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rulesOn":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Campaign_rulesOn(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14008,6 +16234,338 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 		case "labelEn":
 			out.Values[i] = ec._Milestone_labelEn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneCurrentRowImplementors = []string{"MilestoneCurrentRow"}
+
+func (ec *executionContext) _MilestoneCurrentRow(ctx context.Context, sel ast.SelectionSet, obj *MilestoneCurrentRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneCurrentRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneCurrentRow")
+		case "rank":
+			out.Values[i] = ec._MilestoneCurrentRow_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "figure":
+			out.Values[i] = ec._MilestoneCurrentRow_figure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quota":
+			out.Values[i] = ec._MilestoneCurrentRow_quota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._MilestoneCurrentRow_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "band":
+			out.Values[i] = ec._MilestoneCurrentRow_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rulesVersion":
+			out.Values[i] = ec._MilestoneCurrentRow_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figureText":
+			out.Values[i] = ec._MilestoneCurrentRow_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rateText":
+			out.Values[i] = ec._MilestoneCurrentRow_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingImplementors = []string{"MilestoneRanking"}
+
+func (ec *executionContext) _MilestoneRanking(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRanking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRanking")
+		case "campaign":
+			out.Values[i] = ec._MilestoneRanking_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "milestone":
+			out.Values[i] = ec._MilestoneRanking_milestone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "metric":
+			out.Values[i] = ec._MilestoneRanking_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MilestoneRanking_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scope":
+			out.Values[i] = ec._MilestoneRanking_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frozen":
+			out.Values[i] = ec._MilestoneRanking_frozen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "freezesAt":
+			out.Values[i] = ec._MilestoneRanking_freezesAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "frozenAt":
+			out.Values[i] = ec._MilestoneRanking_frozenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._MilestoneRanking_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rulesVersion":
+			out.Values[i] = ec._MilestoneRanking_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "currentRulesVersion":
+			out.Values[i] = ec._MilestoneRanking_currentRulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedCount":
+			out.Values[i] = ec._MilestoneRanking_changedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MilestoneRanking_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._MilestoneRanking_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MilestoneRanking_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "csvUrl":
+			out.Values[i] = ec._MilestoneRanking_csvUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "jsonUrl":
+			out.Values[i] = ec._MilestoneRanking_jsonUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingEdgeImplementors = []string{"MilestoneRankingEdge"}
+
+func (ec *executionContext) _MilestoneRankingEdge(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRankingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRankingEdge")
+		case "cursor":
+			out.Values[i] = ec._MilestoneRankingEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MilestoneRankingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var milestoneRankingRowImplementors = []string{"MilestoneRankingRow"}
+
+func (ec *executionContext) _MilestoneRankingRow(ctx context.Context, sel ast.SelectionSet, obj *MilestoneRankingRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, milestoneRankingRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MilestoneRankingRow")
+		case "rank":
+			out.Values[i] = ec._MilestoneRankingRow_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._MilestoneRankingRow_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figure":
+			out.Values[i] = ec._MilestoneRankingRow_figure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quota":
+			out.Values[i] = ec._MilestoneRankingRow_quota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._MilestoneRankingRow_rate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "band":
+			out.Values[i] = ec._MilestoneRankingRow_band(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._MilestoneRankingRow_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "figureText":
+			out.Values[i] = ec._MilestoneRankingRow_figureText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quotaText":
+			out.Values[i] = ec._MilestoneRankingRow_quotaText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rateText":
+			out.Values[i] = ec._MilestoneRankingRow_rateText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._MilestoneRankingRow_current(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "changes":
+			out.Values[i] = ec._MilestoneRankingRow_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctionsUrl":
+			out.Values[i] = ec._MilestoneRankingRow_correctionsUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14442,6 +17000,11 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "rulesVersion":
+			out.Values[i] = ec._ProgressPoint_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "outcome":
 			out.Values[i] = ec._ProgressPoint_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14695,6 +17258,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_bulletins(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "milestoneRanking":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_milestoneRanking(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -15288,6 +17873,11 @@ func (ec *executionContext) _RankingConnection(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "rules":
+			out.Values[i] = ec._RankingConnection_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15462,6 +18052,11 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 		case "rateText":
 			out.Values[i] = ec._RankingRow_rateText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rulesVersion":
+			out.Values[i] = ec._RankingRow_rulesVersion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "outcome":
@@ -15665,6 +18260,64 @@ func (ec *executionContext) _ReportWriteResult(ctx context.Context, sel ast.Sele
 			}
 		case "items":
 			out.Values[i] = ec._ReportWriteResult_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var rulesVersionImplementors = []string{"RulesVersion"}
+
+func (ec *executionContext) _RulesVersion(ctx context.Context, sel ast.SelectionSet, obj *domain.RulesVersion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rulesVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RulesVersion")
+		case "version":
+			out.Values[i] = ec._RulesVersion_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveFrom":
+			out.Values[i] = ec._RulesVersion_effectiveFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bands":
+			out.Values[i] = ec._RulesVersion_bands(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "order":
+			out.Values[i] = ec._RulesVersion_order(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._RulesVersion_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17084,9 +19737,105 @@ func (ec *executionContext) marshalNMilestone2ᚕgithubᚗcomᚋtiendoᚑvnᚋti
 	return ret
 }
 
+func (ec *executionContext) marshalNMilestone2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMilestone(ctx context.Context, sel ast.SelectionSet, v *domain.Milestone) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Milestone(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx context.Context, v any) (MilestoneChange, error) {
+	var res MilestoneChange
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx context.Context, sel ast.SelectionSet, v MilestoneChange) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx context.Context, v any) ([]MilestoneChange, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MilestoneChange, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNMilestoneChange2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []MilestoneChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMilestoneChange2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNMilestoneInput2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneInput(ctx context.Context, v any) (*MilestoneInput, error) {
 	res, err := ec.unmarshalInputMilestoneInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMilestoneRanking2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRanking(ctx context.Context, sel ast.SelectionSet, v *MilestoneRanking) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRanking(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMilestoneRankingEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*MilestoneRankingEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMilestoneRankingEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMilestoneRankingEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingEdge(ctx context.Context, sel ast.SelectionSet, v *MilestoneRankingEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRankingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMilestoneRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneRankingRow(ctx context.Context, sel ast.SelectionSet, v *MilestoneRankingRow) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MilestoneRankingRow(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *PageInfo) graphql.Marshaler {
@@ -17375,6 +20124,36 @@ func (ec *executionContext) unmarshalNRole2githubᚗcomᚋtiendoᚑvnᚋtiendo�
 
 func (ec *executionContext) marshalNRole2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐRole(ctx context.Context, sel ast.SelectionSet, v Role) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRulesVersion2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v domain.RulesVersion) graphql.Marshaler {
+	return ec._RulesVersion(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRulesVersion2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.RulesVersion) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRulesVersion2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RulesVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSetQuotasInput2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSetQuotasInput(ctx context.Context, v any) (SetQuotasInput, error) {
@@ -17994,6 +20773,13 @@ func (ec *executionContext) marshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendo�
 	return v
 }
 
+func (ec *executionContext) marshalOMilestoneCurrentRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneCurrentRow(ctx context.Context, sel ast.SelectionSet, v *MilestoneCurrentRow) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MilestoneCurrentRow(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMilestoneInput2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐMilestoneInputᚄ(ctx context.Context, v any) ([]*MilestoneInput, error) {
 	if v == nil {
 		return nil, nil
@@ -18016,6 +20802,13 @@ func (ec *executionContext) marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑv
 		return graphql.Null
 	}
 	return ec._RateLimitStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RulesVersion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -18068,6 +20861,24 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalString(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
 	return res
 }
 

@@ -115,7 +115,7 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
 			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk && out == nil,
 			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions, Outcome: out, bands: c.Bands}}
+			Revisions: pt.Revisions, Outcome: out, RulesVersion: pt.RulesVersion, bands: dayBands(c, pt.Day)}}
 	})
 	return conn, nil
 }
@@ -137,22 +137,27 @@ func (r *Resolver) rankingAll(ctx context.Context, version string, f db.RankingF
 	return all, nil
 }
 
-// bandCounts counts the rows of a whole ranking per band of the campaign,
-// highest first, then the rows without a band.
-func bandCounts(c *domain.Campaign, all []*db.RankRow) []*BandCount {
-	out := make([]*BandCount, len(c.Bands)+1)
-	at := make(map[string]int, len(c.Bands))
-	for i := range c.Bands {
-		out[i] = &BandCount{Band: &c.Bands[i]}
-		at[c.Bands[i].Key] = i
+// dayBands are the bands of a campaign's rules version in force on day d.
+func dayBands(c *domain.Campaign, d domain.Date) []domain.Band {
+	return domain.RulesOn(domain.RulesOf(c), d).Bands
+}
+
+// bandCounts counts the rows of a whole ranking per band (those of the
+// rules version of its day), highest first, then the rows without a band.
+func bandCounts(bands []domain.Band, all []*db.RankRow) []*BandCount {
+	out := make([]*BandCount, len(bands)+1)
+	at := make(map[string]int, len(bands))
+	for i := range bands {
+		out[i] = &BandCount{Band: &bands[i]}
+		at[bands[i].Key] = i
 	}
-	out[len(c.Bands)] = &BandCount{}
+	out[len(bands)] = &BandCount{}
 	for _, row := range all {
-		i, ok := len(c.Bands), false
+		i, ok := len(bands), false
 		if row.Band != nil {
 			i, ok = at[*row.Band]
 			if !ok {
-				i = len(c.Bands)
+				i = len(bands)
 			}
 		}
 		out[i].Count++
@@ -173,7 +178,7 @@ func (r *Resolver) rankingPage(ctx context.Context, version string, f db.Ranking
 	today := r.todayIn(f.Campaign)
 	for i, row := range all[lo:hi] {
 		page[i] = &RankingRow{RankRow: row, Unit: r.cache.unit(row.UnitID),
-			Outcome: outcomeOf(f.Campaign, row.Day, today, row.Value, row.Quota), bands: f.Campaign.Bands}
+			Outcome: outcomeOf(f.Campaign, row.Day, today, row.Value, row.Quota), bands: dayBands(f.Campaign, row.Day)}
 		if page[i].Unit == nil {
 			missing = append(missing, row.UnitID)
 		}

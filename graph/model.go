@@ -22,6 +22,7 @@ type ProgressPoint struct {
 	AtRisk              bool
 	Coverage            *Coverage
 	Revisions           int
+	RulesVersion        int
 	// Outcome is set for the last day of an ended campaign (engine.Outcome);
 	// AtRisk is then false.
 	Outcome *domain.CampaignOutcome

@@ -166,6 +166,11 @@ type MilestoneInput struct {
 	LabelEn *string     `json:"labelEn,omitempty"`
 }
 
+type MilestoneRankingEdge struct {
+	Cursor string               `json:"cursor"`
+	Node   *MilestoneRankingRow `json:"node"`
+}
+
 // Writes. Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED without one) and is
 // sent with POST. A reporter token may write reports (submitReports, correctReport) for units inside
 // its own unit's subtree (FORBIDDEN otherwise); everything else needs an admin token.
@@ -267,6 +272,8 @@ type RankingConnection struct {
 	// How many units of the whole ranking (every page) are in each band, highest band first, then
 	// one entry with a null band for the units without a rate (no figure or no quota).
 	BandCounts []*BandCount `json:"bandCounts"`
+	// The rules version in force on the ranking's day: its bands are those of bandCounts.
+	Rules *domain.RulesVersion `json:"rules"`
 }
 
 type RankingEdge struct {
@@ -450,6 +457,10 @@ type UpdateCampaignInput struct {
 	Bands []*BandInput `json:"bands,omitempty"`
 	// Replaces the milestones.
 	Milestones []*MilestoneInput `json:"milestones,omitempty"`
+	// With `bands`: the first day the new bands apply to (default: today in the campaign's time zone).
+	// The change is a new rules version from that day; the days before keep the version in force then.
+	// It must lie within the campaign. Without `bands` it is BAD_INPUT.
+	EffectiveFrom *domain.Date `json:"effectiveFrom,omitempty"`
 }
 
 // Units to create or update, at most 5000.
@@ -584,6 +595,70 @@ func (e *Lang) UnmarshalJSON(b []byte) error {
 }
 
 func (e Lang) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What differs between a frozen row and the current figures of the same day.
+type MilestoneChange string
+
+const (
+	// The rank.
+	MilestoneChangeRank MilestoneChange = "RANK"
+	// The figure.
+	MilestoneChangeFigure MilestoneChange = "FIGURE"
+	// The rate (a figure or a quota changed).
+	MilestoneChangeRate MilestoneChange = "RATE"
+	// The band (a rate changed, or the bands of the day's rules version did).
+	MilestoneChangeBand MilestoneChange = "BAND"
+)
+
+var AllMilestoneChange = []MilestoneChange{
+	MilestoneChangeRank,
+	MilestoneChangeFigure,
+	MilestoneChangeRate,
+	MilestoneChangeBand,
+}
+
+func (e MilestoneChange) IsValid() bool {
+	switch e {
+	case MilestoneChangeRank, MilestoneChangeFigure, MilestoneChangeRate, MilestoneChangeBand:
+		return true
+	}
+	return false
+}
+
+func (e MilestoneChange) String() string {
+	return string(e)
+}
+
+func (e *MilestoneChange) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MilestoneChange(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MilestoneChange", str)
+	}
+	return nil
+}
+
+func (e MilestoneChange) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MilestoneChange) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MilestoneChange) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

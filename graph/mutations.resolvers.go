@@ -81,7 +81,7 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, slug string, inpu
 		return nil, err
 	}
 	patch := db.CampaignPatch{Name: input.Name, NameEN: input.NameEn, LegalRef: input.LegalRef, Start: input.StartDate,
-		End: input.EndDate, TimeZone: input.TimeZone, MetricKeys: input.Metrics, Bands: bandsOf(input.Bands)}
+		End: input.EndDate, TimeZone: input.TimeZone, MetricKeys: input.Metrics, Bands: bandsOf(input.Bands), BandsFrom: input.EffectiveFrom}
 	if input.ReportDeadline != nil {
 		m, err := parseClock("input.reportDeadline", *input.ReportDeadline)
 		if err != nil {

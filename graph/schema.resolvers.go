@@ -210,7 +210,8 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	if err != nil {
 		return nil, err
 	}
-	conn := &RankingConnection{Date: day, BandCounts: bandCounts(c, all)}
+	rules := domain.RulesOn(domain.RulesOf(c), day)
+	conn := &RankingConnection{Date: day, BandCounts: bandCounts(rules.Bands, all), Rules: rules}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *RankingRow) *RankingEdge { return &RankingEdge{cur, row} })
 	return conn, nil
 }

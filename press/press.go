@@ -125,6 +125,7 @@ type Edition struct {
 	Missing       []string      `json:"missing"`
 	NextMilestone *string       `json:"nextMilestone"`
 	DaysToEnd     int           `json:"daysToEnd"`
+	RulesVersion  int           `json:"rulesVersion,omitempty"` // the campaign's rules version of the day (bands, order)
 	Tables        []MetricDay   `json:"tables"`
 	VI            Text          `json:"vi"`
 	EN            Text          `json:"en"`
@@ -148,7 +149,7 @@ type Edition struct {
 func Build(in Input) *Edition {
 	c := in.Campaign
 	e := &Edition{Campaign: c.Slug, CampaignName: c.Name, LegalRef: c.LegalRef, Scope: in.Scope, Day: in.Day.String(),
-		DaysToEnd: int(c.End - in.Day), Tables: in.Metrics}
+		DaysToEnd: int(c.End - in.Day), Tables: in.Metrics, RulesVersion: domain.RulesOn(domain.RulesOf(c), in.Day).Version}
 	ended := in.Day >= c.End
 	for _, m := range in.Metrics {
 		e.Facts = append(e.Facts, facts(m, ended))

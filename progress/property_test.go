@@ -294,6 +294,16 @@ func genWorld(seed uint64) engine.Input {
 	default:
 		c.Bands = domain.DefaultBands()
 	}
+	if r.IntN(3) == 0 {
+		// Rules versions: the bands changed from some days on, possibly
+		// more than once, a later version possibly from an earlier day.
+		c.Rules = []domain.RulesVersion{{Version: 1, EffectiveFrom: start, Bands: c.Bands}}
+		for v := 2; v <= 2+r.IntN(3); v++ {
+			bands := []domain.Band{{Key: "X", Min: 0.8 + 0.1*float64(r.IntN(3))}, {Key: "Y", Min: 0.3}, {Key: "Z", Min: 0}}
+			c.Rules = append(c.Rules, domain.RulesVersion{Version: v, EffectiveFrom: start + domain.Date(r.IntN(35)) - 3, Bands: bands})
+		}
+		r.Shuffle(len(c.Rules), func(i, j int) { c.Rules[i], c.Rules[j] = c.Rules[j], c.Rules[i] })
+	}
 	g.in.Campaign = c
 	g.tree()
 	g.quotas()

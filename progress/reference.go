@@ -45,7 +45,11 @@ import (
 //   - Rate (rule 4): figure ÷ quota when both exist and the quota is positive;
 //     band: the band with the highest minimum the rate reaches (compared
 //     exactly, the minimum taken as the decimal it was written as), else the
-//     lowest band; the default bands when the campaign has none.
+//     lowest band; the default bands when the campaign has none. The bands
+//     are those of the campaign's rules version in force on the day: of the
+//     versions effective on or before it, the highest numbered; before all
+//     of them, the lowest numbered (a campaign without versions has one,
+//     number 1, with its bands).
 //   - Rank (rule 4): among the units of the same kind existing that day, a
 //     unit with a figure ranks 1 + the number of units that stand strictly
 //     better: a rate beats no rate; a higher rate (exactly, as fractions)
@@ -108,7 +112,7 @@ type refWorld struct {
 	in      engine.Input
 	c       *domain.Campaign
 	loc     *time.Location
-	bands   []domain.Band
+	rules   []domain.RulesVersion
 	reports map[unitMetric][]engine.Report // in input order; searched linearly
 	quotas  map[unitMetric][]domain.QuotaRevision
 	memo    map[refKey]refBase // base is a pure function; remembered only for speed
@@ -116,11 +120,11 @@ type refWorld struct {
 }
 
 func newRefWorld(in engine.Input) *refWorld {
-	w := &refWorld{in: in, c: in.Campaign, bands: in.Campaign.Bands,
+	w := &refWorld{in: in, c: in.Campaign, rules: in.Campaign.Rules,
 		reports: map[unitMetric][]engine.Report{}, quotas: map[unitMetric][]domain.QuotaRevision{},
 		memo: map[refKey]refBase{}, ranks: map[refKey]int{}}
-	if len(w.bands) == 0 {
-		w.bands = domain.DefaultBands()
+	if len(w.rules) == 0 {
+		w.rules = []domain.RulesVersion{{Version: 1, EffectiveFrom: in.Campaign.Start, Bands: in.Campaign.Bands}}
 	}
 	loc, err := time.LoadLocation(w.c.TimeZone)
 	if err != nil {
@@ -292,12 +296,34 @@ func (w *refWorld) rank(u *domain.Unit, m string, d domain.Date) int {
 	return r
 }
 
-// band is the band a rate of value/quota (quota > 0) falls in.
-func (w *refWorld) band(value, quota int64) string {
+// rulesOn is the rules version in force on d.
+func (w *refWorld) rulesOn(d domain.Date) *domain.RulesVersion {
+	var in, lowest *domain.RulesVersion
+	for i := range w.rules {
+		r := &w.rules[i]
+		if r.EffectiveFrom <= d && (in == nil || r.Version > in.Version) {
+			in = r
+		}
+		if lowest == nil || r.Version < lowest.Version {
+			lowest = r
+		}
+	}
+	if in == nil {
+		return lowest
+	}
+	return in
+}
+
+// band is the band a rate of value/quota (quota > 0) falls in on day d.
+func (w *refWorld) band(value, quota int64, d domain.Date) string {
 	rate := new(big.Rat).SetFrac64(value, quota)
+	bands := w.rulesOn(d).Bands
+	if len(bands) == 0 {
+		bands = domain.DefaultBands()
+	}
 	var best, lowest *domain.Band
-	for i := range w.bands {
-		b := &w.bands[i]
+	for i := range bands {
+		b := &bands[i]
 		if lowest == nil || b.Min < lowest.Min {
 			lowest = b
 		}
@@ -333,10 +359,10 @@ func (w *refWorld) figure(u *domain.Unit, m string, d domain.Date) engine.Figure
 	f := engine.Figure{Metric: m, Day: d, UnitID: u.ID, Code: u.Code, Kind: u.Kind, ParentID: u.ParentID,
 		HasValue: b.has, Value: b.value, Source: b.source, StaleDays: b.stale,
 		HasQuota: b.hasQuota, Quota: b.quota, QuotaOwn: b.quotaOwn, QuotaRevisionID: b.quotaRev,
-		OnTime: b.onTime, Late: b.late, Missing: b.missing}
+		OnTime: b.onTime, Late: b.late, Missing: b.missing, RulesVersion: w.rulesOn(d).Version}
 	if rated(b) {
 		f.Rate = ratio(b.value, b.quota)
-		f.Band = w.band(b.value, b.quota)
+		f.Band = w.band(b.value, b.quota, d)
 	}
 	// Changes: against yesterday and a week ago, when the unit existed and had a figure.
 	var delta7 *int64

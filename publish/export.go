@@ -103,6 +103,15 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		}
 		add(u.feed(c.Slug), func() ([]byte, error) { return s.feedXML(ctx, c.Slug, site, u) })
 		addSeries(base+"downloads/"+url.PathEscape(c.Slug)+"/", c)
+		freezes, err := s.DB.MilestoneFreezes(ctx, c.ID)
+		if err != nil {
+			return 0, err
+		}
+		for _, z := range freezes {
+			for _, ext := range []string{"csv", "json"} {
+				add(strings.TrimPrefix(MilestoneURL(c.Slug, z.Day, ext), "/"), func() ([]byte, error) { return milestoneFile(z, ext) })
+			}
+		}
 		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
 		if err != nil {
 			return 0, err

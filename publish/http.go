@@ -29,6 +29,7 @@ import (
 //	/downloads/{campaign}/{date}.json.sha256  that SHA-256 for sha256sum -c
 //	/downloads/{campaign}/{date}.xlsx    the ranking tables as a workbook
 //	/downloads/…                         the tidy series, latest and every level (series_http.go)
+//	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first
 //	/feeds/{campaign}.atom               one campaign's editions
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
@@ -49,6 +50,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
 	mux.HandleFunc("GET /downloads/{file}", s.downloadAll)
+	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)

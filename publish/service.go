@@ -209,9 +209,14 @@ func (s *Service) Build(ctx context.Context, c *domain.Campaign, scope *domain.U
 // sentence, a table cell, a cell of its downloads) differs from the last
 // published revision, with its đính chính (what changed and the revisions
 // of reports and quotas behind it); none otherwise. It reports whether a
-// revision was created.
+// revision was created. The milestones due are frozen too, so a server
+// that does not publish by itself still records them.
 func (s *Service) Publish(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date, actor string) (*db.Edition, bool, error) {
-	return s.publish(ctx, c, scope, day, actor, true)
+	ed, made, err := s.publish(ctx, c, scope, day, actor, true)
+	if err == nil {
+		err = s.freezeAfterPublish(ctx, c)
+	}
+	return ed, made, err
 }
 
 func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain.Unit, day domain.Date, actor string, refresh bool) (*db.Edition, bool, error) {
@@ -262,7 +267,8 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 // PublishDue publishes, for every campaign's scope, each day whose report
 // deadline (plus the grace) has passed and whose bulletin is not yet
 // published, and a new revision of any published day whose figures have
-// changed since. It returns how many revisions it created. Each campaign
+// changed since; and freezes the ranking of each milestone due (see
+// freezeDue). It returns how many bulletin revisions it created. Each campaign
 // fails alone: its error does not stop the others, it is retried after a
 // delay that grows with each failure (Failing lists it meanwhile), and it
 // is logged once per episode; the errors of this pass are returned joined.
@@ -336,7 +342,8 @@ func (s *Service) publishCampaign(ctx context.Context, c *domain.Campaign, last 
 			created++
 		}
 	}
-	return created, nil
+	_, err = s.freezeDue(ctx, c, scope, last)
+	return created, err
 }
 
 // errList is PublishDue's error when it cannot list the campaigns.

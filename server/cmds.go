@@ -44,6 +44,12 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	var dbf dbFlags
 	dbf.register(fs)
 	actor := fs.String("actor", "import", "who the audit log names as the writer")
+	var opt db.WriteOptions
+	// Off unless asked for: bulk files are usually official records already
+	// checked where they were kept (the spec's own example has figures far
+	// above their quotas), where submitReports guards live typing.
+	fs.Float64Var(&opt.QuotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", -1), "refuse a reported figure above its quota times this factor, as submitReports does (e.g. 3); negative: no check [QUOTA_FACTOR]")
+	fs.BoolVar(&opt.ConfirmAboveQuota, "confirm-above-quota", false, "store figures above the quota factor flagged for review instead of refusing the file")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -57,7 +63,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	defer closeStore()
 	for _, path := range fs.Args() {
-		if err := importFile(ctx, store, path, *actor, stdout, stderr); err != nil {
+		if err := importFile(ctx, store, path, *actor, opt, stdout, stderr); err != nil {
 			return err
 		}
 	}
@@ -65,7 +71,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 }
 
 // importFile imports one CSV file, all or nothing, printing progress.
-func importFile(ctx context.Context, store *db.DB, path, actor string, stdout, stderr io.Writer) error {
+func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.WriteOptions, stdout, stderr io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -98,7 +104,7 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, stdout, s
 		res, err = store.ImportQuotas(ctx, name, rows, actor)
 	case "reports":
 		src := func(fn func(csvio.Line[domain.ReportRow]) error) error { return csvio.ReadReports(br, name, fn) }
-		res, err = store.ImportReports(ctx, name, src, actor, time.Now(), func(n int) {
+		res, err = store.ImportReportsWith(ctx, name, src, actor, opt, func(n int) {
 			fmt.Fprintf(stderr, "%s: %s rows read…\n", name, formatThousands(n))
 		})
 	}

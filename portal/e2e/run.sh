@@ -37,7 +37,9 @@ freeport() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1"
 port=$(freeport)
 sport=$(freeport) # the static copy's host, another origin
 (cd "$root" && go build -o "$work/server" ./server)
-DATABASE_URL="$url" RATE_LIMIT=0 CORS_ALLOWED_ORIGINS="http://127.0.0.1:$sport" "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+# An admin token, for the tests that write (a correction after a milestone's freeze).
+export E2E_ADMIN_TOKEN="e2e-admin-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+DATABASE_URL="$url" RATE_LIMIT=0 ADMIN_TOKEN="$E2E_ADMIN_TOKEN" CORS_ALLOWED_ORIGINS="http://127.0.0.1:$sport" "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 300); do

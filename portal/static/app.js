@@ -98,6 +98,15 @@ function renderFacts(c, st, w) {
   add(w.periodLabel, w.period(fmtDate(c.startDate, st.lang), fmtDate(c.endDate, st.lang)));
   add(w.statusLabel, w.status[c.status] || c.status);
   add(w.scope, unitName(c.scope, st.lang));
+  if (c.milestones && c.milestones.length) {
+    // Each milestone opens its frozen ranking.
+    const dd = el('dd', { id: 'milestone-links' });
+    c.milestones.forEach((m, i) => dd.append(i ? ' · ' : '', el('a', {
+      href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang),
+      title: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi,
+    }, fmtDate(m.date, st.lang))));
+    dl.append(el('div', null, el('dt', { text: w.milestonesLabel }), dd));
+  }
 }
 
 function renderCrumbs(c, unit, st) {

@@ -16,8 +16,10 @@ const W = {
     deadline: (t, n, tz) => `${t} ngày ${n === 0 ? 'báo cáo' : n === 1 ? 'hôm sau' : `thứ ${n} sau ngày báo cáo`} (giờ ${tz})`,
     nDays: (n) => `${n} ngày`,
     bands: 'Xếp loại theo tỷ lệ đạt', band: 'Xếp loại', from: 'Từ', to: 'Dưới',
+    rules: (list) => `Các phiên bản quy tắc xếp loại: ${list}. Mỗi ngày được xếp loại theo phiên bản áp dụng ngày đó; bảng trên là phiên bản mới nhất.`,
+    rulesItem: (v, d) => `phiên bản ${v} từ ${d}`,
     metrics: (d) => `Chỉ số, tính đến ngày ${d}`, metricCol: 'Chỉ số', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt',
-    milestones: 'Các mốc', noMilestones: 'Chiến dịch không có mốc trung gian.',
+    milestones: 'Các mốc (bấm để xem bảng xếp hạng đã chốt)', noMilestones: 'Chiến dịch không có mốc trung gian.',
     quotas: (u) => `Chỉ tiêu của ${u}`, qth: { metric: 'Chỉ số', target: 'Chỉ tiêu', from: 'Áp dụng từ', reason: 'Lý do', ref: 'Văn bản' },
     quotasSum: 'Phạm vi chiến dịch không có chỉ tiêu riêng: chỉ tiêu là tổng chỉ tiêu của các đơn vị cấp dưới.',
     quotasCount: (n) => `${n} chỉ tiêu đang áp dụng cho các đơn vị trong phạm vi.`,
@@ -29,8 +31,10 @@ const W = {
     deadline: (t, n, tz) => `${t} ${n === 0 ? 'on the day reported' : n === 1 ? 'the next day' : `${n} days after the day reported`} (${tz})`,
     nDays: (n) => `${n} days`,
     bands: 'Bands by rate', band: 'Band', from: 'From', to: 'Below',
+    rules: (list) => `Versions of the banding rules: ${list}. Each day is banded by the version in force that day; the table shows the latest.`,
+    rulesItem: (v, d) => `version ${v} from ${d}`,
     metrics: (d) => `Metrics as of ${d}`, metricCol: 'Metric', figure: 'Figure', quota: 'Quota', rate: 'Rate',
-    milestones: 'Milestones', noMilestones: 'This campaign has no intermediate milestones.',
+    milestones: 'Milestones (select one for its frozen ranking)', noMilestones: 'This campaign has no intermediate milestones.',
     quotas: (u) => `Quotas of ${u}`, qth: { metric: 'Metric', target: 'Quota', from: 'From', reason: 'Reason', ref: 'Document' },
     quotasSum: 'The campaign’s scope has no quota of its own: its quota is the sum of its children’s.',
     quotasCount: (n) => `${n} quotas in force for the units in scope.`,
@@ -38,7 +42,8 @@ const W = {
 };
 
 const FIELDS = `slug name nameEn legalRef startDate endDate status reportDeadline deadlineDays timeZone
-  scope { code fullName nameEn } bands { key min labelVi labelEn } metrics { key nameVi nameEn } milestones { date labelVi labelEn }`;
+  scope { code fullName nameEn } bands { key min labelVi labelEn } metrics { key nameVi nameEn } milestones { date labelVi labelEn }
+  rulesVersions { version effectiveFrom }`;
 const Q_LIST = `query { campaigns(first: 50) { edges { node { ${FIELDS} } } } }`;
 
 /** Percent of a band threshold, e.g. 0.7 → 70%. */
@@ -109,9 +114,14 @@ async function renderOne(c, st, w, words) {
       el('thead', null, el('tr', null, el('th', { scope: 'col', text: w.band }), el('th', { scope: 'col', class: 'num', text: w.from }), el('th', { scope: 'col', class: 'num', text: w.to }))),
       el('tbody', null, ...c.bands.map((b, i) => el('tr', null, el('th', { scope: 'row' }, bandBadge(b, st.lang)),
         el('td', { class: 'num', text: '≥ ' + pct(b.min, st.lang) }), el('td', { class: 'num', text: i ? '< ' + pct(c.bands[i - 1].min, st.lang) : '—' })))))),
+    c.rulesVersions.length > 1
+      ? el('p', { id: 'rules-versions', class: 'small', text: w.rules(c.rulesVersions.map((r) => w.rulesItem(r.version, fmtDate(r.effectiveFrom, st.lang))).join('; ')) })
+      : '',
     el('h2', { text: w.milestones }),
     c.milestones.length
-      ? el('ul', { id: 'milestones' }, ...c.milestones.map((m) => el('li', null, el('strong', { text: fmtDate(m.date, st.lang) }), ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))
+      ? el('ul', { id: 'milestones' }, ...c.milestones.map((m) => el('li', null,
+        el('a', { href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang) }, el('strong', { text: fmtDate(m.date, st.lang) })),
+        ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))
       : el('p', { class: 'muted', text: w.noMilestones }),
     el('h2', { text: w.quotas(unitName(c.scope, st.lang)) }),
   ];

@@ -62,6 +62,15 @@ export const EXAMPLES = [
 }`,
   },
   {
+    vi: 'Xếp hạng đã chốt tại một mốc, bên cạnh số liệu hiện nay', en: 'A milestone’s frozen ranking beside the current figures',
+    q: `{
+  milestoneRanking(campaign: "hai-phong-cao-diem", date: "2023-06-20", metric: "activated", level: DISTRICT, first: 5) {
+    frozen frozenAt sha256 rulesVersion { version effectiveFrom } changedCount csvUrl jsonUrl
+    edges { node { rank unit { fullName } figureText rateText band changes current { rank figureText band } correctionsUrl } }
+  }
+}`,
+  },
+  {
     vi: 'Tìm đơn vị không cần gõ dấu, theo danh mục trước cải cách 2025', en: 'Find units without diacritics, in the list before the 2025 reform',
     q: `{
   units(search: "chau thanh", kind: DISTRICT, asOf: "2023-11-14", first: 10) {
@@ -77,7 +86,7 @@ const T = {
     intro: 'Mọi số liệu trên cổng thông tin đều lấy từ API GraphQL công khai. Truy vấn (Query) không cần đăng ký; ghi số liệu (Mutation) cần mã truy cập của đơn vị.',
     endpoint: 'Địa chỉ API', transports: 'Gửi POST với JSON {"query", "variables"} hoặc GET với ?query=; trả lời dạng application/graphql-response+json (hoặc application/json cho ứng dụng cũ).',
     examples: 'Truy vấn mẫu', open: 'Mở trong GraphiQL', curl: 'Bằng dòng lệnh:',
-    downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và XLSX, và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới. Các tệp của một ngày xuất hiện khi bản tin ngày đó được đăng, ngay sau hạn báo cáo (07:30 ngày hôm sau). series.* là toàn bộ chuỗi số liệu của chiến dịch (mọi đơn vị ở mọi cấp, kể cả xã, mọi chỉ số, mọi ngày; một dòng một đơn vị, chỉ số và ngày), cập nhật mỗi khi số liệu thay đổi; series.meta.json định nghĩa từng cột. {ngày}.all.* là mọi đơn vị của một ngày đã đăng (trên máy chủ, ?level=COMMUNE chỉ lấy một cấp). latest.* là các tệp của ngày mới nhất đã đăng (ngày nằm trong tiêu đề Tiendo-Date và Content-Location). CSV: dấu phẩy, số viết liền, dấu chấm thập phân, ô trống là không có số liệu; nút "Tải CSV (bản để xem)" trên trang xếp hạng cho bản sao để xem (số đã định dạng), không phải tệp dữ liệu này.',
+    downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và XLSX, và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới. Các tệp của một ngày xuất hiện khi bản tin ngày đó được đăng, ngay sau hạn báo cáo (07:30 ngày hôm sau). series.* là toàn bộ chuỗi số liệu của chiến dịch (mọi đơn vị ở mọi cấp, kể cả xã, mọi chỉ số, mọi ngày; một dòng một đơn vị, chỉ số và ngày), cập nhật mỗi khi số liệu thay đổi; series.meta.json định nghĩa từng cột. {ngày}.all.* là mọi đơn vị của một ngày đã đăng (trên máy chủ, ?level=COMMUNE chỉ lấy một cấp). latest.* là các tệp của ngày mới nhất đã đăng (ngày nằm trong tiêu đề Tiendo-Date và Content-Location). CSV: dấu phẩy, số viết liền, dấu chấm thập phân, ô trống là không có số liệu; nút "Tải CSV (bản để xem)" trên trang xếp hạng cho bản sao để xem (số đã định dạng), không phải tệp dữ liệu này. Bảng xếp hạng chốt tại mỗi mốc: /downloads/{chiến dịch}/milestones/{ngày}.csv và .json (đúng từng byte của bản ghi, kiểm tra bằng mã SHA-256).',
     columns: 'Các cột CSV',
     cols: {
       campaign: 'mã chiến dịch', date: 'ngày số liệu', scope_code: 'mã đơn vị phạm vi', metric: 'chỉ số', rank: 'hạng', rank_change: 'số bậc tăng (+) hoặc giảm (−) so với hôm trước',
@@ -118,7 +127,7 @@ const T = {
     intro: 'Every number on the portal comes from the public GraphQL API. Queries need no sign-up; writing figures (mutations) needs a unit’s token.',
     endpoint: 'API endpoint', transports: 'POST JSON {"query", "variables"} or GET with ?query=; answers are application/graphql-response+json (or application/json for older clients).',
     examples: 'Example queries', open: 'Open in GraphiQL', curl: 'From the command line:',
-    downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and XLSX, and its whole content as JSON. A published revision never changes; a correction is a new revision. A day’s files appear when its bulletin is published, right after its report deadline (07:30 the next day). series.* is the campaign’s whole series (every unit at every level, communes too, every metric, every day; one row per unit, metric and day), updated whenever the figures change; series.meta.json defines each column. {date}.all.* holds every unit of a published day (on the server, ?level=COMMUNE keeps one level). latest.* are the files of the latest published day (its date in the Tiendo-Date and Content-Location headers). CSV: commas, plain numbers, a dot for decimals, an empty cell where there is no data; the rankings page’s “Download CSV (display copy)” button gives a display copy (formatted numbers), not these data files.',
+    downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and XLSX, and its whole content as JSON. A published revision never changes; a correction is a new revision. A day’s files appear when its bulletin is published, right after its report deadline (07:30 the next day). series.* is the campaign’s whole series (every unit at every level, communes too, every metric, every day; one row per unit, metric and day), updated whenever the figures change; series.meta.json defines each column. {date}.all.* holds every unit of a published day (on the server, ?level=COMMUNE keeps one level). latest.* are the files of the latest published day (its date in the Tiendo-Date and Content-Location headers). CSV: commas, plain numbers, a dot for decimals, an empty cell where there is no data; the rankings page’s “Download CSV (display copy)” button gives a display copy (formatted numbers), not these data files. Each milestone’s frozen ranking: /downloads/{campaign}/milestones/{date}.csv and .json (the record byte for byte, checkable against its SHA-256).',
     columns: 'CSV columns',
     cols: {
       campaign: 'campaign slug', date: 'day of the figures', scope_code: 'scope unit code', metric: 'metric', rank: 'rank', rank_change: 'places gained (+) or lost (−) since the day before',
