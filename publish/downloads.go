@@ -83,6 +83,12 @@ func readmeText(t Trust) string {
 {campaign}/{date}.json, {date}.rN.json the whole edition: the exact bytes whose SHA-256 is published
 {campaign}/{date}.json.sha256          that SHA-256 in sha256sum's format; verify a download with
                                        sha256sum -c 2023-11-14.json.sha256 (beside 2023-11-14.json)
+{campaign}/{date}.xlsx, {date}.rN.xlsx the ranking tables as an Excel workbook
+{campaign}/{date}.all.csv|json|xlsx    every unit of a published day, at every level
+{campaign}/latest.csv|json|xlsx        the latest published day's files
+{campaign}/series.csv|json|xlsx        the whole series: one row per day, metric and unit (every level)
+{campaign}/series.meta.json            its columns, dialect, rules version, licence, citation, sources
+series.csv|json|xlsx, series.meta.json every campaign's series in one file
 
 Giấy phép / Licence: ` + Licence + ` (` + LicenceURL + `)
 Số liệu được dùng lại, kể cả thương mại, khi ghi nguồn. Reuse them, commercially too, with attribution.
