@@ -112,7 +112,15 @@ func (db *DB) ImportReports(ctx context.Context, file string, source ReportSourc
 // any campaign over its day, is refused (the file names the line) unless
 // opt.ConfirmAboveQuota stores it flagged.
 func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportSource, actor string, opt WriteOptions, progress func(read int)) (ImportResult, error) {
+	return db.ImportReportsAs(ctx, file, source, &Principal{Name: actor}, opt, progress)
+}
+
+// ImportReportsAs is ImportReportsWith for a file sent by p: the public
+// corrections log names p's unit and role as the submitter of every
+// revision written (a Principal with no role and no unit: an operator).
+func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSource, p *Principal, opt WriteOptions, progress func(read int)) (ImportResult, error) {
 	now := opt.now()
+	actor := p.actor()
 	var res ImportResult
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One report import at a time: revision numbers are assigned below.
@@ -214,8 +222,10 @@ func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportS
 		// The new revisions, and report_current after them, in one pass.
 		tag, err := tx.Exec(ctx, `
 			WITH ins AS (
-				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction, flagged)
-				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL, i.flagged
+				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction, flagged,
+					submitted_via, submitter_role, submitter_unit_id)
+				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL, i.flagged,
+					'IMPORT', nullif($2, ''), $3::bigint
 				FROM import_reports i LEFT JOIN LATERAL (
 					SELECT c.revision, c.value FROM report_current c
 					WHERE c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
@@ -225,7 +235,7 @@ func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportS
 				RETURNING unit_id, metric_id, day, revision, value, reported_at)
 			INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
 			SELECT unit_id, metric_id, day, value, revision, reported_at FROM ins
-			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor)
+			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor, p.role(), p.unitID())
 		if err != nil {
 			return mapErr(err, "reports")
 		}

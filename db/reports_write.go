@@ -310,9 +310,10 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 			return err
 		}
 		rows, err = tx.Query(ctx, `
-			INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, received_at, actor, note, correction, flagged)
+			INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, received_at, actor, note, correction, flagged,
+				submitted_via, submitter_role, submitter_unit_id)
 			SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, $2, $2, $1, i.note,
-			       $3 OR c.revision IS NOT NULL, i.flagged
+			       $3 OR c.revision IS NOT NULL, i.flagged, 'API', nullif($4, ''), $5::bigint
 			FROM write_reports i
 			LEFT JOIN LATERAL (
 				SELECT r.revision, r.value FROM report_revisions r
@@ -321,7 +322,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 			) c ON true
 			WHERE c.value IS DISTINCT FROM i.value
 			ORDER BY i.line
-			RETURNING unit_id, metric_id, day, revision, flagged`, p.actor(), now, correcting)
+			RETURNING unit_id, metric_id, day, revision, flagged`, p.actor(), now, correcting, p.role(), p.unitID())
 		if err != nil {
 			return mapErr(err, "reports")
 		}

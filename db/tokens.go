@@ -49,6 +49,22 @@ func (p *Principal) actor() string {
 	return p.Name
 }
 
+// role is p's role ("" for nil).
+func (p *Principal) role() string {
+	if p == nil {
+		return ""
+	}
+	return p.Role
+}
+
+// unitID is p's unit, if any.
+func (p *Principal) unitID() *int64 {
+	if p == nil {
+		return nil
+	}
+	return p.UnitID
+}
+
 // tokenID is p's token id for the audit log (NULL for the command line).
 func (p *Principal) tokenID() *int64 {
 	if p == nil || p.TokenID == 0 {

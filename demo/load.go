@@ -62,7 +62,7 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "demo: %s reports written\n", formatThousands(res.Inserted))
-	if res, err = importRows(ctx, store, "demo corrections", ds.Corrections, nil); err != nil {
+	if res, err = importCorrections(ctx, store, ds.Corrections); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "demo: %s corrections written\n", formatThousands(res.Inserted))
@@ -75,7 +75,12 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 
 // importRows imports report rows through the same path as a CSV file.
 func importRows(ctx context.Context, store *db.DB, name string, rows []domain.ReportRow, progress func(int)) (db.ImportResult, error) {
-	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
+	return store.ImportReports(ctx, name, rowSource(rows), "demo", time.Now(), progress)
+}
+
+// rowSource reads rows as lines of a CSV file.
+func rowSource(rows []domain.ReportRow) db.ReportSource {
+	return func(fn func(csvio.Line[domain.ReportRow]) error) error {
 		for i, r := range rows {
 			if err := fn(csvio.Line[domain.ReportRow]{Line: i + 2, Row: r}); err != nil {
 				return err
@@ -83,7 +88,38 @@ func importRows(ctx context.Context, store *db.DB, name string, rows []domain.Re
 		}
 		return nil
 	}
-	return store.ImportReports(ctx, name, src, "demo", time.Now(), progress)
+}
+
+// importCorrections imports the corrections as the district police of each
+// commune would send them, so that the public corrections log names a
+// submitting unit: one file per district, as its reporter token.
+func importCorrections(ctx context.Context, store *db.DB, rows []domain.ReportRow) (db.ImportResult, error) {
+	var total db.ImportResult
+	byParent := map[int64][]domain.ReportRow{}
+	var order []int64
+	for _, r := range rows {
+		u, err := store.UnitByCode(ctx, r.UnitCode, r.Date)
+		if err != nil {
+			return total, err
+		}
+		if u.ParentID == nil {
+			return total, fmt.Errorf("demo correction of %s: a unit without a parent", r.UnitCode)
+		}
+		if _, ok := byParent[*u.ParentID]; !ok {
+			order = append(order, *u.ParentID)
+		}
+		byParent[*u.ParentID] = append(byParent[*u.ParentID], r)
+	}
+	for _, parent := range order {
+		p := &db.Principal{Name: "demo", Role: db.RoleReporter, UnitID: &parent}
+		res, err := store.ImportReportsAs(ctx, "demo corrections", rowSource(byParent[parent]), p, db.WriteOptions{Now: time.Now(), QuotaFactor: -1}, nil)
+		if err != nil {
+			return total, err
+		}
+		total.Inserted += res.Inserted
+		total.Skipped += res.Skipped
+	}
+	return total, nil
 }
 
 // refreshAll computes the figures of every campaign.

@@ -52,21 +52,21 @@ func TestProgressCalendar(t *testing.T) {
 		Progress struct {
 			Edges []struct {
 				Node struct {
-					Date       string
-					Figure     *int
-					Source     string
-					Revisions  int
-					Corrected  bool
-					Coverage   struct{ OnTime, Late, Missing, Total int }
-					AtRisk     bool
-					Band       *string
-					FigureText *string
+					Date          string
+					Figure        *int
+					Source        string
+					RevisionCount int
+					Corrected     bool
+					Coverage      struct{ OnTime, Late, Missing, Total int }
+					AtRisk        bool
+					Band          *string
+					FigureText    *string
 				}
 			}
 		}
 	}
 	w.must(t, "", `{ progress(campaign: "live", unitCode: "92001", metric: "collected", from: "2024-01-01", to: "2024-01-03") {
-		edges { node { date figure source revisions corrected coverage { onTime late missing total } atRisk band figureText } } } }`, nil, &out)
+		edges { node { date figure source revisionCount corrected coverage { onTime late missing total } atRisk band figureText } } } }`, nil, &out)
 	e := out.Progress.Edges
 	if len(e) != 3 {
 		t.Fatalf("%d days, want 3", len(e))
@@ -84,7 +84,7 @@ func TestProgressCalendar(t *testing.T) {
 		{30, "REPORTED", 1, false, 0, 1, 0},
 	} {
 		n := e[i].Node
-		got := want{*n.Figure, n.Source, n.Revisions, n.Corrected, n.Coverage.OnTime, n.Coverage.Late, n.Coverage.Missing}
+		got := want{*n.Figure, n.Source, n.RevisionCount, n.Corrected, n.Coverage.OnTime, n.Coverage.Late, n.Coverage.Missing}
 		if got != x || n.Coverage.Total != 1 {
 			t.Errorf("%s: got %+v (total %d), want %+v", n.Date, got, n.Coverage.Total, x)
 		}

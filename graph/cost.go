@@ -51,6 +51,7 @@ var listLengths = map[string]float64{
 	"RankingConnection.bandCounts": 6, // the bands and "no rate"
 	"Bulletin.paragraphs":          10,
 	"Bulletin.revisions":           10,
+	"ProgressPoint.revisions":      5, // a report's first revision and its corrections: rarely more than two
 	"BulletinCorrection.items":     20,
 	"ReportWriteResult.items":      1,
 	"QuotaWriteResult.items":       1,

@@ -34,7 +34,7 @@ var writerSelectable = map[string]map[string]string{
 	"ProgressConnection": {"edges": "ProgressEdge", "pageInfo": "PageInfo", "totalCount": "", "columns": "ProgressColumns"},
 	"ProgressEdge":       {"cursor": "", "node": "ProgressPoint"},
 	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
-		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisions": "",
+		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisionCount": "",
 		"corrected": "", "figureText": "", "quotaText": "", "rateText": "", "outcome": "", "rulesVersion": ""},
 	"ProgressColumns":   {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
 	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
@@ -471,8 +471,8 @@ func writePoint(b []byte, f *planField, p *ProgressPoint) []byte {
 		return appendOutcome(b, p.Outcome)
 	case "coverage":
 		return f.child.write(b, p.Coverage)
-	case "revisions":
-		return strconv.AppendInt(b, int64(p.Revisions), 10)
+	case "revisionCount":
+		return strconv.AppendInt(b, int64(p.RevisionCount), 10)
 	case "corrected":
 		return appendBool(b, p.Corrected())
 	case "figureText":

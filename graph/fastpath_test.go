@@ -67,12 +67,14 @@ func TestWriterMatchesExecutor(t *testing.T) {
 		{"a series, every field", `{ progress(campaign: "ref", unitCode: "VN", metric: "activated") { __typename totalCount
 			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } columns { dates figures quotas rates sources deltas __typename }
 			edges { cursor node { date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk outcome
-				coverage { onTime late missing total } revisions corrected rulesVersion figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) __typename } } } }`, nil, 1},
+				coverage { onTime late missing total } revisionCount corrected rulesVersion figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) __typename } } } }`, nil, 1},
 		{"a commune's series, a page, by columns and fragments", `query($u: String!) {
 			c: progress(campaign: "ref", unitCode: $u, metric: "collected", from: "2023-12-03", first: 5, after: "bzox") { totalCount pageInfo { hasNextPage endCursor } edges { node { date figure source staleDays delta } } }
 			i: progress(campaign: "ref", unitCode: $u, metric: "collected", to: "2023-12-09") { ...cols }
 			a: progress(campaign: "ref", unitCode: $u, metric: "activated") { ...cols edges { node { ... on ProgressPoint { rate corrected } } } } }
 			fragment cols on ProgressConnection { columns { dates figures rates deltas } }`, map[string]any{"u": "90001"}, 3},
+		{"a series with its revisions, which the executor answers", `{ progress(campaign: "ref", unitCode: "90001", metric: "collected") {
+			edges { node { date revisionCount revisions { revision value previousValue onTime reason submittedVia } } } } }`, nil, 0},
 		{"a series error", `{ progress(campaign: "ref", unitCode: "nope", metric: "activated") { totalCount } }`, nil, 0},
 		{"an error", `{ ranking(campaign: "ref", metric: "activated", date: "2024-05-01", level: PROVINCE) { totalCount } }`, nil, 0},
 		{"an unknown campaign", `{ ranking(campaign: "nope", metric: "activated", level: PROVINCE) { totalCount } }`, nil, 0},

@@ -32,9 +32,12 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Bulletin() BulletinResolver
 	Campaign() CampaignResolver
+	Correction() CorrectionResolver
 	Mutation() MutationResolver
+	ProgressPoint() ProgressPointResolver
 	Query() QueryResolver
 	Quota() QuotaResolver
+	ReportRevision() ReportRevisionResolver
 	Unit() UnitResolver
 }
 
@@ -149,6 +152,37 @@ type ComplexityRoot struct {
 	}
 
 	CampaignEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Correction struct {
+		BulletinRevised   func(childComplexity int) int
+		Change            func(childComplexity int) int
+		Date              func(childComplexity int) int
+		Metric            func(childComplexity int) int
+		OnTime            func(childComplexity int) int
+		PreviousValue     func(childComplexity int) int
+		PreviousValueText func(childComplexity int, lang *Lang) int
+		Reason            func(childComplexity int) int
+		RecordedAt        func(childComplexity int) int
+		ReportedAt        func(childComplexity int) int
+		Revision          func(childComplexity int) int
+		SubmittedVia      func(childComplexity int) int
+		SubmitterRole     func(childComplexity int) int
+		SubmitterUnit     func(childComplexity int) int
+		Unit              func(childComplexity int) int
+		Value             func(childComplexity int) int
+		ValueText         func(childComplexity int, lang *Lang) int
+	}
+
+	CorrectionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CorrectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -291,6 +325,7 @@ type ComplexityRoot struct {
 		Rate                func(childComplexity int) int
 		RateText            func(childComplexity int, lang *Lang) int
 		RequiredPace        func(childComplexity int) int
+		RevisionCount       func(childComplexity int) int
 		Revisions           func(childComplexity int) int
 		RulesVersion        func(childComplexity int) int
 		Source              func(childComplexity int) int
@@ -308,6 +343,7 @@ type ComplexityRoot struct {
 		Bulletins        func(childComplexity int, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) int
 		Campaign         func(childComplexity int, slug string) int
 		Campaigns        func(childComplexity int, first *int, after *string) int
+		Corrections      func(childComplexity int, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) int
 		Dataset          func(childComplexity int) int
 		Metrics          func(childComplexity int) int
 		MilestoneRanking func(childComplexity int, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) int
@@ -419,6 +455,22 @@ type ComplexityRoot struct {
 		Value    func(childComplexity int) int
 	}
 
+	ReportRevision struct {
+		Correction        func(childComplexity int) int
+		OnTime            func(childComplexity int) int
+		PreviousValue     func(childComplexity int) int
+		PreviousValueText func(childComplexity int, lang *Lang) int
+		Reason            func(childComplexity int) int
+		RecordedAt        func(childComplexity int) int
+		ReportedAt        func(childComplexity int) int
+		Revision          func(childComplexity int) int
+		SubmittedVia      func(childComplexity int) int
+		SubmitterRole     func(childComplexity int) int
+		SubmitterUnit     func(childComplexity int) int
+		Value             func(childComplexity int) int
+		ValueText         func(childComplexity int, lang *Lang) int
+	}
+
 	ReportWriteResult struct {
 		Campaign   func(childComplexity int) int
 		ClientKey  func(childComplexity int) int
@@ -514,6 +566,12 @@ type CampaignResolver interface {
 
 	RulesOn(ctx context.Context, obj *domain.Campaign, date *domain.Date) (*domain.RulesVersion, error)
 }
+type CorrectionResolver interface {
+	Unit(ctx context.Context, obj *Correction) (*domain.Unit, error)
+	Metric(ctx context.Context, obj *Correction) (*domain.Metric, error)
+
+	SubmitterUnit(ctx context.Context, obj *Correction) (*domain.Unit, error)
+}
 type MutationResolver interface {
 	SubmitReports(ctx context.Context, input SubmitReportsInput) (*ReportWriteResult, error)
 	CorrectReport(ctx context.Context, input CorrectReportInput) (*ReportWriteResult, error)
@@ -524,6 +582,9 @@ type MutationResolver interface {
 	UpsertUnits(ctx context.Context, input UpsertUnitsInput) (*UpsertUnitsResult, error)
 	PublishBulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string) (*PublishBulletinResult, error)
 }
+type ProgressPointResolver interface {
+	Revisions(ctx context.Context, obj *ProgressPoint) ([]*ReportRevision, error)
+}
 type QueryResolver interface {
 	Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error)
 	Unit(ctx context.Context, code string, asOf *domain.Date) (*domain.Unit, error)
@@ -533,6 +594,7 @@ type QueryResolver interface {
 	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error)
 	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
+	Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error)
 	MilestoneRanking(ctx context.Context, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) (*MilestoneRanking, error)
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
@@ -545,6 +607,9 @@ type QuotaResolver interface {
 	Metric(ctx context.Context, obj *domain.QuotaRevision) (*domain.Metric, error)
 
 	TargetText(ctx context.Context, obj *domain.QuotaRevision, lang *Lang) (string, error)
+}
+type ReportRevisionResolver interface {
+	SubmitterUnit(ctx context.Context, obj *ReportRevision) (*domain.Unit, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
@@ -1029,6 +1094,151 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
+
+	case "Correction.bulletinRevised":
+		if e.ComplexityRoot.Correction.BulletinRevised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.BulletinRevised(childComplexity), true
+	case "Correction.change":
+		if e.ComplexityRoot.Correction.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Change(childComplexity), true
+	case "Correction.date":
+		if e.ComplexityRoot.Correction.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Date(childComplexity), true
+	case "Correction.metric":
+		if e.ComplexityRoot.Correction.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Metric(childComplexity), true
+	case "Correction.onTime":
+		if e.ComplexityRoot.Correction.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.OnTime(childComplexity), true
+	case "Correction.previousValue":
+		if e.ComplexityRoot.Correction.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.PreviousValue(childComplexity), true
+	case "Correction.previousValueText":
+		if e.ComplexityRoot.Correction.PreviousValueText == nil {
+			break
+		}
+
+		args, err := ec.field_Correction_previousValueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Correction.PreviousValueText(childComplexity, args["lang"].(*Lang)), true
+	case "Correction.reason":
+		if e.ComplexityRoot.Correction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Reason(childComplexity), true
+	case "Correction.recordedAt":
+		if e.ComplexityRoot.Correction.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.RecordedAt(childComplexity), true
+	case "Correction.reportedAt":
+		if e.ComplexityRoot.Correction.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.ReportedAt(childComplexity), true
+	case "Correction.revision":
+		if e.ComplexityRoot.Correction.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Revision(childComplexity), true
+	case "Correction.submittedVia":
+		if e.ComplexityRoot.Correction.SubmittedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmittedVia(childComplexity), true
+	case "Correction.submitterRole":
+		if e.ComplexityRoot.Correction.SubmitterRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmitterRole(childComplexity), true
+	case "Correction.submitterUnit":
+		if e.ComplexityRoot.Correction.SubmitterUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.SubmitterUnit(childComplexity), true
+	case "Correction.unit":
+		if e.ComplexityRoot.Correction.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Unit(childComplexity), true
+	case "Correction.value":
+		if e.ComplexityRoot.Correction.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Correction.Value(childComplexity), true
+	case "Correction.valueText":
+		if e.ComplexityRoot.Correction.ValueText == nil {
+			break
+		}
+
+		args, err := ec.field_Correction_valueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Correction.ValueText(childComplexity, args["lang"].(*Lang)), true
+
+	case "CorrectionConnection.edges":
+		if e.ComplexityRoot.CorrectionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.Edges(childComplexity), true
+	case "CorrectionConnection.pageInfo":
+		if e.ComplexityRoot.CorrectionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.PageInfo(childComplexity), true
+	case "CorrectionConnection.totalCount":
+		if e.ComplexityRoot.CorrectionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionConnection.TotalCount(childComplexity), true
+
+	case "CorrectionEdge.cursor":
+		if e.ComplexityRoot.CorrectionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionEdge.Cursor(childComplexity), true
+	case "CorrectionEdge.node":
+		if e.ComplexityRoot.CorrectionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CorrectionEdge.Node(childComplexity), true
 
 	case "Coverage.late":
 		if e.ComplexityRoot.Coverage.Late == nil {
@@ -1711,6 +1921,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.RequiredPace(childComplexity), true
+	case "ProgressPoint.revisionCount":
+		if e.ComplexityRoot.ProgressPoint.RevisionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.RevisionCount(childComplexity), true
 	case "ProgressPoint.revisions":
 		if e.ComplexityRoot.ProgressPoint.Revisions == nil {
 			break
@@ -1804,6 +2020,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.corrections":
+		if e.ComplexityRoot.Query.Corrections == nil {
+			break
+		}
+
+		args, err := ec.field_Query_corrections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Corrections(childComplexity, args["campaign"].(string), args["scopeCode"].(*string), args["metric"].(*string), args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Query.dataset":
 		if e.ComplexityRoot.Query.Dataset == nil {
 			break
@@ -2335,6 +2562,95 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ReportOutcome.Value(childComplexity), true
 
+	case "ReportRevision.correction":
+		if e.ComplexityRoot.ReportRevision.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Correction(childComplexity), true
+	case "ReportRevision.onTime":
+		if e.ComplexityRoot.ReportRevision.OnTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.OnTime(childComplexity), true
+	case "ReportRevision.previousValue":
+		if e.ComplexityRoot.ReportRevision.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.PreviousValue(childComplexity), true
+	case "ReportRevision.previousValueText":
+		if e.ComplexityRoot.ReportRevision.PreviousValueText == nil {
+			break
+		}
+
+		args, err := ec.field_ReportRevision_previousValueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReportRevision.PreviousValueText(childComplexity, args["lang"].(*Lang)), true
+	case "ReportRevision.reason":
+		if e.ComplexityRoot.ReportRevision.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Reason(childComplexity), true
+	case "ReportRevision.recordedAt":
+		if e.ComplexityRoot.ReportRevision.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.RecordedAt(childComplexity), true
+	case "ReportRevision.reportedAt":
+		if e.ComplexityRoot.ReportRevision.ReportedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.ReportedAt(childComplexity), true
+	case "ReportRevision.revision":
+		if e.ComplexityRoot.ReportRevision.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Revision(childComplexity), true
+	case "ReportRevision.submittedVia":
+		if e.ComplexityRoot.ReportRevision.SubmittedVia == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmittedVia(childComplexity), true
+	case "ReportRevision.submitterRole":
+		if e.ComplexityRoot.ReportRevision.SubmitterRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmitterRole(childComplexity), true
+	case "ReportRevision.submitterUnit":
+		if e.ComplexityRoot.ReportRevision.SubmitterUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.SubmitterUnit(childComplexity), true
+	case "ReportRevision.value":
+		if e.ComplexityRoot.ReportRevision.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportRevision.Value(childComplexity), true
+	case "ReportRevision.valueText":
+		if e.ComplexityRoot.ReportRevision.ValueText == nil {
+			break
+		}
+
+		args, err := ec.field_ReportRevision_valueText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ReportRevision.ValueText(childComplexity, args["lang"].(*Lang)), true
+
 	case "ReportWriteResult.campaign":
 		if e.ComplexityRoot.ReportWriteResult.Campaign == nil {
 			break
@@ -2713,7 +3029,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2726,6 +3042,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
+	{Name: "corrections.graphqls", Input: sourceData("corrections.graphqls"), BuiltIn: false},
 	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
@@ -2959,6 +3276,68 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 		return ec.fieldContext_CampaignEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Correction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_Correction_unit(ctx, field)
+	case "metric":
+		return ec.fieldContext_Correction_metric(ctx, field)
+	case "date":
+		return ec.fieldContext_Correction_date(ctx, field)
+	case "revision":
+		return ec.fieldContext_Correction_revision(ctx, field)
+	case "value":
+		return ec.fieldContext_Correction_value(ctx, field)
+	case "valueText":
+		return ec.fieldContext_Correction_valueText(ctx, field)
+	case "previousValue":
+		return ec.fieldContext_Correction_previousValue(ctx, field)
+	case "previousValueText":
+		return ec.fieldContext_Correction_previousValueText(ctx, field)
+	case "change":
+		return ec.fieldContext_Correction_change(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_Correction_reportedAt(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Correction_recordedAt(ctx, field)
+	case "onTime":
+		return ec.fieldContext_Correction_onTime(ctx, field)
+	case "reason":
+		return ec.fieldContext_Correction_reason(ctx, field)
+	case "submittedVia":
+		return ec.fieldContext_Correction_submittedVia(ctx, field)
+	case "submitterRole":
+		return ec.fieldContext_Correction_submitterRole(ctx, field)
+	case "submitterUnit":
+		return ec.fieldContext_Correction_submitterUnit(ctx, field)
+	case "bulletinRevised":
+		return ec.fieldContext_Correction_bulletinRevised(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Correction", field.Name)
+}
+
+func (ec *executionContext) childFields_CorrectionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CorrectionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CorrectionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CorrectionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CorrectionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CorrectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CorrectionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CorrectionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CorrectionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3209,8 +3588,8 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_atRisk(ctx, field)
 	case "coverage":
 		return ec.fieldContext_ProgressPoint_coverage(ctx, field)
-	case "revisions":
-		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+	case "revisionCount":
+		return ec.fieldContext_ProgressPoint_revisionCount(ctx, field)
 	case "corrected":
 		return ec.fieldContext_ProgressPoint_corrected(ctx, field)
 	case "figureText":
@@ -3219,6 +3598,8 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_ProgressPoint_rateText(ctx, field)
+	case "revisions":
+		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
 	case "rulesVersion":
 		return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
 	case "outcome":
@@ -3435,6 +3816,38 @@ func (ec *executionContext) childFields_ReportOutcome(ctx context.Context, field
 		return ec.fieldContext_ReportOutcome_flagged(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ReportOutcome", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revision":
+		return ec.fieldContext_ReportRevision_revision(ctx, field)
+	case "value":
+		return ec.fieldContext_ReportRevision_value(ctx, field)
+	case "valueText":
+		return ec.fieldContext_ReportRevision_valueText(ctx, field)
+	case "previousValue":
+		return ec.fieldContext_ReportRevision_previousValue(ctx, field)
+	case "previousValueText":
+		return ec.fieldContext_ReportRevision_previousValueText(ctx, field)
+	case "reportedAt":
+		return ec.fieldContext_ReportRevision_reportedAt(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_ReportRevision_recordedAt(ctx, field)
+	case "onTime":
+		return ec.fieldContext_ReportRevision_onTime(ctx, field)
+	case "correction":
+		return ec.fieldContext_ReportRevision_correction(ctx, field)
+	case "reason":
+		return ec.fieldContext_ReportRevision_reason(ctx, field)
+	case "submittedVia":
+		return ec.fieldContext_ReportRevision_submittedVia(ctx, field)
+	case "submitterRole":
+		return ec.fieldContext_ReportRevision_submitterRole(ctx, field)
+	case "submitterUnit":
+		return ec.fieldContext_ReportRevision_submitterUnit(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportRevision", field.Name)
 }
 
 func (ec *executionContext) childFields_ReportWriteResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3792,6 +4205,34 @@ func (ec *executionContext) field_Campaign_rulesOn_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["date"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Correction_previousValueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Correction_valueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -4207,6 +4648,68 @@ func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_corrections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_milestoneRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4512,6 +5015,34 @@ func (ec *executionContext) field_RankingRow_quotaText_args(ctx context.Context,
 }
 
 func (ec *executionContext) field_RankingRow_rateText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ReportRevision_previousValueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ReportRevision_valueText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -6508,6 +7039,608 @@ func (ec *executionContext) fieldContext_CampaignEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_unit(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_metric(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().Metric(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Metric(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_date(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_revision(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_value(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_valueText(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_valueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_valueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Correction_valueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_previousValue(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_previousValueText(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_previousValueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PreviousValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_previousValueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Correction_previousValueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_change(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_reportedAt(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_recordedAt(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_onTime(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_reason(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submittedVia(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submittedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+			return ec.marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submittedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type SubmissionChannel does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submitterRole(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submitterRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmitterRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+			return ec.marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submitterRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type SubmitterRole does not have child fields"))
+}
+
+func (ec *executionContext) _Correction_submitterUnit(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_submitterUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Correction().SubmitterUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_submitterUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Correction",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Correction_bulletinRevised(ctx context.Context, field graphql.CollectedField, obj *Correction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Correction_bulletinRevised(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BulletinRevised, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Correction_bulletinRevised(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Correction", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*CorrectionEdge) graphql.Marshaler {
+			return ec.marshalNCorrectionEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CorrectionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CorrectionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CorrectionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *CorrectionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CorrectionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *CorrectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CorrectionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CorrectionEdge_node(ctx context.Context, field graphql.CollectedField, obj *CorrectionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CorrectionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Correction) graphql.Marshaler {
+			return ec.marshalNCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CorrectionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CorrectionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Correction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9115,16 +10248,16 @@ func (ec *executionContext) fieldContext_ProgressPoint_coverage(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+func (ec *executionContext) _ProgressPoint_revisionCount(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+			return ec.fieldContext_ProgressPoint_revisionCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Revisions, nil
+			return obj.RevisionCount, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -9134,7 +10267,7 @@ func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_ProgressPoint_revisionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgressPoint", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
@@ -9289,6 +10422,38 @@ func (ec *executionContext) fieldContext_ProgressPoint_rateText(ctx context.Cont
 	if fc.Args, err = ec.field_ProgressPoint_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgressPoint_revisions(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgressPoint().Revisions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ReportRevision) graphql.Marshaler {
+			return ec.marshalNReportRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPoint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportRevision(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9728,6 +10893,50 @@ func (ec *executionContext) fieldContext_Query_bulletins(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bulletins_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_corrections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_corrections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Corrections(ctx, fc.Args["campaign"].(string), fc.Args["scopeCode"].(*string), fc.Args["metric"].(*string), fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CorrectionConnection) graphql.Marshaler {
+			return ec.marshalNCorrectionConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_corrections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CorrectionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_corrections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11847,6 +13056,356 @@ func (ec *executionContext) _ReportOutcome_flagged(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_ReportOutcome_flagged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ReportOutcome", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_revision(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_value(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_valueText(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_valueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.ValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_valueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReportRevision_valueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportRevision_previousValue(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_previousValueText(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_previousValueText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.PreviousValueText(fc.Args["lang"].(*Lang)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_previousValueText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ReportRevision_previousValueText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportRevision_reportedAt(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_reportedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_reportedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_recordedAt(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_onTime(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_onTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_onTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_correction(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_reason(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submittedVia(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submittedVia(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedVia, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+			return ec.marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submittedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type SubmissionChannel does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submitterRole(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submitterRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmitterRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+			return ec.marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submitterRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportRevision", field, false, false, errors.New("field of type SubmitterRole does not have child fields"))
+}
+
+func (ec *executionContext) _ReportRevision_submitterUnit(ctx context.Context, field graphql.CollectedField, obj *ReportRevision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportRevision_submitterUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ReportRevision().SubmitterUnit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalOUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportRevision_submitterUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportRevision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ReportWriteResult_campaign(ctx context.Context, field graphql.CollectedField, obj *ReportWriteResult) (ret graphql.Marshaler) {
@@ -16035,6 +17594,314 @@ func (ec *executionContext) _CampaignEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var correctionImplementors = []string{"Correction"}
+
+func (ec *executionContext) _Correction(ctx context.Context, sel ast.SelectionSet, obj *Correction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Correction")
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "metric":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_metric(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "date":
+			out.Values[i] = ec._Correction_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._Correction_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Correction_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueText":
+			out.Values[i] = ec._Correction_valueText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValue":
+			out.Values[i] = ec._Correction_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValueText":
+			out.Values[i] = ec._Correction_previousValueText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "change":
+			out.Values[i] = ec._Correction_change(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedAt":
+			out.Values[i] = ec._Correction_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Correction_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTime":
+			out.Values[i] = ec._Correction_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._Correction_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedVia":
+			out.Values[i] = ec._Correction_submittedVia(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterRole":
+			out.Values[i] = ec._Correction_submitterRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterUnit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Correction_submitterUnit(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "bulletinRevised":
+			out.Values[i] = ec._Correction_bulletinRevised(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var correctionConnectionImplementors = []string{"CorrectionConnection"}
+
+func (ec *executionContext) _CorrectionConnection(ctx context.Context, sel ast.SelectionSet, obj *CorrectionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CorrectionConnection")
+		case "edges":
+			out.Values[i] = ec._CorrectionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CorrectionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CorrectionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var correctionEdgeImplementors = []string{"CorrectionEdge"}
+
+func (ec *executionContext) _CorrectionEdge(ctx context.Context, sel ast.SelectionSet, obj *CorrectionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, correctionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CorrectionEdge")
+		case "cursor":
+			out.Values[i] = ec._CorrectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CorrectionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var coverageImplementors = []string{"Coverage"}
 
 func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *Coverage) graphql.Marshaler {
@@ -16913,102 +18780,140 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 		case "date":
 			out.Values[i] = ec._ProgressPoint_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figure":
 			out.Values[i] = ec._ProgressPoint_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quota":
 			out.Values[i] = ec._ProgressPoint_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rate":
 			out.Values[i] = ec._ProgressPoint_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._ProgressPoint_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "staleDays":
 			out.Values[i] = ec._ProgressPoint_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta":
 			out.Values[i] = ec._ProgressPoint_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "band":
 			out.Values[i] = ec._ProgressPoint_band(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pace7d":
 			out.Values[i] = ec._ProgressPoint_pace7d(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiredPace":
 			out.Values[i] = ec._ProgressPoint_requiredPace(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "projectedCompletion":
 			out.Values[i] = ec._ProgressPoint_projectedCompletion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRisk":
 			out.Values[i] = ec._ProgressPoint_atRisk(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
 			out.Values[i] = ec._ProgressPoint_coverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "revisions":
-			out.Values[i] = ec._ProgressPoint_revisions(ctx, field, obj)
+		case "revisionCount":
+			out.Values[i] = ec._ProgressPoint_revisionCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "corrected":
 			out.Values[i] = ec._ProgressPoint_corrected(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figureText":
 			out.Values[i] = ec._ProgressPoint_figureText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaText":
 			out.Values[i] = ec._ProgressPoint_quotaText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rateText":
 			out.Values[i] = ec._ProgressPoint_rateText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revisions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ProgressPoint_revisions(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rulesVersion":
 			out.Values[i] = ec._ProgressPoint_rulesVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "outcome":
 			out.Values[i] = ec._ProgressPoint_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17258,6 +19163,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_bulletins(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "corrections":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_corrections(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -18195,6 +20122,137 @@ func (ec *executionContext) _ReportOutcome(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var reportRevisionImplementors = []string{"ReportRevision"}
+
+func (ec *executionContext) _ReportRevision(ctx context.Context, sel ast.SelectionSet, obj *ReportRevision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportRevisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportRevision")
+		case "revision":
+			out.Values[i] = ec._ReportRevision_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._ReportRevision_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueText":
+			out.Values[i] = ec._ReportRevision_valueText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValue":
+			out.Values[i] = ec._ReportRevision_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousValueText":
+			out.Values[i] = ec._ReportRevision_previousValueText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedAt":
+			out.Values[i] = ec._ReportRevision_reportedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordedAt":
+			out.Values[i] = ec._ReportRevision_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTime":
+			out.Values[i] = ec._ReportRevision_onTime(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correction":
+			out.Values[i] = ec._ReportRevision_correction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._ReportRevision_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submittedVia":
+			out.Values[i] = ec._ReportRevision_submittedVia(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterRole":
+			out.Values[i] = ec._ReportRevision_submitterRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "submitterUnit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ReportRevision_submitterUnit(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19475,6 +21533,52 @@ func (ec *executionContext) unmarshalNCorrectReportInput2githubᚗcomᚋtiendo�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCorrection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrection(ctx context.Context, sel ast.SelectionSet, v *Correction) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Correction(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCorrectionConnection2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionConnection(ctx context.Context, sel ast.SelectionSet, v *CorrectionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CorrectionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCorrectionEdge2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*CorrectionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCorrectionEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCorrectionEdge2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCorrectionEdge(ctx context.Context, sel ast.SelectionSet, v *CorrectionEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CorrectionEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *Coverage) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -20104,6 +22208,32 @@ func (ec *executionContext) marshalNReportOutcome2ᚖgithubᚗcomᚋtiendoᚑvn�
 		return graphql.Null
 	}
 	return ec._ReportOutcome(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ReportRevision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReportRevision2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportRevision(ctx context.Context, sel ast.SelectionSet, v *ReportRevision) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReportRevision(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReportWriteResult2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportWriteResult(ctx context.Context, sel ast.SelectionSet, v *ReportWriteResult) graphql.Marshaler {
@@ -20862,6 +22992,38 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx context.Context, v any) (*SubmissionChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(SubmissionChannel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubmissionChannel2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmissionChannel(ctx context.Context, sel ast.SelectionSet, v *SubmissionChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx context.Context, v any) (*SubmitterRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(SubmitterRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubmitterRole2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐSubmitterRole(ctx context.Context, sel ast.SelectionSet, v *SubmitterRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -114,8 +114,9 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
 			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk && out == nil,
-			Coverage:  &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
-			Revisions: pt.Revisions, Outcome: out, RulesVersion: pt.RulesVersion, bands: dayBands(c, pt.Day)}}
+			Coverage:      &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
+			RevisionCount: pt.Revisions, Outcome: out, RulesVersion: pt.RulesVersion, bands: dayBands(c, pt.Day),
+			campaign: c, unitID: u.ID, metric: metric}}
 	})
 	return conn, nil
 }

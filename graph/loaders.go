@@ -16,6 +16,8 @@ type loadersKey struct{}
 // Loaders batch the lookups nested fields make, once per request.
 type Loaders struct {
 	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
+	// Revisions loads the revisions of reports (a series' points).
+	Revisions *dataloadgen.Loader[db.RevisionKey, []*db.Revision]
 }
 
 func newLoaders(store *db.DB) *Loaders {
@@ -28,6 +30,17 @@ func newLoaders(store *db.DB) *Loaders {
 				return nil, []error{err}
 			}
 			return units, nil
+		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
+		Revisions: dataloadgen.NewLoader(func(ctx context.Context, keys []db.RevisionKey) ([][]*db.Revision, []error) {
+			byKey, err := store.RevisionsOf(ctx, keys)
+			if err != nil {
+				return nil, []error{err}
+			}
+			out := make([][]*db.Revision, len(keys))
+			for i, k := range keys {
+				out[i] = byKey[k]
+			}
+			return out, nil
 		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
 	}
 }

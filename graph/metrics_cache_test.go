@@ -17,27 +17,34 @@ import (
 	"github.com/tiendo-vn/tiendo/graph"
 )
 
-// queryCounter counts the statements that read the metrics table.
-type queryCounter struct {
-	mu      sync.Mutex
-	metrics int
+// sqlCount counts the statements whose SQL contains match.
+type sqlCount struct {
+	match string
+	mu    sync.Mutex
+	n     int
 }
 
-func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
-	if strings.Contains(d.SQL, "FROM metrics") {
+func (q *sqlCount) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if strings.Contains(d.SQL, q.match) {
 		q.mu.Lock()
-		q.metrics++
+		q.n++
 		q.mu.Unlock()
 	}
 	return ctx
 }
 
-func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (q *sqlCount) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-// TestMetricsLoadedOncePerRequest: campaigns { metrics } and quotas
-// { metric } read the metrics once per request, not once per element.
-func TestMetricsLoadedOncePerRequest(t *testing.T) {
-	t.Parallel()
+func (q *sqlCount) count() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.n
+}
+
+// tracedExample serves the spec's example through a store that counts the
+// statements containing match.
+func tracedExample(t *testing.T, match string) (*client.Client, *sqlCount) {
+	t.Helper()
 	url := dbtest.NewURL(t)
 	ctx := context.Background()
 	seed, err := db.Open(ctx, url, db.Options{})
@@ -46,15 +53,22 @@ func TestMetricsLoadedOncePerRequest(t *testing.T) {
 	}
 	dbtest.MustLoadExample(t, seed)
 	seed.Close()
-	var qc queryCounter
-	store, err := db.Open(ctx, url, db.Options{Tracer: &qc})
+	qc := &sqlCount{match: match}
+	store, err := db.Open(ctx, url, db.Options{Tracer: qc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return dbtest.ExampleNow }}
-	c := client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1})))
+	return client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1}))), qc
+}
+
+// TestMetricsLoadedOncePerRequest: campaigns { metrics } and quotas
+// { metric } read the metrics once per request, not once per element.
+func TestMetricsLoadedOncePerRequest(t *testing.T) {
+	t.Parallel()
+	c, qc := tracedExample(t, "FROM metrics")
 	var resp struct {
 		Campaigns struct {
 			Edges []struct {
@@ -77,7 +91,7 @@ func TestMetricsLoadedOncePerRequest(t *testing.T) {
 	if quotas < 2 {
 		t.Fatalf("the example has %d quotas; the test needs several", quotas)
 	}
-	if qc.metrics > 1 {
-		t.Errorf("one request read the metrics %d times (%d quotas), want once", qc.metrics, quotas)
+	if n := qc.count(); n > 1 {
+		t.Errorf("one request read the metrics %d times (%d quotas), want once", n, quotas)
 	}
 }

@@ -21,17 +21,22 @@ type ProgressPoint struct {
 	ProjectedCompletion *domain.Date
 	AtRisk              bool
 	Coverage            *Coverage
-	Revisions           int
+	RevisionCount       int
 	RulesVersion        int
 	// Outcome is set for the last day of an ended campaign (engine.Outcome);
 	// AtRisk is then false.
 	Outcome *domain.CampaignOutcome
 
 	bands []domain.Band // the campaign's, for RateText
+
+	// What the revisions field needs to load the report's revisions.
+	campaign *domain.Campaign
+	unitID   int64
+	metric   string
 }
 
 // Corrected says whether the unit's own report for the day was corrected.
-func (p *ProgressPoint) Corrected() bool { return p.Revisions > 1 }
+func (p *ProgressPoint) Corrected() bool { return p.RevisionCount > 1 }
 
 // The formatted fields are methods rather than resolvers: they need no
 // context, so gqlgen marshals them in line instead of in a goroutine each.

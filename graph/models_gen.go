@@ -112,6 +112,17 @@ type CorrectReportInput struct {
 	ConfirmAboveQuota *bool `json:"confirmAboveQuota,omitempty"`
 }
 
+type CorrectionConnection struct {
+	Edges      []*CorrectionEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type CorrectionEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *Correction `json:"node"`
+}
+
 // Of the reporting units (the leaves of a unit's subtree that exist that day), how many reported for the day by the deadline, after it, or not at all.
 type Coverage struct {
 	OnTime  int `json:"onTime"`
@@ -717,6 +728,122 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a report revision reached the service.
+type SubmissionChannel string
+
+const (
+	// Through the GraphQL API, with a token (submitReports, correctReport).
+	SubmissionChannelAPI SubmissionChannel = "API"
+	// In a CSV file loaded by an operator (`import`).
+	SubmissionChannelImport SubmissionChannel = "IMPORT"
+)
+
+var AllSubmissionChannel = []SubmissionChannel{
+	SubmissionChannelAPI,
+	SubmissionChannelImport,
+}
+
+func (e SubmissionChannel) IsValid() bool {
+	switch e {
+	case SubmissionChannelAPI, SubmissionChannelImport:
+		return true
+	}
+	return false
+}
+
+func (e SubmissionChannel) String() string {
+	return string(e)
+}
+
+func (e *SubmissionChannel) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmissionChannel(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmissionChannel", str)
+	}
+	return nil
+}
+
+func (e SubmissionChannel) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmissionChannel) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmissionChannel) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The role of the token that sent a report revision.
+type SubmitterRole string
+
+const (
+	// A reporter token, which writes only inside its unit's subtree.
+	SubmitterRoleReporter SubmitterRole = "REPORTER"
+	// An admin token or the operator's command line.
+	SubmitterRoleAdmin SubmitterRole = "ADMIN"
+)
+
+var AllSubmitterRole = []SubmitterRole{
+	SubmitterRoleReporter,
+	SubmitterRoleAdmin,
+}
+
+func (e SubmitterRole) IsValid() bool {
+	switch e {
+	case SubmitterRoleReporter, SubmitterRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e SubmitterRole) String() string {
+	return string(e)
+}
+
+func (e *SubmitterRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SubmitterRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SubmitterRole", str)
+	}
+	return nil
+}
+
+func (e SubmitterRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SubmitterRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SubmitterRole) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -184,16 +184,9 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	version := figures.Version
 	scopeID := c.ScopeUnitID
 	if scopeCode != nil {
-		su, err := r.DB.UnitByCode(ctx, *scopeCode, day)
+		su, err := r.scopeUnit(ctx, c, *scopeCode, day)
 		if err != nil {
 			return nil, err
-		}
-		inside, err := r.DB.IsDescendant(ctx, su.ID, c.ScopeUnitID)
-		if err != nil {
-			return nil, err
-		}
-		if !inside {
-			return nil, domain.Errorf(domain.EINVALID, "unit %s is outside the campaign's scope", *scopeCode)
 		}
 		scopeID = su.ID
 		if err := levelBelow(level, su); err != nil {
@@ -269,6 +262,8 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 
 func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }
 
+func (r *Resolver) ProgressPoint() ProgressPointResolver { return &progressPointResolver{r} }
+
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
@@ -276,8 +271,9 @@ func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
 
 type (
-	campaignResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
-	quotaResolver    struct{ *Resolver }
-	unitResolver     struct{ *Resolver }
+	campaignResolver      struct{ *Resolver }
+	progressPointResolver struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	quotaResolver         struct{ *Resolver }
+	unitResolver          struct{ *Resolver }
 )

@@ -93,6 +93,9 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 	}
 	add(u.feed("bulletins"), func() ([]byte, error) { return s.feedXML(ctx, "bulletins", site, u) })
 	add(base+readmePath, func() ([]byte, error) { return []byte(readmeText(t)), nil })
+	if err := s.exportCorrectionFeeds(ctx, cs, site, u, add); err != nil {
+		return 0, err
+	}
 	for _, c := range cs {
 		scope, err := s.DB.UnitByID(ctx, c.ScopeUnitID)
 		if err != nil {

@@ -32,6 +32,8 @@ import (
 //	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first
 //	/feeds/{campaign}.atom               one campaign's editions
+//	/feeds/corrections.atom              every correction of the figures (corrections.go)
+//	/feeds/corrections/{campaign}.atom   one campaign's
 //	/embed/{campaign}/{unitCode}         a small card for news sites' iframes
 //
 // A revision named by ?rev= never changes: it is served immutable with its
@@ -53,6 +55,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
+	mux.HandleFunc("GET /feeds/corrections/{file}", s.campaignCorrectionsFeed)
 	mux.HandleFunc("GET /embed/{campaign}/{unit}", s.embed)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := domain.TextProblem(r.URL.Path); p != "" {
@@ -479,19 +482,18 @@ type atomEntry struct {
 }
 
 func (s *Service) feed(w http.ResponseWriter, r *http.Request) {
+	if name, f, ok := feedFile(r.PathValue("feed")); ok && name == "corrections" {
+		f.slug = ""
+		s.serveCorrections(w, r, f) // see corrections.go
+		return
+	}
 	name, ok := strings.CutSuffix(r.PathValue("feed"), ".atom")
 	if !ok {
 		s.fail(w, r, notFound("feeds end in .atom"))
 		return
 	}
 	b, err := s.feedXML(r.Context(), name, s.siteURL(), liveURLs)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
+	s.writeAtom(w, r, b, err)
 }
 
 // feedXML is the Atom feed of every edition (name "bulletins") or of one
@@ -541,14 +543,7 @@ func (s *Service) feedXML(ctx context.Context, name, base string, u urls) ([]byt
 		feed.Entries = append(feed.Entries, atomEntry{ID: link,
 			Title: t, Updated: updated, Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link}}, Summary: pe.VI.Lead})
 	}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(feed); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return feed.encode()
 }
 
 var card = template.Must(template.New("card").Parse(`<!doctype html>

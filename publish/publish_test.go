@@ -182,6 +182,17 @@ func TestPublication(t *testing.T) {
 	}
 	golden(t, "hai-phong-2023-06-13-correction.vi", text(second, "vi"))
 	golden(t, "hai-phong-2023-06-13-correction.en", text(second, "en"))
+	// The corrections log says this correction changed a published bulletin;
+	// the demo's own corrections, stored before any publication, did not.
+	fixes, _, err := store.Corrections(ctx, db.CorrectionFilter{Campaign: c, From: c.Start, To: c.End, Limit: 100})
+	if err != nil || len(fixes) == 0 {
+		t.Fatalf("%d corrections (%v)", len(fixes), err)
+	}
+	for _, f := range fixes {
+		if want := f.Day == domain.MustDate("2023-06-13") && f.Value == value+40; f.BulletinRevised != want {
+			t.Errorf("correction of %s on %s: bulletinRevised %v, want %v", f.Metric, f.Day, f.BulletinRevised, want)
+		}
+	}
 	// The first revision is still there, unchanged.
 	again, err := store.EditionAt(ctx, c.ID, c.ScopeUnitID, domain.MustDate("2023-06-13"), 1)
 	if err != nil || again.Hash != revs[0].Hash {

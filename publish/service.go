@@ -29,6 +29,9 @@ type Service struct {
 	Grace time.Duration
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
+	// CorrectionsPerPage is how many entries a page of a corrections feed
+	// holds (0: DefaultCorrectionsPerPage).
+	CorrectionsPerPage int
 	// Outage, if set, reports whether err is the database's outage, which
 	// it logs once (graph.DBHealth.Failed): pages then answer 503 with
 	// Retry-After, and log nothing each.

@@ -7,6 +7,7 @@ import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
   nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark,
+  markCorrections,
 } from './common.js';
 
 const KEYS = ['campaign', 'scope', 'metric', 'date'];
@@ -158,7 +159,7 @@ function rankRows(rows, bands, st, w) {
     const fig = r.figureText ?? fmtInt(r.figure, st.lang);
     const quota = r.quotaText ?? fmtInt(r.quota, st.lang);
     const cov = w.coverage(r.coverage.late, r.coverage.missing);
-    return el('tr', { class: r.atRisk ? 'risk' : null },
+    return el('tr', { class: r.atRisk ? 'risk' : null, 'data-unit': r.unit.code },
       el('td', { class: 'num' }, rankCell(r, w)),
       el('th', { scope: 'row' },
         el('a', { href: link({ scope: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
@@ -235,6 +236,8 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
   $('ranking-caption').textContent = w.caption(fmtInt(rank.totalCount, st.lang));
   renderBandCounts(rank.bandCounts, level, st, w);
   $('rows').replaceChildren(...rankRows(rank.edges.map((e) => e.node), bands, st, w));
+  const mark = () => markCorrections($('rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
+  mark();
   let page = rank.pageInfo;
   const btn = $('more');
   btn.hidden = !page.hasNextPage;
@@ -243,6 +246,7 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
     try {
       const next = await fetchRanking(c.slug, metric.key, rank.date, unit.code, level, page.endCursor, st.lang);
       $('rows').append(...rankRows(next.edges.map((e) => e.node), bands, st, w));
+      mark();
       page = next.pageInfo;
       btn.hidden = !page.hasNextPage;
     } catch (e) {

@@ -235,6 +235,101 @@ export function setStatus(text) {
   if (s) s.textContent = text;
 }
 
+/**
+ * A pager into nav: previous and next links (link({ page }) gives their
+ * URLs, followed in place through data-nav) around "page p of n"; nothing
+ * for a single page. w has prev, next and page(p, n).
+ */
+export function renderPager(nav, page, pages, w, link) {
+  nav.replaceChildren();
+  if (pages <= 1) return;
+  const p = Math.min(page, pages);
+  nav.append(
+    p > 1 ? el('a', { href: link({ page: p - 1 === 1 ? '' : String(p - 1) }), 'data-nav': true, rel: 'prev' }, '‹ ' + w.prev) : el('span', { class: 'muted', text: '‹ ' + w.prev }),
+    el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
+    p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
+  );
+}
+
+// ---- Navigation ----
+
+/** The campaign of list named slug, else the active one, else the first; NOT_FOUND when none. */
+export function pickCampaign(list, slug, w) {
+  let c = list.find((x) => x.slug === slug);
+  if (!c && slug) throw new ApiError(w.notFound(slug), 'NOT_FOUND');
+  if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
+  if (!c) throw new ApiError(w.noCampaigns, 'NOT_FOUND');
+  return c;
+}
+
+/**
+ * Follows the page's own links (a[data-nav]) in place, keeping the state in
+ * the URL: go(url, focusId) renders it; back and forward render too.
+ */
+export function followLinks(go, focusId, render) {
+  document.addEventListener('click', (ev) => {
+    const a = ev.target.closest && ev.target.closest('a[data-nav]');
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    go(a.getAttribute('href'), focusId);
+  });
+  window.addEventListener('popstate', () => render(null));
+}
+
+// ---- Corrected figures ----
+
+// The units with a correction on a day (of one metric, inside a scope),
+// with every unit above them: their figures of the day were corrected.
+const Q_FIXED = `query Fixed($c: String!, $s: String, $m: String, $d: Date, $after: String) {
+  corrections(campaign: $c, scopeCode: $s, metric: $m, from: $d, to: $d, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { unit { code ancestors { code } } } }
+  }
+}`;
+
+/** The codes of the units whose figure of date was corrected, memoised; null when they cannot be loaded. */
+function correctedUnits(campaign, metric, date, scope) {
+  return cached(`fx:${campaign}:${metric}:${date}:${scope}`, async () => {
+    const codes = new Set();
+    let after = null;
+    for (let i = 0; i < 50; i++) { // at most 5,000 corrections of one day: more is not worth marking
+      const d = await gql(Q_FIXED, { c: campaign, s: scope, m: metric, d: date, after });
+      for (const e of d.corrections.edges) {
+        codes.add(e.node.unit.code);
+        for (const a of e.node.unit.ancestors) codes.add(a.code);
+      }
+      if (!d.corrections.pageInfo.hasNextPage) break;
+      after = d.corrections.pageInfo.endCursor;
+    }
+    return codes;
+  }).catch(() => null); // the marks are extra: without them the table is still right
+}
+
+/**
+ * Marks the rows of tbody (tr[data-unit]) whose unit's figure of the day
+ * was corrected with a link to the corrections page for that unit, metric
+ * and day (t: campaign, metric, date, scope, lang), once the corrections are
+ * loaded, unless tbody has been given another table meanwhile. Call it again
+ * after adding rows.
+ */
+export async function markCorrections(tbody, t) {
+  const key = [t.campaign, t.metric, t.date, t.scope, t.lang].join('|');
+  tbody.dataset.fixes = key;
+  const codes = await correctedUnits(t.campaign, t.metric, t.date, t.scope);
+  if (codes && tbody.dataset.fixes === key) markRows(tbody, codes, t);
+}
+
+function markRows(tbody, codes, st) {
+  const w = words(st.lang);
+  for (const tr of tbody.querySelectorAll('tr[data-unit]')) {
+    const code = tr.dataset.unit;
+    const th = tr.querySelector('th');
+    if (!codes.has(code) || !th || th.querySelector('.fix')) continue;
+    const name = th.querySelector('a')?.textContent || code;
+    const href = pageURL('corrections.html', { campaign: st.campaign, scope: code, metric: st.metric, from: st.date, to: st.date }, st.lang);
+    th.append(el('a', { class: 'small block fix', href, title: w.fixesOf(name, fmtDate(st.date, st.lang)) }, '✎ ' + w.fixed));
+  }
+}
+
 // ---- Ranking widgets ----
 
 /**

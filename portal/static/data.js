@@ -1,7 +1,7 @@
 // The "Data & API" page: runnable example queries (each opens in GraphiQL),
 // the downloads, the feeds, the embed card, the limits and the error codes.
 import { endpoint } from './api.js';
-import { $, el, readParams, applyWords } from './common.js';
+import { $, el, readParams, applyWords, pageURL } from './common.js';
 import { LICENCE } from './i18n.js';
 
 const C = 'ben-tre-cong-dan-so';
@@ -48,7 +48,16 @@ export const EXAMPLES = [
     vi: 'Lịch báo cáo của một xã: đúng hạn, trễ, thiếu, đính chính', en: 'A commune’s reporting calendar: on time, late, missing, corrected',
     q: `{
   progress(campaign: "${C}", unitCode: "29056", metric: "activated", from: "2023-10-01", to: "2023-10-07") {
-    edges { node { date figureText source coverage { onTime late missing } revisions corrected } }
+    edges { node { date figureText source coverage { onTime late missing } revisionCount corrected } }
+  }
+}`,
+  },
+  {
+    vi: 'Nhật ký đính chính: số cũ → số mới, lý do, đơn vị gửi', en: 'The corrections log: old → new value, reason, sending unit',
+    q: `{
+  corrections(campaign: "${C}", scopeCode: "83", first: 10) {
+    totalCount
+    edges { node { date unit { fullName } metric { key } previousValueText valueText reason onTime reportedAt submitterUnit { fullName } } }
   }
 }`,
   },
@@ -94,7 +103,8 @@ const T = {
       band: 'xếp loại', delta: 'tăng so với hôm trước', pace7d: 'tốc độ bình quân 7 ngày', required_pace: 'tốc độ cần để đạt chỉ tiêu đúng hạn',
       projected_completion: 'ngày dự kiến đạt chỉ tiêu', at_risk: 'có nguy cơ không hoàn thành', source: 'nguồn số liệu', on_time: 'số đơn vị báo cáo đúng hạn', late: 'trễ hạn', missing: 'chưa báo cáo',
     },
-    feeds: 'Nguồn tin Atom', feedsText: 'Theo dõi bản tin mới bằng trình đọc tin:',
+    feeds: 'Nguồn tin Atom', feedsText: 'Theo dõi bản tin mới và các lần đính chính số liệu bằng trình đọc tin (nguồn đính chính chia trang, mỗi trang 50 mục, liên kết rel="next" tới trang sau):',
+    corrections: 'Mọi lần đính chính, xem trên trang Đính chính số liệu',
     embed: 'Nhúng vào trang báo', embedText: 'Thẻ tiến độ của một đơn vị, cập nhật theo số liệu mới nhất, để đặt trong bài viết:',
     limits: 'Giới hạn', limitsList: [
       'Truy vấn lồng sâu tối đa 12 cấp và có chi phí tối đa 5.000 (mỗi danh sách tính bằng số dòng của trang nhân với các trường bên dưới).',
@@ -135,7 +145,8 @@ const T = {
       band: 'band', delta: 'change since the day before', pace7d: '7-day average daily increase', required_pace: 'daily increase needed to reach the quota in time',
       projected_completion: 'projected day the quota is reached', at_risk: 'at risk of missing the quota', source: 'source of the figure', on_time: 'units reporting on time', late: 'late', missing: 'not reported',
     },
-    feeds: 'Atom feeds', feedsText: 'Follow new bulletins in a feed reader:',
+    feeds: 'Atom feeds', feedsText: 'Follow new bulletins and corrections of the figures in a feed reader (the corrections feeds are paged, 50 entries a page, rel="next" linking the next page):',
+    corrections: 'Every correction, on the Corrections page',
     embed: 'Embed in a news page', embedText: 'A unit’s progress card, always showing the latest figures, for an article:',
     limits: 'Limits', limitsList: [
       'A query may nest at most 12 levels and cost at most 5,000 (a list costs its page size times the fields below it).',
@@ -199,7 +210,10 @@ function render() {
       el('div', { class: 'table-wrap' }, el('table', { id: 'csv-columns' }, el('caption', { text: t.columns }),
         el('tbody', null, ...COLS.map((k) => el('tr', null, el('th', { scope: 'row' }, el('code', { text: k })), el('td', { text: t.cols[k] }))))))),
     section('h-feeds', t.feeds, el('p', { text: t.feedsText }),
-      el('ul', null, el('li', null, el('a', { href: 'feeds/bulletins.atom' }, `${origin}/feeds/bulletins.atom`)), el('li', null, el('a', { href: `feeds/${C}.atom` }, `${origin}/feeds/${C}.atom`)))),
+      el('ul', null, el('li', null, el('a', { href: 'feeds/bulletins.atom' }, `${origin}/feeds/bulletins.atom`)), el('li', null, el('a', { href: `feeds/${C}.atom` }, `${origin}/feeds/${C}.atom`)),
+        el('li', null, el('a', { href: 'feeds/corrections.atom' }, `${origin}/feeds/corrections.atom`)),
+        el('li', null, el('a', { href: `feeds/corrections/${C}.atom` }, `${origin}/feeds/corrections/${C}.atom`))),
+      el('p', null, el('a', { href: pageURL('corrections.html', { campaign: C }, st.lang) }, t.corrections + ' ›'))),
     section('h-embed', t.embed, el('p', { text: t.embedText }),
       code(`<iframe src="${origin}/embed/${C}/83${st.lang === 'en' ? '?lang=en' : ''}" title="Tiến Độ — Bến Tre" width="100%" height="180" loading="lazy" style="border:0"></iframe>`)),
     section('h-limits', t.limits, el('ul', null, ...t.limitsList.map((x) => el('li', { text: x })))),

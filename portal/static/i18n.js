@@ -72,6 +72,8 @@ const vi = {
   notFound: (s) => `Không có chiến dịch “${s}”.`,
   outOfScope: 'Đơn vị này không thuộc phạm vi chiến dịch.',
   footer: 'Tỷ lệ đạt = số liệu ÷ chỉ tiêu, làm tròn 2 chữ số thập phân. Số liệu là luỹ kế; đơn vị chưa báo cáo trong ngày được giữ số liệu gần nhất.',
+  fixed: 'đã đính chính',
+  fixesOf: (u, d) => `Xem đính chính số liệu của ${u} ngày ${d}`,
   demo: 'Dữ liệu minh hoạ: số liệu trên trang này là số liệu mẫu để trình diễn, không phải số liệu chính thức.',
   trust: {
     licence: 'Số liệu công bố theo giấy phép ', reuse: ': được dùng lại, kể cả thương mại, khi ghi nguồn.',
@@ -151,6 +153,8 @@ const en = {
   notFound: (s) => `No campaign “${s}”.`,
   outOfScope: 'This unit is outside the campaign’s scope.',
   footer: 'Rate = figure ÷ quota, rounded to 2 decimals. Figures are cumulative; a unit that did not report on a day keeps its latest figure.',
+  fixed: 'corrected',
+  fixesOf: (u, d) => `See the corrections of ${u} on ${d}`,
   demo: 'Demo data: the figures on this page are a sample for demonstration, not official figures.',
   trust: {
     licence: 'Figures published under ', reuse: ': reuse them, commercially too, with attribution.',

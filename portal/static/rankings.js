@@ -6,7 +6,8 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandBadge, bar, rankCell, riskMark,
+  applyWords, showError, setStatus, bandBadge, bar, rankCell, riskMark, renderPager,
+  markCorrections,
 } from './common.js';
 import { csvText } from './csv.js';
 
@@ -150,7 +151,7 @@ function rowOf(r, bands, st, w, c) {
   const unitURL = pageURL('unit.html', { campaign: c.slug, unit: r.unit.code, metric: st.metric, date: st.date }, st.lang);
   const need = r.requiredPace == null ? '' : r.requiredPace === 0 ? w.reached : w.need(fmtInt(Math.ceil(r.requiredPace), st.lang));
   const cov = words(st).coverage(r.coverage.late, r.coverage.missing);
-  return el('tr', { class: r.atRisk ? 'risk' : null },
+  return el('tr', { class: r.atRisk ? 'risk' : null, 'data-unit': r.unit.code },
     el('td', { class: 'num' }, rankCell(r, words(st))),
     el('th', { scope: 'row' }, el('a', { href: unitURL }, unitName(r.unit, st.lang)),
       cov ? el('span', { class: 'small block', text: cov }) : '',
@@ -182,18 +183,6 @@ function renderHead(st, w, sortable) {
     w.th[k], el('span', { 'aria-hidden': 'true', text: on ? (dir === 'asc' ? ' ▲' : ' ▼') : ' ↕' })));
     return th;
   }));
-}
-
-function renderPager(st, w, pages) {
-  const nav = $('pager');
-  nav.replaceChildren();
-  if (pages <= 1) return;
-  const p = Math.min(st.page, pages);
-  nav.append(
-    p > 1 ? el('a', { href: link({ page: p - 1 === 1 ? '' : String(p - 1) }), 'data-nav': true, rel: 'prev' }, '‹ ' + w.prev) : el('span', { class: 'muted', text: '‹ ' + w.prev }),
-    el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
-    p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
-  );
 }
 
 function renderBands(counts, st, w) {
@@ -308,8 +297,10 @@ async function render(focusId) {
       if (my !== seq) return;
     }
     $('rows').replaceChildren(...(rows.length ? rows.map((r) => rowOf(r, bandMap, stWithDate, w, c)) : [el('tr', null, el('td', { colspan: '8', text: w.noRows }))]));
-    renderPager(st, w, pages);
+    renderPager($('pager'), st.page, pages, w, link);
     current = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
+    await markCorrections($('rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
+    if (my !== seq) return;
     $('csv').disabled = !rank.whole;
     setStatus('');
     if (focusId) $(focusId)?.focus();

@@ -6,7 +6,7 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections,
 } from './common.js';
 import { drawSeries, projectAtPace } from './chart.js';
 
@@ -15,6 +15,7 @@ const W = {
   vi: {
     unit: 'Đơn vị', metric: 'Chỉ số', date: 'Ngày', show: 'Xem', controls: 'Chọn số liệu', crumbs: 'Đơn vị cấp trên',
     sub: (kind, code, c) => `${kind}, mã ${code} · ${c}`,
+    fixes: (d) => `Xem đính chính số liệu ngày ${d}`,
     kinds: { NATION: 'Quốc gia', PROVINCE: 'Tỉnh, thành phố', DISTRICT: 'Quận, huyện', COMMUNE: 'Xã, phường, thị trấn', VILLAGE: 'Thôn, tổ dân phố', AGENCY: 'Cơ quan' },
     figures: (d) => `Số liệu tính đến ngày ${d}`,
     pace: (n) => `Tốc độ 7 ngày qua: ${n}/ngày`, need: (n) => `cần ${n}/ngày để đạt chỉ tiêu đúng hạn`, reached: 'đã đạt chỉ tiêu',
@@ -39,6 +40,7 @@ const W = {
   en: {
     unit: 'Unit', metric: 'Metric', date: 'Day', show: 'Show', controls: 'Choose figures', crumbs: 'Units above',
     sub: (kind, code, c) => `${kind}, code ${code} · ${c}`,
+    fixes: (d) => `See the corrections of ${d}`,
     kinds: { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune', VILLAGE: 'Village', AGENCY: 'Agency' },
     figures: (d) => `Figures as of ${d}`,
     pace: (n) => `7-day pace: ${n}/day`, need: (n) => `needs ${n}/day to reach the quota in time`, reached: 'quota reached',
@@ -78,7 +80,7 @@ const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date, $lan
   }
 }`;
 const POINT = `date figure quota rate source staleDays delta band pace7d requiredPace projectedCompletion atRisk outcome
-  coverage { onTime late missing total } revisions corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
+  coverage { onTime late missing total } revisionCount corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
 // The series needs less than a card (100 days of every field would cost over the API's limit).
 const SERIES_POINT = `date figure quota rate source staleDays delta pace7d projectedCompletion outcome
   coverage { onTime late missing total } corrected figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)`;
@@ -166,8 +168,17 @@ function renderSeriesTable(points, st, w) {
     el('td', { class: 'num', text: p.quotaText ?? '—' }),
     el('td', { class: 'num', text: p.rateText ?? '—' }),
     el('td', { class: 'num', text: p.delta == null ? '—' : fmtDelta(p.delta, st.lang) }),
-    el('td', { text: w.source[p.source] + (p.corrected ? ' · ' + w.st.corrected : '') }),
+    el('td', null, w.source[p.source], p.corrected ? ' · ' : '', p.corrected ? fixLink(p.date, st, w, w.st.corrected) : ''),
   )));
+}
+
+/**
+ * A link to the corrections page for the unit (st.unit), metric and day:
+ * every corrected figure leads to its old values and the reasons.
+ */
+function fixLink(day, st, w, text) {
+  const href = pageURL('corrections.html', { campaign: st.campaign, scope: st.unit, metric: st.metric, from: day, to: day }, st.lang);
+  return el('a', { class: 'cal-fix', href, title: w.fixes(fmtDate(day, st.lang)) }, text);
 }
 
 function renderCalendar(c, points, st, w) {
@@ -192,7 +203,7 @@ function renderCalendar(c, points, st, w) {
     tr.append(el('td', { class: 'cal cal-' + s, title: label, 'data-day': day, 'data-status': s + (p && p.corrected ? ' corrected' : '') },
       el('span', { class: 'd', text: String(+day.slice(8)) }),
       el('span', { 'aria-hidden': 'true', class: 'm', text: partial && s !== 'future' ? `${cv.onTime}/${cv.total}` : MARK[s] }),
-      p && p.corrected ? el('span', { 'aria-hidden': 'true', class: 'cal-fix', text: '✎' }) : '',
+      p && p.corrected ? fixLink(day, st, w, '✎') : '',
       el('span', { class: 'sr', text: label })));
     if (dow(day) === 6) {
       rows.push(tr);
@@ -219,7 +230,7 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
   const byKey = new Map(bands.map((b) => [b.key, b]));
   const rowsOf = (conn) => conn.edges.map(({ node: r }) => {
     const band = r.band ? byKey.get(r.band) : null;
-    return el('tr', { class: r.atRisk ? 'risk' : null },
+    return el('tr', { class: r.atRisk ? 'risk' : null, 'data-unit': r.unit.code },
       el('td', { class: 'num' }, rankCell(r, words)),
       el('th', { scope: 'row' }, el('a', { href: link({ unit: r.unit.code }), 'data-nav': true }, unitName(r.unit, st.lang)),
         words.coverage(r.coverage.late, r.coverage.missing) ? el('span', { class: 'small block', text: words.coverage(r.coverage.late, r.coverage.missing) }) : ''),
@@ -229,6 +240,8 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
       el('td', null, bandBadge(band, st.lang), riskMark(r, words)));
   });
   $('children-rows').replaceChildren(...rowsOf(rank));
+  const mark = () => markCorrections($('children-rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
+  mark();
   let page = rank.pageInfo;
   const btn = $('more');
   btn.hidden = !page.hasNextPage;
@@ -237,6 +250,7 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
     try {
       const next = (await gql(Q_RANKING, { c: c.slug, m: metric.key, d: rank.date, s: unit.code, l: level, after: page.endCursor, lang: apiLang(st.lang) })).ranking;
       $('children-rows').append(...rowsOf(next));
+      mark();
       page = next.pageInfo;
       btn.hidden = !page.hasNextPage;
     } catch (e) {
@@ -328,10 +342,11 @@ async function render(focusId) {
     renderQuotas(d.campaign.quotaHistory, st, w);
 
     const shown = points.filter((p) => p.date <= day);
-    renderSeriesTable(shown, st, w);
+    const stu = { ...stm, campaign: c.slug, unit: unit.code };
+    renderSeriesTable(shown, stu, w);
     $('h-chart').textContent = w.chart(metricName(metric, st.lang));
     $('h-calendar').textContent = w.calendar(metricName(metric, st.lang).toLowerCase());
-    renderCalendar(c, points.filter((p) => p.date <= latestDay), st, w);
+    renderCalendar(c, points.filter((p) => p.date <= latestDay), stu, w);
     const cur = shown[shown.length - 1];
     const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
     $('chart-summary').textContent = summary(shown, cur, c, st.lang);

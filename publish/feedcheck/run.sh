@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the bulletin feeds and downloads with a real feed parser
+# Checks the bulletin and corrections feeds and downloads with a real feed parser
 # (Python's feedparser) and Python's csv module: starts the server on a
 # fresh database with the demo (which publishes its bulletins), fetches the
 # Atom feeds and a CSV, and runs check.py on them.
@@ -46,3 +46,7 @@ curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o "$work/ben-tre.
 "$py" "$here/check.py" atom "$work/all.atom"
 "$py" "$here/check.py" atom "$work/ben-tre.atom"
 "$py" "$here/check.py" csv "$work/ben-tre.csv"
+# The corrections feeds, every page (feedparser follows rel="next").
+"$py" "$here/check.py" pages "$base/feeds/corrections.atom"
+"$py" "$here/check.py" pages "$base/feeds/corrections/ben-tre-cong-dan-so.atom"
+"$py" "$here/check.py" pages "$base/feeds/corrections.en.atom"
