@@ -29,11 +29,15 @@ var (
 	UnitsShape   = Shape{"units", []string{"code", "name", "kind", "parent_code"}, []string{"full_name", "name_en", "valid_from", "valid_to"}}
 	QuotasShape  = Shape{"quotas", []string{"campaign", "unit_code", "metric", "target", "effective_from", "reason"}, []string{"reference"}}
 	ReportsShape = Shape{"reports", []string{"unit_code", "metric", "date", "value"}, []string{"reported_at", "note"}}
+	// CrosswalkShape is reform/crosswalk.csv: old unit → new unit of the 2025 reform.
+	CrosswalkShape = Shape{"crosswalk", []string{"old_code", "new_code", "kind", "source"}, []string{"old_kind", "new_kind", "method"}}
 )
+
+var shapes = []Shape{UnitsShape, QuotasShape, ReportsShape, CrosswalkShape}
 
 // Detect guesses the shape of a file from its header line.
 func Detect(header []string) (Shape, bool) {
-	for _, s := range []Shape{UnitsShape, QuotasShape, ReportsShape} {
+	for _, s := range shapes {
 		if _, err := s.columns(header, ""); err == nil {
 			return s, true
 		}
@@ -50,7 +54,7 @@ func DetectFile(header []string, file string) (Shape, error) {
 		return s, nil
 	}
 	best, score := Shape{}, 0
-	for _, s := range []Shape{UnitsShape, QuotasShape, ReportsShape} {
+	for _, s := range shapes {
 		n := 0
 		for _, h := range header {
 			if slices.Contains(s.Required, normColumn(h)) {
@@ -63,8 +67,8 @@ func DetectFile(header []string, file string) (Shape, error) {
 	}
 	if score == 0 {
 		return Shape{}, &domain.Error{Code: domain.EINVALID, Field: file + ":1", Message: "the header is not one of units (" +
-			strings.Join(UnitsShape.Required, ",") + "), quotas (" + strings.Join(QuotasShape.Required, ",") + ") or reports (" +
-			strings.Join(ReportsShape.Required, ",") + ")"}
+			strings.Join(UnitsShape.Required, ",") + "), quotas (" + strings.Join(QuotasShape.Required, ",") + "), reports (" +
+			strings.Join(ReportsShape.Required, ",") + ") or crosswalk (" + strings.Join(CrosswalkShape.Required, ",") + ")"}
 	}
 	_, err := best.columns(header, file)
 	return Shape{}, err
@@ -343,5 +347,29 @@ func ReadReports(r io.Reader, file string, fn func(Line[domain.ReportRow]) error
 		}
 		p.Note = rec.str("note")
 		return fn(Line[domain.ReportRow]{rec.Line(), p})
+	})
+}
+
+// ReadCrosswalk reads a crosswalk file (reform/crosswalk.csv).
+func ReadCrosswalk(r io.Reader, file string, fn func(Line[domain.LinkRow]) error) error {
+	return each(r, file, CrosswalkShape, func(rec *record) error {
+		var l domain.LinkRow
+		var err error
+		if l.OldCode, err = rec.required("old_code"); err != nil {
+			return err
+		}
+		if l.NewCode, err = rec.required("new_code"); err != nil {
+			return err
+		}
+		kind, err := rec.required("kind")
+		if err != nil {
+			return err
+		}
+		l.Kind = domain.LinkKind(strings.ToUpper(kind))
+		if l.Kind != domain.LinkWhole && l.Kind != domain.LinkPart {
+			return rec.errf("kind", "%q is not WHOLE or PART", kind)
+		}
+		l.Source = rec.str("source")
+		return fn(Line[domain.LinkRow]{rec.Line(), l})
 	})
 }

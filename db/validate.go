@@ -80,11 +80,31 @@ func checkReport(l labeler, item int, r *domain.ReportRow, ix unitIndex, metrics
 	case !ok && len(ix[r.UnitCode]) == 0:
 		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (unknown unit code)", r.UnitCode, r.Date)
 	case !ok:
-		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (the code is not valid that day)", r.UnitCode, r.Date)
+		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (the code is not valid that day: %s)", r.UnitCode, r.Date, validities(r.UnitCode, ix[r.UnitCode]))
 	case r.Date > today:
 		return unitSpan{}, 0, l.errf(item, "date", "%s is in the future (today is %s)", r.Date, today)
 	}
 	return u, mid, nil
+}
+
+// validities says when the units with a code exist, e.g. "unit 83 is valid
+// until 2025-06-30" (a code of the old map after the 2025 reform).
+func validities(code string, spans []unitSpan) string {
+	parts := make([]string, len(spans))
+	for i, s := range spans {
+		switch {
+		case s.from == nil && s.to == nil:
+			parts[i] = "always"
+		case s.from == nil:
+			parts[i] = "until " + s.to.String()
+		case s.to == nil:
+			parts[i] = "from " + s.from.String()
+		default:
+			parts[i] = "from " + s.from.String() + " to " + s.to.String()
+		}
+		parts[i] = strings.ToLower(string(s.kind)) + " " + code + " is valid " + parts[i]
+	}
+	return strings.Join(parts, "; ")
 }
 
 // checkQuota applies the checks of one quota revision inside its campaign.
@@ -101,6 +121,9 @@ func checkQuota(l labeler, item int, q *domain.QuotaRow, c *campaignInfo, ix uni
 	case !c.metrics[q.Metric]:
 		return unitSpan{}, 0, l.errf(item, "metric", "campaign %s does not track %s", q.Campaign, q.Metric)
 	case !uok:
+		if len(ix[q.UnitCode]) > 0 {
+			return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s (%s)", q.UnitCode, day, validities(q.UnitCode, ix[q.UnitCode]))
+		}
 		return unitSpan{}, 0, l.errf(item, "unit_code", "unit %s does not exist on %s", q.UnitCode, day)
 	case q.EffectiveFrom > c.end:
 		return unitSpan{}, 0, l.errf(item, "effective_from", "%s is after the campaign ends (%s)", q.EffectiveFrom, c.end)

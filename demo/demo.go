@@ -29,22 +29,46 @@ func Build() (*Dataset, error) {
 	units = append(units, agencies()...)
 	w := newWorld(units)
 	ds := &Dataset{Units: units}
-	for _, plan := range []func(*world) *campaign{benTre, konTum, haiPhong, pleiku, khanhHoa} {
+	for _, plan := range []func(*world) *campaign{benTre, konTum, haiPhong, pleiku, khanhHoa, func(w *world) *campaign {
+		return vinhLong2025(w, highest(ds, "activated_l2"))
+	}} {
 		c := plan(w)
 		ds.Campaigns = append(ds.Campaigns, c.def)
 		ds.Quotas = append(ds.Quotas, c.quotas...)
-		reps, corr := c.feed.emit()
+		reps, corr := c.emit()
 		ds.Reports = append(ds.Reports, reps...)
 		ds.Corrections = append(ds.Corrections, corr...)
 	}
 	return ds, nil
 }
 
+// highest returns each unit's highest figure of metric in ds so far.
+func highest(ds *Dataset, metric string) map[string]int64 {
+	out := map[string]int64{}
+	for _, rs := range [][]domain.ReportRow{ds.Reports, ds.Corrections} {
+		for _, r := range rs {
+			if r.Metric == metric {
+				out[r.UnitCode] = max(out[r.UnitCode], r.Value)
+			}
+		}
+	}
+	return out
+}
+
 // campaign is one campaign of the demo with its quotas and reports.
 type campaign struct {
-	def    domain.CampaignDef
-	quotas []domain.QuotaRow
-	feed   *feed
+	def     domain.CampaignDef
+	quotas  []domain.QuotaRow
+	feed    *feed
+	reports []domain.ReportRow // written directly, without a feed
+}
+
+// emit returns the campaign's reports and corrections.
+func (c *campaign) emit() (reports, corrections []domain.ReportRow) {
+	if c.feed == nil {
+		return c.reports, nil
+	}
+	return c.feed.emit()
 }
 
 // quota appends a quota revision.

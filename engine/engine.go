@@ -469,3 +469,9 @@ func Number(sorted []*Figure) {
 		}
 	}
 }
+
+// Pace fills a figure's required pace, projected completion and at-risk
+// flag from its value, quota and Delta7, as the engine does for stored
+// figures (for figures summed at read time, such as an old campaign read on
+// today's map).
+func Pace(c *domain.Campaign, f *Figure) { pace(c, f) }

@@ -61,6 +61,14 @@ var listLengths = map[string]float64{
 	"Campaign.rulesVersions":       10,
 	"RulesVersion.bands":           5,
 	"MilestoneRankingRow.changes":  4, // RANK, FIGURE, RATE, BAND
+	// The 2025 reform's links: a new commune has at most 14 predecessors in
+	// the crosswalk, an old unit at most 5 successors; a search lists at
+	// most 10 former units.
+	"Unit.predecessors":                 16,
+	"Unit.successors":                   16,
+	"RankingRow.partialPredecessors":    16,
+	"ProgressPoint.partialPredecessors": 16,
+	"UnitConnection.former":             10,
 }
 
 // introspectionWeight is what one introspection field costs.

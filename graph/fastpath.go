@@ -93,7 +93,7 @@ func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) (
 			return next(ctx) // the executor reports it
 		}
 		conn, err := rw.r.Query().Ranking(ctx, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date),
-			args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string))
+			args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap))
 		if err != nil || !writableRanking(conn) {
 			return next(ctx)
 		}
@@ -104,7 +104,7 @@ func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) (
 			return next(ctx)
 		}
 		conn, err := rw.r.Query().Progress(ctx, args["campaign"].(string), args["unitCode"].(string), args["metric"].(string),
-			args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string))
+			args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap))
 		if err != nil || !writableProgress(conn) {
 			return next(ctx)
 		}

@@ -37,8 +37,11 @@ type ResolverRoot interface {
 	ProgressPoint() ProgressPointResolver
 	Query() QueryResolver
 	Quota() QuotaResolver
+	RankingConnection() RankingConnectionResolver
+	RankingRow() RankingRowResolver
 	ReportRevision() ReportRevisionResolver
 	Unit() UnitResolver
+	UnitLink() UnitLinkResolver
 }
 
 type DirectiveRoot struct {
@@ -133,7 +136,7 @@ type ComplexityRoot struct {
 		Milestones     func(childComplexity int) int
 		Name           func(childComplexity int) int
 		NameEN         func(childComplexity int) int
-		QuotaHistory   func(childComplexity int, unitCode string, metric *string, first *int, after *string) int
+		QuotaHistory   func(childComplexity int, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) int
 		Quotas         func(childComplexity int, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) int
 		ReportDeadline func(childComplexity int) int
 		Rules          func(childComplexity int) int
@@ -311,6 +314,7 @@ type ComplexityRoot struct {
 	ProgressPoint struct {
 		AtRisk              func(childComplexity int) int
 		Band                func(childComplexity int) int
+		Comparable          func(childComplexity int) int
 		Corrected           func(childComplexity int) int
 		Coverage            func(childComplexity int) int
 		Date                func(childComplexity int) int
@@ -319,6 +323,7 @@ type ComplexityRoot struct {
 		FigureText          func(childComplexity int, lang *Lang) int
 		Outcome             func(childComplexity int) int
 		Pace7d              func(childComplexity int) int
+		PartialPredecessors func(childComplexity int) int
 		ProjectedCompletion func(childComplexity int) int
 		Quota               func(childComplexity int) int
 		QuotaText           func(childComplexity int, lang *Lang) int
@@ -347,8 +352,8 @@ type ComplexityRoot struct {
 		Dataset          func(childComplexity int) int
 		Metrics          func(childComplexity int) int
 		MilestoneRanking func(childComplexity int, campaign string, date domain.Date, metric string, level domain.UnitKind, scopeCode *string, first *int, after *string) int
-		Progress         func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) int
-		Ranking          func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) int
+		Progress         func(childComplexity int, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string, mapArg *ReformMap) int
+		Ranking          func(childComplexity int, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string, mapArg *ReformMap) int
 		RateLimit        func(childComplexity int) int
 		Unit             func(childComplexity int, code string, asOf *domain.Date) int
 		Units            func(childComplexity int, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) int
@@ -398,12 +403,16 @@ type ComplexityRoot struct {
 	}
 
 	RankingConnection struct {
-		BandCounts func(childComplexity int) int
-		Date       func(childComplexity int) int
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		Rules      func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		BandCounts    func(childComplexity int) int
+		CampaignScope func(childComplexity int) int
+		Date          func(childComplexity int) int
+		Edges         func(childComplexity int) int
+		Map           func(childComplexity int) int
+		PageInfo      func(childComplexity int) int
+		Rules         func(childComplexity int) int
+		Scope         func(childComplexity int) int
+		ScopeName     func(childComplexity int, lang *Lang) int
+		TotalCount    func(childComplexity int) int
 	}
 
 	RankingEdge struct {
@@ -412,28 +421,31 @@ type ComplexityRoot struct {
 	}
 
 	RankingRow struct {
-		AtRisk       func(childComplexity int) int
-		Band         func(childComplexity int) int
-		Coverage     func(childComplexity int) int
-		Delta        func(childComplexity int) int
-		Delta7       func(childComplexity int) int
-		FigureText   func(childComplexity int, lang *Lang) int
-		Outcome      func(childComplexity int) int
-		Pace7d       func(childComplexity int) int
-		Projected    func(childComplexity int) int
-		Quota        func(childComplexity int) int
-		QuotaOwn     func(childComplexity int) int
-		QuotaText    func(childComplexity int, lang *Lang) int
-		Rank         func(childComplexity int) int
-		RankChange   func(childComplexity int) int
-		Rate         func(childComplexity int) int
-		RateText     func(childComplexity int, lang *Lang) int
-		RequiredPace func(childComplexity int) int
-		RulesVersion func(childComplexity int) int
-		Source       func(childComplexity int) int
-		StaleDays    func(childComplexity int) int
-		Unit         func(childComplexity int) int
-		Value        func(childComplexity int) int
+		AtRisk              func(childComplexity int) int
+		Band                func(childComplexity int) int
+		Comparable          func(childComplexity int) int
+		Coverage            func(childComplexity int) int
+		Delta               func(childComplexity int) int
+		Delta7              func(childComplexity int) int
+		FigureText          func(childComplexity int, lang *Lang) int
+		Outcome             func(childComplexity int) int
+		Pace7d              func(childComplexity int) int
+		PartialPredecessors func(childComplexity int) int
+		PartialText         func(childComplexity int, lang *Lang) int
+		Projected           func(childComplexity int) int
+		Quota               func(childComplexity int) int
+		QuotaOwn            func(childComplexity int) int
+		QuotaText           func(childComplexity int, lang *Lang) int
+		Rank                func(childComplexity int) int
+		RankChange          func(childComplexity int) int
+		Rate                func(childComplexity int) int
+		RateText            func(childComplexity int, lang *Lang) int
+		RequiredPace        func(childComplexity int) int
+		RulesVersion        func(childComplexity int) int
+		Source              func(childComplexity int) int
+		StaleDays           func(childComplexity int) int
+		Unit                func(childComplexity int) int
+		Value               func(childComplexity int) int
 	}
 
 	RateLimitStatus struct {
@@ -498,21 +510,24 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Ancestors func(childComplexity int) int
-		Children  func(childComplexity int, kind *domain.UnitKind, asOf *domain.Date, first *int, after *string) int
-		Code      func(childComplexity int) int
-		FullName  func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Name      func(childComplexity int) int
-		NameEN    func(childComplexity int) int
-		Parent    func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		Ancestors    func(childComplexity int) int
+		Children     func(childComplexity int, kind *domain.UnitKind, asOf *domain.Date, first *int, after *string) int
+		Code         func(childComplexity int) int
+		FullName     func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		NameEN       func(childComplexity int) int
+		Parent       func(childComplexity int) int
+		Predecessors func(childComplexity int) int
+		Successors   func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidTo      func(childComplexity int) int
 	}
 
 	UnitConnection struct {
 		Edges      func(childComplexity int) int
+		Former     func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
@@ -520,6 +535,12 @@ type ComplexityRoot struct {
 	UnitEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UnitLink struct {
+		Kind   func(childComplexity int) int
+		Source func(childComplexity int) int
+		Unit   func(childComplexity int) int
 	}
 
 	UnitOutcome struct {
@@ -562,7 +583,7 @@ type CampaignResolver interface {
 	Metrics(ctx context.Context, obj *domain.Campaign) ([]*domain.Metric, error)
 
 	Quotas(ctx context.Context, obj *domain.Campaign, metric *string, unitCode *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
-	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error)
+	QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error)
 
 	RulesOn(ctx context.Context, obj *domain.Campaign, date *domain.Date) (*domain.RulesVersion, error)
 }
@@ -591,7 +612,7 @@ type QueryResolver interface {
 	Metrics(ctx context.Context) ([]*domain.Metric, error)
 	Campaigns(ctx context.Context, first *int, after *string) (*CampaignConnection, error)
 	Campaign(ctx context.Context, slug string) (*domain.Campaign, error)
-	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error)
+	Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string, mapArg *ReformMap) (*ProgressConnection, error)
 	Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error)
 	Bulletins(ctx context.Context, campaign *string, scopeCode *string, lang *Lang, first *int, after *string) (*BulletinConnection, error)
 	Corrections(ctx context.Context, campaign string, scopeCode *string, metric *string, from *domain.Date, to *domain.Date, first *int, after *string) (*CorrectionConnection, error)
@@ -599,7 +620,7 @@ type QueryResolver interface {
 	AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error)
 	Viewer(ctx context.Context) (*Viewer, error)
 	RateLimit(ctx context.Context) (*RateLimitStatus, error)
-	Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) (*RankingConnection, error)
+	Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string, mapArg *ReformMap) (*RankingConnection, error)
 	Dataset(ctx context.Context) (*Dataset, error)
 }
 type QuotaResolver interface {
@@ -608,6 +629,12 @@ type QuotaResolver interface {
 
 	TargetText(ctx context.Context, obj *domain.QuotaRevision, lang *Lang) (string, error)
 }
+type RankingConnectionResolver interface {
+	ScopeName(ctx context.Context, obj *RankingConnection, lang *Lang) (string, error)
+}
+type RankingRowResolver interface {
+	PartialText(ctx context.Context, obj *RankingRow, lang *Lang) (*string, error)
+}
 type ReportRevisionResolver interface {
 	SubmitterUnit(ctx context.Context, obj *ReportRevision) (*domain.Unit, error)
 }
@@ -615,6 +642,11 @@ type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
 	Ancestors(ctx context.Context, obj *domain.Unit) ([]*domain.Unit, error)
 	Children(ctx context.Context, obj *domain.Unit, kind *domain.UnitKind, asOf *domain.Date, first *int, after *string) (*UnitConnection, error)
+	Predecessors(ctx context.Context, obj *domain.Unit) ([]*UnitLink, error)
+	Successors(ctx context.Context, obj *domain.Unit) ([]*UnitLink, error)
+}
+type UnitLinkResolver interface {
+	Unit(ctx context.Context, obj *UnitLink) (*domain.Unit, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -997,7 +1029,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Campaign.QuotaHistory(childComplexity, args["unitCode"].(string), args["metric"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Campaign.QuotaHistory(childComplexity, args["unitCode"].(string), args["metric"].(*string), args["asOf"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
 	case "Campaign.quotas":
 		if e.ComplexityRoot.Campaign.Quotas == nil {
 			break
@@ -1822,6 +1854,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.Band(childComplexity), true
+	case "ProgressPoint.comparable":
+		if e.ComplexityRoot.ProgressPoint.Comparable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.Comparable(childComplexity), true
 	case "ProgressPoint.corrected":
 		if e.ComplexityRoot.ProgressPoint.Corrected == nil {
 			break
@@ -1875,6 +1913,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgressPoint.Pace7d(childComplexity), true
+	case "ProgressPoint.partialPredecessors":
+		if e.ComplexityRoot.ProgressPoint.PartialPredecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPoint.PartialPredecessors(childComplexity), true
 	case "ProgressPoint.projectedCompletion":
 		if e.ComplexityRoot.ProgressPoint.ProjectedCompletion == nil {
 			break
@@ -2065,7 +2109,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Progress(childComplexity, args["campaign"].(string), args["unitCode"].(string), args["metric"].(string), args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Progress(childComplexity, args["campaign"].(string), args["unitCode"].(string), args["metric"].(string), args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap)), true
 	case "Query.ranking":
 		if e.ComplexityRoot.Query.Ranking == nil {
 			break
@@ -2076,7 +2120,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Ranking(childComplexity, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date), args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Ranking(childComplexity, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date), args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap)), true
 	case "Query.rateLimit":
 		if e.ComplexityRoot.Query.RateLimit == nil {
 			break
@@ -2290,6 +2334,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingConnection.BandCounts(childComplexity), true
+	case "RankingConnection.campaignScope":
+		if e.ComplexityRoot.RankingConnection.CampaignScope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.CampaignScope(childComplexity), true
 	case "RankingConnection.date":
 		if e.ComplexityRoot.RankingConnection.Date == nil {
 			break
@@ -2302,6 +2352,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingConnection.Edges(childComplexity), true
+	case "RankingConnection.map":
+		if e.ComplexityRoot.RankingConnection.Map == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.Map(childComplexity), true
 	case "RankingConnection.pageInfo":
 		if e.ComplexityRoot.RankingConnection.PageInfo == nil {
 			break
@@ -2314,6 +2370,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingConnection.Rules(childComplexity), true
+	case "RankingConnection.scope":
+		if e.ComplexityRoot.RankingConnection.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingConnection.Scope(childComplexity), true
+	case "RankingConnection.scopeName":
+		if e.ComplexityRoot.RankingConnection.ScopeName == nil {
+			break
+		}
+
+		args, err := ec.field_RankingConnection_scopeName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RankingConnection.ScopeName(childComplexity, args["lang"].(*Lang)), true
 	case "RankingConnection.totalCount":
 		if e.ComplexityRoot.RankingConnection.TotalCount == nil {
 			break
@@ -2346,6 +2419,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.Band(childComplexity), true
+	case "RankingRow.comparable":
+		if e.ComplexityRoot.RankingRow.Comparable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingRow.Comparable(childComplexity), true
 	case "RankingRow.coverage":
 		if e.ComplexityRoot.RankingRow.Coverage == nil {
 			break
@@ -2387,6 +2466,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RankingRow.Pace7d(childComplexity), true
+	case "RankingRow.partialPredecessors":
+		if e.ComplexityRoot.RankingRow.PartialPredecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankingRow.PartialPredecessors(childComplexity), true
+	case "RankingRow.partialText":
+		if e.ComplexityRoot.RankingRow.PartialText == nil {
+			break
+		}
+
+		args, err := ec.field_RankingRow_partialText_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RankingRow.PartialText(childComplexity, args["lang"].(*Lang)), true
 	case "RankingRow.projectedCompletion":
 		if e.ComplexityRoot.RankingRow.Projected == nil {
 			break
@@ -2815,6 +2911,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Unit.Parent(childComplexity), true
+	case "Unit.predecessors":
+		if e.ComplexityRoot.Unit.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Predecessors(childComplexity), true
+	case "Unit.successors":
+		if e.ComplexityRoot.Unit.Successors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Successors(childComplexity), true
 	case "Unit.validFrom":
 		if e.ComplexityRoot.Unit.ValidFrom == nil {
 			break
@@ -2834,6 +2942,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitConnection.Edges(childComplexity), true
+	case "UnitConnection.former":
+		if e.ComplexityRoot.UnitConnection.Former == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitConnection.Former(childComplexity), true
 	case "UnitConnection.pageInfo":
 		if e.ComplexityRoot.UnitConnection.PageInfo == nil {
 			break
@@ -2859,6 +2973,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnitEdge.Node(childComplexity), true
+
+	case "UnitLink.kind":
+		if e.ComplexityRoot.UnitLink.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLink.Kind(childComplexity), true
+	case "UnitLink.source":
+		if e.ComplexityRoot.UnitLink.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLink.Source(childComplexity), true
+	case "UnitLink.unit":
+		if e.ComplexityRoot.UnitLink.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnitLink.Unit(childComplexity), true
 
 	case "UnitOutcome.code":
 		if e.ComplexityRoot.UnitOutcome.Code == nil {
@@ -3029,7 +3162,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "corrections.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3046,6 +3179,7 @@ var sources = []*ast.Source{
 	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
 	{Name: "ratelimit.graphqls", Input: sourceData("ratelimit.graphqls"), BuiltIn: false},
+	{Name: "reform.graphqls", Input: sourceData("reform.graphqls"), BuiltIn: false},
 	{Name: "rules.graphqls", Input: sourceData("rules.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "trust.graphqls", Input: sourceData("trust.graphqls"), BuiltIn: false},
@@ -3600,6 +3734,10 @@ func (ec *executionContext) childFields_ProgressPoint(ctx context.Context, field
 		return ec.fieldContext_ProgressPoint_rateText(ctx, field)
 	case "revisions":
 		return ec.fieldContext_ProgressPoint_revisions(ctx, field)
+	case "comparable":
+		return ec.fieldContext_ProgressPoint_comparable(ctx, field)
+	case "partialPredecessors":
+		return ec.fieldContext_ProgressPoint_partialPredecessors(ctx, field)
 	case "rulesVersion":
 		return ec.fieldContext_ProgressPoint_rulesVersion(ctx, field)
 	case "outcome":
@@ -3714,6 +3852,14 @@ func (ec *executionContext) childFields_RankingConnection(ctx context.Context, f
 		return ec.fieldContext_RankingConnection_date(ctx, field)
 	case "bandCounts":
 		return ec.fieldContext_RankingConnection_bandCounts(ctx, field)
+	case "map":
+		return ec.fieldContext_RankingConnection_map(ctx, field)
+	case "campaignScope":
+		return ec.fieldContext_RankingConnection_campaignScope(ctx, field)
+	case "scope":
+		return ec.fieldContext_RankingConnection_scope(ctx, field)
+	case "scopeName":
+		return ec.fieldContext_RankingConnection_scopeName(ctx, field)
 	case "rules":
 		return ec.fieldContext_RankingConnection_rules(ctx, field)
 	}
@@ -3772,6 +3918,12 @@ func (ec *executionContext) childFields_RankingRow(ctx context.Context, field gr
 		return ec.fieldContext_RankingRow_quotaText(ctx, field)
 	case "rateText":
 		return ec.fieldContext_RankingRow_rateText(ctx, field)
+	case "comparable":
+		return ec.fieldContext_RankingRow_comparable(ctx, field)
+	case "partialPredecessors":
+		return ec.fieldContext_RankingRow_partialPredecessors(ctx, field)
+	case "partialText":
+		return ec.fieldContext_RankingRow_partialText(ctx, field)
 	case "rulesVersion":
 		return ec.fieldContext_RankingRow_rulesVersion(ctx, field)
 	case "outcome":
@@ -3926,6 +4078,10 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_ancestors(ctx, field)
 	case "children":
 		return ec.fieldContext_Unit_children(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_Unit_predecessors(ctx, field)
+	case "successors":
+		return ec.fieldContext_Unit_successors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
 }
@@ -3938,6 +4094,8 @@ func (ec *executionContext) childFields_UnitConnection(ctx context.Context, fiel
 		return ec.fieldContext_UnitConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_UnitConnection_totalCount(ctx, field)
+	case "former":
+		return ec.fieldContext_UnitConnection_former(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitConnection", field.Name)
 }
@@ -3950,6 +4108,18 @@ func (ec *executionContext) childFields_UnitEdge(ctx context.Context, field grap
 		return ec.fieldContext_UnitEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UnitLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_UnitLink_unit(ctx, field)
+	case "kind":
+		return ec.fieldContext_UnitLink_kind(ctx, field)
+	case "source":
+		return ec.fieldContext_UnitLink_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnitLink", field.Name)
 }
 
 func (ec *executionContext) childFields_UnitOutcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4129,22 +4299,30 @@ func (ec *executionContext) field_Campaign_quotaHistory_args(ctx context.Context
 		return nil, err
 	}
 	args["metric"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -4831,6 +5009,14 @@ func (ec *executionContext) field_Query_progress_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "map",
+		func(ctx context.Context, v any) (*ReformMap, error) {
+			return ec.unmarshalOReformMap2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["map"] = arg7
 	return args, nil
 }
 
@@ -4893,6 +5079,14 @@ func (ec *executionContext) field_Query_ranking_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "map",
+		func(ctx context.Context, v any) (*ReformMap, error) {
+			return ec.unmarshalOReformMap2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["map"] = arg7
 	return args, nil
 }
 
@@ -4986,7 +5180,35 @@ func (ec *executionContext) field_Quota_targetText_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_RankingConnection_scopeName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_RankingRow_figureText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*Lang, error) {
+			return ec.unmarshalOLang2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐLang(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_RankingRow_partialText_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
@@ -6792,7 +7014,7 @@ func (ec *executionContext) _Campaign_quotaHistory(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Campaign().QuotaHistory(ctx, obj, fc.Args["unitCode"].(string), fc.Args["metric"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Campaign().QuotaHistory(ctx, obj, fc.Args["unitCode"].(string), fc.Args["metric"].(*string), fc.Args["asOf"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *QuotaConnection) graphql.Marshaler {
@@ -10458,6 +10680,61 @@ func (ec *executionContext) fieldContext_ProgressPoint_revisions(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgressPoint_comparable(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_comparable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_comparable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgressPoint", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ProgressPoint_partialPredecessors(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPoint_partialPredecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialPredecessors(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
+			return ec.marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPoint_partialPredecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPoint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProgressPoint_rulesVersion(ctx context.Context, field graphql.CollectedField, obj *ProgressPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10777,7 +11054,7 @@ func (ec *executionContext) _Query_progress(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Progress(ctx, fc.Args["campaign"].(string), fc.Args["unitCode"].(string), fc.Args["metric"].(string), fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Progress(ctx, fc.Args["campaign"].(string), fc.Args["unitCode"].(string), fc.Args["metric"].(string), fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["map"].(*ReformMap))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ProgressConnection) graphql.Marshaler {
@@ -11105,7 +11382,7 @@ func (ec *executionContext) _Query_ranking(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Ranking(ctx, fc.Args["campaign"].(string), fc.Args["metric"].(string), fc.Args["date"].(*domain.Date), fc.Args["scopeCode"].(*string), fc.Args["level"].(domain.UnitKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Ranking(ctx, fc.Args["campaign"].(string), fc.Args["metric"].(string), fc.Args["date"].(*domain.Date), fc.Args["scopeCode"].(*string), fc.Args["level"].(domain.UnitKind), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["map"].(*ReformMap))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *RankingConnection) graphql.Marshaler {
@@ -12085,6 +12362,137 @@ func (ec *executionContext) fieldContext_RankingConnection_bandCounts(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _RankingConnection_map(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_map(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Map, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ReformMap) graphql.Marshaler {
+			return ec.marshalNReformMap2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_map(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankingConnection", field, false, false, errors.New("field of type ReformMap does not have child fields"))
+}
+
+func (ec *executionContext) _RankingConnection_campaignScope(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_campaignScope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CampaignScope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_campaignScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankingConnection_scope(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankingConnection_scopeName(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingConnection_scopeName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RankingConnection().ScopeName(ctx, obj, fc.Args["lang"].(*Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingConnection_scopeName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RankingConnection_scopeName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RankingConnection_rules(ctx context.Context, field graphql.CollectedField, obj *RankingConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12707,6 +13115,105 @@ func (ec *executionContext) fieldContext_RankingRow_rateText(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_RankingRow_rateText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankingRow_comparable(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_comparable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_comparable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankingRow", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RankingRow_partialPredecessors(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_partialPredecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialPredecessors(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
+			return ec.marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_partialPredecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RankingRow_partialText(ctx context.Context, field graphql.CollectedField, obj *RankingRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankingRow_partialText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RankingRow().PartialText(ctx, obj, fc.Args["lang"].(*Lang))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RankingRow_partialText(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RankingRow",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RankingRow_partialText_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14118,6 +14625,70 @@ func (ec *executionContext) fieldContext_Unit_children(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Unit_predecessors(ctx context.Context, field graphql.CollectedField, obj *domain.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Predecessors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
+			return ec.marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Unit_successors(ctx context.Context, field graphql.CollectedField, obj *domain.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_successors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Unit().Successors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
+			return ec.marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_successors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnitLink(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *UnitConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14205,6 +14776,38 @@ func (ec *executionContext) fieldContext_UnitConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("UnitConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _UnitConnection_former(ctx context.Context, field graphql.CollectedField, obj *UnitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitConnection_former(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Former, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitConnection_former(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UnitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *UnitEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14258,6 +14861,84 @@ func (ec *executionContext) fieldContext_UnitEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UnitLink_unit(ctx context.Context, field graphql.CollectedField, obj *UnitLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLink_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.UnitLink().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLink_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnitLink",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnitLink_kind(ctx context.Context, field graphql.CollectedField, obj *UnitLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLink_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.LinkKind) graphql.Marshaler {
+			return ec.marshalNLinkKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐLinkKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLink_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitLink", field, false, false, errors.New("field of type LinkKind does not have child fields"))
+}
+
+func (ec *executionContext) _UnitLink_source(ctx context.Context, field graphql.CollectedField, obj *UnitLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnitLink_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnitLink_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnitLink", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _UnitOutcome_index(ctx context.Context, field graphql.CollectedField, obj *UnitOutcome) (ret graphql.Marshaler) {
@@ -18905,6 +19586,16 @@ func (ec *executionContext) _ProgressPoint(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "comparable":
+			out.Values[i] = ec._ProgressPoint_comparable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partialPredecessors":
+			out.Values[i] = ec._ProgressPoint_partialPredecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "rulesVersion":
 			out.Values[i] = ec._ProgressPoint_rulesVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19778,32 +20469,85 @@ func (ec *executionContext) _RankingConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._RankingConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._RankingConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._RankingConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "date":
 			out.Values[i] = ec._RankingConnection_date(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bandCounts":
 			out.Values[i] = ec._RankingConnection_bandCounts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "map":
+			out.Values[i] = ec._RankingConnection_map(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "campaignScope":
+			out.Values[i] = ec._RankingConnection_campaignScope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scope":
+			out.Values[i] = ec._RankingConnection_scope(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "scopeName":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RankingConnection_scopeName(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rules":
 			out.Values[i] = ec._RankingConnection_rules(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19884,112 +20628,160 @@ func (ec *executionContext) _RankingRow(ctx context.Context, sel ast.SelectionSe
 		case "rank":
 			out.Values[i] = ec._RankingRow_rank(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rankChange":
 			out.Values[i] = ec._RankingRow_rankChange(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unit":
 			out.Values[i] = ec._RankingRow_unit(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figure":
 			out.Values[i] = ec._RankingRow_figure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quota":
 			out.Values[i] = ec._RankingRow_quota(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaOwn":
 			out.Values[i] = ec._RankingRow_quotaOwn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rate":
 			out.Values[i] = ec._RankingRow_rate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "band":
 			out.Values[i] = ec._RankingRow_band(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta":
 			out.Values[i] = ec._RankingRow_delta(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delta7":
 			out.Values[i] = ec._RankingRow_delta7(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pace7d":
 			out.Values[i] = ec._RankingRow_pace7d(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requiredPace":
 			out.Values[i] = ec._RankingRow_requiredPace(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "projectedCompletion":
 			out.Values[i] = ec._RankingRow_projectedCompletion(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "atRisk":
 			out.Values[i] = ec._RankingRow_atRisk(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._RankingRow_source(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "staleDays":
 			out.Values[i] = ec._RankingRow_staleDays(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
 			out.Values[i] = ec._RankingRow_coverage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "figureText":
 			out.Values[i] = ec._RankingRow_figureText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quotaText":
 			out.Values[i] = ec._RankingRow_quotaText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "rateText":
 			out.Values[i] = ec._RankingRow_rateText(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "comparable":
+			out.Values[i] = ec._RankingRow_comparable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partialPredecessors":
+			out.Values[i] = ec._RankingRow_partialPredecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "partialText":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._RankingRow_partialText(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "rulesVersion":
 			out.Values[i] = ec._RankingRow_rulesVersion(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "outcome":
 			out.Values[i] = ec._RankingRow_outcome(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -20624,6 +21416,82 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "predecessors":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Unit_predecessors(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "successors":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Unit_successors(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20672,6 +21540,11 @@ func (ec *executionContext) _UnitConnection(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "former":
+			out.Values[i] = ec._UnitConnection_former(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20714,6 +21587,87 @@ func (ec *executionContext) _UnitEdge(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._UnitEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var unitLinkImplementors = []string{"UnitLink"}
+
+func (ec *executionContext) _UnitLink(ctx context.Context, sel ast.SelectionSet, obj *UnitLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unitLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnitLink")
+		case "unit":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._UnitLink_unit(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._UnitLink_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.Values[i] = ec._UnitLink_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21795,6 +22749,23 @@ func (ec *executionContext) marshalNLang2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋg
 	return v
 }
 
+func (ec *executionContext) unmarshalNLinkKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐLinkKind(ctx context.Context, v any) (domain.LinkKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.LinkKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐLinkKind(ctx context.Context, sel ast.SelectionSet, v domain.LinkKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNMetric2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Metric) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22165,6 +23136,16 @@ func (ec *executionContext) marshalNRankingRow2ᚖgithubᚗcomᚋtiendoᚑvnᚋt
 	return ec._RankingRow(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNReformMap2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx context.Context, v any) (ReformMap, error) {
+	var res ReformMap
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReformMap2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx context.Context, sel ast.SelectionSet, v ReformMap) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNReportInput2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReportInputᚄ(ctx context.Context, v any) ([]*ReportInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -22511,6 +23492,32 @@ func (ec *executionContext) unmarshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtien
 
 func (ec *executionContext) marshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx context.Context, sel ast.SelectionSet, v domain.UnitKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnitLink2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLink(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnitLink2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLink(ctx context.Context, sel ast.SelectionSet, v *UnitLink) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UnitLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUnitOutcome2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*UnitOutcome) graphql.Marshaler {
@@ -22932,6 +23939,22 @@ func (ec *executionContext) marshalORateLimitStatus2ᚖgithubᚗcomᚋtiendoᚑv
 		return graphql.Null
 	}
 	return ec._RateLimitStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReformMap2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx context.Context, v any) (*ReformMap, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(ReformMap)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReformMap2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐReformMap(ctx context.Context, sel ast.SelectionSet, v *ReformMap) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalORulesVersion2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐRulesVersion(ctx context.Context, sel ast.SelectionSet, v *domain.RulesVersion) graphql.Marshaler {

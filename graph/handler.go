@@ -281,6 +281,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		held = false
 	}
 	if errs != nil {
+		nameEnumLiterals(t.schema, params.Query, errs)
 		status := http.StatusOK
 		if mt == mediaGraphQLResponse {
 			status = http.StatusBadRequest

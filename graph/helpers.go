@@ -75,12 +75,20 @@ func (r *Resolver) todayIn(c *domain.Campaign) domain.Date {
 }
 
 // progress answers Query.progress from the figures table.
-func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string) (*ProgressConnection, error) {
+func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, from, to *domain.Date, first *int, after *string, onMap *ReformMap) (*ProgressConnection, error) {
 	p, err := pageOf(first, after, 100)
 	if err != nil {
 		return nil, err
 	}
-	c, u, err := r.campaignUnitMetric(ctx, slug, unitCode, metric, to)
+	current := onMap != nil && *onMap == ReformMapCurrent
+	var at *domain.Date
+	if current {
+		d := r.currentDay()
+		at = &d
+	} else {
+		at = to
+	}
+	c, u, err := r.campaignUnitMetric(ctx, slug, unitCode, metric, at)
 	if err != nil {
 		return nil, err
 	}
@@ -94,8 +102,14 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	if hi < lo {
 		return nil, domain.Errorf(domain.EINVALID, "from (%s) is after to (%s)", lo, hi)
 	}
-	pts, total, err := r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit)
-	if err != nil {
+	var pts []*db.Point
+	var marks map[*db.Point]*db.MappedPoint
+	var total int
+	if current {
+		if pts, marks, total, err = r.seriesPage(ctx, c, u, metric, lo, hi, p); err != nil {
+			return nil, err
+		}
+	} else if pts, total, err = r.DB.Series(ctx, c.ID, u.ID, metric, lo, hi, p.Offset, p.Limit); err != nil {
 		return nil, err
 	}
 	cols := &ProgressColumns{}
@@ -116,7 +130,8 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 			Band: pt.Band, Pace7d: pt.Pace7d, RequiredPace: pt.RequiredPace, ProjectedCompletion: pt.Projected, AtRisk: pt.AtRisk && out == nil,
 			Coverage:      &Coverage{OnTime: pt.OnTime, Late: pt.Late, Missing: pt.Missing, Total: pt.OnTime + pt.Late + pt.Missing},
 			RevisionCount: pt.Revisions, Outcome: out, RulesVersion: pt.RulesVersion, bands: dayBands(c, pt.Day),
-			campaign: c, unitID: u.ID, metric: metric}}
+			campaign: c, unitID: u.ID, metric: metric,
+			Incomparable: marks[pt] != nil && !marks[pt].Comparable, Partial: marks[pt].Links()}}
 	})
 	return conn, nil
 }

@@ -3,10 +3,13 @@ package graph
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -109,6 +112,10 @@ func checkValue(schema *ast.Schema, t *ast.Type, v any, path string) *domain.Err
 		return nil
 	case def.Name == "Boolean":
 		return nil // gqlparser accepts only true and false
+	case def.Kind == ast.Enum:
+		if x, ok := v.(string); ok && def.EnumValues.ForName(x) == nil {
+			return inputErr(path, "%q is not a %s (one of %s)", x, def.Name, enumNames(def))
+		}
 	}
 	s, ok := v.(string)
 	switch {
@@ -220,4 +227,60 @@ func checkLiteral(v *ast.Value, path string) *domain.Error {
 		}
 	}
 	return nil
+}
+
+func enumNames(def *ast.Definition) string {
+	names := make([]string, len(def.EnumValues))
+	for i, e := range def.EnumValues {
+		names[i] = e.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// unknownEnum is gqlparser's message for an enum literal the schema lacks.
+var unknownEnum = regexp.MustCompile(`^Value "([^"]*)" does not exist in "([A-Za-z_]+)!?" enum\.$`)
+
+// nameEnumLiterals gives validation errors about an unknown enum literal
+// the field they name ("ranking(map:)") and the values allowed: gqlparser
+// names only the type and a position.
+func nameEnumLiterals(schema *ast.Schema, query string, errs gqlerror.List) {
+	for _, e := range errs {
+		m := unknownEnum.FindStringSubmatch(e.Message)
+		if m == nil || len(e.Locations) == 0 {
+			continue
+		}
+		doc, perr := parser.ParseQuery(&ast.Source{Input: query})
+		if perr != nil {
+			return
+		}
+		loc := e.Locations[0]
+		var walk func(ast.SelectionSet)
+		walk = func(set ast.SelectionSet) {
+			for _, sel := range set {
+				switch s := sel.(type) {
+				case *ast.Field:
+					for _, a := range s.Arguments {
+						if a.Value != nil && a.Value.Position != nil && a.Value.Position.Line == loc.Line && a.Value.Position.Column == loc.Column {
+							if e.Extensions == nil {
+								e.Extensions = map[string]any{}
+							}
+							e.Extensions["field"] = s.Name + "(" + a.Name + ":)"
+							if def := schema.Types[m[2]]; def != nil {
+								e.Message += " Allowed: " + enumNames(def) + "."
+							}
+						}
+					}
+					walk(s.SelectionSet)
+				case *ast.InlineFragment:
+					walk(s.SelectionSet)
+				}
+			}
+		}
+		for _, op := range doc.Operations {
+			walk(op.SelectionSet)
+		}
+		for _, f := range doc.Fragments {
+			walk(f.SelectionSet)
+		}
+	}
 }

@@ -18,6 +18,31 @@ type Loaders struct {
 	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
 	// Revisions loads the revisions of reports (a series' points).
 	Revisions *dataloadgen.Loader[db.RevisionKey, []*db.Revision]
+	// Predecessors and Successors are the links of the 2025 reform of a unit.
+	Predecessors, Successors *dataloadgen.Loader[int64, []db.Link]
+}
+
+// linkLoader batches the links of many units into one query.
+func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []db.Link] {
+	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]db.Link, []error) {
+		links, err := store.LinksOf(ctx, ids, successors)
+		if err != nil {
+			return nil, []error{err}
+		}
+		at := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			at[id] = i
+		}
+		out := make([][]db.Link, len(ids))
+		for _, l := range links {
+			near := l.NewID
+			if successors {
+				near = l.OldID
+			}
+			out[at[near]] = append(out[at[near]], l)
+		}
+		return out, nil
+	}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000))
 }
 
 func newLoaders(store *db.DB) *Loaders {
@@ -42,6 +67,8 @@ func newLoaders(store *db.DB) *Loaders {
 			}
 			return out, nil
 		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
+		Predecessors: linkLoader(store, false),
+		Successors:   linkLoader(store, true),
 	}
 }
 

@@ -33,7 +33,16 @@ type ProgressPoint struct {
 	campaign *domain.Campaign
 	unitID   int64
 	metric   string
+	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
+	Incomparable bool
+	Partial      []db.Link
 }
+
+// Comparable is false when the day cannot be summed from predecessors.
+func (p *ProgressPoint) Comparable() bool { return !p.Incomparable }
+
+// PartialPredecessors are the links that prevent the sum.
+func (p *ProgressPoint) PartialPredecessors() []*UnitLink { return linksFrom(p.Partial, false) }
 
 // Corrected says whether the unit's own report for the day was corrected.
 func (p *ProgressPoint) Corrected() bool { return p.RevisionCount > 1 }
@@ -61,11 +70,20 @@ type RankingRow struct {
 	Outcome *domain.CampaignOutcome
 
 	bands []domain.Band // the campaign's, for RateText
+	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
+	Incomparable bool
+	Partial      []db.Link
 }
 
 // AtRisk is the stored flag until the day's outcome is known, then false
 // (the stored row is shared by every request, so it is not changed).
 func (r *RankingRow) AtRisk() bool { return r.RankRow.AtRisk && r.Outcome == nil }
+
+// Comparable is false when the row cannot be summed from predecessors.
+func (r *RankingRow) Comparable() bool { return !r.Incomparable }
+
+// PartialPredecessors are the links that prevent the sum.
+func (r *RankingRow) PartialPredecessors() []*UnitLink { return linksFrom(r.Partial, false) }
 
 // Coverage counts the row's reporting descendants by how they reported.
 func (r *RankingRow) Coverage() *Coverage {
@@ -89,4 +107,26 @@ type ProgressColumns struct {
 	Rates   []*float64
 	Sources []domain.Source
 	Deltas  []*int64
+}
+
+// UnitLink is a link of the 2025 reform seen from one end: Far is the unit
+// at the other end.
+type UnitLink struct {
+	Far    int64
+	Kind   domain.LinkKind
+	Source string
+}
+
+// linksFrom turns stored links into UnitLinks seen from their new end
+// (successors false) or their old end.
+func linksFrom(ls []db.Link, successors bool) []*UnitLink {
+	out := make([]*UnitLink, len(ls))
+	for i, l := range ls {
+		far := l.OldID
+		if successors {
+			far = l.NewID
+		}
+		out[i] = &UnitLink{Far: far, Kind: l.Kind, Source: l.Source}
+	}
+	return out
 }

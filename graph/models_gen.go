@@ -283,6 +283,16 @@ type RankingConnection struct {
 	// How many units of the whole ranking (every page) are in each band, highest band first, then
 	// one entry with a null band for the units without a rate (no figure or no quota).
 	BandCounts []*BandCount `json:"bandCounts"`
+	// The map the ranking is read on.
+	Map ReformMap `json:"map"`
+	// The campaign's own scope (a unit of the map the campaign was run on).
+	CampaignScope *domain.Unit `json:"campaignScope"`
+	// The unit whose subtree is ranked: on map CURRENT a unit of today's map (by default what the campaign's scope became).
+	Scope *domain.Unit `json:"scope"`
+	// The campaign's scope as a reader should read it: its full name, and on map CURRENT for a scope
+	// that no longer exists, e.g. "tỉnh Bến Tre (cũ), nay thuộc tỉnh Vĩnh Long"
+	// (en: "Ben Tre Province (former), now part of Vinh Long Province").
+	ScopeName string `json:"scopeName"`
 	// The rules version in force on the ranking's day: its bands are those of bandCounts.
 	Rules *domain.RulesVersion `json:"rules"`
 }
@@ -420,6 +430,10 @@ type UnitConnection struct {
 	Edges      []*UnitEdge `json:"edges"`
 	PageInfo   *PageInfo   `json:"pageInfo"`
 	TotalCount int         `json:"totalCount"`
+	// With `search`: up to 10 units that no longer exist on `asOf` whose name matches (provinces first,
+	// then by code), e.g. Tỉnh Bến Tre for "Ben Tre" today. Ask for their `successors` to get the units
+	// they became. Empty without `search`.
+	Former []*domain.Unit `json:"former"`
 }
 
 type UnitEdge struct {
@@ -670,6 +684,68 @@ func (e *MilestoneChange) UnmarshalJSON(b []byte) error {
 }
 
 func (e MilestoneChange) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which map of the 2025 reform a campaign is read on. On 1 July 2025 the 63 provinces, 696 districts
+// and 10,035 communes became 34 provinces and 3,321 communes; old campaigns are recorded on the old map.
+type ReformMap string
+
+const (
+	// The map the campaign was run on: the units as they stood on each day (the default).
+	ReformMapCampaign ReformMap = "CAMPAIGN"
+	// Today's map. A unit of today's map that has its own figure on the day keeps it; one that did not
+	// exist yet gets the sum of its predecessors' figures and quotas when every predecessor went WHOLE into
+	// it and has a figure in the campaign that day; otherwise its row is `comparable: false`, without a
+	// figure, naming the predecessors that prevent the sum (`partialPredecessors`), and it is not ranked.
+	ReformMapCurrent ReformMap = "CURRENT"
+)
+
+var AllReformMap = []ReformMap{
+	ReformMapCampaign,
+	ReformMapCurrent,
+}
+
+func (e ReformMap) IsValid() bool {
+	switch e {
+	case ReformMapCampaign, ReformMapCurrent:
+		return true
+	}
+	return false
+}
+
+func (e ReformMap) String() string {
+	return string(e)
+}
+
+func (e *ReformMap) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReformMap(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReformMap", str)
+	}
+	return nil
+}
+
+func (e ReformMap) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReformMap) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReformMap) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -79,12 +79,16 @@ func (r *campaignResolver) Quotas(ctx context.Context, obj *domain.Campaign, met
 	return c, nil
 }
 
-func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, first *int, after *string) (*QuotaConnection, error) {
+func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error) {
 	p, err := pageOf(first, after, 50)
 	if err != nil {
 		return nil, err
 	}
-	u, err := r.DB.UnitByCode(ctx, unitCode, max(min(r.today(), obj.End), obj.Start))
+	on := max(min(r.today(), obj.End), obj.Start)
+	if asOf != nil {
+		on = *asOf
+	}
+	u, err := r.DB.UnitByCode(ctx, unitCode, on)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +116,9 @@ func (r *queryResolver) Units(ctx context.Context, parentCode *string, kind *dom
 	}
 	c := &UnitConnection{}
 	c.Edges, c.PageInfo, c.TotalCount = connection(p, units, total, func(cur string, u *domain.Unit) *UnitEdge { return &UnitEdge{cur, u} })
+	if c.Former, err = r.DB.FormerUnits(ctx, f.Search, f.AsOf, 10); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -153,11 +160,11 @@ func (r *queryResolver) Campaign(ctx context.Context, slug string) (*domain.Camp
 	return c, err
 }
 
-func (r *queryResolver) Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string) (*ProgressConnection, error) {
-	return r.progress(ctx, campaign, unitCode, metric, from, to, first, after)
+func (r *queryResolver) Progress(ctx context.Context, campaign string, unitCode string, metric string, from *domain.Date, to *domain.Date, first *int, after *string, mapArg *ReformMap) (*ProgressConnection, error) {
+	return r.progress(ctx, campaign, unitCode, metric, from, to, first, after, mapArg)
 }
 
-func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string) (*RankingConnection, error) {
+func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric string, date *domain.Date, scopeCode *string, level domain.UnitKind, first *int, after *string, mapArg *ReformMap) (*RankingConnection, error) {
 	p, err := pageOf(first, after, 50)
 	if err != nil {
 		return nil, err
@@ -182,6 +189,9 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	// A read never writes: it answers from the figures stored, which the
 	// writes and the figures worker keep current.
 	version := figures.Version
+	if mapArg != nil && *mapArg == ReformMapCurrent {
+		return r.rankingCurrent(ctx, c, metric, day, scopeCode, level, p)
+	}
 	scopeID := c.ScopeUnitID
 	if scopeCode != nil {
 		su, err := r.scopeUnit(ctx, c, *scopeCode, day)
@@ -204,7 +214,15 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 		return nil, err
 	}
 	rules := domain.RulesOn(domain.RulesOf(c), day)
-	conn := &RankingConnection{Date: day, BandCounts: bandCounts(rules.Bands, all), Rules: rules}
+	scope, err := r.unitByID(ctx, scopeID)
+	if err != nil {
+		return nil, err
+	}
+	own, err := r.unitByID(ctx, c.ScopeUnitID)
+	if err != nil {
+		return nil, err
+	}
+	conn := &RankingConnection{Date: day, BandCounts: bandCounts(rules.Bands, all), Rules: rules, Map: ReformMapCampaign, Scope: scope, CampaignScope: own}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *RankingRow) *RankingEdge { return &RankingEdge{cur, row} })
 	return conn, nil
 }
@@ -257,6 +275,7 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 	}
 	c := &UnitConnection{}
 	c.Edges, c.PageInfo, c.TotalCount = connection(p, units, total, func(cur string, u *domain.Unit) *UnitEdge { return &UnitEdge{cur, u} })
+	c.Former = []*domain.Unit{} // children are searched by no name
 	return c, nil
 }
 
@@ -268,12 +287,20 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Quota() QuotaResolver { return &quotaResolver{r} }
 
+func (r *Resolver) RankingConnection() RankingConnectionResolver {
+	return &rankingConnectionResolver{r}
+}
+
+func (r *Resolver) RankingRow() RankingRowResolver { return &rankingRowResolver{r} }
+
 func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
 
 type (
-	campaignResolver      struct{ *Resolver }
-	progressPointResolver struct{ *Resolver }
-	queryResolver         struct{ *Resolver }
-	quotaResolver         struct{ *Resolver }
-	unitResolver          struct{ *Resolver }
+	campaignResolver          struct{ *Resolver }
+	progressPointResolver     struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	quotaResolver             struct{ *Resolver }
+	rankingConnectionResolver struct{ *Resolver }
+	rankingRowResolver        struct{ *Resolver }
+	unitResolver              struct{ *Resolver }
 )

@@ -225,6 +225,12 @@ func Build(old, current []Unit, sources []Source) (*Crosswalk, error) {
 		if s.Kind == "province" {
 			continue
 		}
+		if _, listed := names[s.Code]; !listed {
+			// A text for a unit the new list does not have (00071 Phường
+			// Hiệp Hòa, with no kind): a link to it would dangle.
+			cw.Unresolved = append(cw.Unresolved, Unresolved{NewCode: s.Code, NewName: s.Name, Name: s.Name, Reason: "the new unit is not in the new unit list"})
+			continue
+		}
 		sp := spaces[s.ParentCode]
 		if sp == nil {
 			cw.Unresolved = append(cw.Unresolved, Unresolved{NewCode: s.Code, NewName: s.Name, Name: s.Name, Reason: "its province " + s.ParentCode + " has no predecessors"})

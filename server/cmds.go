@@ -40,7 +40,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas or reports CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
+		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas, reports or crosswalk CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
 		fs.PrintDefaults()
 	}
 	var dbf dbFlags
@@ -114,6 +114,12 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.Wr
 			return cells(err)
 		}
 		res, err = store.ImportQuotas(ctx, name, rows, actor)
+	case "crosswalk":
+		var rows []csvio.Line[domain.LinkRow]
+		if err := csvio.ReadCrosswalk(br, name, func(l csvio.Line[domain.LinkRow]) error { rows = append(rows, l); return nil }); err != nil {
+			return err
+		}
+		res, err = store.ImportCrosswalk(ctx, name, rows, actor)
 	case "reports":
 		src := func(fn func(csvio.Line[domain.ReportRow]) error) error { return csvio.ReadReports(br, name, fn) }
 		res, err = store.ImportReportsWith(ctx, name, src, actor, opt, func(n int) {
@@ -126,7 +132,7 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.Wr
 	switch {
 	case res.FirstDay != nil && res.Inserted > 0:
 		err = refreshCampaigns(ctx, store, domain.DateFromTime(*res.FirstDay), domain.DateFromTime(*res.LastDay), stderr)
-	case shape.Name == "quotas" && res.Inserted > 0:
+	case (shape.Name == "quotas" || shape.Name == "crosswalk") && res.Inserted > 0:
 		err = refreshAll(ctx, store, stderr)
 	}
 	if err != nil {

@@ -12,7 +12,8 @@ import {
 import { csvText } from './csv.js';
 
 const words = (st) => allWords(st.lang);
-const KEYS = ['campaign', 'metric', 'date', 'level', 'scope', 'sort', 'dir', 'q', 'page'];
+const KEYS = ['campaign', 'metric', 'date', 'level', 'scope', 'sort', 'dir', 'q', 'page', 'map'];
+const REFORM = '2025-07-01'; // the first day of today's map (34 provinces, no districts)
 const PAGE = 50; // rows a page of the table
 const ALL = 2000; // rankings up to this many rows are loaded whole, to sort and search them here
 
@@ -34,6 +35,9 @@ const W = {
     csvHead: ['Hạng', 'Thay đổi hạng', 'Mã đơn vị', 'Đơn vị', 'Số liệu', 'Chỉ tiêu', 'Tỷ lệ đạt', 'Xếp loại', 'Tốc độ 7 ngày (/ngày)', 'Tốc độ cần (/ngày)', 'Dự kiến đạt chỉ tiêu', 'Có nguy cơ', 'Kết quả (sau khi kết thúc)', 'Nguồn số liệu', 'Báo cáo đúng hạn', 'Trễ hạn', 'Chưa báo cáo'],
     yes: 'có', no: 'không',
     source: { REPORTED: 'đơn vị báo cáo', ROLLUP: 'cộng từ đơn vị cấp dưới', CARRIED: 'giữ số liệu cũ', NONE: 'chưa có' },
+    maps: 'Bản đồ hành chính', mapOld: (y) => `bản đồ năm ${y}`, mapNow: 'bản đồ hiện nay',
+    notComparable: (names) => `không so sánh được: gồm một phần của ${names}`,
+    formerly: ' (cũ) nay thuộc ',
   },
   en: {
     title: 'Rankings', campaign: 'Campaign', metric: 'Metric', date: 'Day', level: 'Level', scope: 'Within', show: 'Show',
@@ -52,6 +56,9 @@ const W = {
     csvHead: ['Rank', 'Rank change', 'Unit code', 'Unit', 'Figure', 'Quota', 'Rate', 'Band', '7-day pace (/day)', 'Required pace (/day)', 'Projected completion', 'At risk', 'Outcome (after the end)', 'Source', 'Reported on time', 'Late', 'Not reported'],
     yes: 'yes', no: 'no',
     source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried', NONE: 'none' },
+    maps: 'Administrative map', mapOld: (y) => `map of ${y}`, mapNow: 'today’s map',
+    notComparable: (names) => `not comparable: takes in part of ${names}`,
+    formerly: ' (former) is now part of ',
   },
 };
 
@@ -67,14 +74,15 @@ const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date) {
     all: children(asOf: $asOf, first: 100) { edges { node { code fullName nameEn kind } } }
   }
 }`;
-const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $first: Int, $lang: Lang) {
-  ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: $first, after: $after) {
-    date totalCount pageInfo { hasNextPage endCursor }
+const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String, $l: UnitKind!, $after: String, $first: Int, $lang: Lang, $map: ReformMap) {
+  ranking(campaign: $c, metric: $m, date: $d, scopeCode: $s, level: $l, first: $first, after: $after, map: $map) {
+    date totalCount pageInfo { hasNextPage endCursor } scopeName(lang: $lang) scope { code }
     bandCounts { band { key labelVi labelEn min } count }
     edges { node {
       rank rankChange unit { code fullName nameEn } figure quota rate band atRisk outcome source staleDays
       pace7d requiredPace projectedCompletion coverage { onTime late missing }
       figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang)
+      comparable partialText(lang: $lang)
     } }
   }
 }`;
@@ -93,8 +101,8 @@ let current = null; // what the table shows: { rows, st, w, ... } for CSV and pa
 // ---- Loading ----
 
 /** The whole ranking (every page) when it has at most ALL rows; else the first page. */
-async function fetchRanking(c, metric, date, scope, level, lang) {
-  const vars = { c, m: metric, d: date || null, s: scope, l: level, first: 100, lang: apiLang(lang) };
+async function fetchRanking(c, metric, date, scope, level, lang, map) {
+  const vars = { c, m: metric, d: date || null, s: scope, l: level, first: 100, lang: apiLang(lang), map };
   const first = (await gql(Q_RANKING, vars)).ranking;
   const rows = first.edges.map((e) => e.node);
   let page = first.pageInfo;
@@ -105,7 +113,7 @@ async function fetchRanking(c, metric, date, scope, level, lang) {
       page = next.pageInfo;
     }
   }
-  return { date: first.date, total: first.totalCount, bandCounts: first.bandCounts, rows, whole: first.totalCount <= ALL, page };
+  return { date: first.date, total: first.totalCount, bandCounts: first.bandCounts, rows, whole: first.totalCount <= ALL, page, scopeName: first.scopeName };
 }
 
 // ---- Sorting and search ----
@@ -148,12 +156,14 @@ function paceText(r, w, lang) {
 
 function rowOf(r, bands, st, w, c) {
   const band = r.band ? bands.get(r.band) || { key: r.band, labelVi: r.band, labelEn: r.band } : null;
-  const unitURL = pageURL('unit.html', { campaign: c.slug, unit: r.unit.code, metric: st.metric, date: st.date }, st.lang);
+  const unitURL = st.map ? null : pageURL('unit.html', { campaign: c.slug, unit: r.unit.code, metric: st.metric, date: st.date }, st.lang);
+  const apart = r.comparable === false ? w.notComparable(r.partialText || '') : '';
   const need = r.requiredPace == null ? '' : r.requiredPace === 0 ? w.reached : w.need(fmtInt(Math.ceil(r.requiredPace), st.lang));
   const cov = words(st).coverage(r.coverage.late, r.coverage.missing);
   return el('tr', { class: r.atRisk ? 'risk' : null, 'data-unit': r.unit.code },
     el('td', { class: 'num' }, rankCell(r, words(st))),
-    el('th', { scope: 'row' }, el('a', { href: unitURL }, unitName(r.unit, st.lang)),
+    el('th', { scope: 'row' }, unitURL ? el('a', { href: unitURL }, unitName(r.unit, st.lang)) : unitName(r.unit, st.lang),
+      apart ? el('span', { class: 'small block warn', 'data-incomparable': true, text: apart }) : '',
       cov ? el('span', { class: 'small block', text: cov }) : '',
       r.source === 'CARRIED' ? el('span', { class: 'small block warn', text: words(st).stale(r.staleDays) }) : ''),
     el('td', { class: 'num' }, r.figureText ?? '—'),
@@ -194,6 +204,37 @@ function renderBands(counts, st, w) {
   });
 }
 
+const Q_FORMER = `query Former($q: String!) { units(search: $q, first: 1) { former { code fullName nameEn validTo successors { unit { code fullName nameEn } } } } }`;
+
+/** Units of the old map whose name matches the search, with what they became (links to both). */
+async function renderFormer(st, w, c) {
+  const p = $('former');
+  const q = st.q.trim();
+  if (q.length < 2) {
+    p.replaceChildren();
+    return;
+  }
+  const d = await cached(`f:${fold(q)}`, () => gql(Q_FORMER, { q }));
+  if (st.q !== readState().q) return; // typed on meanwhile
+  p.replaceChildren(...d.units.former.flatMap((u, i) => {
+    const old = el('a', { href: pageURL('unit.html', { campaign: c.slug, unit: u.code, date: u.validTo < c.endDate ? u.validTo : '' }, st.lang), 'data-former': u.code }, unitName(u, st.lang));
+    const now = u.successors.flatMap((l, j) => [j ? ', ' : '', el('a', { href: pageURL('rankings.html', { campaign: c.slug, map: 'current', scope: l.unit.code }, st.lang), 'data-successor': l.unit.code }, unitName(l.unit, st.lang))]);
+    return [i ? el('br') : '', old, w.formerly, ...now];
+  }));
+}
+
+/** The switch between the map a campaign was run on and today's map (campaigns before 01/07/2025 only). */
+function renderMaps(old, onNow, c, w) {
+  const nav = $('maps');
+  nav.hidden = !old;
+  nav.setAttribute('aria-label', w.maps);
+  if (!old) return;
+  const opt = (now, label) => (now === onNow
+    ? el('strong', { 'aria-current': 'true', text: label })
+    : el('a', { href: link({ map: now ? 'current' : '', scope: '', level: '', page: '', q: '' }), 'data-nav': true, 'data-map': now ? 'current' : 'campaign' }, label));
+  nav.replaceChildren(el('span', { class: 'small muted', text: w.maps + ': ' }), opt(false, w.mapOld(c.startDate.slice(0, 4))), ' / ', opt(true, w.mapNow));
+}
+
 function fillSelect(sel, options, value) {
   sel.replaceChildren(...options.map(([v, label]) => el('option', { value: v, selected: v === value }, label)));
 }
@@ -232,9 +273,13 @@ async function render(focusId) {
     const metric = metrics.find((m) => m.key === st.metric) || metrics[0];
     fillSelect($('metric'), metrics.map((m) => [m.key, metricName(m, st.lang)]), metric.key);
     const counts = { PROVINCE: unit.p.totalCount, DISTRICT: unit.d.totalCount, COMMUNE: unit.c.totalCount };
+    // A campaign of the old map can be read on today's map (no districts; rows summed from the old units).
+    const old = c.endDate < REFORM;
+    const onNow = old && st.map === 'current';
+    renderMaps(old, onNow, c, w);
     // Levels below the scope: its own children's and, through them, lower ones.
-    const levels = LEVELS.filter((k) => LEVELS.indexOf(k) > LEVELS.indexOf(unit.kind) || unit.kind === 'NATION');
-    const level = levels.includes(st.level) ? st.level : levels.find((k) => counts[k] > 0) || levels[0];
+    const levels = onNow ? ['PROVINCE', 'COMMUNE'] : LEVELS.filter((k) => LEVELS.indexOf(k) > LEVELS.indexOf(unit.kind) || unit.kind === 'NATION');
+    const level = levels.includes(st.level) ? st.level : onNow ? 'COMMUNE' : levels.find((k) => counts[k] > 0) || levels[0];
     fillSelect($('level'), levels.map((k) => [k, w.levels[k]]), level);
     // Scopes: the campaign's scope, the path down to this one, and this one's children above the level.
     const path = [...unit.ancestors, unit].slice([...unit.ancestors, unit].findIndex((u) => u.code === c.scope.code));
@@ -242,7 +287,7 @@ async function render(focusId) {
     for (const ch of unit.all.edges.map((e) => e.node)) {
       if (LEVELS.indexOf(ch.kind) >= 0 && LEVELS.indexOf(ch.kind) < LEVELS.indexOf(level)) scopes.push([ch.code, '— '.repeat(path.length) + unitName(ch, st.lang)]);
     }
-    fillSelect($('scope'), scopes, unit.code === c.scope.code ? '' : unit.code);
+    if (!onNow) fillSelect($('scope'), scopes, unit.code === c.scope.code ? '' : unit.code);
     const dateInput = $('date');
     dateInput.min = c.startDate;
     dateInput.max = c.endDate < today() ? c.endDate : today();
@@ -252,7 +297,7 @@ async function render(focusId) {
       ? el('span', { 'aria-current': 'page', text: unitName(u, st.lang) })
       : el('a', { href: link({ scope: u.code === c.scope.code ? '' : u.code, level: '', page: '' }), 'data-nav': true }, unitName(u, st.lang)))));
     $('crumbs').replaceChildren(crumbs);
-    $('crumbs').hidden = path.length < 2;
+    $('crumbs').hidden = path.length < 2 || onNow;
 
     if (!levels.length) {
       $('h-table').textContent = w.noLevel;
@@ -263,11 +308,14 @@ async function render(focusId) {
     }
     $('table').hidden = false;
     const day = st.date ? clamp(st.date, c.startDate, c.endDate) : '';
-    const rank = await cached(`r:${c.slug}:${metric.key}:${day}:${unit.code}:${level}:${st.lang}`,
-      () => fetchRanking(c.slug, metric.key, day, unit.code, level, st.lang));
+    const scopeArg = onNow ? st.scope || null : unit.code;
+    const mapArg = onNow ? 'CURRENT' : null;
+    const rank = await cached(`r:${c.slug}:${metric.key}:${day}:${scopeArg}:${level}:${st.lang}:${mapArg}`,
+      () => fetchRanking(c.slug, metric.key, day, scopeArg, level, st.lang, mapArg));
     if (my !== seq) return;
     dateInput.value = rank.date;
-    $('h-table').textContent = w.heading(w.levels[level], metricName(metric, st.lang).toLowerCase(), unitName(unit, st.lang), fmtDate(rank.date, st.lang));
+    if (onNow) fillSelect($('scope'), [['', rank.scopeName]], '');
+    $('h-table').textContent = w.heading(w.levels[level], metricName(metric, st.lang).toLowerCase(), onNow ? rank.scopeName : unitName(unit, st.lang), fmtDate(rank.date, st.lang));
     renderBands(rank.bandCounts, st, w);
 
     const bandMap = new Map(bands.map((b) => [b.key, b]));
@@ -283,7 +331,7 @@ async function render(focusId) {
     if (rank.whole) rows = sorted(rows, st.sort, st.dir, st.lang);
     renderHead(st, w, rank.whole);
     $('caption').textContent = w.caption(fmtInt(rank.total, st.lang), shown == null ? null : fmtInt(shown, st.lang)) + (rank.whole ? '' : ' ' + w.big(fmtInt(rank.total, st.lang)));
-    const stWithDate = { ...st, metric: metric.key, date: rank.date };
+    const stWithDate = { ...st, metric: metric.key, date: rank.date, map: onNow ? 'current' : '' };
     let pages;
     if (rank.whole) {
       pages = Math.max(1, Math.ceil(rows.length / PAGE));
@@ -293,9 +341,10 @@ async function render(focusId) {
       // Too big to hold: the API's pages in rank order, fetched as needed.
       pages = Math.ceil(rank.total / PAGE);
       const p = Math.min(st.page, pages);
-      rows = await cached(`rp:${c.slug}:${metric.key}:${rank.date}:${unit.code}:${level}:${p}:${st.lang}`, () => pageAt(c.slug, metric.key, rank.date, unit.code, level, p, st.lang));
+      rows = await cached(`rp:${c.slug}:${metric.key}:${rank.date}:${scopeArg}:${level}:${p}:${st.lang}:${mapArg}`, () => pageAt(c.slug, metric.key, rank.date, scopeArg, level, p, st.lang, mapArg));
       if (my !== seq) return;
     }
+    renderFormer(st, w, c);
     $('rows').replaceChildren(...(rows.length ? rows.map((r) => rowOf(r, bandMap, stWithDate, w, c)) : [el('tr', null, el('td', { colspan: '8', text: w.noRows }))]));
     renderPager($('pager'), st.page, pages, w, link);
     current = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
@@ -318,9 +367,9 @@ async function render(focusId) {
  * other clients; the portal ships with the API and knows them: the
  * unpadded base64url of "o:" and the row's offset (graph/paging.go).
  */
-async function pageAt(c, metric, date, scope, level, p, lang) {
+async function pageAt(c, metric, date, scope, level, p, lang, map) {
   const after = p > 1 ? btoa('o:' + ((p - 1) * PAGE - 1)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : null;
-  const d = await gql(Q_RANKING, { c, m: metric, d: date, s: scope, l: level, first: PAGE, after, lang: apiLang(lang) });
+  const d = await gql(Q_RANKING, { c, m: metric, d: date, s: scope, l: level, first: PAGE, after, lang: apiLang(lang), map });
   return d.ranking.edges.map((e) => e.node);
 }
 
@@ -362,7 +411,7 @@ $('controls').addEventListener('submit', (ev) => {
   go(link({ campaign: $('campaign').value, metric: $('metric').value, date: $('date').value, level: $('level').value, scope: $('scope').value, page: '' }), 'h-table');
 });
 // A new campaign resets what belongs to the old one.
-$('campaign').addEventListener('change', () => go(link({ campaign: $('campaign').value, metric: '', date: '', level: '', scope: '', q: '', page: '' }), null));
+$('campaign').addEventListener('change', () => go(link({ campaign: $('campaign').value, metric: '', date: '', level: '', scope: '', q: '', page: '', map: '' }), null));
 let typing;
 $('q').addEventListener('input', () => {
   clearTimeout(typing);

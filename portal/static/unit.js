@@ -36,6 +36,7 @@ const W = {
     quotas: 'Lịch sử chỉ tiêu', qth: { metric: 'Chỉ số', target: 'Chỉ tiêu', from: 'Áp dụng từ', reason: 'Lý do', ref: 'Văn bản' },
     noQuota: 'Đơn vị chưa có chỉ tiêu riêng: chỉ tiêu của đơn vị là tổng chỉ tiêu của các đơn vị cấp dưới.',
     more: 'Xem thêm',
+    nowPart: 'Nay thuộc ', formedFrom: 'Hình thành từ ',
   },
   en: {
     unit: 'Unit', metric: 'Metric', date: 'Day', show: 'Show', controls: 'Choose figures', crumbs: 'Units above',
@@ -61,6 +62,7 @@ const W = {
     quotas: 'Quota history', qth: { metric: 'Metric', target: 'Quota', from: 'From', reason: 'Reason', ref: 'Document' },
     noQuota: 'This unit has no quota of its own: its quota is the sum of its children’s.',
     more: 'Show more',
+    nowPart: 'Now part of ', formedFrom: 'Formed from ',
   },
 };
 const MARK = { onTime: '✓', late: '⏱', missing: '✗', partial: '◐', future: '·' };
@@ -70,10 +72,12 @@ const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node { ...
 const Q_DETAIL = `query Detail($slug: String!, $unit: String!, $asOf: Date, $lang: Lang) {
   campaign(slug: $slug) {
     bands { key min labelVi labelEn } metrics { key nameVi nameEn } milestones { date labelVi labelEn }
-    quotaHistory(unitCode: $unit, first: 100) { edges { node { metric { key nameVi nameEn } target targetText(lang: $lang) effectiveFrom reason reference } } }
+    quotaHistory(unitCode: $unit, asOf: $asOf, first: 100) { edges { node { metric { key nameVi nameEn } target targetText(lang: $lang) effectiveFrom reason reference } } }
   }
   unit(code: $unit, asOf: $asOf) {
     code fullName nameEn kind ancestors { code fullName nameEn }
+    successors { unit { code fullName nameEn validFrom } }
+    predecessors { unit { code fullName nameEn validTo } }
     p: children(kind: PROVINCE, asOf: $asOf, first: 1) { totalCount }
     d: children(kind: DISTRICT, asOf: $asOf, first: 1) { totalCount }
     c: children(kind: COMMUNE, asOf: $asOf, first: 1) { totalCount }
@@ -121,6 +125,28 @@ async function fetchDay(c, u, metrics, day, lang) {
 }
 
 // ---- Rendering ----
+
+/**
+ * The 2025 reform, both ways: what an old unit became ("nay thuộc …") and
+ * what a new one was formed from ("hình thành từ …"). A unit of the other
+ * map links to its page in this campaign when the campaign reaches its days,
+ * else (a new unit, an old campaign) to the campaign read on today's map.
+ */
+function renderReform(unit, c, st, w) {
+  const line = (label, links, href) => (links.length
+    ? el('p', { class: 'small' }, label, ...links.flatMap((l, i) => [i ? ', ' : '', href(l.unit)
+      ? el('a', { href: href(l.unit), 'data-reform': l.unit.code }, unitName(l.unit, st.lang))
+      : unitName(l.unit, st.lang)]))
+    : '');
+  $('reform').replaceChildren(
+    line(w.nowPart, unit.successors, (u) => (u.validFrom <= c.endDate
+      ? pageURL('unit.html', { campaign: c.slug, unit: u.code, metric: st.metric, date: u.validFrom > c.startDate ? u.validFrom : '' }, st.lang)
+      : pageURL('rankings.html', { campaign: c.slug, map: 'current', scope: u.code, metric: st.metric }, st.lang))),
+    line(w.formedFrom, unit.predecessors, (u) => (u.validTo >= c.startDate
+      ? pageURL('unit.html', { campaign: c.slug, unit: u.code, metric: st.metric, date: u.validTo < c.endDate ? u.validTo : '' }, st.lang)
+      : null)),
+  );
+}
 
 /**
  * A day's status: for a unit that reports itself, how it reported; for a
@@ -308,6 +334,7 @@ async function render(focusId) {
     document.title = `${unitName(unit, st.lang)} — Tiến Độ`;
     $('h1').textContent = unitName(unit, st.lang);
     $('sub').textContent = w.sub(w.kinds[unit.kind] || unit.kind, unit.code, nameOf(c, st.lang));
+    renderReform(unit, c, st, w);
     const chain = [...unit.ancestors, unit];
     const from = Math.max(0, chain.findIndex((u) => u.code === c.scope.code));
     const ol = el('ol');
