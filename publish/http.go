@@ -468,7 +468,7 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l+"-"+day.String()))
 	// Meant for other sites' iframes.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *")
 	t, err := s.trust(ctx)
 	if err != nil {
 		s.fail(w, r, err)

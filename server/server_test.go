@@ -132,7 +132,7 @@ func TestDemoThroughTheAPI(t *testing.T) {
 		{"benTre.fullName", "Tỉnh Bến Tre"},
 		{"benTre.kind", "PROVINCE"},
 		{"nowhere", nil},
-		{"campaigns.totalCount", 5.0},
+		{"campaigns.totalCount", 6.0},
 		{"col.edges.0.node.figure", 822139.0},
 		{"col.edges.0.node.quota", 930767.0},
 		{"col.edges.0.node.source", "ROLLUP"},
