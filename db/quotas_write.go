@@ -11,7 +11,6 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
-	"github.com/tiendo-vn/tiendo/progress"
 )
 
 // QuotaInput is one quota change of a SetQuotas call.
@@ -232,8 +231,8 @@ type TargetRuleResult struct {
 	Skipped []string
 }
 
-// SetTargetsFromRule derives targets (progress.BoostRule or
-// progress.FollowTargets) from the base campaign's figures of one day for
+// SetTargetsFromRule derives targets (engine.BoostRule or
+// engine.FollowTargets) from the base campaign's figures of one day for
 // every unit of a level inside a scope, and stores them as quota revisions
 // through SetQuotas, with a reason saying how each was derived. Admins only.
 func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRuleRequest, opt WriteOptions) (*TargetRuleResult, error) {
@@ -277,7 +276,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	if asOf > domain.DateFromTime(now.In(base.Location())) {
 		return nil, domain.FieldErrorf(domain.EINVALID, "asOf", "%s is in the future", asOf)
 	}
-	rule := progress.KonTumBoost
+	rule := engine.KonTumBoost
 	if req.ThresholdPercent != 0 {
 		rule.ThresholdNum, rule.ThresholdDen = req.ThresholdPercent, 100
 	}
@@ -338,14 +337,14 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	}); err != nil {
 		return nil, mapErr(err, "figures")
 	}
-	var derived []progress.DerivedTarget
+	var derived []engine.DerivedTarget
 	if req.Rule == RuleBoost {
 		derived = rule.Targets(figs)
 		for i := range derived {
 			derived[i].Metric = req.Metric
 		}
 	} else {
-		derived = progress.FollowTargets(figs, req.Metric)
+		derived = engine.FollowTargets(figs, req.Metric)
 	}
 	got := map[int64]bool{}
 	for _, d := range derived {
@@ -365,7 +364,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 		eff = *req.EffectiveFrom
 	}
 	q := SetQuotasRequest{Campaign: c.Slug, Reference: req.Reference}
-	for _, row := range progress.QuotaRows(c.Slug, eff, req.Reference, derived) {
+	for _, row := range engine.QuotaRows(c.Slug, eff, req.Reference, derived) {
 		reason := row.Reason
 		if r := strings.TrimSpace(req.Reason); r != "" {
 			reason = r + ": " + reason

@@ -3,7 +3,7 @@
 // (REPORTED, ROLLUP, CARRIED, NONE), the quota in force, the rate, the
 // changes, pace, band, rank and coverage. The store keeps its output in a
 // table so that series and rankings are reads. It imports neither pgx nor
-// gqlgen; package progress holds the slow reference it is checked against.
+// gqlgen; package enginetest holds the slow reference it is checked against.
 package engine
 
 import (

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Revision is a stored revision that changed figures: a report (a
@@ -93,7 +93,7 @@ func fallVI(m MetricDay, day domain.Date) string {
 			parts[i] = "do " + revisionVI(*r, m.Metric.VerbVI)
 			continue
 		}
-		parts[i] = fmt.Sprintf("theo %s, thay cho %s ngày %s", c.sourceVI(c.To), c.sourceVI(c.From), progress.FormatDate(day-1, "vi"))
+		parts[i] = fmt.Sprintf("theo %s, thay cho %s ngày %s", c.sourceVI(c.To), c.sourceVI(c.From), numfmt.FormatDate(day-1, "vi"))
 	}
 	if more > 0 {
 		parts = append(parts, fmt.Sprintf("và %d nguyên nhân khác", more))
@@ -113,10 +113,10 @@ func fallEN(m MetricDay, day domain.Date) string {
 			continue
 		}
 		if c.To == domain.SourceReported {
-			parts[i] = fmt.Sprintf("as reported by %s, in place of %s on %s", c.whoEN(), c.sourceEN(c.From), progress.FormatDate(day-1, "en"))
+			parts[i] = fmt.Sprintf("as reported by %s, in place of %s on %s", c.whoEN(), c.sourceEN(c.From), numfmt.FormatDate(day-1, "en"))
 			continue
 		}
-		parts[i] = fmt.Sprintf("now %s, in place of %s on %s", c.sourceEN(c.To), c.sourceEN(c.From), progress.FormatDate(day-1, "en"))
+		parts[i] = fmt.Sprintf("now %s, in place of %s on %s", c.sourceEN(c.To), c.sourceEN(c.From), numfmt.FormatDate(day-1, "en"))
 	}
 	if more > 0 {
 		parts = append(parts, fmt.Sprintf("and %d more", more))

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // What an edition publishes, item by item: every sentence of its text (in
@@ -133,7 +133,7 @@ var csvIndex = func() map[string]int {
 // forms, words for the codes.
 func cellText(col string, f Figure, row []string, lang string) string {
 	v := row[csvIndex[col]]
-	en := progress.IsEN(lang)
+	en := numfmt.IsEN(lang)
 	switch col {
 	case "unit_name":
 		if en {
@@ -152,12 +152,12 @@ func cellText(col string, f Figure, row []string, lang string) string {
 	switch col {
 	case "rank", "rank_change", "figure", "quota", "delta", "on_time", "late", "missing":
 		n, _ := strconv.ParseInt(v, 10, 64)
-		return progress.FormatCount(n, lang)
+		return numfmt.FormatCount(n, lang)
 	case "pace7d", "required_pace":
 		return decimal(v, lang)
 	case "projected_completion":
 		if d, err := domain.ParseDate(v); err == nil {
-			return progress.FormatDate(d, lang)
+			return numfmt.FormatDate(d, lang)
 		}
 	case "at_risk":
 		return map[bool]map[string]string{false: {"true": "có", "false": "không"}, true: {"true": "yes", "false": "no"}}[en][v]
@@ -175,9 +175,9 @@ func decimal(v, lang string) string {
 	if err != nil {
 		return v
 	}
-	s := progress.FormatCount(n, lang)
+	s := numfmt.FormatCount(n, lang)
 	if ok {
-		if progress.IsEN(lang) {
+		if numfmt.IsEN(lang) {
 			s += "." + frac
 		} else {
 			s += "," + frac

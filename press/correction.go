@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Revise decides whether cur, built from the current figures, is a new
@@ -45,7 +45,7 @@ const maxCauses = 10
 
 // notice writes the đính chính of a revision from its changes and causes.
 func notice(e *Edition, lang string) *Text {
-	en := progress.IsEN(lang)
+	en := numfmt.IsEN(lang)
 	var sentences, cells int
 	var items []string
 	var row []string // the changed cells of the current row
@@ -198,7 +198,7 @@ func revisionEN(r Revision, verb string) string { return revisionText(r, verb, r
 
 func revisionText(r Revision, verb string, w revisionWords) string {
 	d, _ := domain.ParseDate(r.Day)
-	day, who, value := progress.FormatDate(d, w.lang), w.unit(r.Unit), count(r.Value, w.lang)
+	day, who, value := numfmt.FormatDate(d, w.lang), w.unit(r.Unit), count(r.Value, w.lang)
 	var s string
 	switch {
 	case r.Kind == "quota":

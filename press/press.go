@@ -2,7 +2,7 @@
 // scope unit and a day, the way the provincial press prints progress
 // columns (seed 001): the structured facts, and the text in Vietnamese and
 // English. It is pure: the caller brings the day's figures; every number
-// goes through package progress, so the column and the API agree to the
+// goes through package numfmt, so the column and the API agree to the
 // digit.
 package press
 
@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Unit is a unit as the column names it.
@@ -241,7 +241,7 @@ func rate(f Figure, lang string) string {
 	if f.Value == nil || f.Quota == nil {
 		return ""
 	}
-	return progress.FormatRate(*f.Value, *f.Quota, lang)
+	return numfmt.FormatRate(*f.Value, *f.Quota, lang)
 }
 
 // coverageLists names the children late or missing (with how many of

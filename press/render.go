@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // CorrectionText returns the correction notice in one language.
 func (e *Edition) CorrectionText(lang string) (lead string, items []string) {
 	t := e.CorrectionVI
-	if progress.IsEN(lang) {
+	if numfmt.IsEN(lang) {
 		t = e.CorrectionEN
 	}
 	if t == nil {
@@ -25,7 +25,7 @@ func (e *Edition) CorrectionText(lang string) (lead string, items []string) {
 
 // Text returns the column in a language ("vi" unless English).
 func (e *Edition) Text(lang string) Text {
-	if progress.IsEN(lang) {
+	if numfmt.IsEN(lang) {
 		return e.EN
 	}
 	return e.VI
@@ -66,18 +66,18 @@ var page = template.Must(template.New("bulletin").Funcs(template.FuncMap{
 		if v == nil {
 			return "–"
 		}
-		return progress.FormatCount(*v, lang)
+		return numfmt.FormatCount(*v, lang)
 	},
 	"rate": func(f Figure, lang string) string { return rate(f, lang) },
-	"en":   progress.IsEN,
+	"en":   numfmt.IsEN,
 	"name": func(u Unit, lang string) string {
-		if progress.IsEN(lang) {
+		if numfmt.IsEN(lang) {
 			return nameEN(u)
 		}
 		return u.FullName
 	},
 	"metric": func(m Metric, lang string) string {
-		if progress.IsEN(lang) {
+		if numfmt.IsEN(lang) {
 			return m.NameEN
 		}
 		return m.NameVI

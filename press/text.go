@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Sentence is one sentence of a column, named by what it says ("lead",
@@ -42,7 +42,7 @@ func (w *writer) paragraph() {
 
 func writeVI(in Input, e *Edition) Text {
 	c := in.Campaign
-	day := progress.FormatDate(in.Day, "vi")
+	day := numfmt.FormatDate(in.Day, "vi")
 	w := &writer{t: Text{Title: fmt.Sprintf("Bản tin tiến độ ngày %s: %s", day, c.Name)}}
 	var clauses []string
 	prevNoun := ""
@@ -82,7 +82,7 @@ func writeVI(in Input, e *Edition) Text {
 		}
 	}
 	if len(changes) > 0 {
-		w.say("change", fmt.Sprintf("So với ngày %s, %s.", progress.FormatDate(in.Day-1, "vi"), joinVI(changes)))
+		w.say("change", fmt.Sprintf("So với ngày %s, %s.", numfmt.FormatDate(in.Day-1, "vi"), joinVI(changes)))
 		w.paragraph()
 	}
 
@@ -114,7 +114,7 @@ func writeVI(in Input, e *Edition) Text {
 
 	// Time left and the pace it asks for; after the end, the outcome.
 	if in.Day >= c.End {
-		w.say("end", fmt.Sprintf("Chiến dịch kết thúc ngày %s.", progress.FormatDate(c.End, "vi")))
+		w.say("end", fmt.Sprintf("Chiến dịch kết thúc ngày %s.", numfmt.FormatDate(c.End, "vi")))
 		for i, m := range in.Metrics {
 			if s := outcomeVI(in, m, e.Facts[i]); s != "" {
 				w.say("outcome/"+m.Metric.Key, s)
@@ -123,9 +123,9 @@ func writeVI(in Input, e *Edition) Text {
 		w.paragraph()
 		return w.t
 	}
-	left := fmt.Sprintf("còn %d ngày đến hết chiến dịch (%s)", int(c.End-in.Day), progress.FormatDate(c.End, "vi"))
+	left := fmt.Sprintf("còn %d ngày đến hết chiến dịch (%s)", int(c.End-in.Day), numfmt.FormatDate(c.End, "vi"))
 	if ms := nextMilestone(c, in.Day); ms != nil {
-		left = fmt.Sprintf("còn %d ngày đến mốc %s (%s) và %s", int(ms.Date-in.Day), progress.FormatDate(ms.Date, "vi"), ms.LabelVI, left)
+		left = fmt.Sprintf("còn %d ngày đến mốc %s (%s) và %s", int(ms.Date-in.Day), numfmt.FormatDate(ms.Date, "vi"), ms.LabelVI, left)
 	}
 	w.say("left", "Hiện "+left+".")
 	var paces []string

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 func writeEN(in Input, e *Edition) Text {
 	c := in.Campaign
-	day := progress.FormatDate(in.Day, "en")
+	day := numfmt.FormatDate(in.Day, "en")
 	name := c.NameEN
 	if name == "" {
 		name = c.Name
@@ -48,7 +48,7 @@ func writeEN(in Input, e *Edition) Text {
 		}
 	}
 	if len(changes) > 0 {
-		w.say("change", fmt.Sprintf("Since %s, %s.", progress.FormatDate(in.Day-1, "en"), joinEN(changes)))
+		w.say("change", fmt.Sprintf("Since %s, %s.", numfmt.FormatDate(in.Day-1, "en"), joinEN(changes)))
 		w.paragraph()
 	}
 	for i, m := range in.Metrics {
@@ -73,7 +73,7 @@ func writeEN(in Input, e *Edition) Text {
 	coverageEN(in, w)
 	w.paragraph()
 	if in.Day >= c.End {
-		w.say("end", fmt.Sprintf("The campaign ended on %s.", progress.FormatDate(c.End, "en")))
+		w.say("end", fmt.Sprintf("The campaign ended on %s.", numfmt.FormatDate(c.End, "en")))
 		for i, m := range in.Metrics {
 			if s := outcomeEN(in, m, e.Facts[i]); s != "" {
 				w.say("outcome/"+m.Metric.Key, s)
@@ -82,13 +82,13 @@ func writeEN(in Input, e *Edition) Text {
 		w.paragraph()
 		return w.t
 	}
-	left := fmt.Sprintf("%s until the campaign ends (%s)", days(int(c.End-in.Day)), progress.FormatDate(c.End, "en"))
+	left := fmt.Sprintf("%s until the campaign ends (%s)", days(int(c.End-in.Day)), numfmt.FormatDate(c.End, "en"))
 	if ms := nextMilestone(c, in.Day); ms != nil {
 		label := ms.LabelEN
 		if label == "" {
 			label = ms.LabelVI
 		}
-		left = fmt.Sprintf("%s until the %s milestone (%s) and %s", days(int(ms.Date-in.Day)), progress.FormatDate(ms.Date, "en"), label, left)
+		left = fmt.Sprintf("%s until the %s milestone (%s) and %s", days(int(ms.Date-in.Day)), numfmt.FormatDate(ms.Date, "en"), label, left)
 	}
 	w.say("left", strings.ToUpper(left[:1])+left[1:]+".")
 	var paces []string

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // scopeVI is how the press names the whole of a scope: toàn tỉnh, toàn
@@ -135,7 +135,7 @@ func ratedPartsEN(ns []Named) []string {
 		for i, n := range g {
 			us[i] = n.Unit
 		}
-		r := progress.FormatRate(g[0].Value, g[0].Quota, "en")
+		r := numfmt.FormatRate(g[0].Value, g[0].Quota, "en")
 		if len(g) == 1 {
 			parts = append(parts, fmt.Sprintf("%s (%s)", nameEN(g[0].Unit), r))
 		} else {
@@ -165,7 +165,7 @@ func shortNoun(noun string) string {
 	return strings.TrimPrefix(noun, "e-ID ")
 }
 
-func count(n int64, lang string) string { return progress.FormatCount(n, lang) }
+func count(n int64, lang string) string { return numfmt.FormatCount(n, lang) }
 
 // maxListed is the most units a list names before "and N more".
 const maxListed = 8

@@ -15,7 +15,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // The corrections feeds (Atom 1.0, paged as RFC 5005 says, newest first,
@@ -266,14 +266,14 @@ func (s *Service) correctionNames(ctx context.Context, cs []*db.Correction) (map
 func correctionTitle(c *db.Correction, u *domain.Unit, m *domain.Metric, lang string) string {
 	old := "–"
 	if c.Previous != nil {
-		old = progress.FormatCount(*c.Previous, lang)
+		old = numfmt.FormatCount(*c.Previous, lang)
 	}
 	unit, metric, on := u.FullName, m.NameVI, "ngày"
 	if lang == "en" {
 		unit, metric, on = cmp.Or(u.NameEN, u.FullName), cmp.Or(m.NameEN, m.NameVI), "on"
 	}
-	return fmt.Sprintf("%s, %s %s %s: %s → %s", unit, strings.ToLower(metric), on, progress.FormatDate(c.Day, lang),
-		old, progress.FormatCount(c.Value, lang))
+	return fmt.Sprintf("%s, %s %s %s: %s → %s", unit, strings.ToLower(metric), on, numfmt.FormatDate(c.Day, lang),
+		old, numfmt.FormatCount(c.Value, lang))
 }
 
 // summaryWords are the words of a correction's summary.

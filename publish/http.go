@@ -13,8 +13,8 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/numfmt"
 	"github.com/tiendo-vn/tiendo/press"
-	"github.com/tiendo-vn/tiendo/progress"
 )
 
 // Handler serves the published bulletins:
@@ -102,7 +102,7 @@ func notFound(format string, args ...any) error {
 }
 
 func lang(r *http.Request) string {
-	if progress.IsEN(r.URL.Query().Get("lang")) || strings.HasSuffix(r.URL.Path, ".en.html") {
+	if numfmt.IsEN(r.URL.Query().Get("lang")) || strings.HasSuffix(r.URL.Path, ".en.html") {
 		return "en"
 	}
 	return "vi"
@@ -368,7 +368,7 @@ func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *do
 	for _, e := range eds {
 		d := e.Day.String()
 		fmt.Fprintf(&b, `<tr><td><a href="%s">%s</a></td><td>%d</td><td>%s</td><td><code>%.12s</code></td><td><a href="%s">CSV</a> · <a href="%s">JSON</a></td></tr>`,
-			esc(u.column(slug, d, l, e.Revision)), progress.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash,
+			esc(u.column(slug, d, l, e.Revision)), numfmt.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash,
 			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
 	}
 	b.WriteString(`</tbody></table></div>`)
@@ -448,18 +448,18 @@ func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
 			rw.Name = m.NameEN
 		}
 		if own.Value != nil {
-			rw.Figure = progress.FormatCount(*own.Value, l)
+			rw.Figure = numfmt.FormatCount(*own.Value, l)
 			if own.Quota != nil && *own.Quota > 0 {
-				rw.Quota, rw.Rate = progress.FormatCount(*own.Quota, l), progress.FormatRateIn(*own.Value, *own.Quota, c.Bands, l)
+				rw.Quota, rw.Rate = numfmt.FormatCount(*own.Quota, l), numfmt.FormatRateIn(*own.Value, *own.Quota, c.Bands, l)
 				rw.Width = min(100, 100*float64(*own.Value)/float64(*own.Quota))
 			}
 		}
 		rows = append(rows, rw)
 	}
 	name, campaign := u.FullName, c.Name
-	asOf := "Tính đến ngày " + progress.FormatDate(*day, "vi")
+	asOf := "Tính đến ngày " + numfmt.FormatDate(*day, "vi")
 	if l == "en" {
-		name, asOf = u.NameEN, "As of "+progress.FormatDate(*day, "en")
+		name, asOf = u.NameEN, "As of "+numfmt.FormatDate(*day, "en")
 		if c.NameEN != "" {
 			campaign = c.NameEN
 		}

@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/tiendo-vn/tiendo/progress"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // The licence of everything published: the figures, the bulletins and their
@@ -29,7 +29,7 @@ type Trust struct {
 // licence. Vietnamese: Tiến Độ, «Bản tin …», https://…, truy cập ngày
 // 01/12/2026. Giấy phép CC BY 4.0.
 func Citation(lang, title, permalink, retrieved string) string {
-	if progress.IsEN(lang) {
+	if numfmt.IsEN(lang) {
 		if retrieved == "" {
 			retrieved = "[the day you retrieved it]"
 		}
@@ -53,7 +53,7 @@ func (t Trust) banner(lang string) template.HTML {
 		return ""
 	}
 	text := "Dữ liệu minh hoạ: số liệu trên trang này là số liệu mẫu để trình diễn, không phải số liệu chính thức."
-	if progress.IsEN(lang) {
+	if numfmt.IsEN(lang) {
 		text = "Demo data: the figures on this page are a sample for demonstration, not official figures."
 	}
 	return template.HTML(`<p class="demo-banner" role="note" style="background:#fff3cd;border:1px solid #b58100;padding:.4em .8em;font:14px/1.5 system-ui,sans-serif">` +
@@ -65,7 +65,7 @@ func (t Trust) banner(lang string) template.HTML {
 func (t Trust) footer(lang, title, permalink string) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<footer class="trust" style="font:13px/1.5 system-ui,sans-serif;color:#444;border-top:1px solid #ccc;margin-top:2em;padding-top:.5em">`)
-	en := progress.IsEN(lang)
+	en := numfmt.IsEN(lang)
 	lic := `Số liệu công bố theo giấy phép <a rel="license" href="` + LicenceURL + `">` + Licence + `</a>: được dùng lại, kể cả thương mại, khi ghi nguồn.`
 	cite, fix := "Trích dẫn: ", "Đính chính: mỗi số liệu sửa đổi được công bố kèm lý do, bản cũ vẫn xem được."
 	report := "Báo sai sót: "

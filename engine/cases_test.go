@@ -1,4 +1,4 @@
-package progress
+package engine_test
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // caseWorld builds a small input by hand for the edge-case tables.
@@ -68,7 +69,7 @@ func rateOf(f engine.Figure) string {
 	if f.Rate == nil {
 		return ""
 	}
-	return FormatRate(f.Value, f.Quota, LangVI)
+	return numfmt.FormatRate(f.Value, f.Quota, numfmt.LangVI)
 }
 
 func TestCases(t *testing.T) {
@@ -134,7 +135,7 @@ func TestCases(t *testing.T) {
 		days := w.run()
 		zero := w.fig(days, "2023-12-01", 3)
 		if !zero.HasQuota || zero.Quota != 0 || zero.Rate != nil || zero.Band != "" || zero.AtRisk ||
-			zero.RequiredPace == nil || *zero.RequiredPace != 0 || zero.Rank != 3 || FormatRate(zero.Value, zero.Quota, LangVI) != "" {
+			zero.RequiredPace == nil || *zero.RequiredPace != 0 || zero.Rank != 3 || numfmt.FormatRate(zero.Value, zero.Quota, numfmt.LangVI) != "" {
 			t.Errorf("quota 0: %+v", zero)
 		}
 		none := w.fig(days, "2023-12-01", 4)

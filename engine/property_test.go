@@ -1,4 +1,4 @@
-package progress
+package engine_test
 
 import (
 	"flag"
@@ -11,9 +11,10 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/engine/enginetest"
 )
 
-// computeFunc is engine.Compute or Reference.
+// computeFunc is engine.Compute or enginetest.Reference.
 type computeFunc func(engine.Input, func([]engine.Figure) error) error
 
 // collect runs a computation and returns its figures, days in emit order.
@@ -65,7 +66,7 @@ func describe(f engine.Figure) string {
 // differences, at most limit of them, one figure per line.
 func compareEngine(tb testing.TB, in engine.Input, limit int) []string {
 	tb.Helper()
-	got, want := collect(tb, engine.Compute, in), collect(tb, Reference, in)
+	got, want := collect(tb, engine.Compute, in), collect(tb, enginetest.Reference, in)
 	var diffs []string
 	if len(got) != len(want) {
 		return []string{fmt.Sprintf("engine emitted %d days, reference %d", len(got), len(want))}

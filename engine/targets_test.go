@@ -1,4 +1,4 @@
-package progress
+package engine_test
 
 import (
 	"math"
@@ -36,17 +36,17 @@ func TestBoostRule(t *testing.T) {
 		{"HugeQuota", 0, math.MaxInt64, 1383505805528216372, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			add, below, ok := KonTumBoost.Increment(tc.figure, tc.quota)
+			add, below, ok := engine.KonTumBoost.Increment(tc.figure, tc.quota)
 			if add != tc.add || below != tc.below || ok != tc.ok {
 				t.Errorf("Increment(%d, %d) = %d, %v, %v; want %d, %v, %v", tc.figure, tc.quota, add, below, ok, tc.add, tc.below, tc.ok)
 			}
-			target, ok := KonTumBoost.Target(tc.figure, tc.quota)
+			target, ok := engine.KonTumBoost.Target(tc.figure, tc.quota)
 			if ok != tc.ok || ok && target != tc.figure+tc.add {
 				t.Errorf("Target(%d, %d) = %d, %v", tc.figure, tc.quota, target, ok)
 			}
 		})
 	}
-	if _, ok := KonTumBoost.Target(math.MaxInt64, 1000); ok {
+	if _, ok := engine.KonTumBoost.Target(math.MaxInt64, 1000); ok {
 		t.Error("Target overflowed")
 	}
 }
@@ -81,7 +81,7 @@ func TestTargetsFromFigures(t *testing.T) {
 	report(4, 20000) // 48,21%: +15% of 41.485 = 6.222,75 → 6.223
 	report(6, 0)
 	days := collect(t, engine.Compute, w.in)
-	ts := KonTumBoost.Targets(days[0])
+	ts := engine.KonTumBoost.Targets(days[0])
 	want := map[string]int64{"62": 81238 + 14149, "608": 81238 + 14149, "23281": 61238 + 10000, "23284": 20000 + 6223}
 	if len(ts) != len(want) {
 		t.Fatalf("%d targets, want %d: %+v", len(ts), len(want), ts)
@@ -91,14 +91,14 @@ func TestTargetsFromFigures(t *testing.T) {
 			t.Errorf("%s: target %d, want %d", tg.Code, tg.Target, want[tg.Code])
 		}
 	}
-	rows := QuotaRows("kon-tum-15-ngay", c.Start, "Kế hoạch 15 ngày, đêm", ts)
+	rows := engine.QuotaRows("kon-tum-15-ngay", c.Start, "Kế hoạch 15 ngày, đêm", ts)
 	if r := rows[1]; r.UnitCode != "608" || r.Target != 95387 || r.EffectiveFrom != c.Start ||
 		r.Reason != "81.238/141.485 (57,42%) tính đến ngày 15/12/2023: tăng thêm 10% chỉ tiêu (14.149)" {
 		t.Errorf("quota row: %+v", r)
 	}
 
 	// 100% of issued accounts activated: the activated target is the issued figure.
-	fs := FollowTargets(days[0], "activated")
+	fs := engine.FollowTargets(days[0], "activated")
 	if len(fs) != 5 { // every unit with an issued figure, 23290 included
 		t.Fatalf("%d follow targets: %+v", len(fs), fs)
 	}
@@ -107,7 +107,7 @@ func TestTargetsFromFigures(t *testing.T) {
 			t.Errorf("follow target: %+v", f)
 		}
 	}
-	rows = QuotaRows("kon-tum-15-ngay", c.Start, "", fs)
+	rows = engine.QuotaRows("kon-tum-15-ngay", c.Start, "", fs)
 	if !strings.HasPrefix(rows[0].Reason, "100% số liệu issued (81.238) tính đến ngày 15/12/2023") {
 		t.Errorf("reason: %q", rows[0].Reason)
 	}

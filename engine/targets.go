@@ -1,4 +1,4 @@
-package progress
+package engine
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"math/big"
 
 	"github.com/tiendo-vn/tiendo/domain"
-	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Derived targets: a campaign's targets can come from a rule over figures
@@ -96,7 +96,7 @@ type DerivedTarget struct {
 // campaign's first day, as engine.Compute gives them) and returns a target
 // for that metric for every unit with a figure and a positive quota; a unit
 // without a figure, or without a quota, gets none (no data is not zero).
-func (r BoostRule) Targets(day []engine.Figure) []DerivedTarget {
+func (r BoostRule) Targets(day []Figure) []DerivedTarget {
 	var out []DerivedTarget
 	for _, f := range day {
 		if !f.HasValue || !f.HasQuota {
@@ -121,7 +121,7 @@ func (r BoostRule) Targets(day []engine.Figure) []DerivedTarget {
 // for every unit with a figure a target for metric (activated) equal to it.
 // 100% of issued accounts activated means activated ÷ issued, so the target
 // moves with the issued figure; derive it again for each day it is needed.
-func FollowTargets(source []engine.Figure, metric string) []DerivedTarget {
+func FollowTargets(source []Figure, metric string) []DerivedTarget {
 	var out []DerivedTarget
 	for _, f := range source {
 		if !f.HasValue {
@@ -143,12 +143,12 @@ func QuotaRows(campaign string, from domain.Date, reference string, ts []Derived
 		if t.Follows != "" {
 			// "100% of the issued figure (81.238) as of 10/12/2023"
 			reason = fmt.Sprintf("100%% số liệu %s (%s) tính đến ngày %s",
-				t.Follows, FormatCount(t.Figure, LangVI), FormatDate(t.Day, LangVI))
+				t.Follows, numfmt.FormatCount(t.Figure, numfmt.LangVI), numfmt.FormatDate(t.Day, numfmt.LangVI))
 		} else {
 			// "81.238/141.485 (57,42%) as of 15/12/2023: add 10% of the quota (14.149)"
 			reason = fmt.Sprintf("%s/%s (%s) tính đến ngày %s: tăng thêm %d%% chỉ tiêu (%s)",
-				FormatCount(t.Figure, LangVI), FormatCount(t.Quota, LangVI), FormatRate(t.Figure, t.Quota, LangVI),
-				FormatDate(t.Day, LangVI), t.Percent, FormatCount(t.Add, LangVI))
+				numfmt.FormatCount(t.Figure, numfmt.LangVI), numfmt.FormatCount(t.Quota, numfmt.LangVI), numfmt.FormatRate(t.Figure, t.Quota, numfmt.LangVI),
+				numfmt.FormatDate(t.Day, numfmt.LangVI), t.Percent, numfmt.FormatCount(t.Add, numfmt.LangVI))
 		}
 		out = append(out, domain.QuotaRow{Campaign: campaign, UnitCode: t.Code, Metric: t.Metric, Target: t.Target,
 			EffectiveFrom: from, Reason: reason, Reference: reference})
