@@ -156,8 +156,8 @@ func Build(in Input) *Edition {
 			break
 		}
 	}
-	e.VI = writeVI(in, e)
-	e.EN = writeEN(in, e)
+	e.VI = write(in, e, vi{})
+	e.EN = write(in, e, en{})
 	return e
 }
 

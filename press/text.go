@@ -40,29 +40,34 @@ func (w *writer) paragraph() {
 	w.para = nil
 }
 
-func writeVI(in Input, e *Edition) Text {
+// write chooses what a column says, once for every language: the lead, the
+// change from the day before (a fall with its known causes), who completed,
+// leads and trails, the reports late or missing, then the time left with the
+// pace it asks for and who is at risk or, after the end, the outcome. The
+// language only phrases each fact (see language).
+func write(in Input, e *Edition, l language) Text {
 	c := in.Campaign
-	day := numfmt.FormatDate(in.Day, "vi")
-	w := &writer{t: Text{Title: fmt.Sprintf("Bản tin tiến độ ngày %s: %s", day, c.Name)}}
+	day := numfmt.FormatDate(in.Day, l.tag())
+	w := &writer{t: Text{Title: l.title(day, c)}}
 	var clauses []string
 	prevNoun := ""
 	for _, m := range in.Metrics {
-		noun := m.Metric.NounVI
+		noun := l.noun(m.Metric)
 		if noun == prevNoun {
 			noun = shortNoun(noun)
 		}
-		prevNoun = m.Metric.NounVI
+		prevNoun = l.noun(m.Metric)
 		f := m.Scope
 		switch {
 		case f.Value == nil:
-			clauses = append(clauses, fmt.Sprintf("chưa có số liệu %s", m.Metric.VerbVI))
+			clauses = append(clauses, l.noFigure(m.Metric))
 		case f.Quota != nil && *f.Quota > 0:
-			clauses = append(clauses, fmt.Sprintf("%s %s/%s %s, đạt tỷ lệ %s", m.Metric.VerbVI, count(*f.Value, "vi"), count(*f.Quota, "vi"), noun, rate(f, "vi")))
+			clauses = append(clauses, l.ofQuota(m.Metric, count(*f.Value, l.tag()), count(*f.Quota, l.tag()), noun, rate(f, l.tag())))
 		default:
-			clauses = append(clauses, fmt.Sprintf("%s %s %s", m.Metric.VerbVI, count(*f.Value, "vi"), noun))
+			clauses = append(clauses, l.figure(m.Metric, count(*f.Value, l.tag()), noun))
 		}
 	}
-	w.t.Lead = fmt.Sprintf("Tính đến ngày %s, %s đã %s.", day, scopeVI(in.Scope), strings.Join(clauses, "; "))
+	w.t.Lead = l.lead(day, in.Scope, clauses)
 
 	// Changes since the day before; a fall says why only when the cause is
 	// known (rule: never invent one).
@@ -74,15 +79,15 @@ func writeVI(in Input, e *Edition) Text {
 		}
 		switch {
 		case *d > 0:
-			changes = append(changes, fmt.Sprintf("số %s tăng %s", m.Metric.VerbVI, count(*d, "vi")))
+			changes = append(changes, l.rose(m.Metric, count(*d, l.tag())))
 		case *d < 0:
-			changes = append(changes, fmt.Sprintf("số %s giảm %s%s", m.Metric.VerbVI, count(-*d, "vi"), fallVI(m, in.Day)))
+			changes = append(changes, l.fell(m.Metric, count(-*d, l.tag()), l.fall(m, in.Day)))
 		default:
-			changes = append(changes, fmt.Sprintf("số %s không đổi", m.Metric.VerbVI))
+			changes = append(changes, l.same(m.Metric))
 		}
 	}
 	if len(changes) > 0 {
-		w.say("change", fmt.Sprintf("So với ngày %s, %s.", numfmt.FormatDate(in.Day-1, "vi"), joinVI(changes)))
+		w.say("change", l.changes(numfmt.FormatDate(in.Day-1, l.tag()), changes))
 		w.paragraph()
 	}
 
@@ -95,61 +100,57 @@ func writeVI(in Input, e *Edition) Text {
 		}
 		switch {
 		case len(done) > 0 && len(done) == len(m.Children):
-			w.say("done/"+m.Metric.Key, fmt.Sprintf("Tất cả %d đơn vị đã hoàn thành chỉ tiêu %s.", len(done), m.Metric.VerbVI))
+			w.say("done/"+m.Metric.Key, l.allDone(len(done), m.Metric))
 		case len(done) > 0:
-			w.say("done/"+m.Metric.Key, fmt.Sprintf("Đơn vị %s đã hoàn thành chỉ tiêu %s.", unitsVI(done), m.Metric.VerbVI))
+			w.say("done/"+m.Metric.Key, l.done(done, m.Metric))
 		}
 		if len(f.Top) > 0 && len(f.Bottom) > 0 {
-			w.say("top/"+m.Metric.Key, fmt.Sprintf("Tỷ lệ %s cao nhất là %s; thấp nhất là %s.", m.Metric.VerbVI, ratedVI(f.Top), ratedVI(f.Bottom)))
+			w.say("top/"+m.Metric.Key, l.topAndBottom(m.Metric, f.Top, f.Bottom))
 		}
 	}
 	if len(w.para) > 0 {
-		w.para[0].Text = "Trong đó, " + lowerSentence(w.para[0].Text)
+		w.para[0].Text = l.among(w.para[0].Text)
 	}
 	w.paragraph()
 
 	// Reports late or missing.
-	coverageVI(in, w)
+	coverageOf(in, w, l)
 	w.paragraph()
 
 	// Time left and the pace it asks for; after the end, the outcome.
 	if in.Day >= c.End {
-		w.say("end", fmt.Sprintf("Chiến dịch kết thúc ngày %s.", numfmt.FormatDate(c.End, "vi")))
+		w.say("end", l.ended(numfmt.FormatDate(c.End, l.tag())))
 		for i, m := range in.Metrics {
-			if s := outcomeVI(in, m, e.Facts[i]); s != "" {
+			if s := l.outcome(in, m, e.Facts[i]); s != "" {
 				w.say("outcome/"+m.Metric.Key, s)
 			}
 		}
 		w.paragraph()
 		return w.t
 	}
-	left := fmt.Sprintf("còn %d ngày đến hết chiến dịch (%s)", int(c.End-in.Day), numfmt.FormatDate(c.End, "vi"))
+	left := l.untilEnd(int(c.End-in.Day), numfmt.FormatDate(c.End, l.tag()))
 	if ms := nextMilestone(c, in.Day); ms != nil {
-		left = fmt.Sprintf("còn %d ngày đến mốc %s (%s) và %s", int(ms.Date-in.Day), numfmt.FormatDate(ms.Date, "vi"), ms.LabelVI, left)
+		left = l.untilMilestone(int(ms.Date-in.Day), numfmt.FormatDate(ms.Date, l.tag()), ms, left)
 	}
-	w.say("left", "Hiện "+left+".")
+	w.say("left", l.left(left))
 	var paces []string
 	for i, m := range in.Metrics {
 		if p := e.Facts[i].RequiredPace; p != nil {
-			paces = append(paces, fmt.Sprintf("%s bình quân %s %s/ngày", m.Metric.VerbVI, count(*p, "vi"), shortNoun(m.Metric.NounVI)))
+			paces = append(paces, l.pace(m.Metric, count(*p, l.tag())))
 		}
 	}
 	if len(paces) > 0 {
-		w.say("pace", fmt.Sprintf("Để hoàn thành chỉ tiêu đúng hạn, %s cần %s.", scopeVI(in.Scope), joinVI(paces)))
+		w.say("pace", l.paces(in.Scope, paces))
 	}
 	for i, m := range in.Metrics {
 		r := e.Facts[i].AtRisk
 		switch {
 		case len(r) == 0:
 		case len(r) > 1 && len(r) == rankedCount(m):
-			w.say("risk/"+m.Metric.Key, fmt.Sprintf("Tất cả %d đơn vị đều có nguy cơ không hoàn thành chỉ tiêu %s.", len(r), m.Metric.VerbVI))
+			w.say("risk/"+m.Metric.Key, l.allAtRisk(len(r), m.Metric))
 		default:
 			us, more := firstUnits(r, maxListed)
-			list := unitsVI(us)
-			if more > 0 {
-				list = unitsVIWithMore(us, more)
-			}
-			w.say("risk/"+m.Metric.Key, fmt.Sprintf("Có nguy cơ không hoàn thành chỉ tiêu %s: %s.", m.Metric.VerbVI, list))
+			w.say("risk/"+m.Metric.Key, l.atRisk(m.Metric, us, more))
 		}
 	}
 	w.paragraph()
@@ -196,7 +197,9 @@ func coverage(in Input, name func(Unit) string, units func(int) string) (missing
 	return missing, late
 }
 
-func coverageVI(in Input, w *writer) {
+// coverageOf says how many units reported on time, and names those that
+// did not report or reported late.
+func coverageOf(in Input, w *writer, l language) {
 	if len(in.Metrics) == 0 {
 		return
 	}
@@ -205,16 +208,16 @@ func coverageVI(in Input, w *writer) {
 	if total == 0 {
 		return
 	}
-	missing, late := coverage(in, lowerFirst, func(n int) string { return fmt.Sprintf("%d đơn vị", n) })
+	missing, late := coverage(in, l.name, l.unitCount)
 	if len(missing) == 0 && len(late) == 0 {
-		w.say("coverage", fmt.Sprintf("Tất cả %d đơn vị đã báo cáo đúng hạn.", total))
+		w.say("coverage", l.allOnTime(total))
 		return
 	}
-	w.say("coverage", fmt.Sprintf("%d/%d đơn vị báo cáo đúng hạn.", s.OnTime, total))
+	w.say("coverage", l.onTime(s.OnTime, total))
 	if len(missing) > 0 {
-		w.say("coverage/missing", fmt.Sprintf("Chưa báo cáo: %s.", joinVI(missing)))
+		w.say("coverage/missing", l.missing(missing))
 	}
 	if len(late) > 0 {
-		w.say("coverage/late", fmt.Sprintf("Báo cáo trễ hạn: %s.", joinVI(late)))
+		w.say("coverage/late", l.late(late))
 	}
 }

@@ -182,8 +182,11 @@ func firstUnits(ns []Named, n int) ([]Unit, int) {
 }
 
 // unitsVIWithMore names the first units and counts the rest:
-// "phường A, phường B và 5 đơn vị khác".
+// "phường A, phường B và 5 đơn vị khác" (only the units when more is 0).
 func unitsVIWithMore(us []Unit, more int) string {
+	if more == 0 {
+		return unitsVI(us)
+	}
 	names := make([]string, len(us)+1)
 	for i, u := range us {
 		names[i] = lowerFirst(u)
