@@ -2,6 +2,7 @@ package graph
 
 import (
 	"encoding/base64"
+	"math"
 	"strconv"
 	"strings"
 
@@ -34,7 +35,7 @@ func pageOf(first *int, after *string, def int) (page, error) {
 		raw, err := base64.RawURLEncoding.DecodeString(*after)
 		s, ok := strings.CutPrefix(string(raw), "o:")
 		n, err2 := strconv.Atoi(s)
-		if err != nil || !ok || err2 != nil || n < 0 {
+		if err != nil || !ok || err2 != nil || n < 0 || n == math.MaxInt { // the next offset, n+1, must be an int
 			return p, domain.Errorf(domain.EINVALID, "after is not a cursor from this API")
 		}
 		p.Offset = n + 1
