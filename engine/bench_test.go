@@ -1,0 +1,113 @@
+package engine_test
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+)
+
+// nationalInput is a synthetic national campaign of the size the engine
+// serves: 1 nation, 63 provinces, 693 districts (11 each), 10,395 communes
+// (15 each), quotas on every commune, two metrics, 30 days, each commune
+// reporting on nine days out of ten (its figures growing), the rest carried.
+func nationalInput(tb testing.TB) engine.Input {
+	tb.Helper()
+	c := &domain.Campaign{ID: 1, Slug: "bench", Start: domain.MustDate("2023-12-01"), End: domain.MustDate("2023-12-30"),
+		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, Bands: domain.DefaultBands(),
+		MetricKeys: []string{"collected", "activated"}}
+	in := engine.Input{Campaign: c, From: c.Start, To: c.End}
+	r := rand.New(rand.NewPCG(63, 10395))
+	add := func(kind domain.UnitKind, parent *domain.Unit) *domain.Unit {
+		u := &domain.Unit{ID: int64(len(in.Units) + 1), Kind: kind}
+		u.Code = string(kind[:1]) + string(rune('0'+u.ID%10)) + string(rune('A'+u.ID/10%26)) + string(rune('A'+u.ID/260%26)) + string(rune('A'+u.ID/6760%26))
+		if parent != nil {
+			u.ParentID = &parent.ID
+		}
+		in.Units = append(in.Units, u)
+		return u
+	}
+	nation := add(domain.KindNation, nil)
+	for range 63 {
+		p := add(domain.KindProvince, nation)
+		for range 11 {
+			d := add(domain.KindDistrict, p)
+			for range 15 {
+				u := add(domain.KindCommune, d)
+				for _, m := range c.MetricKeys {
+					quota := 500 + r.Int64N(5000)
+					in.Quotas = append(in.Quotas, domain.QuotaRevision{ID: int64(len(in.Quotas) + 1), CampaignID: c.ID,
+						UnitID: u.ID, MetricKey: m, Target: quota, EffectiveFrom: c.Start})
+					v := int64(0)
+					for day := c.Start; day <= c.End; day++ {
+						v += r.Int64N(quota / 20)
+						if r.IntN(10) == 0 {
+							continue
+						}
+						in.Reports = append(in.Reports, engine.Report{UnitID: u.ID, Metric: m, Day: day, Value: v,
+							FirstReportedAt: day.Time(c.Location()).Add(20 * 3600e9)})
+					}
+				}
+			}
+		}
+	}
+	return in
+}
+
+// BenchmarkCompute is a whole campaign's figures: every unit, metric and
+// day (what a refresh after a rules change or an import recomputes).
+func BenchmarkCompute(b *testing.B) {
+	in := nationalInput(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		if err := engine.Compute(in, func(day []engine.Figure) error { n += len(day); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if n != 2*30*len(in.Units) {
+			b.Fatalf("%d figures", n)
+		}
+	}
+}
+
+// BenchmarkComputeOneDay is the refresh after a day's reports: the last
+// day only, every unit and metric, from the full history.
+func BenchmarkComputeOneDay(b *testing.B) {
+	in := nationalInput(b)
+	in.From = in.To
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := engine.Compute(in, func([]engine.Figure) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRankCommunes is a scoped re-ranking's hot path: the nation's
+// communes of one day sorted by rule 4 (engine.Compare) and numbered.
+func BenchmarkRankCommunes(b *testing.B) {
+	in := nationalInput(b)
+	in.From = in.To
+	var communes []engine.Figure
+	if err := engine.Compute(in, func(day []engine.Figure) error {
+		for _, f := range day {
+			if f.Kind == domain.KindCommune && f.Metric == "collected" {
+				communes = append(communes, f)
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	ranked := make([]*engine.Figure, len(communes))
+	b.ReportAllocs()
+	for b.Loop() {
+		for i := range communes {
+			ranked[i] = &communes[i]
+		}
+		slices.SortFunc(ranked, engine.Compare)
+		engine.Number(ranked)
+	}
+}
