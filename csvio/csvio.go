@@ -1,5 +1,5 @@
 // Package csvio reads and writes the contract's CSV shapes (units, quotas,
-// reports): UTF-8, a header row, comma-separated. Readers stream, check every
+// reports, and campaigns for import): UTF-8, a header row, comma-separated. Readers stream, check every
 // field, and name the file, line and column of the first problem they find.
 package csvio
 
@@ -33,7 +33,7 @@ var (
 	CrosswalkShape = Shape{"crosswalk", []string{"old_code", "new_code", "kind", "source"}, []string{"old_kind", "new_kind", "method"}}
 )
 
-var shapes = []Shape{UnitsShape, QuotasShape, ReportsShape, CrosswalkShape}
+var shapes = []Shape{UnitsShape, QuotasShape, ReportsShape, CrosswalkShape, CampaignsShape}
 
 // Detect guesses the shape of a file from its header line.
 func Detect(header []string) (Shape, bool) {
@@ -68,7 +68,8 @@ func DetectFile(header []string, file string) (Shape, error) {
 	if score == 0 {
 		return Shape{}, &domain.Error{Code: domain.EINVALID, Field: file + ":1", Message: "the header is not one of units (" +
 			strings.Join(UnitsShape.Required, ",") + "), quotas (" + strings.Join(QuotasShape.Required, ",") + "), reports (" +
-			strings.Join(ReportsShape.Required, ",") + ") or crosswalk (" + strings.Join(CrosswalkShape.Required, ",") + ")"}
+			strings.Join(ReportsShape.Required, ",") + "), crosswalk (" + strings.Join(CrosswalkShape.Required, ",") + ") or campaigns (" +
+			strings.Join(CampaignsShape.Required, ",") + ")"}
 	}
 	_, err := best.columns(header, file)
 	return Shape{}, err

@@ -24,6 +24,8 @@ func readAll(shape, text string) ([]int, error) {
 		return lines, csvio.ReadReports(r, file, func(l csvio.Line[domain.ReportRow]) error { lines = append(lines, l.Line); return nil })
 	case "crosswalk":
 		return lines, csvio.ReadCrosswalk(r, file, func(l csvio.Line[domain.LinkRow]) error { lines = append(lines, l.Line); return nil })
+	case "campaigns":
+		return lines, csvio.ReadCampaigns(r, file, func(l csvio.Line[domain.CampaignDef]) error { lines = append(lines, l.Line); return nil })
 	}
 	panic(shape)
 }
@@ -44,6 +46,26 @@ func TestReadUnits(t *testing.T) {
 		rows[1].Name != "Bến Tre" || rows[1].Kind != domain.KindProvince || rows[1].ParentCode != "VN" ||
 		rows[1].ValidFrom == nil || *rows[1].ValidFrom != domain.MustDate("2023-01-01") {
 		t.Errorf("rows = %+v", rows)
+	}
+}
+
+func TestReadCampaigns(t *testing.T) {
+	t.Parallel()
+	rows, err := csvio.ReadAll(strings.NewReader("slug,name,scope_code,start_date,end_date,metrics,name_en,report_deadline,deadline_days,time_zone\n"+
+		"ref,Thử,VN,2023-12-01,2023-12-20, collected ; activated ,Test,17:05,0,Asia/Bangkok\n"+
+		"min,Tối thiểu,83,2023-12-01,2023-12-02,collected,,,,\n"), "campaigns.csv", csvio.ReadCampaigns)
+	if err != nil || len(rows) != 2 {
+		t.Fatal(rows, err)
+	}
+	a, b := rows[0].Row, rows[1].Row
+	if rows[1].Line != 3 || a.Slug != "ref" || a.ScopeCode != "VN" || a.NameEN != "Test" ||
+		a.Start != domain.MustDate("2023-12-01") || a.End != domain.MustDate("2023-12-20") ||
+		strings.Join(a.MetricKeys, "|") != "collected|activated" || a.DeadlineMinutes != 17*60+5 || a.DeadlineDays != 0 || a.TimeZone != "Asia/Bangkok" {
+		t.Errorf("row 1 = %+v", a)
+	}
+	// Defaults: 07:30 on D+1 in Vietnam's time zone.
+	if b.DeadlineMinutes != 450 || b.DeadlineDays != 1 || b.TimeZone != domain.DefaultTimeZone || b.ScopeCode != "83" {
+		t.Errorf("row 2 = %+v", b)
 	}
 }
 
@@ -101,6 +123,9 @@ func TestErrorsNameFileLineColumn(t *testing.T) {
 		{"ErrOrphan", "units", "code,name,kind,parent_code\n83,Bến Tre,province,\n", "units.csv:2:23 (parent_code)", "needs a parent"},
 		{"ErrUnknownKind", "units", "code,name,kind,parent_code\n83,Bến Tre,planet,VN\n", "units.csv:2:14 (kind)", "planet"},
 		{"ErrValidity", "units", "code,name,kind,parent_code,valid_from,valid_to\n83,B,province,VN,2025-07-01,2025-06-30\n", "units.csv:2:29 (valid_to)", "before"},
+		{"ErrClock", "campaigns", "slug,name,scope_code,start_date,end_date,metrics,report_deadline\nb,B,VN,2023-12-01,2023-12-20,collected,7h30\n", "campaigns.csv:2:40 (report_deadline)", "HH:MM"},
+		{"ErrDeadlineDays", "campaigns", "slug,name,scope_code,start_date,end_date,metrics,deadline_days\nb,B,VN,2023-12-01,2023-12-20,collected,one\n", "campaigns.csv:2:40 (deadline_days)", "whole number"},
+		{"ErrNoMetrics", "campaigns", "slug,name,scope_code,start_date,end_date,metrics\nb,B,VN,2023-12-01,2023-12-20,\n", "campaigns.csv:2:30 (metrics)", "empty"},
 		{"ErrLinkKind", "crosswalk", "old_code,new_code,kind,source\n1,2,HALF,x\n", "crosswalk.csv:2:5 (kind)", "WHOLE or PART"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,6 +152,7 @@ func TestDetect(t *testing.T) {
 		" Unit_Code ,metric,date,value,note":                           "reports",
 		"\ufeffcampaign,unit_code,metric,target,effective_from,reason": "quotas",
 		"old_code,new_code,kind,source,method":                         "crosswalk",
+		"slug,name,scope_code,start_date,end_date,metrics,time_zone":   "campaigns",
 	} {
 		h, err := csvio.ReadHeader(bufio.NewReader(strings.NewReader(header + "\r\nx,y\n")))
 		if err != nil {

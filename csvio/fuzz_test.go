@@ -22,12 +22,13 @@ func FuzzRead(f *testing.F) {
 		"old_code,new_code,kind,source\n1,2,WHOLE,NQ 202\n",
 		"\ufeffunit_code,metric,date,value\r\n\r\n1,m,2023-12-01,-1\r\n",
 		"unit_code,metric,date,value\n1,\"m\n2\",2023-12-01,5\n",
+		"slug,name,scope_code,start_date,end_date,metrics,report_deadline,deadline_days\nref,R,VN,2023-12-01,2023-12-20,a;b,07:30,1\n",
 		"",
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		for _, shape := range []string{"units", "quotas", "reports", "crosswalk"} {
+		for _, shape := range []string{"units", "quotas", "reports", "crosswalk", "campaigns"} {
 			lines, err := readAll(shape, text)
 			for i, l := range lines {
 				if l < 2 || (i > 0 && l <= lines[i-1]) {

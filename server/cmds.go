@@ -38,7 +38,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas, reports or crosswalk CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
+		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas, reports, crosswalk or campaigns CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
 		fs.PrintDefaults()
 	}
 	var dbf dbFlags
@@ -108,6 +108,11 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.Wr
 			return err
 		}
 		res, err = store.ImportCrosswalk(ctx, name, rows, actor)
+	case "campaigns":
+		var rows []csvio.Line[domain.CampaignDef]
+		if rows, err = csvio.ReadAll(br, name, csvio.ReadCampaigns); err == nil {
+			res, err = store.ImportCampaigns(ctx, name, rows, actor)
+		}
 	case "reports":
 		src := func(fn func(csvio.Line[domain.ReportRow]) error) error { return csvio.ReadReports(br, name, fn) }
 		res, err = store.ImportReportsWith(ctx, name, src, actor, opt, func(n int) {
