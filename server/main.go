@@ -75,7 +75,7 @@ const usage = `Tiến Độ — the public record of Vietnam's e-ID registration
 Usage:
   server [serve] [flags]      serve the GraphQL API (/graphql, /graphiql) and the portal (/)
   server migrate [flags]      bring the database schema up to date and exit
-  server import [flags] FILE  import CSV files (units, quotas, reports or crosswalk; told apart by their header)
+  server import [flags] FILE  import CSV files (units, quotas, reports, crosswalk or campaigns; told apart by their header)
   server demo [flags]         load the demo dataset into an empty database
   server token create|list|revoke   manage API tokens (secrets shown once, stored hashed)
   server publish --out DIR --site-url URL   write the portal and the bulletin archive as
