@@ -36,16 +36,13 @@ func TestImportCampaigns(t *testing.T) {
 		{"ErrTimeZone", head + ok + "b,Hai,VN,2023-12-01,2023-12-20,collected,,Mars/Olympus\n", `campaigns.csv:3 (time_zone): unknown time zone`},
 		{"ErrTwice", head + ok + ok, `campaigns.csv:3 (slug): campaign "ref-2" is on line 2 already`},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			before := countRows(t, store, "campaigns")
-			_, err := importCampaigns(store, c.text)
-			if err == nil || domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("got %v, want BAD_INPUT saying %q", err, c.want)
-			}
-			if n := countRows(t, store, "campaigns"); n != before {
-				t.Errorf("%d campaigns written", n-before)
-			}
-		})
+		_, err := importCampaigns(store, c.text)
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want BAD_INPUT saying %q", c.name, err, c.want)
+		}
+	}
+	if n := countRows(t, store, "campaigns"); n != 0 {
+		t.Fatalf("%d campaigns written by files with a bad row (their first row was good)", n)
 	}
 	t.Run("OK", func(t *testing.T) {
 		res, err := importCampaigns(store, head+ok)

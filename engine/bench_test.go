@@ -15,10 +15,8 @@ import (
 // reporting on nine days out of ten (its figures growing), the rest carried.
 func nationalInput(tb testing.TB) engine.Input {
 	tb.Helper()
-	c := &domain.Campaign{ID: 1, Slug: "bench", Start: domain.MustDate("2023-12-01"), End: domain.MustDate("2023-12-30"),
-		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, Bands: domain.DefaultBands(),
-		MetricKeys: []string{"collected", "activated"}}
-	in := engine.Input{Campaign: c, From: c.Start, To: c.End}
+	in := campaignInput("bench", "2023-12-01", "2023-12-30")
+	c := in.Campaign
 	r := rand.New(rand.NewPCG(63, 10395))
 	add := func(kind domain.UnitKind, parent *domain.Unit) *domain.Unit {
 		u := &domain.Unit{ID: int64(len(in.Units) + 1), Kind: kind}
