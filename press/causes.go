@@ -80,9 +80,9 @@ func (c FallCause) sourceEN(s domain.Source) string {
 	return "no figure"
 }
 
-// fallVI says why a total fell, in parentheses, when every part of the fall
+// fall says why a total fell, in parentheses, when every part of the fall
 // is explained; nothing otherwise.
-func fallVI(m MetricDay, day domain.Date) string {
+func fall(l language, m MetricDay, day domain.Date) string {
 	cs, more := firstCauses(m.Fall)
 	if len(cs) == 0 {
 		return ""
@@ -90,36 +90,13 @@ func fallVI(m MetricDay, day domain.Date) string {
 	parts := make([]string, len(cs), len(cs)+1)
 	for i, c := range cs {
 		if r := c.Correction; r != nil {
-			parts[i] = "do " + revisionVI(*r, m.Metric.VerbVI)
+			parts[i] = l.becauseOf(*r, m.Metric)
 			continue
 		}
-		parts[i] = fmt.Sprintf("theo %s, thay cho %s ngày %s", c.sourceVI(c.To), c.sourceVI(c.From), numfmt.FormatDate(day-1, "vi"))
+		parts[i] = l.sourceChanged(c, numfmt.FormatDate(day-1, l.tag()))
 	}
 	if more > 0 {
-		parts = append(parts, fmt.Sprintf("và %d nguyên nhân khác", more))
-	}
-	return " (" + strings.Join(parts, "; ") + ")"
-}
-
-func fallEN(m MetricDay, day domain.Date) string {
-	cs, more := firstCauses(m.Fall)
-	if len(cs) == 0 {
-		return ""
-	}
-	parts := make([]string, len(cs), len(cs)+1)
-	for i, c := range cs {
-		if r := c.Correction; r != nil {
-			parts[i] = "after " + revisionEN(*r, m.Metric.VerbEN)
-			continue
-		}
-		if c.To == domain.SourceReported {
-			parts[i] = fmt.Sprintf("as reported by %s, in place of %s on %s", c.whoEN(), c.sourceEN(c.From), numfmt.FormatDate(day-1, "en"))
-			continue
-		}
-		parts[i] = fmt.Sprintf("now %s, in place of %s on %s", c.sourceEN(c.To), c.sourceEN(c.From), numfmt.FormatDate(day-1, "en"))
-	}
-	if more > 0 {
-		parts = append(parts, fmt.Sprintf("and %d more", more))
+		parts = append(parts, l.moreCauses(more))
 	}
 	return " (" + strings.Join(parts, "; ") + ")"
 }
@@ -148,13 +125,13 @@ type outcomeWords struct {
 }
 
 var (
-	outcomeVIWords = outcomeWords{scopeVI, listedVI,
+	outcomeVIWords = outcomeWords{scopeVI, func(ns []Named) string { return listed(vi{}, ns) },
 		"%s đạt %s chỉ tiêu", "không đơn vị nào hoàn thành chỉ tiêu: ",
 		func(n int) string { return fmt.Sprintf("tất cả %d đơn vị đã hoàn thành chỉ tiêu", n) },
 		func(n int) string { return fmt.Sprintf("%d đơn vị đã hoàn thành chỉ tiêu: ", n) },
 		func(n int) string { return fmt.Sprintf("%d đơn vị chưa hoàn thành: ", n) },
 		"Kết quả chỉ tiêu %s: %s."}
-	outcomeENWords = outcomeWords{scopeEN, listedEN,
+	outcomeENWords = outcomeWords{scopeEN, func(ns []Named) string { return listed(en{}, ns) },
 		"%s reached %s of its quota", "no unit met its quota: ",
 		func(n int) string { return fmt.Sprintf("all %d units met their quota", n) },
 		func(n int) string { return fmt.Sprintf("%s met %s quota: ", unitCountEN(n), its(n)) },
@@ -208,17 +185,10 @@ func its(n int) string {
 	return "their"
 }
 
-// listedVI names units with their rates, the first outcomeListed of them.
-func listedVI(ns []Named) string {
+// listed names units with their rates, the first outcomeListed of them.
+func listed(l language, ns []Named) string {
 	if len(ns) <= outcomeListed {
-		return ratedVI(ns)
+		return rated(l, ns)
 	}
-	return joinVI(append(ratedPartsVI(ns[:outcomeListed]), fmt.Sprintf("%d đơn vị khác", len(ns)-outcomeListed)))
-}
-
-func listedEN(ns []Named) string {
-	if len(ns) <= outcomeListed {
-		return ratedEN(ns)
-	}
-	return joinEN(append(ratedPartsEN(ns[:outcomeListed]), fmt.Sprintf("%d more", len(ns)-outcomeListed)))
+	return l.join(append(ratedParts(l, ns[:outcomeListed]), l.others(len(ns)-outcomeListed)))
 }

@@ -10,17 +10,29 @@ type language interface {
 	title(day string, c *domain.Campaign) string
 	noun(m Metric) string // what a metric counts: "tài khoản ĐDĐT", "e-ID accounts"
 
+	// Lists: units named in a sentence, joined; a rate beside a unit; units
+	// tied at a rate; "and n more".
+	name(u Unit) string
+	units(us []Unit) string
+	join(items []string) string
+	rateOf(n Named) string
+	tied(units, rate string) string
+	others(n int) string
+
 	// The lead: one clause per metric, then the sentence.
 	noFigure(m Metric) string
 	ofQuota(m Metric, value, quota, noun, rate string) string
 	figure(m Metric, value, noun string) string
 	lead(day string, scope Unit, clauses []string) string
 
-	// The change from the day before; fall says why, when known.
+	// The change from the day before; why is a fall's known causes (see
+	// fall), each a correction or a change of a figure's source.
 	rose(m Metric, by string) string
 	fell(m Metric, by, why string) string
 	same(m Metric) string
-	fall(m MetricDay, day domain.Date) string
+	becauseOf(r Revision, m Metric) string
+	sourceChanged(c FallCause, dayBefore string) string
+	moreCauses(n int) string
 	changes(since string, changes []string) string
 
 	// Who completed, leads and trails; among rewrites the paragraph's first
@@ -31,7 +43,6 @@ type language interface {
 	among(first string) string
 
 	// Reports on time, missing and late.
-	name(u Unit) string
 	unitCount(n int) string
 	allOnTime(total int) string
 	onTime(n, total int) string

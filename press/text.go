@@ -81,7 +81,7 @@ func write(in Input, e *Edition, l language) Text {
 		case *d > 0:
 			changes = append(changes, l.rose(m.Metric, count(*d, l.tag())))
 		case *d < 0:
-			changes = append(changes, l.fell(m.Metric, count(-*d, l.tag()), l.fall(m, in.Day)))
+			changes = append(changes, l.fell(m.Metric, count(-*d, l.tag()), fall(l, m, in.Day)))
 		default:
 			changes = append(changes, l.same(m.Metric))
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // en phrases a column in English (en-US numbers and dates).
@@ -21,6 +22,16 @@ func (en) title(day string, c *domain.Campaign) string {
 }
 
 func (en) noun(m Metric) string { return m.NounEN }
+
+func (en) units(us []Unit) string { return unitsEN(us) }
+
+func (en) join(items []string) string { return joinEN(items) }
+
+func (en) rateOf(n Named) string { return numfmt.FormatRate(n.Value, n.Quota, "en") }
+
+func (en) tied(units, rate string) string { return fmt.Sprintf("%s (tied at %s)", units, rate) }
+
+func (en) others(n int) string { return fmt.Sprintf("%d more", n) }
 
 func (en) noFigure(m Metric) string { return fmt.Sprintf("no %s figures yet", m.VerbEN) }
 
@@ -44,7 +55,16 @@ func (en) fell(m Metric, by, why string) string {
 
 func (en) same(m Metric) string { return fmt.Sprintf("%s did not change", m.VerbEN) }
 
-func (en) fall(m MetricDay, day domain.Date) string { return fallEN(m, day) }
+func (en) becauseOf(r Revision, m Metric) string { return "after " + revisionEN(r, m.VerbEN) }
+
+func (en) sourceChanged(c FallCause, dayBefore string) string {
+	if c.To == domain.SourceReported {
+		return fmt.Sprintf("as reported by %s, in place of %s on %s", c.whoEN(), c.sourceEN(c.From), dayBefore)
+	}
+	return fmt.Sprintf("now %s, in place of %s on %s", c.sourceEN(c.To), c.sourceEN(c.From), dayBefore)
+}
+
+func (en) moreCauses(n int) string { return fmt.Sprintf("and %d more", n) }
 
 func (en) changes(since string, changes []string) string {
 	return fmt.Sprintf("Since %s, %s.", since, joinEN(changes))
@@ -62,7 +82,7 @@ func (en) done(us []Unit, m Metric) string {
 }
 
 func (en) topAndBottom(m Metric, top, bottom []Named) string {
-	return fmt.Sprintf("The highest %s rates are %s; the lowest, %s.", m.VerbEN, ratedEN(top), ratedEN(bottom))
+	return fmt.Sprintf("The highest %s rates are %s; the lowest, %s.", m.VerbEN, rated(en{}, top), rated(en{}, bottom))
 }
 
 func (en) among(first string) string { return first }
@@ -112,7 +132,7 @@ func (en) allAtRisk(n int, m Metric) string {
 }
 
 func (en) atRisk(m Metric, us []Unit, more int) string {
-	return fmt.Sprintf("At risk of missing the %s quota: %s.", m.VerbEN, unitsENWithMore(us, more))
+	return fmt.Sprintf("At risk of missing the %s quota: %s.", m.VerbEN, unitsWithMore(en{}, us, more))
 }
 
 func days(n int) string {
@@ -120,18 +140,4 @@ func days(n int) string {
 		return "1 day"
 	}
 	return fmt.Sprintf("%d days", n)
-}
-
-// unitsENWithMore names the first units and counts the rest:
-// "A ward, B ward and 5 more".
-func unitsENWithMore(us []Unit, more int) string {
-	if more == 0 {
-		return unitsEN(us)
-	}
-	names := make([]string, len(us)+1)
-	for j, u := range us {
-		names[j] = nameEN(u)
-	}
-	names[len(us)] = fmt.Sprintf("%d more", more)
-	return joinEN(names)
 }

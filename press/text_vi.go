@@ -18,6 +18,19 @@ func (vi) title(day string, c *domain.Campaign) string {
 
 func (vi) noun(m Metric) string { return m.NounVI }
 
+func (vi) units(us []Unit) string { return unitsVI(us) }
+
+func (vi) join(items []string) string { return joinVI(items) }
+
+// rateOf is the rate the facts carry, written the Vietnamese way.
+func (vi) rateOf(n Named) string { return n.Rate }
+
+func (vi) tied(units, rate string) string {
+	return fmt.Sprintf("%s (cùng %s, đồng hạng)", units, rate)
+}
+
+func (vi) others(n int) string { return fmt.Sprintf("%d đơn vị khác", n) }
+
 func (vi) noFigure(m Metric) string { return fmt.Sprintf("chưa có số liệu %s", m.VerbVI) }
 
 func (vi) ofQuota(m Metric, value, quota, noun, rate string) string {
@@ -40,7 +53,13 @@ func (vi) fell(m Metric, by, why string) string {
 
 func (vi) same(m Metric) string { return fmt.Sprintf("số %s không đổi", m.VerbVI) }
 
-func (vi) fall(m MetricDay, day domain.Date) string { return fallVI(m, day) }
+func (vi) becauseOf(r Revision, m Metric) string { return "do " + revisionVI(r, m.VerbVI) }
+
+func (vi) sourceChanged(c FallCause, dayBefore string) string {
+	return fmt.Sprintf("theo %s, thay cho %s ngày %s", c.sourceVI(c.To), c.sourceVI(c.From), dayBefore)
+}
+
+func (vi) moreCauses(n int) string { return fmt.Sprintf("và %d nguyên nhân khác", n) }
 
 func (vi) changes(since string, changes []string) string {
 	return fmt.Sprintf("So với ngày %s, %s.", since, joinVI(changes))
@@ -55,7 +74,7 @@ func (vi) done(us []Unit, m Metric) string {
 }
 
 func (vi) topAndBottom(m Metric, top, bottom []Named) string {
-	return fmt.Sprintf("Tỷ lệ %s cao nhất là %s; thấp nhất là %s.", m.VerbVI, ratedVI(top), ratedVI(bottom))
+	return fmt.Sprintf("Tỷ lệ %s cao nhất là %s; thấp nhất là %s.", m.VerbVI, rated(vi{}, top), rated(vi{}, bottom))
 }
 
 // among: "Đơn vị …" and "Tỷ lệ …" follow "Trong đó, " in lower case.
@@ -106,5 +125,5 @@ func (vi) allAtRisk(n int, m Metric) string {
 }
 
 func (vi) atRisk(m Metric, us []Unit, more int) string {
-	return fmt.Sprintf("Có nguy cơ không hoàn thành chỉ tiêu %s: %s.", m.VerbVI, unitsVIWithMore(us, more))
+	return fmt.Sprintf("Có nguy cơ không hoàn thành chỉ tiêu %s: %s.", m.VerbVI, unitsWithMore(vi{}, us, more))
 }

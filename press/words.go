@@ -106,40 +106,22 @@ func unitsEN(us []Unit) string {
 	return joinEN(names)
 }
 
-// ratedVI names units with their rates; units sharing a rank are written
-// together: "huyện A (83,77%), huyện B và C (cùng 79,81%)".
-func ratedVI(ns []Named) string { return joinVI(ratedPartsVI(ns)) }
+// rated names units with their rates; units sharing a rank are written
+// together: "huyện A (83,77%), huyện B và C (cùng 79,81%, đồng hạng)".
+func rated(l language, ns []Named) string { return l.join(ratedParts(l, ns)) }
 
-func ratedPartsVI(ns []Named) []string {
+func ratedParts(l language, ns []Named) []string {
 	var parts []string
 	for _, g := range byRank(ns) {
 		us := make([]Unit, len(g))
 		for i, n := range g {
 			us[i] = n.Unit
 		}
+		r := l.rateOf(g[0])
 		if len(g) == 1 {
-			parts = append(parts, fmt.Sprintf("%s (%s)", lowerFirst(g[0].Unit), g[0].Rate))
+			parts = append(parts, fmt.Sprintf("%s (%s)", l.units(us), r))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s (cùng %s, đồng hạng)", unitsVI(us), g[0].Rate))
-		}
-	}
-	return parts
-}
-
-func ratedEN(ns []Named) string { return joinEN(ratedPartsEN(ns)) }
-
-func ratedPartsEN(ns []Named) []string {
-	var parts []string
-	for _, g := range byRank(ns) {
-		us := make([]Unit, len(g))
-		for i, n := range g {
-			us[i] = n.Unit
-		}
-		r := numfmt.FormatRate(g[0].Value, g[0].Quota, "en")
-		if len(g) == 1 {
-			parts = append(parts, fmt.Sprintf("%s (%s)", nameEN(g[0].Unit), r))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s (tied at %s)", unitsEN(us), r))
+			parts = append(parts, l.tied(l.units(us), r))
 		}
 	}
 	return parts
@@ -181,18 +163,18 @@ func firstUnits(ns []Named, n int) ([]Unit, int) {
 	return us, 0
 }
 
-// unitsVIWithMore names the first units and counts the rest:
+// unitsWithMore names the first units and counts the rest:
 // "phường A, phường B và 5 đơn vị khác" (only the units when more is 0).
-func unitsVIWithMore(us []Unit, more int) string {
+func unitsWithMore(l language, us []Unit, more int) string {
 	if more == 0 {
-		return unitsVI(us)
+		return l.units(us)
 	}
 	names := make([]string, len(us)+1)
 	for i, u := range us {
-		names[i] = lowerFirst(u)
+		names[i] = l.name(u)
 	}
-	names[len(us)] = fmt.Sprintf("%d đơn vị khác", more)
-	return joinVI(names)
+	names[len(us)] = l.others(more)
+	return l.join(names)
 }
 
 // rankedCount is how many children of the scope's level a metric ranks.
