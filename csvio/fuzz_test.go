@@ -1,10 +1,12 @@
 package csvio_test
 
 import (
+	"bufio"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -28,6 +30,13 @@ func FuzzRead(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		// The import's first look: the header tells the shape, or an
+		// invalid-input error says why it cannot.
+		if header, err := csvio.ReadHeader(bufio.NewReader(strings.NewReader(text))); err == nil {
+			if _, err := csvio.DetectFile(header, "f.csv"); err != nil && domain.ErrorCode(err) != domain.EINVALID {
+				t.Fatalf("DetectFile(%q): %v", header, err)
+			}
+		}
 		for _, shape := range []string{"units", "quotas", "reports", "crosswalk", "campaigns"} {
 			lines, err := readAll(shape, text)
 			for i, l := range lines {
