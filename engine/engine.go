@@ -2,7 +2,8 @@
 // campaign: for each unit of its scope and each day, the figure by rule 2
 // (REPORTED, ROLLUP, CARRIED, NONE), the quota in force, the rate, the
 // changes, pace, band, rank and coverage. The store keeps its output in a
-// table so that series and rankings are reads. It imports neither pgx nor
+// table so that series and rankings are reads. It also derives targets from
+// figures by a campaign's rule (targets.go). It imports neither pgx nor
 // gqlgen; package enginetest holds the slow reference it is checked against.
 package engine
 
