@@ -614,45 +614,17 @@ func (db *DB) CampaignIDs(ctx context.Context, from, to domain.Date) ([]int64, e
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// Point is one stored figure as the API reads it.
-type Point struct {
-	Day          domain.Date
-	UnitID       int64
-	Kind         domain.UnitKind
-	Value        *int64
-	Source       domain.Source
-	StaleDays    int
-	Quota        *int64
-	QuotaOwn     bool
-	Rate         *float64
-	Delta        *int64
-	Delta7       *int64
-	Pace7d       *float64
-	RequiredPace *float64
-	Projected    *domain.Date
-	AtRisk       bool
-	Band         *string
-	Rank         *int
-	RankChange   *int
-	OnTime       int
-	Late         int
-	Missing      int
-	RulesVersion int // the campaign's rules version the band was given by
-	// Revisions of the unit's own report for the day (read by Series only).
-	Revisions int
-}
-
 const pointColumns = `f.day, f.unit_id, f.kind, f.value, f.source, f.stale_days, f.quota, f.quota_own, f.rate, f.delta, f.delta7,
 	f.pace7d, f.required_pace, f.projected, f.at_risk, f.band, f.rank, f.rank_change, f.on_time, f.late, f.missing,
 	coalesce(f.rules_version, 0)`
 
-func scanPoint(row pgx.CollectableRow, extra ...any) (*Point, error) {
+func scanPoint(row pgx.CollectableRow, extra ...any) (*domain.Point, error) {
 	return scanPointWith(row, nil, extra...)
 }
 
 // scanPointWith scans the columns before, then pointColumns, then extra.
-func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*Point, error) {
-	var p Point
+func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*domain.Point, error) {
+	var p domain.Point
 	var day time.Time
 	var kind, source string
 	var projected *time.Time
@@ -667,7 +639,7 @@ func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*Point, 
 
 // Series returns a page of a unit's daily figures for one metric between
 // from and to (inclusive), oldest first, and the total number of days.
-func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*Point, int, error) {
+func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*domain.Point, int, error) {
 	// One range of figures_unit_series_idx (migration 008): a unit's days
 	// of one metric lie together there, while the primary key keeps a day's
 	// units together for rankings and refreshes.
@@ -682,7 +654,7 @@ func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric strin
 		return nil, 0, mapErr(err, "progress")
 	}
 	var total int
-	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Point, error) {
+	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Point, error) {
 		var revisions int
 		p, err := scanPoint(row, &revisions, &total)
 		if p != nil {
@@ -703,30 +675,11 @@ func (db *DB) ComputedTo(ctx context.Context, campaignID int64) (*domain.Date, e
 	return toDatePtr(t), mapErr(err, "figures state")
 }
 
-// RankingFilter selects one ranking: units of one kind inside one scope, for
-// one campaign, metric and day.
-type RankingFilter struct {
-	Campaign *domain.Campaign
-	Metric   string
-	Day      domain.Date
-	ScopeID  int64
-	Kind     domain.UnitKind
-	Offset   int
-	Limit    int
-}
-
-// RankRow is a ranking row: a stored figure with the unit's code.
-type RankRow struct {
-	Point
-	Code     string
-	ParentID *int64
-}
-
 // Ranking returns a page of the ranking and its total. Within the campaign's
 // own scope it reads the ranks stored at ingest; inside a smaller scope it
 // renumbers that scope's units in the same order (ties share a rank), and
 // the rank change compares with the previous day inside the same scope.
-func (db *DB) Ranking(ctx context.Context, f RankingFilter) ([]*RankRow, int, error) {
+func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.RankRow, int, error) {
 	c := f.Campaign
 	if f.ScopeID == c.ScopeUnitID {
 		rows, err := db.Pool.Query(ctx, `
@@ -739,8 +692,8 @@ func (db *DB) Ranking(ctx context.Context, f RankingFilter) ([]*RankRow, int, er
 			return nil, 0, mapErr(err, "ranking")
 		}
 		var total int
-		out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*RankRow, error) {
-			var r RankRow
+		out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
+			var r domain.RankRow
 			p, err := scanPoint(row, &r.Code, &r.ParentID, &total)
 			if err != nil {
 				return nil, err
@@ -783,7 +736,7 @@ func (db *DB) Ranking(ctx context.Context, f RankingFilter) ([]*RankRow, int, er
 
 // scopedRanking reads every unit of the filter's kind in its scope on day,
 // in stored rank order, and numbers them within the scope.
-func (db *DB) scopedRanking(ctx context.Context, f RankingFilter, day domain.Date) ([]*RankRow, error) {
+func (db *DB) scopedRanking(ctx context.Context, f domain.RankingFilter, day domain.Date) ([]*domain.RankRow, error) {
 	rows, err := db.Pool.Query(ctx, subtreeSQL+`
 		SELECT `+pointColumns+`, u.code, f.parent_id
 		FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
@@ -793,8 +746,8 @@ func (db *DB) scopedRanking(ctx context.Context, f RankingFilter, day domain.Dat
 	if err != nil {
 		return nil, mapErr(err, "ranking")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*RankRow, error) {
-		var r RankRow
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
+		var r domain.RankRow
 		p, err := scanPoint(row, &r.Code, &r.ParentID)
 		if err != nil {
 			return nil, err
@@ -807,7 +760,7 @@ func (db *DB) scopedRanking(ctx context.Context, f RankingFilter, day domain.Dat
 	}
 	figs := make([]*engine.Figure, len(out))
 	for i, r := range out {
-		figs[i] = r.figure()
+		figs[i] = figureOf(r)
 	}
 	engine.Number(figs)
 	for i, r := range out {
@@ -820,7 +773,8 @@ func (db *DB) scopedRanking(ctx context.Context, f RankingFilter, day domain.Dat
 	return out, nil
 }
 
-func (r *RankRow) figure() *engine.Figure {
+// figureOf is a ranking row as the engine numbers it.
+func figureOf(r *domain.RankRow) *engine.Figure {
 	f := &engine.Figure{UnitID: r.UnitID, Code: r.Code, Rate: r.Rate}
 	if r.Value != nil {
 		f.HasValue, f.Value = true, *r.Value

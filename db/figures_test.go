@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -48,7 +47,7 @@ func TestRankingExample(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, total, err := store.Ranking(context.Background(), db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: su.ID, Kind: kind, Limit: 100})
+			rows, total, err := store.Ranking(context.Background(), domain.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: su.ID, Kind: kind, Limit: 100})
 			if err != nil {
 				t.Fatal(err)
 			}

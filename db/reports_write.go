@@ -14,99 +14,6 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// MaxBatch is the most reports one submitReports call may carry.
-const MaxBatch = 1000
-
-// WriteOptions tune the checks of a write.
-type WriteOptions struct {
-	// Now is the current time (zero: time.Now()); "today" and "in the
-	// future" are judged in the campaign's time zone.
-	Now time.Time
-	// QuotaFactor: a figure above its unit's quota in force times this
-	// factor is rejected as a likely typing error unless the item confirms
-	// it (then it is stored flagged). 0 means DefaultQuotaFactor; a
-	// negative factor turns the check off.
-	QuotaFactor float64
-	// NoRefresh skips recomputing figures after the write (the caller will).
-	NoRefresh bool
-	// ConfirmAboveQuota, for imports (a file has no per-row confirmation):
-	// store figures above the factor flagged for review instead of refusing
-	// the file.
-	ConfirmAboveQuota bool
-}
-
-func (o WriteOptions) now() time.Time {
-	if o.Now.IsZero() {
-		return time.Now()
-	}
-	return o.Now
-}
-
-func (o WriteOptions) factor() float64 {
-	if o.QuotaFactor == 0 {
-		return DefaultQuotaFactor
-	}
-	return o.QuotaFactor
-}
-
-// ReportInput is one figure of a batch.
-type ReportInput struct {
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
-	Value    int64       `json:"value"`
-	Note     string      `json:"note,omitempty"`
-	// ConfirmAboveQuota stores a figure above quota × factor anyway, flagged.
-	ConfirmAboveQuota bool `json:"confirmAboveQuota,omitempty"`
-}
-
-// SubmitRequest is a submitReports batch.
-type SubmitRequest struct {
-	Campaign  string        `json:"campaign"`
-	ClientKey string        `json:"clientKey"`
-	Reports   []ReportInput `json:"reports"`
-}
-
-// CorrectRequest is a correctReport call.
-type CorrectRequest struct {
-	Campaign string
-	ReportInput
-	Reason    string
-	ClientKey string // optional
-}
-
-// Report outcome statuses.
-const (
-	StatusWritten   = "WRITTEN"   // a new revision was stored
-	StatusUnchanged = "UNCHANGED" // equal to the latest stored revision; nothing stored
-)
-
-// ReportOutcome is what became of one item.
-type ReportOutcome struct {
-	Index    int         `json:"index"`
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
-	Value    int64       `json:"value"`
-	Status   string      `json:"status"`
-	Revision int32       `json:"revision"` // the revision now latest
-	Previous *int64      `json:"previous"` // the figure it replaced, if any
-	Flagged  bool        `json:"flagged"`
-}
-
-// ReportResult is the result of a report write, as stored for replays.
-type ReportResult struct {
-	Campaign   string          `json:"campaign"`
-	ClientKey  string          `json:"clientKey,omitempty"`
-	Written    int             `json:"written"`
-	Unchanged  int             `json:"unchanged"`
-	Items      []ReportOutcome `json:"items"`
-	ReceivedAt time.Time       `json:"receivedAt"`
-	// Replayed is true when the result is that of an earlier request with
-	// the same client key (nothing was written this time).
-	Replayed bool `json:"-"`
-}
-
 // SubmitReports writes a batch of cumulative figures for one campaign, all
 // or nothing, by rule 1 and 3 of the domain: every item is checked (the
 // count, the unit on that day and inside the campaign's scope and the
@@ -120,7 +27,7 @@ type ReportResult struct {
 // The client key makes it idempotent: a retry with the same key and the
 // same batch returns the first result (Replayed); the same key with another
 // batch is CONFLICT. Parallel writes of the same units are serialised.
-func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest, opt WriteOptions) (*ReportResult, error) {
+func (db *DB) SubmitReports(ctx context.Context, p *domain.Principal, req domain.SubmitRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
 	if strings.TrimSpace(req.ClientKey) == "" {
 		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "a batch needs a client key (any unique string, e.g. a UUID), so that a retry does not write twice")
 	}
@@ -130,8 +37,8 @@ func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest
 	if len(req.Reports) == 0 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch is empty")
 	}
-	if len(req.Reports) > MaxBatch {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch has %d reports; at most %d are accepted at once", len(req.Reports), MaxBatch)
+	if len(req.Reports) > domain.MaxBatch {
+		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch has %d reports; at most %d are accepted at once", len(req.Reports), domain.MaxBatch)
 	}
 	return db.writeReports(ctx, p, "submitReports", req.Campaign, req.ClientKey, req, req.Reports, itemLabel("reports"), "", opt)
 }
@@ -140,7 +47,7 @@ func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest
 // way to replace a stored figure or to lower a cumulative one. The other
 // checks of SubmitReports apply. A value equal to the latest stored one is
 // UNCHANGED; the optional client key works as in SubmitReports.
-func (db *DB) CorrectReport(ctx context.Context, p *Principal, req CorrectRequest, opt WriteOptions) (*ReportResult, error) {
+func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain.CorrectRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
 	if blank(req.Reason) {
 		return nil, domain.FieldErrorf(domain.EINVALID, "reason", "a correction needs a reason saying why the figure changes")
 	}
@@ -155,22 +62,22 @@ func (db *DB) CorrectReport(ctx context.Context, p *Principal, req CorrectReques
 		}
 		return "input." + col
 	}
-	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []ReportInput{item}, label, item.Note, opt)
+	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []domain.ReportInput{item}, label, item.Note, opt)
 }
 
 // writeReports is SubmitReports (reason "") and CorrectReport.
-func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKey string, payload any, items []ReportInput,
-	label labeler, reason string, opt WriteOptions) (*ReportResult, error) {
+func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, clientKey string, payload any, items []domain.ReportInput,
+	label labeler, reason string, opt domain.WriteOptions) (*domain.ReportResult, error) {
 	if p == nil {
 		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
 	}
-	now := opt.now()
+	now := opt.Clock()
 	hash, err := requestHash(op, payload)
 	if err != nil {
 		return nil, err
 	}
 	correcting := reason != ""
-	var res *ReportResult
+	var res *domain.ReportResult
 	var written, due []int64
 	var firstDay domain.Date
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
@@ -207,7 +114,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 			return err
 		}
 		// Checks of each item alone.
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		units := make([]unitSpan, len(items))
 		mids := make([]int16, len(items))
 		for i := range items {
@@ -227,7 +134,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 				errs = append(errs, err)
 			}
 			units[i], mids[i] = u, mid
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				return errs
 			}
 		}
@@ -281,7 +188,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 				return err
 			}
 		}
-		if err := quotaFactorErrors(ctx, tx, c.id, opt.factor(), label, &errs); err != nil {
+		if err := quotaFactorErrors(ctx, tx, c.id, opt.Factor(), label, &errs); err != nil {
 			return err
 		}
 		if len(errs) > 0 {
@@ -322,7 +229,7 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 			) c ON true
 			WHERE c.value IS DISTINCT FROM i.value
 			ORDER BY i.line
-			RETURNING unit_id, metric_id, day, revision, flagged`, p.actor(), now, correcting, p.role(), p.unitID())
+			RETURNING unit_id, metric_id, day, revision, flagged`, p.Actor(), now, correcting, roleOf(p), unitIDOf(p))
 		if err != nil {
 			return mapErr(err, "reports")
 		}
@@ -350,16 +257,16 @@ func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKe
 		if err := syncReportCurrent(ctx, tx, "write_reports"); err != nil {
 			return err
 		}
-		res = &ReportResult{Campaign: c.slug, ClientKey: clientKey, ReceivedAt: now.UTC(), Items: make([]ReportOutcome, len(items))}
+		res = &domain.ReportResult{Campaign: c.slug, ClientKey: clientKey, ReceivedAt: now.UTC(), Items: make([]domain.ReportOutcome, len(items))}
 		var auditBefore, auditAfter []map[string]any
 		for i, it := range items {
-			o := ReportOutcome{Index: i, UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value,
-				Status: StatusUnchanged, Previous: before[i].value}
+			o := domain.ReportOutcome{Index: i, UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value,
+				Status: domain.StatusUnchanged, Previous: before[i].value}
 			if before[i].revision != nil {
 				o.Revision = *before[i].revision
 			}
 			if w, ok := got[key{ids[i], mids[i], it.Date}]; ok {
-				o.Status, o.Revision, o.Flagged = StatusWritten, w.revision, w.flagged
+				o.Status, o.Revision, o.Flagged = domain.StatusWritten, w.revision, w.flagged
 				res.Written++
 				written = append(written, ids[i])
 				if len(written) == 1 || it.Date < firstDay {
@@ -434,7 +341,7 @@ func merge(a, b map[string]any) map[string]any {
 // quotaFactorErrors rejects staged figures above their unit's quota in force
 // that day (its own revision, else its stored rolled-up quota) times factor,
 // unless the item is confirmed, in which case it is flagged.
-func quotaFactorErrors(ctx context.Context, tx pgx.Tx, campaignID int64, factor float64, l labeler, errs *ImportErrors) error {
+func quotaFactorErrors(ctx context.Context, tx pgx.Tx, campaignID int64, factor float64, l labeler, errs *domain.ImportErrors) error {
 	if factor < 0 {
 		return nil
 	}
@@ -474,7 +381,7 @@ func requestHash(op string, payload any) ([]byte, error) {
 // claimClientKey locks a client key for the rest of the transaction and
 // returns the stored result of an earlier request with the same key and
 // payload (nil if the key is new); CONFLICT if the payload differs.
-func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string, hash []byte) (*ReportResult, error) {
+func claimClientKey(ctx context.Context, tx pgx.Tx, p *domain.Principal, key, op string, hash []byte) (*domain.ReportResult, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('tiendo.client_key:' || $1::text || ':' || $2::text, 0))`,
 		fmt.Sprint(p.TokenID), key); err != nil {
 		return nil, err
@@ -492,7 +399,7 @@ func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string
 		return nil, domain.FieldErrorf(domain.ECONFLICT, "clientKey",
 			"client key %q was used already for a different %s request; a retry must send the same payload, a new batch needs a new key", key, storedOp)
 	}
-	var res ReportResult
+	var res domain.ReportResult
 	if err := json.Unmarshal(result, &res); err != nil {
 		return nil, err
 	}
@@ -500,14 +407,14 @@ func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string
 	return &res, nil
 }
 
-func storeClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string, hash []byte, res any) error {
+func storeClientKey(ctx context.Context, tx pgx.Tx, p *domain.Principal, key, op string, hash []byte, res any) error {
 	_, err := tx.Exec(ctx, `INSERT INTO client_keys (token_id, key, operation, request_hash, result) VALUES ($1, $2, $3, $4, $5)`,
 		p.TokenID, key, op, hash, res)
 	return mapErr(err, "client key")
 }
 
 // lockBuckets is how many transaction locks guard reports. A lock per
-// (unit, metric) would let a batch of MaxBatch reports hold a thousand
+// (unit, metric) would let a batch of domain.MaxBatch reports hold a thousand
 // locks, and a few such batches at once fill PostgreSQL's shared lock table
 // ("out of shared memory"). Hashing the pairs into 256 buckets bounds that;
 // two writers of different units wait for each other only if their units

@@ -6,7 +6,6 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/milestone"
 )
@@ -36,7 +35,7 @@ type rankKey struct {
 
 type rankEntry struct {
 	version string
-	rows    []*db.RankRow
+	rows    []*domain.RankRow
 }
 
 type unitEntry struct {
@@ -58,7 +57,7 @@ func (c *readCache) init() {
 	})
 }
 
-func (c *readCache) ranking(k rankKey, version string) ([]*db.RankRow, bool) {
+func (c *readCache) ranking(k rankKey, version string) ([]*domain.RankRow, bool) {
 	c.init()
 	e, ok := c.rankings.Get(k)
 	if !ok || e.version != version || version == "" {
@@ -67,7 +66,7 @@ func (c *readCache) ranking(k rankKey, version string) ([]*db.RankRow, bool) {
 	return e.rows, true
 }
 
-func (c *readCache) putRanking(k rankKey, version string, rows []*db.RankRow) {
+func (c *readCache) putRanking(k rankKey, version string, rows []*domain.RankRow) {
 	c.init()
 	if version != "" {
 		c.rankings.Add(k, rankEntry{version, rows})

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -29,7 +28,7 @@ type ReportRevision struct {
 
 // newReportRevision reads a stored revision; its lateness is judged by c's
 // report deadline for the day.
-func newReportRevision(v *db.Revision, c *domain.Campaign) ReportRevision {
+func newReportRevision(v *domain.Revision, c *domain.Campaign) ReportRevision {
 	rv := ReportRevision{Revision: v.Revision, Value: v.Value, PreviousValue: v.Previous, ReportedAt: v.ReportedAt,
 		RecordedAt: v.RecordedAt, OnTime: !v.ReportedAt.After(c.Deadline(v.Day)), Correction: v.Correction,
 		submitterUnitID: v.SubmitterUnitID}
@@ -88,7 +87,7 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 	if p.campaign == nil || p.RevisionCount == 0 {
 		return []*ReportRevision{}, nil
 	}
-	revs, err := r.loaders(ctx).Revisions.Load(ctx, db.RevisionKey{UnitID: p.unitID, Metric: p.metric, Day: p.Date})
+	revs, err := r.loaders(ctx).Revisions.Load(ctx, domain.RevisionKey{UnitID: p.unitID, Metric: p.metric, Day: p.Date})
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +143,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 	if hi < lo {
 		return nil, domain.FieldErrorf(domain.EINVALID, "from", "from (%s) is after to (%s)", lo, hi)
 	}
-	f := db.CorrectionFilter{Campaign: c, From: lo, To: hi, Offset: p.Offset, Limit: p.Limit}
+	f := domain.CorrectionFilter{Campaign: c, From: lo, To: hi, Offset: p.Offset, Limit: p.Limit}
 	if metric != nil {
 		if !slices.Contains(c.MetricKeys, *metric) {
 			return nil, domain.FieldErrorf(domain.EINVALID, "metric", "metric: campaign %s does not track %q (it tracks %s)", slug, *metric, strings.Join(c.MetricKeys, ", "))
@@ -163,7 +162,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 		return nil, err
 	}
 	conn := &CorrectionConnection{}
-	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, cs, total, func(cur string, dc *db.Correction) *CorrectionEdge {
+	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, cs, total, func(cur string, dc *domain.Correction) *CorrectionEdge {
 		return &CorrectionEdge{Cursor: cur, Node: &Correction{ReportRevision: newReportRevision(&dc.Revision, c),
 			Date: dc.Day, BulletinRevised: dc.BulletinRevised, unitID: dc.UnitID, metric: dc.Metric}}
 	})

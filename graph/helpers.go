@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
 )
@@ -102,8 +101,8 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	if hi < lo {
 		return nil, domain.Errorf(domain.EINVALID, "from (%s) is after to (%s)", lo, hi)
 	}
-	var pts []*db.Point
-	var marks map[*db.Point]*db.MappedPoint
+	var pts []*domain.Point
+	var marks map[*domain.Point]*domain.MappedPoint
 	var total int
 	if current {
 		if pts, marks, total, err = r.seriesPage(ctx, c, u, metric, lo, hi, p); err != nil {
@@ -123,7 +122,7 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 	}
 	conn := &ProgressConnection{Columns: cols}
 	today := r.todayIn(c)
-	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *db.Point) *ProgressEdge {
+	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, pts, total, func(cur string, pt *domain.Point) *ProgressEdge {
 		out := outcomeOf(c, pt.Day, today, pt.Value, pt.Quota)
 		return &ProgressEdge{Cursor: cur, Node: &ProgressPoint{Date: pt.Day, Figure: pt.Value, Quota: pt.Quota, Rate: pt.Rate,
 			Source: pt.Source, StaleDays: pt.StaleDays, Delta: pt.Delta,
@@ -138,7 +137,7 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 
 // rankingAll returns the whole ranking f selects (its offset and limit
 // aside), read once per version of the campaign's figures.
-func (r *Resolver) rankingAll(ctx context.Context, version string, f db.RankingFilter) ([]*db.RankRow, error) {
+func (r *Resolver) rankingAll(ctx context.Context, version string, f domain.RankingFilter) ([]*domain.RankRow, error) {
 	k := rankKey{f.Campaign.ID, f.Metric, f.Day, f.Kind, f.ScopeID}
 	if all, ok := r.cache.ranking(k, version); ok {
 		return all, nil
@@ -160,7 +159,7 @@ func dayBands(c *domain.Campaign, d domain.Date) []domain.Band {
 
 // bandCounts counts the rows of a whole ranking per band (those of the
 // rules version of its day), highest first, then the rows without a band.
-func bandCounts(bands []domain.Band, all []*db.RankRow) []*BandCount {
+func bandCounts(bands []domain.Band, all []*domain.RankRow) []*BandCount {
 	out := make([]*BandCount, len(bands)+1)
 	at := make(map[string]int, len(bands))
 	for i := range bands {
@@ -183,7 +182,7 @@ func bandCounts(bands []domain.Band, all []*db.RankRow) []*BandCount {
 
 // rankingPage answers one page of a ranking from the whole ranking, read
 // once per version of the campaign's figures, with each row's unit.
-func (r *Resolver) rankingPage(ctx context.Context, version string, f db.RankingFilter) ([]*RankingRow, int, error) {
+func (r *Resolver) rankingPage(ctx context.Context, version string, f domain.RankingFilter) ([]*RankingRow, int, error) {
 	all, err := r.rankingAll(ctx, version, f)
 	if err != nil {
 		return nil, 0, err

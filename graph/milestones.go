@@ -63,11 +63,11 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 		frozen, _ = rec.View(metric, level, scope.Code)
 	}
 	// A read never writes: the current figures are those stored.
-	current, err := r.rankingAll(ctx, figures.Version, db.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
+	current, err := r.rankingAll(ctx, figures.Version, domain.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
 	if err != nil {
 		return nil, err
 	}
-	now := make(map[int64]*db.RankRow, len(current))
+	now := make(map[int64]*domain.RankRow, len(current))
 	for _, row := range current {
 		now[row.UnitID] = row
 	}

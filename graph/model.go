@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -33,9 +32,9 @@ type ProgressPoint struct {
 	campaign *domain.Campaign
 	unitID   int64
 	metric   string
-	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
+	// Incomparable and Partial are set on map CURRENT (see domain.MappedPoint).
 	Incomparable bool
-	Partial      []db.Link
+	Partial      []domain.Link
 }
 
 // Comparable is false when the day cannot be summed from predecessors.
@@ -64,15 +63,15 @@ func (p *ProgressPoint) RateText(lang *Lang) *string {
 // RankingRow is a stored ranking row with its unit already resolved (from
 // the process's unit cache, one batched load for the rest).
 type RankingRow struct {
-	*db.RankRow
+	*domain.RankRow
 	Unit *domain.Unit
 	// Outcome is set for the last day of an ended campaign (engine.Outcome).
 	Outcome *domain.CampaignOutcome
 
 	bands []domain.Band // the campaign's, for RateText
-	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
+	// Incomparable and Partial are set on map CURRENT (see domain.MappedPoint).
 	Incomparable bool
-	Partial      []db.Link
+	Partial      []domain.Link
 }
 
 // AtRisk is the stored flag until the day's outcome is known, then false
@@ -119,7 +118,7 @@ type UnitLink struct {
 
 // linksFrom turns stored links into UnitLinks seen from their new end
 // (successors false) or their old end.
-func linksFrom(ls []db.Link, successors bool) []*UnitLink {
+func linksFrom(ls []domain.Link, successors bool) []*UnitLink {
 	out := make([]*UnitLink, len(ls))
 	for i, l := range ls {
 		far := l.OldID

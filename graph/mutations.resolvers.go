@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -19,9 +18,9 @@ func (r *mutationResolver) SubmitReports(ctx context.Context, input SubmitReport
 	if err != nil {
 		return nil, err
 	}
-	req := db.SubmitRequest{Campaign: input.Campaign, ClientKey: input.ClientKey, Reports: make([]db.ReportInput, len(input.Reports))}
+	req := domain.SubmitRequest{Campaign: input.Campaign, ClientKey: input.ClientKey, Reports: make([]domain.ReportInput, len(input.Reports))}
 	for i, it := range input.Reports {
-		req.Reports[i] = db.ReportInput{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: int64(it.Value),
+		req.Reports[i] = domain.ReportInput{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: int64(it.Value),
 			Note: deref(it.Note), ConfirmAboveQuota: deref(it.ConfirmAboveQuota)}
 	}
 	res, err := r.DB.SubmitReports(ctx, p, req, r.writeOptions())
@@ -36,8 +35,8 @@ func (r *mutationResolver) CorrectReport(ctx context.Context, input CorrectRepor
 	if err != nil {
 		return nil, err
 	}
-	req := db.CorrectRequest{Campaign: input.Campaign, Reason: input.Reason, ClientKey: deref(input.ClientKey),
-		ReportInput: db.ReportInput{UnitCode: input.UnitCode, Metric: input.Metric, Date: input.Date, Value: int64(input.Value),
+	req := domain.CorrectRequest{Campaign: input.Campaign, Reason: input.Reason, ClientKey: deref(input.ClientKey),
+		ReportInput: domain.ReportInput{UnitCode: input.UnitCode, Metric: input.Metric, Date: input.Date, Value: int64(input.Value),
 			ConfirmAboveQuota: deref(input.ConfirmAboveQuota)}}
 	res, err := r.DB.CorrectReport(ctx, p, req, r.writeOptions())
 	if res, err = written(ctx, r.Resolver, res, err); err != nil {
@@ -80,7 +79,7 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, slug string, inpu
 	if err != nil {
 		return nil, err
 	}
-	patch := db.CampaignPatch{Name: input.Name, NameEN: input.NameEn, LegalRef: input.LegalRef, Start: input.StartDate,
+	patch := domain.CampaignPatch{Name: input.Name, NameEN: input.NameEn, LegalRef: input.LegalRef, Start: input.StartDate,
 		End: input.EndDate, TimeZone: input.TimeZone, MetricKeys: input.Metrics, Bands: bandsOf(input.Bands), BandsFrom: input.EffectiveFrom}
 	if input.ReportDeadline != nil {
 		m, err := parseClock("input.reportDeadline", *input.ReportDeadline)
@@ -108,10 +107,10 @@ func (r *mutationResolver) SetQuotas(ctx context.Context, input SetQuotasInput) 
 	if err != nil {
 		return nil, err
 	}
-	req := db.SetQuotasRequest{Campaign: input.Campaign, Reason: deref(input.Reason), Reference: deref(input.Reference),
-		Quotas: make([]db.QuotaInput, len(input.Quotas))}
+	req := domain.SetQuotasRequest{Campaign: input.Campaign, Reason: deref(input.Reason), Reference: deref(input.Reference),
+		Quotas: make([]domain.QuotaInput, len(input.Quotas))}
 	for i, q := range input.Quotas {
-		req.Quotas[i] = db.QuotaInput{UnitCode: q.UnitCode, Metric: q.Metric, Target: int64(q.Target), EffectiveFrom: q.EffectiveFrom,
+		req.Quotas[i] = domain.QuotaInput{UnitCode: q.UnitCode, Metric: q.Metric, Target: int64(q.Target), EffectiveFrom: q.EffectiveFrom,
 			Reason: deref(q.Reason), Reference: deref(q.Reference)}
 	}
 	res, err := r.DB.SetQuotas(ctx, p, req, r.writeOptions())
@@ -126,7 +125,7 @@ func (r *mutationResolver) SetTargetsFromRule(ctx context.Context, input SetTarg
 	if err != nil {
 		return nil, err
 	}
-	req := db.TargetRuleRequest{Campaign: input.Campaign, Metric: input.Metric, Rule: string(input.Rule), Level: input.Level,
+	req := domain.TargetRuleRequest{Campaign: input.Campaign, Metric: input.Metric, Rule: string(input.Rule), Level: input.Level,
 		ScopeCode: deref(input.ScopeCode), BaseCampaign: deref(input.BaseCampaign), BaseMetric: deref(input.BaseMetric),
 		AsOf: input.AsOf, ThresholdPercent: int64(deref(input.ThresholdPercent)), BelowPercent: int64(deref(input.BelowPercent)),
 		AtOrAbovePercent: int64(deref(input.AtOrAbovePercent)), EffectiveFrom: input.EffectiveFrom,
@@ -170,9 +169,9 @@ func (r *mutationResolver) UpsertUnits(ctx context.Context, input UpsertUnitsInp
 			return nil, err
 		}
 		switch o.Status {
-		case db.StatusCreated:
+		case domain.StatusCreated:
 			res.Created++
-		case db.StatusUpdated:
+		case domain.StatusUpdated:
 			res.Updated++
 		default:
 			res.Unchanged++
@@ -195,7 +194,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string)
 		return nil, err
 	}
 	c := &AuditConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(pg, es, total, func(cur string, e *db.AuditEntry) *AuditEdge {
+	c.Edges, c.PageInfo, c.TotalCount = connection(pg, es, total, func(cur string, e *domain.AuditEntry) *AuditEdge {
 		return &AuditEdge{Cursor: cur, Node: auditEntry(e)}
 	})
 	return c, nil

@@ -20,7 +20,7 @@ func (r *Resolver) currentDay() domain.Date { return max(r.today(), domain.Refor
 func (r *Resolver) currentScope(ctx context.Context, c *domain.Campaign) (*domain.Unit, error) {
 	u, err := r.unitByID(ctx, c.ScopeUnitID)
 	for err == nil && !u.ValidOn(r.currentDay()) {
-		var ls []db.Link
+		var ls []domain.Link
 		if ls, err = r.loaders(ctx).Successors.Load(ctx, u.ID); err != nil {
 			break
 		}
@@ -59,7 +59,7 @@ func (r *Resolver) rankingCurrent(ctx context.Context, c *domain.Campaign, metri
 		return nil, err
 	}
 	byID := make(map[int64]*domain.Unit, len(units))
-	today, yesterday := make([]*db.MappedPoint, len(units)), make([]*db.MappedPoint, len(units))
+	today, yesterday := make([]*domain.MappedPoint, len(units)), make([]*domain.MappedPoint, len(units))
 	for i, u := range units {
 		byID[u.ID] = u
 		today[i], yesterday[i] = series[i][7], series[i][6]
@@ -71,7 +71,7 @@ func (r *Resolver) rankingCurrent(ctx context.Context, c *domain.Campaign, metri
 		}
 	}
 	ranked := db.RankMapped(today)
-	all := make([]*db.RankRow, len(ranked))
+	all := make([]*domain.RankRow, len(ranked))
 	rows := make([]*RankingRow, len(ranked))
 	for i, row := range ranked {
 		row.RankChange = nil
@@ -95,12 +95,12 @@ func (r *Resolver) rankingCurrent(ctx context.Context, c *domain.Campaign, metri
 }
 
 // seriesCurrent is a unit of today's map's series on map CURRENT, lo..hi.
-func (r *Resolver) seriesCurrent(ctx context.Context, c *domain.Campaign, u *domain.Unit, metric string, lo, hi domain.Date) ([]*db.MappedPoint, error) {
+func (r *Resolver) seriesCurrent(ctx context.Context, c *domain.Campaign, u *domain.Unit, metric string, lo, hi domain.Date) ([]*domain.MappedPoint, error) {
 	series, err := r.DB.CurrentFigures(ctx, c, metric, []*domain.Unit{u}, lo-7, hi)
 	if err != nil {
 		return nil, err
 	}
-	var out []*db.MappedPoint
+	var out []*domain.MappedPoint
 	for _, mp := range series[0][7:] {
 		if mp != nil {
 			out = append(out, mp)
@@ -161,14 +161,14 @@ func lowerKind(full string) string {
 
 // seriesPage is a page of seriesCurrent as stored points, with the mapped
 // point each came from.
-func (r *Resolver) seriesPage(ctx context.Context, c *domain.Campaign, u *domain.Unit, metric string, lo, hi domain.Date, p page) ([]*db.Point, map[*db.Point]*db.MappedPoint, int, error) {
+func (r *Resolver) seriesPage(ctx context.Context, c *domain.Campaign, u *domain.Unit, metric string, lo, hi domain.Date, p page) ([]*domain.Point, map[*domain.Point]*domain.MappedPoint, int, error) {
 	all, err := r.seriesCurrent(ctx, c, u, metric, lo, hi)
 	if err != nil {
 		return nil, nil, 0, err
 	}
 	from, to := min(p.Offset, len(all)), min(p.Offset+p.Limit, len(all))
-	pts := make([]*db.Point, 0, to-from)
-	marks := make(map[*db.Point]*db.MappedPoint, to-from)
+	pts := make([]*domain.Point, 0, to-from)
+	marks := make(map[*domain.Point]*domain.MappedPoint, to-from)
 	for _, mp := range all[from:to] {
 		pts = append(pts, &mp.Point)
 		marks[&mp.Point] = mp

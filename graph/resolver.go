@@ -16,7 +16,7 @@ type Resolver struct {
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
 	// QuotaFactor: a reported figure above its unit's quota times this
-	// factor is rejected unless confirmed (0: db.DefaultQuotaFactor,
+	// factor is rejected unless confirmed (0: domain.DefaultQuotaFactor,
 	// negative: no check).
 	QuotaFactor float64
 	// Bulletins publishes daily bulletins (nil: one on DB with no grace).

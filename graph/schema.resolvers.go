@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -58,7 +57,7 @@ func (r *campaignResolver) Quotas(ctx context.Context, obj *domain.Campaign, met
 	if err != nil {
 		return nil, err
 	}
-	f := db.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), Offset: p.Offset, Limit: p.Limit}
+	f := domain.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), Offset: p.Offset, Limit: p.Limit}
 	day := min(obj.End, r.today())
 	if asOf != nil {
 		day = *asOf
@@ -92,7 +91,7 @@ func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaig
 	if err != nil {
 		return nil, err
 	}
-	qs, total, err := r.DB.QuotaHistory(ctx, db.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), UnitID: &u.ID, Offset: p.Offset, Limit: p.Limit})
+	qs, total, err := r.DB.QuotaHistory(ctx, domain.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), UnitID: &u.ID, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +105,7 @@ func (r *queryResolver) Units(ctx context.Context, parentCode *string, kind *dom
 	if err != nil {
 		return nil, err
 	}
-	f := db.UnitFilter{AsOf: r.today(), ParentCode: parentCode, Kind: kind, Search: deref(search), Offset: p.Offset, Limit: p.Limit}
+	f := domain.UnitFilter{AsOf: r.today(), ParentCode: parentCode, Kind: kind, Search: deref(search), Offset: p.Offset, Limit: p.Limit}
 	if asOf != nil {
 		f.AsOf = *asOf
 	}
@@ -205,11 +204,11 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	} else if err := r.levelBelowScope(ctx, level, c); err != nil {
 		return nil, err
 	}
-	rows, total, err := r.rankingPage(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
+	rows, total, err := r.rankingPage(ctx, version, domain.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
-	all, err := r.rankingAll(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level})
+	all, err := r.rankingAll(ctx, version, domain.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level})
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +268,7 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 	if asOf != nil {
 		day = *asOf
 	}
-	units, total, err := r.DB.FindUnits(ctx, db.UnitFilter{AsOf: day, ParentID: &obj.ID, Kind: kind, Offset: p.Offset, Limit: p.Limit})
+	units, total, err := r.DB.FindUnits(ctx, domain.UnitFilter{AsOf: day, ParentID: &obj.ID, Kind: kind, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -24,12 +23,12 @@ func (r *Resolver) now() time.Time {
 }
 
 // writeOptions are the options of every write.
-func (r *Resolver) writeOptions() db.WriteOptions {
-	return db.WriteOptions{Now: r.now(), QuotaFactor: r.QuotaFactor}
+func (r *Resolver) writeOptions() domain.WriteOptions {
+	return domain.WriteOptions{Now: r.now(), QuotaFactor: r.QuotaFactor}
 }
 
 // writer returns the request's principal: UNAUTHENTICATED without a token.
-func writer(ctx context.Context) (*db.Principal, error) {
+func writer(ctx context.Context) (*domain.Principal, error) {
 	p := PrincipalFrom(ctx)
 	if p == nil {
 		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
@@ -38,7 +37,7 @@ func writer(ctx context.Context) (*db.Principal, error) {
 }
 
 // admin returns the request's principal if it is an admin.
-func admin(ctx context.Context) (*db.Principal, error) {
+func admin(ctx context.Context) (*domain.Principal, error) {
 	p, err := writer(ctx)
 	if err != nil {
 		return nil, err
@@ -87,7 +86,7 @@ func (r *Resolver) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func reportResult(res *db.ReportResult) *ReportWriteResult {
+func reportResult(res *domain.ReportResult) *ReportWriteResult {
 	out := &ReportWriteResult{Campaign: res.Campaign, Written: res.Written, Unchanged: res.Unchanged,
 		Replayed: res.Replayed, ReceivedAt: res.ReceivedAt}
 	if res.ClientKey != "" {
@@ -106,7 +105,7 @@ func reportResult(res *db.ReportResult) *ReportWriteResult {
 	return out
 }
 
-func quotaOutcomes(items []db.QuotaOutcome) []*QuotaOutcome {
+func quotaOutcomes(items []domain.QuotaOutcome) []*QuotaOutcome {
 	out := make([]*QuotaOutcome, 0, len(items))
 	for _, it := range items {
 		o := &QuotaOutcome{Index: it.Index, UnitCode: it.UnitCode, Metric: it.Metric, Target: int(it.Target),
@@ -171,7 +170,7 @@ func int32Of(field string, n *int) (*int32, error) {
 	return &v, nil
 }
 
-func auditEntry(e *db.AuditEntry) *AuditEntry {
+func auditEntry(e *domain.AuditEntry) *AuditEntry {
 	out := &AuditEntry{ID: strconv.FormatInt(e.ID, 10), At: e.At, Actor: e.Actor, Action: e.Action, Entity: e.Entity,
 		EntityKey: e.EntityKey, RequestID: e.RequestID}
 	if e.TokenID != nil {
