@@ -675,68 +675,36 @@ func (db *DB) ComputedTo(ctx context.Context, campaignID int64) (*domain.Date, e
 	return toDatePtr(t), mapErr(err, "figures state")
 }
 
-// Ranking returns a page of the ranking and its total. Within the campaign's
-// own scope it reads the ranks stored at ingest; inside a smaller scope it
-// renumbers that scope's units in the same order (ties share a rank), and
-// the rank change compares with the previous day inside the same scope.
+// Ranking returns a page of the ranking of the campaign's own scope (the
+// ranks stored at ingest) and its total. A smaller scope is renumbered by
+// package app from RankingRows.
 func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.RankRow, int, error) {
 	c := f.Campaign
-	if f.ScopeID == c.ScopeUnitID {
-		rows, err := db.Pool.Query(ctx, `
-			SELECT `+pointColumns+`, u.code, f.parent_id, count(*) OVER ()
-			FROM figures f JOIN units u ON u.id = f.unit_id
-			WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4
-			ORDER BY f.rank NULLS LAST, u.code OFFSET $5 LIMIT $6`,
-			c.ID, f.Metric, pgDate(f.Day), string(f.Kind), f.Offset, f.Limit)
-		if err != nil {
-			return nil, 0, mapErr(err, "ranking")
-		}
-		var total int
-		out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
-			var r domain.RankRow
-			p, err := scanPoint(row, &r.Code, &r.ParentID, &total)
-			if err != nil {
-				return nil, err
-			}
-			r.Point = *p
-			return &r, nil
-		})
-		if err == nil && len(out) == 0 && f.Offset > 0 {
-			err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f WHERE f.campaign_id = $1
-				AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4`,
-				c.ID, f.Metric, pgDate(f.Day), string(f.Kind)).Scan(&total)
-		}
-		return out, total, mapErr(err, "ranking")
-	}
-	today, err := db.scopedRanking(ctx, f, f.Day)
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+pointColumns+`, u.code, f.parent_id, count(*) OVER ()
+		FROM figures f JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4
+		ORDER BY f.rank NULLS LAST, u.code OFFSET $5 LIMIT $6`,
+		c.ID, f.Metric, pgDate(f.Day), string(f.Kind), f.Offset, f.Limit)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, mapErr(err, "ranking")
 	}
-	yesterday, err := db.scopedRanking(ctx, f, f.Day-1)
-	if err != nil {
-		return nil, 0, err
+	var total int
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
+		return scanRankRow(row, &total)
+	})
+	if err == nil && len(out) == 0 && f.Offset > 0 {
+		err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f WHERE f.campaign_id = $1
+			AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4`,
+			c.ID, f.Metric, pgDate(f.Day), string(f.Kind)).Scan(&total)
 	}
-	prev := make(map[int64]int, len(yesterday))
-	for _, r := range yesterday {
-		if r.Rank != nil {
-			prev[r.UnitID] = *r.Rank
-		}
-	}
-	for _, r := range today {
-		r.RankChange = nil
-		if p, ok := prev[r.UnitID]; ok && r.Rank != nil {
-			ch := p - *r.Rank
-			r.RankChange = &ch
-		}
-	}
-	total := len(today)
-	lo, hi := min(f.Offset, total), min(f.Offset+f.Limit, total)
-	return today[lo:hi], total, nil
+	return out, total, mapErr(err, "ranking")
 }
 
-// scopedRanking reads every unit of the filter's kind in its scope on day,
-// in stored rank order, and numbers them within the scope.
-func (db *DB) scopedRanking(ctx context.Context, f domain.RankingFilter, day domain.Date) ([]*domain.RankRow, error) {
+// RankingRows returns every stored row of f's kind inside the subtree of
+// f.ScopeID on day, in the stored rank order; their ranks are those of the
+// campaign's scope.
+func (db *DB) RankingRows(ctx context.Context, f domain.RankingFilter, day domain.Date) ([]*domain.RankRow, error) {
 	rows, err := db.Pool.Query(ctx, subtreeSQL+`
 		SELECT `+pointColumns+`, u.code, f.parent_id
 		FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
@@ -746,43 +714,19 @@ func (db *DB) scopedRanking(ctx context.Context, f domain.RankingFilter, day dom
 	if err != nil {
 		return nil, mapErr(err, "ranking")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
-		var r domain.RankRow
-		p, err := scanPoint(row, &r.Code, &r.ParentID)
-		if err != nil {
-			return nil, err
-		}
-		r.Point = *p
-		return &r, nil
-	})
-	if err != nil {
-		return nil, mapErr(err, "ranking")
-	}
-	figs := make([]*engine.Figure, len(out))
-	for i, r := range out {
-		figs[i] = figureOf(r)
-	}
-	engine.Number(figs)
-	for i, r := range out {
-		r.Rank = nil
-		if figs[i].Rank > 0 {
-			rk := figs[i].Rank
-			r.Rank = &rk
-		}
-	}
-	return out, nil
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) { return scanRankRow(row) })
+	return out, mapErr(err, "ranking")
 }
 
-// figureOf is a ranking row as the engine numbers it.
-func figureOf(r *domain.RankRow) *engine.Figure {
-	f := &engine.Figure{UnitID: r.UnitID, Code: r.Code, Rate: r.Rate}
-	if r.Value != nil {
-		f.HasValue, f.Value = true, *r.Value
+// scanRankRow scans pointColumns, the unit's code and parent, then extra.
+func scanRankRow(row pgx.CollectableRow, extra ...any) (*domain.RankRow, error) {
+	var r domain.RankRow
+	p, err := scanPoint(row, append([]any{&r.Code, &r.ParentID}, extra...)...)
+	if err != nil {
+		return nil, err
 	}
-	if r.Quota != nil {
-		f.HasQuota, f.Quota = true, *r.Quota
-	}
-	return f
+	r.Point = *p
+	return &r, nil
 }
 
 // FiguresVersion returns the last day a campaign's figures are computed for

@@ -190,31 +190,3 @@ func derive(c *domain.Campaign, series []*domain.MappedPoint) {
 		}
 	}
 }
-
-// RankMapped numbers the comparable rows of one day by the ranking order
-// (rate, then figure, then code); the others come last, unranked, by code.
-// It returns the rows in that order.
-func RankMapped(rows []*domain.MappedPoint) []*domain.MappedPoint {
-	rows = slices.DeleteFunc(slices.Clone(rows), func(r *domain.MappedPoint) bool { return r == nil })
-	figs := make(map[*domain.MappedPoint]*engine.Figure, len(rows))
-	for _, r := range rows {
-		f := figureOf(&r.RankRow)
-		if !r.Comparable {
-			f.HasValue, f.Rate = false, nil
-		}
-		figs[r] = f
-	}
-	slices.SortStableFunc(rows, func(a, b *domain.MappedPoint) int { return engine.Compare(figs[a], figs[b]) })
-	sorted := make([]*engine.Figure, len(rows))
-	for i, r := range rows {
-		sorted[i] = figs[r]
-	}
-	engine.Number(sorted)
-	for i, r := range rows {
-		r.Rank = nil
-		if rk := sorted[i].Rank; rk > 0 {
-			r.Rank = &rk
-		}
-	}
-	return rows
-}

@@ -15,7 +15,9 @@ import (
 )
 
 // SubmitReports writes a batch of cumulative figures for one campaign, all
-// or nothing, by rule 1 and 3 of the domain: every item is checked (the
+// or nothing, by rule 1 and 3 of the domain. The caller (package app) has
+// checked the principal and the batch's shape (client key, size); here
+// every item is checked against what is stored (the
 // count, the unit on that day and inside the campaign's scope and the
 // writer's, the metric, the day inside the campaign and not in the future,
 // the cumulative order against stored figures, the quota factor) and every
@@ -28,18 +30,6 @@ import (
 // same batch returns the first result (Replayed); the same key with another
 // batch is CONFLICT. Parallel writes of the same units are serialised.
 func (db *DB) SubmitReports(ctx context.Context, p *domain.Principal, req domain.SubmitRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
-	if strings.TrimSpace(req.ClientKey) == "" {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "a batch needs a client key (any unique string, e.g. a UUID), so that a retry does not write twice")
-	}
-	if domain.TextLen(req.ClientKey) > 200 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
-	}
-	if len(req.Reports) == 0 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch is empty")
-	}
-	if len(req.Reports) > domain.MaxBatch {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch has %d reports; at most %d are accepted at once", len(req.Reports), domain.MaxBatch)
-	}
 	return db.writeReports(ctx, p, "submitReports", req.Campaign, req.ClientKey, req, req.Reports, itemLabel("reports"), "", opt)
 }
 
@@ -48,12 +38,6 @@ func (db *DB) SubmitReports(ctx context.Context, p *domain.Principal, req domain
 // checks of SubmitReports apply. A value equal to the latest stored one is
 // UNCHANGED; the optional client key works as in SubmitReports.
 func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain.CorrectRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
-	if blank(req.Reason) {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reason", "a correction needs a reason saying why the figure changes")
-	}
-	if domain.TextLen(req.ClientKey) > 200 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
-	}
 	item := req.ReportInput
 	item.Note = strings.TrimSpace(req.Reason)
 	label := func(_ int, col string) string {
@@ -68,9 +52,6 @@ func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain
 // writeReports is SubmitReports (reason "") and CorrectReport.
 func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, clientKey string, payload any, items []domain.ReportInput,
 	label labeler, reason string, opt domain.WriteOptions) (*domain.ReportResult, error) {
-	if p == nil {
-		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
-	}
 	now := opt.Clock()
 	hash, err := requestHash(op, payload)
 	if err != nil {

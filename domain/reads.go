@@ -178,3 +178,18 @@ type AuditEntry struct {
 	After     json.RawMessage
 	RequestID string
 }
+
+// RankedRow is a ranking row as the application answers it: the stored
+// row, its unit, the day's outcome and bands, and on today's map whether
+// it could be summed from predecessors.
+type RankedRow struct {
+	*RankRow
+	Unit *Unit
+	// Outcome is set for the last day of an ended campaign (engine.Outcome).
+	Outcome *CampaignOutcome
+	// Bands are those of the campaign's rules version of the row's day.
+	Bands []Band
+	// Incomparable and Partial are set on map CURRENT (see MappedPoint).
+	Incomparable bool
+	Partial      []Link
+}

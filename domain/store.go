@@ -110,3 +110,10 @@ type FigureStore interface {
 	// from on, coalescing concurrent calls.
 	RefreshFiguresAfter(ctx context.Context, campaignID int64, from Date, now time.Time) error
 }
+
+// AuditStore reads the audit log.
+type AuditStore interface {
+	// AuditLog returns a page of the audit log, newest first, and the
+	// total.
+	AuditLog(ctx context.Context, offset, limit int) ([]*AuditEntry, int, error)
+}

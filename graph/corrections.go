@@ -99,23 +99,6 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 	return out, nil
 }
 
-// scopeUnit is the unit of a scopeCode argument on day, which must be the
-// campaign's scope or inside it.
-func (r *Resolver) scopeUnit(ctx context.Context, c *domain.Campaign, code string, day domain.Date) (*domain.Unit, error) {
-	su, err := r.DB.UnitByCode(ctx, code, day)
-	if err != nil {
-		return nil, err
-	}
-	inside, err := r.DB.IsDescendant(ctx, su.ID, c.ScopeUnitID)
-	if err != nil {
-		return nil, err
-	}
-	if !inside {
-		return nil, domain.FieldErrorf(domain.EINVALID, "scopeCode", "unit %s is outside the campaign's scope", code)
-	}
-	return su, nil
-}
-
 // corrections answers the corrections root field.
 func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metric *string, from, to *domain.Date, first *int, after *string) (*CorrectionConnection, error) {
 	p, err := pageOf(first, after, 50)
@@ -151,7 +134,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 		f.Metric = *metric
 	}
 	if scopeCode != nil {
-		su, err := r.scopeUnit(ctx, c, *scopeCode, hi)
+		su, err := r.app().ScopeUnit(ctx, c, *scopeCode, hi)
 		if err != nil {
 			return nil, err
 		}

@@ -90,12 +90,12 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 }
 
 func (r *Resolver) unitByID(ctx context.Context, id int64) (*domain.Unit, error) {
-	if u := r.cache.unit(id); u != nil {
+	if u := r.app().CachedUnit(id); u != nil {
 		return u, nil
 	}
 	u, err := r.loaders(ctx).UnitByID.Load(ctx, id)
 	if err == nil && u != nil {
-		r.cache.putUnits([]*domain.Unit{u})
+		r.app().CacheUnits([]*domain.Unit{u})
 	}
 	if err == nil && u == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "unit %d not found", id)

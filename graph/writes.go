@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -22,31 +23,13 @@ func (r *Resolver) now() time.Time {
 	return time.Now()
 }
 
-// writeOptions are the options of every write.
-func (r *Resolver) writeOptions() domain.WriteOptions {
-	return domain.WriteOptions{Now: r.now(), QuotaFactor: r.QuotaFactor}
-}
+// writer returns the request's principal if it may write (app.Writer):
+// checked before the arguments, so a request without a token learns that
+// first.
+func writer(ctx context.Context) (*domain.Principal, error) { return app.Writer(PrincipalFrom(ctx)) }
 
-// writer returns the request's principal: UNAUTHENTICATED without a token.
-func writer(ctx context.Context) (*domain.Principal, error) {
-	p := PrincipalFrom(ctx)
-	if p == nil {
-		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
-	}
-	return p, nil
-}
-
-// admin returns the request's principal if it is an admin.
-func admin(ctx context.Context) (*domain.Principal, error) {
-	p, err := writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !p.IsAdmin() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "only an admin token may do this; this token is a reporter's for unit %s", p.UnitCode)
-	}
-	return p, nil
-}
+// admin returns the request's principal if it is an admin (app.Admin).
+func admin(ctx context.Context) (*domain.Principal, error) { return app.Admin(PrincipalFrom(ctx)) }
 
 // fail reports every error of a multi-error (the problems of a batch) as
 // its own GraphQL error, each with its code and field, and returns the
