@@ -58,3 +58,23 @@ func lowerKind(full string) string {
 	}
 	return full
 }
+
+// partialText names the predecessors that prevent a sum (nil when none).
+func (r *Resolver) partialText(ctx context.Context, partial []domain.Link, lang *Lang) (*string, error) {
+	if len(partial) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(partial))
+	for i, l := range partial {
+		u, err := r.unitByID(ctx, l.OldID)
+		if err != nil {
+			return nil, err
+		}
+		names[i] = u.FullName
+		if lang != nil && *lang == LangEn {
+			names[i] = u.NameEN
+		}
+	}
+	s := strings.Join(names, ", ")
+	return &s, nil
+}
