@@ -37,7 +37,7 @@ func TestWriteChecks(t *testing.T) {
 	a := &app.App{}
 	ctx := context.Background()
 	admin := domain.CLI("ops")
-	one := []domain.ReportInput{{UnitCode: "836", Metric: "collected", Value: 1}}
+	one := []domain.ReportItem{{UnitCode: "836", Metric: "collected", Value: 1}}
 	for name, tc := range map[string]struct {
 		write func() error
 		field string
@@ -55,7 +55,7 @@ func TestWriteChecks(t *testing.T) {
 			return err
 		}, "reports"},
 		"ErrBatchTooLarge": {func() error {
-			_, err := a.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: "x", ClientKey: "k", Reports: make([]domain.ReportInput, domain.MaxBatch+1)})
+			_, err := a.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: "x", ClientKey: "k", Reports: make([]domain.ReportItem, domain.MaxBatch+1)})
 			return err
 		}, "reports"},
 		"ErrNoReason": {func() error {

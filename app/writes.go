@@ -82,7 +82,7 @@ func (a *App) SetQuotas(ctx context.Context, p *domain.Principal, req domain.Set
 
 // SetTargetsFromRule derives targets from figures and stores them as quota
 // revisions. Admins only; EINVALID, ENOTFOUND.
-func (a *App) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req domain.TargetRuleRequest) (*domain.TargetRuleResult, error) {
+func (a *App) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req domain.TargetRuleRequest) (*domain.TargetsResult, error) {
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (a *App) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req d
 
 // UpsertUnits creates or updates units, all or nothing, and forgets the
 // units cached. Admins only; EINVALID naming the item, ECONFLICT.
-func (a *App) UpsertUnits(ctx context.Context, p *domain.Principal, units []domain.UnitRow) ([]domain.UnitOutcome, error) {
+func (a *App) UpsertUnits(ctx context.Context, p *domain.Principal, units []domain.UnitRow) ([]domain.UnitWriteOutcome, error) {
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (a *App) UpdateCampaign(ctx context.Context, p *domain.Principal, slug stri
 
 // AuditLog returns a page of the audit log, newest first, and the total.
 // Admins only (EUNAUTHENTICATED, EFORBIDDEN).
-func (a *App) AuditLog(ctx context.Context, p *domain.Principal, offset, limit int) ([]*domain.AuditEntry, int, error) {
+func (a *App) AuditLog(ctx context.Context, p *domain.Principal, offset, limit int) ([]*domain.AuditRecord, int, error) {
 	if _, err := Admin(p); err != nil {
 		return nil, 0, err
 	}

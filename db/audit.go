@@ -21,7 +21,7 @@ func (db *DB) auditAs(ctx context.Context, tx pgx.Tx, p *domain.Principal, actio
 }
 
 // AuditLog returns a page of the audit log, newest first, and its total.
-func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*domain.AuditEntry, int, error) {
+func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*domain.AuditRecord, int, error) {
 	var total int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
 		return nil, 0, mapErr(err, "audit log")
@@ -31,8 +31,8 @@ func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*domain.AuditE
 	if err != nil {
 		return nil, 0, mapErr(err, "audit log")
 	}
-	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.AuditEntry, error) {
-		var e domain.AuditEntry
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.AuditRecord, error) {
+		var e domain.AuditRecord
 		var before, after []byte
 		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.TokenID, &e.Action, &e.Entity, &e.EntityKey, &before, &after, &e.RequestID)
 		if before != nil {

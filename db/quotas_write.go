@@ -101,10 +101,10 @@ func (db *DB) setQuotas(ctx context.Context, p *domain.Principal, action string,
 		} else if len(errs) > 0 {
 			return errs
 		}
-		res = &domain.QuotaResult{Campaign: c.slug, Items: make([]domain.QuotaOutcome, len(rows))}
+		res = &domain.QuotaResult{Campaign: c.slug, Items: make([]domain.QuotaChangeOutcome, len(rows))}
 		var auditBefore, auditAfter []map[string]any
 		for i, q := range rows {
-			o := domain.QuotaOutcome{Index: i, UnitCode: q.UnitCode, Metric: q.Metric, Target: q.Target, EffectiveFrom: q.EffectiveFrom,
+			o := domain.QuotaChangeOutcome{Index: i, UnitCode: q.UnitCode, Metric: q.Metric, Target: q.Target, EffectiveFrom: q.EffectiveFrom,
 				Reason: q.Reason, Status: domain.StatusUnchanged}
 			var prevTarget *int64
 			var prevFrom *time.Time
@@ -160,7 +160,7 @@ func (db *DB) setQuotas(ctx context.Context, p *domain.Principal, action string,
 // progress.FollowTargets) from the base campaign's figures of one day for
 // every unit of a level inside a scope, and stores them as quota revisions
 // through SetQuotas, with a reason saying how each was derived (admins only: package app checks).
-func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req domain.TargetRuleRequest, opt domain.WriteOptions) (*domain.TargetRuleResult, error) {
+func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req domain.TargetRuleRequest, opt domain.WriteOptions) (*domain.TargetsResult, error) {
 	c, err := db.CampaignBySlug(ctx, req.Campaign)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, domain.FieldErrorf(domain.EINVALID, "campaign", "unknown campaign %q", req.Campaign)
@@ -272,7 +272,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req d
 	for _, d := range derived {
 		got[d.UnitID] = true
 	}
-	out := &domain.TargetRuleResult{}
+	out := &domain.TargetsResult{}
 	for _, g := range figs {
 		if !got[g.UnitID] {
 			out.Skipped = append(out.Skipped, g.Code)
@@ -291,7 +291,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req d
 		if r := strings.TrimSpace(req.Reason); r != "" {
 			reason = r + ": " + reason
 		}
-		q.Quotas = append(q.Quotas, domain.QuotaInput{UnitCode: row.UnitCode, Metric: row.Metric, Target: row.Target,
+		q.Quotas = append(q.Quotas, domain.QuotaChange{UnitCode: row.UnitCode, Metric: row.Metric, Target: row.Target,
 			EffectiveFrom: &row.EffectiveFrom, Reason: reason, Reference: row.Reference})
 	}
 	res, err := db.setQuotas(ctx, p, "setTargetsFromRule", q, itemLabel("targets"), opt)

@@ -125,9 +125,9 @@ func (w *reportWrite) insertRevisions(ctx context.Context, tx pgx.Tx) (map[repor
 // result builds the write's result (each item's outcome, the units written
 // and their first day) and the audit log's before and after.
 func (w *reportWrite) result(before []reportCur, got map[reportKey]reportWrote) (auditBefore, auditAfter []map[string]any) {
-	w.res = &domain.ReportResult{Campaign: w.c.slug, ClientKey: w.clientKey, ReceivedAt: w.now.UTC(), Items: make([]domain.ReportOutcome, len(w.items))}
+	w.res = &domain.ReportResult{Campaign: w.c.slug, ClientKey: w.clientKey, ReceivedAt: w.now.UTC(), Items: make([]domain.ReportItemOutcome, len(w.items))}
 	for i, it := range w.items {
-		o := domain.ReportOutcome{Index: i, UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value,
+		o := domain.ReportItemOutcome{Index: i, UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value,
 			Status: domain.StatusUnchanged, Previous: before[i].value}
 		if before[i].revision != nil {
 			o.Revision = *before[i].revision

@@ -38,7 +38,7 @@ func (db *DB) SubmitReports(ctx context.Context, p *domain.Principal, req domain
 // checks of SubmitReports apply. A value equal to the latest stored one is
 // UNCHANGED; the optional client key works as in SubmitReports.
 func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain.CorrectRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
-	item := req.ReportInput
+	item := req.ReportItem
 	item.Note = strings.TrimSpace(req.Reason)
 	label := func(_ int, col string) string {
 		if api, ok := apiNames[col]; ok {
@@ -46,7 +46,7 @@ func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain
 		}
 		return "input." + col
 	}
-	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []domain.ReportInput{item}, label, item.Note, opt)
+	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []domain.ReportItem{item}, label, item.Note, opt)
 }
 
 // reportWrite is one SubmitReports or CorrectReport call inside its
@@ -57,7 +57,7 @@ type reportWrite struct {
 	op         string // "submitReports" or "correctReport"
 	slug       string
 	clientKey  string
-	items      []domain.ReportInput
+	items      []domain.ReportItem
 	label      labeler
 	correcting bool
 	opt        domain.WriteOptions
@@ -73,7 +73,7 @@ type reportWrite struct {
 }
 
 // writeReports is SubmitReports (reason "") and CorrectReport.
-func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, clientKey string, payload any, items []domain.ReportInput,
+func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, clientKey string, payload any, items []domain.ReportItem,
 	label labeler, reason string, opt domain.WriteOptions) (*domain.ReportResult, error) {
 	w := &reportWrite{db: db, p: p, op: op, slug: slug, clientKey: clientKey, items: items, label: label,
 		correcting: reason != "", opt: opt, now: opt.Clock()}

@@ -25,7 +25,7 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 // unit, which must not overlap another period of the same code. Parents are
 // named by code, valid on the unit's first day (earlier items count).
 // Errors name the item.
-func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []domain.UnitRow, opt domain.WriteOptions) ([]domain.UnitOutcome, error) {
+func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []domain.UnitRow, opt domain.WriteOptions) ([]domain.UnitWriteOutcome, error) {
 	if len(units) == 0 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "units", "no units")
 	}
@@ -33,10 +33,10 @@ func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []doma
 		return nil, domain.FieldErrorf(domain.EINVALID, "units", "%d units; at most %d are accepted at once", len(units), MaxUnitBatch)
 	}
 	l := itemLabel("units")
-	var out []domain.UnitOutcome
+	var out []domain.UnitWriteOutcome
 	var changed, due []int64
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		out, changed, due = make([]domain.UnitOutcome, len(units)), nil, nil
+		out, changed, due = make([]domain.UnitWriteOutcome, len(units)), nil, nil
 		if _, err := tx.Exec(ctx, `LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return err
 		}
@@ -48,7 +48,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []doma
 			if u.FullName == "" {
 				u.FullName = u.Name
 			}
-			o := domain.UnitOutcome{Index: i, Code: u.Code}
+			o := domain.UnitWriteOutcome{Index: i, Code: u.Code}
 			err := func() error {
 				switch {
 				case !codeRE.MatchString(u.Code):

@@ -165,8 +165,8 @@ func (mp *MappedPoint) Links() []Link {
 	return mp.Partial
 }
 
-// AuditEntry is one write as the audit log recorded it.
-type AuditEntry struct {
+// AuditRecord is one write as the audit log recorded it.
+type AuditRecord struct {
 	ID        int64
 	At        time.Time
 	Actor     string

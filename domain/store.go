@@ -32,7 +32,7 @@ type UnitStore interface {
 	LinksOf(ctx context.Context, ids []int64, successors bool) ([]Link, error)
 	// UpsertUnits creates or updates units, all or nothing. EINVALID
 	// naming the item, ECONFLICT for an overlapping validity.
-	UpsertUnits(ctx context.Context, p *Principal, units []UnitRow, opt WriteOptions) ([]UnitOutcome, error)
+	UpsertUnits(ctx context.Context, p *Principal, units []UnitRow, opt WriteOptions) ([]UnitWriteOutcome, error)
 }
 
 // CampaignStore reads and writes campaigns and metrics.
@@ -69,7 +69,7 @@ type QuotaStore interface {
 	SetQuotas(ctx context.Context, p *Principal, req SetQuotasRequest, opt WriteOptions) (*QuotaResult, error)
 	// SetTargetsFromRule derives targets from figures and stores them as
 	// SetQuotas does. EINVALID, ENOTFOUND.
-	SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRuleRequest, opt WriteOptions) (*TargetRuleResult, error)
+	SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRuleRequest, opt WriteOptions) (*TargetsResult, error)
 }
 
 // ReportStore writes reports and reads their revisions.
@@ -115,5 +115,5 @@ type FigureStore interface {
 type AuditStore interface {
 	// AuditLog returns a page of the audit log, newest first, and the
 	// total.
-	AuditLog(ctx context.Context, offset, limit int) ([]*AuditEntry, int, error)
+	AuditLog(ctx context.Context, offset, limit int) ([]*AuditRecord, int, error)
 }

@@ -43,8 +43,8 @@ func (o WriteOptions) Factor() float64 {
 	return o.QuotaFactor
 }
 
-// ReportInput is one figure of a batch.
-type ReportInput struct {
+// ReportItem is one figure of a batch.
+type ReportItem struct {
 	UnitCode string `json:"unitCode"`
 	Metric   string `json:"metric"`
 	Date     Date   `json:"date"`
@@ -58,13 +58,13 @@ type ReportInput struct {
 type SubmitRequest struct {
 	Campaign  string        `json:"campaign"`
 	ClientKey string        `json:"clientKey"`
-	Reports   []ReportInput `json:"reports"`
+	Reports   []ReportItem `json:"reports"`
 }
 
 // CorrectRequest is a correctReport call.
 type CorrectRequest struct {
 	Campaign string
-	ReportInput
+	ReportItem
 	Reason    string
 	ClientKey string // optional
 }
@@ -75,8 +75,8 @@ const (
 	StatusUnchanged = "UNCHANGED" // equal to the latest stored revision; nothing stored
 )
 
-// ReportOutcome is what became of one item.
-type ReportOutcome struct {
+// ReportItemOutcome is what became of one item.
+type ReportItemOutcome struct {
 	Index    int    `json:"index"`
 	UnitCode string `json:"unitCode"`
 	Metric   string `json:"metric"`
@@ -94,15 +94,15 @@ type ReportResult struct {
 	ClientKey  string          `json:"clientKey,omitempty"`
 	Written    int             `json:"written"`
 	Unchanged  int             `json:"unchanged"`
-	Items      []ReportOutcome `json:"items"`
+	Items      []ReportItemOutcome `json:"items"`
 	ReceivedAt time.Time       `json:"receivedAt"`
 	// Replayed is true when the result is that of an earlier request with
 	// the same client key (nothing was written this time).
 	Replayed bool `json:"-"`
 }
 
-// QuotaInput is one quota change of a SetQuotas call.
-type QuotaInput struct {
+// QuotaChange is one quota change of a SetQuotas call.
+type QuotaChange struct {
 	UnitCode      string
 	Metric        string
 	Target        int64
@@ -116,11 +116,11 @@ type SetQuotasRequest struct {
 	Campaign  string
 	Reason    string // the default reason of every item
 	Reference string // the default reference of every item
-	Quotas    []QuotaInput
+	Quotas    []QuotaChange
 }
 
-// QuotaOutcome is what became of one quota change.
-type QuotaOutcome struct {
+// QuotaChangeOutcome is what became of one quota change.
+type QuotaChangeOutcome struct {
 	Index         int
 	UnitCode      string
 	Metric        string
@@ -137,7 +137,7 @@ type QuotaResult struct {
 	Campaign  string
 	Written   int
 	Unchanged int
-	Items     []QuotaOutcome
+	Items     []QuotaChangeOutcome
 }
 
 // Target rules of SetTargetsFromRule.
@@ -167,9 +167,9 @@ type TargetRuleRequest struct {
 	Reference                                        string
 }
 
-// TargetRuleResult is SetTargetsFromRule's result: the quota write and the
+// TargetsResult is SetTargetsFromRule's result: the quota write and the
 // units that got no target (no figure, or no quota for RuleBoost).
-type TargetRuleResult struct {
+type TargetsResult struct {
 	QuotaResult
 	Skipped []string
 }
@@ -200,8 +200,8 @@ const (
 	StatusUpdated = "UPDATED"
 )
 
-// UnitOutcome is what became of one unit of an UpsertUnits call.
-type UnitOutcome struct {
+// UnitWriteOutcome is what became of one unit of an UpsertUnits call.
+type UnitWriteOutcome struct {
 	Index  int
 	Code   string
 	ID     int64

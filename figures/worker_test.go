@@ -80,7 +80,7 @@ func (w *world) notes(t *testing.T) int {
 
 // The write of 90002's figure for 20 December (it has none; 19 December
 // neither, so both carry 18 December's figure).
-var lateReport = domain.SubmitRequest{Campaign: "ref", ClientKey: "k1", Reports: []domain.ReportInput{
+var lateReport = domain.SubmitRequest{Campaign: "ref", ClientKey: "k1", Reports: []domain.ReportItem{
 	{UnitCode: "90002", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 5000}}}
 
 // Issue 12, item 6: a batch committed whose refresh never ran (the process
@@ -140,12 +140,12 @@ func TestEveryWriteNotesFiguresDue(t *testing.T) {
 		"submitReports": func() error { _, err := w.store.SubmitReports(ctx, w.admin, lateReport, opt); return err },
 		"correctReport": func() error {
 			_, err := w.store.CorrectReport(ctx, w.admin, domain.CorrectRequest{Campaign: "ref", Reason: "sai số",
-				ReportInput: domain.ReportInput{UnitCode: "90000", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 3900}}, opt)
+				ReportItem: domain.ReportItem{UnitCode: "90000", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 3900}}, opt)
 			return err
 		},
 		"setQuotas": func() error {
 			_, err := w.store.SetQuotas(ctx, w.admin, domain.SetQuotasRequest{Campaign: "ref", Reason: "điều chỉnh",
-				Quotas: []domain.QuotaInput{{UnitCode: "90000", Metric: "collected", Target: 999, EffectiveFrom: &d}}}, opt)
+				Quotas: []domain.QuotaChange{{UnitCode: "90000", Metric: "collected", Target: 999, EffectiveFrom: &d}}}, opt)
 			return err
 		},
 		"updateCampaign": func() error {

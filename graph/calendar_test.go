@@ -32,7 +32,7 @@ func TestProgressCalendar(t *testing.T) {
 	submit := func(key, day string, value int64, now time.Time) {
 		t.Helper()
 		if _, err := w.store.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: "live", ClientKey: key,
-			Reports: []domain.ReportInput{{UnitCode: "92001", Metric: "collected", Date: domain.MustDate(day), Value: value}}},
+			Reports: []domain.ReportItem{{UnitCode: "92001", Metric: "collected", Date: domain.MustDate(day), Value: value}}},
 			domain.WriteOptions{Now: now}); err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +42,7 @@ func TestProgressCalendar(t *testing.T) {
 	submit("b", "2024-01-03", 30, vn("2024-01-04 07:31")) // late
 	// 2 January: no report (missing).
 	if _, err := w.store.CorrectReport(ctx, admin, domain.CorrectRequest{Campaign: "live", Reason: "nhập nhầm",
-		ReportInput: domain.ReportInput{UnitCode: "92001", Metric: "collected", Date: domain.MustDate("2024-01-01"), Value: 12}},
+		ReportItem: domain.ReportItem{UnitCode: "92001", Metric: "collected", Date: domain.MustDate("2024-01-01"), Value: 12}},
 		domain.WriteOptions{Now: vn("2024-01-05 09:00")}); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func correctionsWorld(t *testing.T) *writeWorld {
 	submit := func(p *domain.Principal, unit, day string, value int64, at string) {
 		t.Helper()
 		if _, err := w.store.SubmitReports(ctx, p, domain.SubmitRequest{Campaign: "live", ClientKey: unit + day,
-			Reports: []domain.ReportInput{{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}}},
+			Reports: []domain.ReportItem{{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}}},
 			domain.WriteOptions{Now: vn(at)}); err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func correctionsWorld(t *testing.T) *writeWorld {
 	correct := func(p *domain.Principal, unit, day string, value int64, reason, at string) {
 		t.Helper()
 		if _, err := w.store.CorrectReport(ctx, p, domain.CorrectRequest{Campaign: "live", Reason: reason,
-			ReportInput: domain.ReportInput{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}},
+			ReportItem: domain.ReportItem{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}},
 			domain.WriteOptions{Now: vn(at)}); err != nil {
 			t.Fatal(err)
 		}

@@ -11,9 +11,9 @@ import (
 // as the API's.
 
 func submitRequest(input SubmitReportsInput) domain.SubmitRequest {
-	req := domain.SubmitRequest{Campaign: input.Campaign, ClientKey: input.ClientKey, Reports: make([]domain.ReportInput, len(input.Reports))}
+	req := domain.SubmitRequest{Campaign: input.Campaign, ClientKey: input.ClientKey, Reports: make([]domain.ReportItem, len(input.Reports))}
 	for i, it := range input.Reports {
-		req.Reports[i] = domain.ReportInput{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: int64(it.Value),
+		req.Reports[i] = domain.ReportItem{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: int64(it.Value),
 			Note: deref(it.Note), ConfirmAboveQuota: deref(it.ConfirmAboveQuota)}
 	}
 	return req
@@ -21,7 +21,7 @@ func submitRequest(input SubmitReportsInput) domain.SubmitRequest {
 
 func correctRequest(input CorrectReportInput) domain.CorrectRequest {
 	return domain.CorrectRequest{Campaign: input.Campaign, Reason: input.Reason, ClientKey: deref(input.ClientKey),
-		ReportInput: domain.ReportInput{UnitCode: input.UnitCode, Metric: input.Metric, Date: input.Date, Value: int64(input.Value),
+		ReportItem: domain.ReportItem{UnitCode: input.UnitCode, Metric: input.Metric, Date: input.Date, Value: int64(input.Value),
 			ConfirmAboveQuota: deref(input.ConfirmAboveQuota)}}
 }
 
@@ -70,9 +70,9 @@ func campaignPatch(input UpdateCampaignInput) (domain.CampaignPatch, error) {
 
 func setQuotasRequest(input SetQuotasInput) domain.SetQuotasRequest {
 	req := domain.SetQuotasRequest{Campaign: input.Campaign, Reason: deref(input.Reason), Reference: deref(input.Reference),
-		Quotas: make([]domain.QuotaInput, len(input.Quotas))}
+		Quotas: make([]domain.QuotaChange, len(input.Quotas))}
 	for i, q := range input.Quotas {
-		req.Quotas[i] = domain.QuotaInput{UnitCode: q.UnitCode, Metric: q.Metric, Target: int64(q.Target), EffectiveFrom: q.EffectiveFrom,
+		req.Quotas[i] = domain.QuotaChange{UnitCode: q.UnitCode, Metric: q.Metric, Target: int64(q.Target), EffectiveFrom: q.EffectiveFrom,
 			Reason: deref(q.Reason), Reference: deref(q.Reference)}
 	}
 	return req
@@ -86,7 +86,7 @@ func targetRuleRequest(input SetTargetsFromRuleInput) domain.TargetRuleRequest {
 		Reason: deref(input.Reason), Reference: deref(input.Reference)}
 }
 
-func targetRuleResult(res *domain.TargetRuleResult) *TargetRuleResult {
+func targetRuleResult(res *domain.TargetsResult) *TargetRuleResult {
 	skipped := res.Skipped
 	if skipped == nil {
 		skipped = []string{}
@@ -105,7 +105,7 @@ func unitRows(input UpsertUnitsInput) []domain.UnitRow {
 }
 
 // upsertUnitsResult counts the outcomes and gives each its unit.
-func (r *Resolver) upsertUnitsResult(ctx context.Context, outs []domain.UnitOutcome) (*UpsertUnitsResult, error) {
+func (r *Resolver) upsertUnitsResult(ctx context.Context, outs []domain.UnitWriteOutcome) (*UpsertUnitsResult, error) {
 	res := &UpsertUnitsResult{}
 	for _, o := range outs {
 		u, err := r.unitByID(ctx, o.ID)
@@ -125,9 +125,9 @@ func (r *Resolver) upsertUnitsResult(ctx context.Context, outs []domain.UnitOutc
 	return res, nil
 }
 
-func auditConnection(pg page, es []*domain.AuditEntry, total int) *AuditConnection {
+func auditConnection(pg page, es []*domain.AuditRecord, total int) *AuditConnection {
 	c := &AuditConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(pg, es, total, func(cur string, e *domain.AuditEntry) *AuditEdge {
+	c.Edges, c.PageInfo, c.TotalCount = connection(pg, es, total, func(cur string, e *domain.AuditRecord) *AuditEdge {
 		return &AuditEdge{Cursor: cur, Node: auditEntry(e)}
 	})
 	return c

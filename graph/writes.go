@@ -88,7 +88,7 @@ func reportResult(res *domain.ReportResult) *ReportWriteResult {
 	return out
 }
 
-func quotaOutcomes(items []domain.QuotaOutcome) []*QuotaOutcome {
+func quotaOutcomes(items []domain.QuotaChangeOutcome) []*QuotaOutcome {
 	out := make([]*QuotaOutcome, 0, len(items))
 	for _, it := range items {
 		o := &QuotaOutcome{Index: it.Index, UnitCode: it.UnitCode, Metric: it.Metric, Target: int(it.Target),
@@ -153,7 +153,7 @@ func int32Of(field string, n *int) (*int32, error) {
 	return &v, nil
 }
 
-func auditEntry(e *domain.AuditEntry) *AuditEntry {
+func auditEntry(e *domain.AuditRecord) *AuditEntry {
 	out := &AuditEntry{ID: strconv.FormatInt(e.ID, 10), At: e.At, Actor: e.Actor, Action: e.Action, Entity: e.Entity,
 		EntityKey: e.EntityKey, RequestID: e.RequestID}
 	if e.TokenID != nil {

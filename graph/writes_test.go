@@ -62,13 +62,13 @@ func setupWrites(t *testing.T) *writeWorld {
 		t.Fatal(err)
 	}
 	w := &writeWorld{store: store}
-	var quotas []domain.QuotaInput
+	var quotas []domain.QuotaChange
 	for _, line := range strings.Split(strings.TrimSpace(liveQuotas), "\n")[1:] {
 		f := strings.Split(line, ",")
 		var target int64
 		json.Unmarshal([]byte(f[3]), &target)
 		d := domain.MustDate(f[4])
-		quotas = append(quotas, domain.QuotaInput{UnitCode: f[1], Metric: f[2], Target: target, EffectiveFrom: &d, Reason: f[5]})
+		quotas = append(quotas, domain.QuotaChange{UnitCode: f[1], Metric: f[2], Target: target, EffectiveFrom: &d, Reason: f[5]})
 	}
 	if _, err := store.SetQuotas(ctx, cli, domain.SetQuotasRequest{Campaign: "live", Quotas: quotas}, domain.WriteOptions{Now: writeNow}); err != nil {
 		t.Fatal(err)
