@@ -56,8 +56,8 @@ type ReportItem struct {
 
 // SubmitRequest is a submitReports batch.
 type SubmitRequest struct {
-	Campaign  string        `json:"campaign"`
-	ClientKey string        `json:"clientKey"`
+	Campaign  string       `json:"campaign"`
+	ClientKey string       `json:"clientKey"`
 	Reports   []ReportItem `json:"reports"`
 }
 
@@ -90,12 +90,12 @@ type ReportItemOutcome struct {
 
 // ReportResult is the result of a report write, as stored for replays.
 type ReportResult struct {
-	Campaign   string          `json:"campaign"`
-	ClientKey  string          `json:"clientKey,omitempty"`
-	Written    int             `json:"written"`
-	Unchanged  int             `json:"unchanged"`
+	Campaign   string              `json:"campaign"`
+	ClientKey  string              `json:"clientKey,omitempty"`
+	Written    int                 `json:"written"`
+	Unchanged  int                 `json:"unchanged"`
 	Items      []ReportItemOutcome `json:"items"`
-	ReceivedAt time.Time       `json:"receivedAt"`
+	ReceivedAt time.Time           `json:"receivedAt"`
 	// Replayed is true when the result is that of an earlier request with
 	// the same client key (nothing was written this time).
 	Replayed bool `json:"-"`
