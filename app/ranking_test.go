@@ -9,9 +9,13 @@ import (
 	"testing"
 
 	"github.com/tiendo-vn/tiendo/app"
+	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 )
+
+// The PostgreSQL store is the application's store.
+var _ app.Store = (*db.DB)(nil)
 
 type expectedRow struct {
 	Code   string  `json:"code"`
