@@ -2,41 +2,26 @@ package db
 
 import (
 	"context"
-	"encoding/json"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/tiendo-vn/tiendo/domain"
 )
-
-// AuditEntry is one write as the audit log recorded it.
-type AuditEntry struct {
-	ID        int64
-	At        time.Time
-	Actor     string
-	TokenID   *int64
-	Action    string // create, update, submit, correct, set, revoke, import…
-	Entity    string // reports, quotas, campaign, units, token…
-	EntityKey string
-	Before    json.RawMessage // nil when there was nothing before
-	After     json.RawMessage
-	RequestID string
-}
 
 // auditAs records a write by p in the audit log, inside the write's own
 // transaction, so the log has an entry exactly when the write happened.
-func (db *DB) auditAs(ctx context.Context, tx pgx.Tx, p *Principal, action, entity, key string, before, after any) error {
+func (db *DB) auditAs(ctx context.Context, tx pgx.Tx, p *domain.Principal, action, entity, key string, before, after any) error {
 	reqID := ""
 	if p != nil {
 		reqID = p.RequestID
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO audit_log (actor, token_id, action, entity, entity_key, before, after, request_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		p.actor(), p.tokenID(), action, entity, key, before, after, reqID)
+		p.Actor(), tokenIDOf(p), action, entity, key, before, after, reqID)
 	return err
 }
 
 // AuditLog returns a page of the audit log, newest first, and its total.
-func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*AuditEntry, int, error) {
+func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*domain.AuditRecord, int, error) {
 	var total int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
 		return nil, 0, mapErr(err, "audit log")
@@ -46,8 +31,8 @@ func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*AuditEntry, i
 	if err != nil {
 		return nil, 0, mapErr(err, "audit log")
 	}
-	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*AuditEntry, error) {
-		var e AuditEntry
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.AuditRecord, error) {
+		var e domain.AuditRecord
 		var before, after []byte
 		err := row.Scan(&e.ID, &e.At, &e.Actor, &e.TokenID, &e.Action, &e.Entity, &e.EntityKey, &before, &after, &e.RequestID)
 		if before != nil {

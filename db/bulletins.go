@@ -182,7 +182,7 @@ func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, e
 // DayFigures returns the stored figures of one day for a campaign and
 // metric: the unit's own, and its children's (territorial children and
 // agencies directly under it), in rank order.
-func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, day domain.Date, unitID int64) (own *Point, children []*RankRow, err error) {
+func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, day domain.Date, unitID int64) (own *domain.Point, children []*domain.RankRow, err error) {
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+pointColumns+`, u.code, f.parent_id
 		FROM figures f JOIN units u ON u.id = f.unit_id
@@ -192,8 +192,8 @@ func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, d
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*RankRow, error) {
-		var r RankRow
+	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
+		var r domain.RankRow
 		p, err := scanPoint(row, &r.Code, &r.ParentID)
 		if err != nil {
 			return nil, err

@@ -108,17 +108,10 @@ func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign
 	return c, mapErr(err, fmt.Sprintf("campaign %q", slug))
 }
 
-// FiguresState is how far a campaign's stored figures go (nil: none yet),
-// and a token that changes whenever they are rewritten (for caches).
-type FiguresState struct {
-	ComputedTo *domain.Date
-	Version    string
-}
-
 // CampaignFigures returns one campaign and the state of its figures, in one
 // round trip (a ranking's first question); NOT_FOUND if there is none.
-func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaign, FiguresState, error) {
-	var st FiguresState
+func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaign, domain.FiguresState, error) {
+	var st domain.FiguresState
 	var done *time.Time
 	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, '')
 		FROM campaigns c LEFT JOIN figures_state fs ON fs.campaign_id = c.id WHERE c.slug = $1`, slug)

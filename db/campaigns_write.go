@@ -12,31 +12,11 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// CampaignPatch changes some settings of a campaign; nil fields stay. Lists
-// (metrics, bands, milestones) are replaced whole.
-type CampaignPatch struct {
-	Name            *string
-	NameEN          *string
-	LegalRef        *string
-	Start           *domain.Date
-	End             *domain.Date
-	DeadlineMinutes *int32
-	DeadlineDays    *int32
-	TimeZone        *string
-	MetricKeys      []string // nil: unchanged
-	Bands           []domain.Band
-	// BandsFrom is the first day new Bands apply to (nil: today in the
-	// campaign's time zone, or its first day if later): a new rules
-	// version from that day, the days before keeping theirs.
-	BandsFrom  *domain.Date
-	Milestones *[]domain.Milestone
-}
-
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // checkCampaign checks a campaign's settings (fields named "input.…").
-func checkCampaign(c *domain.Campaign, metrics map[string]int16) ImportErrors {
-	var errs ImportErrors
+func checkCampaign(c *domain.Campaign, metrics map[string]int16) domain.ImportErrors {
+	var errs domain.ImportErrors
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, domain.FieldErrorf(domain.EINVALID, "input."+field, format, args...))
 	}
@@ -133,11 +113,8 @@ func auditCampaign(c *domain.Campaign) campaignAudit {
 // CreateCampaignAs stores a new campaign (its scope named by code, valid on
 // its first day) for an admin, and records it in the audit log. Defaults:
 // the default bands, Vietnam's time zone. BAD_INPUT for invalid settings
-// (every problem named), CONFLICT for a taken slug, FORBIDDEN for a reporter.
-func (db *DB) CreateCampaignAs(ctx context.Context, p *Principal, def *domain.CampaignDef) (*domain.Campaign, error) {
-	if err := requireAdmin(p); err != nil {
-		return nil, err
-	}
+// (every problem named), CONFLICT for a taken slug (package app lets admins only).
+func (db *DB) CreateCampaignAs(ctx context.Context, p *domain.Principal, def *domain.CampaignDef) (*domain.Campaign, error) {
 	c := def.Campaign
 	if len(c.Bands) == 0 {
 		c.Bands = domain.DefaultBands()
@@ -213,10 +190,7 @@ func writeCampaignLists(ctx context.Context, tx pgx.Tx, id int64, c *domain.Camp
 // UpdateCampaign changes a campaign's settings for an admin, records the
 // before and after in the audit log, and recomputes its figures when a
 // setting they depend on changed. NOT_FOUND for an unknown slug.
-func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, patch CampaignPatch, opt WriteOptions) (*domain.Campaign, error) {
-	if err := requireAdmin(p); err != nil {
-		return nil, err
-	}
+func (db *DB) UpdateCampaign(ctx context.Context, p *domain.Principal, slug string, patch domain.CampaignPatch, opt domain.WriteOptions) (*domain.Campaign, error) {
 	var before, after *domain.Campaign
 	var rulesFrom *domain.Date // the day a new rules version applies from
 	var figuresChange bool
@@ -281,7 +255,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 			}
 		}
 		if patch.Bands != nil {
-			if rulesFrom, err = db.newRulesVersion(ctx, tx, p, &c, patch.BandsFrom, opt.now()); err != nil {
+			if rulesFrom, err = db.newRulesVersion(ctx, tx, p, &c, patch.BandsFrom, opt.Clock()); err != nil {
 				return err
 			}
 		}
@@ -318,7 +292,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 		return nil, err
 	}
 	if figuresChange && !opt.NoRefresh {
-		if err := db.RefreshFiguresAfter(ctx, after.ID, from, opt.now()); err != nil {
+		if err := db.RefreshFiguresAfter(ctx, after.ID, from, opt.Clock()); err != nil {
 			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
 		}
 	}
@@ -330,7 +304,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *Principal, slug string, pat
 // those in force on that day and the latest already. It returns the day
 // the new version applies from, nil when none was needed. BAD_INPUT for a
 // day outside the campaign.
-func (db *DB) newRulesVersion(ctx context.Context, tx pgx.Tx, p *Principal, c *domain.Campaign, from *domain.Date, now time.Time) (*domain.Date, error) {
+func (db *DB) newRulesVersion(ctx context.Context, tx pgx.Tx, p *domain.Principal, c *domain.Campaign, from *domain.Date, now time.Time) (*domain.Date, error) {
 	var day domain.Date
 	if from != nil {
 		day = *from

@@ -10,41 +10,13 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// Revision is one stored revision of a unit's report for a metric and day,
-// as the public corrections log shows it: never the token's name (the
-// actor), only how it came in and which unit's token sent it.
-type Revision struct {
-	ID       int64
-	UnitID   int64
-	Metric   string
-	Day      domain.Date
-	Revision int
-	Value    int64
-	// Previous is the value of the revision before (nil for the first).
-	Previous *int64
-	// ReportedAt is when the report says it was sent (an import's
-	// reported_at column; the time of receipt for the API); RecordedAt is
-	// when this service stored it.
-	ReportedAt time.Time
-	RecordedAt time.Time
-	Note       string
-	// Correction: sent as a correction (correctReport, or a changed value).
-	Correction bool
-	// Via is "API" or "IMPORT"; nil for revisions stored before it was kept.
-	Via *string
-	// SubmitterRole is the sending token's role ("reporter", "admin"), nil
-	// when unknown; SubmitterUnitID its unit, nil when it has none.
-	SubmitterRole   *string
-	SubmitterUnitID *int64
-}
-
 const revisionColumns = `r.id, r.unit_id, m.key, r.day, r.revision, r.value,
 	(SELECT p.value FROM report_revisions p WHERE p.day = r.day AND p.unit_id = r.unit_id AND p.metric_id = r.metric_id
 		AND p.revision = r.revision - 1),
 	r.reported_at, r.received_at, r.note, r.correction, r.submitted_via, r.submitter_role, r.submitter_unit_id`
 
-func scanRevision(row pgx.CollectableRow, extra ...any) (*Revision, error) {
-	var v Revision
+func scanRevision(row pgx.CollectableRow, extra ...any) (*domain.Revision, error) {
+	var v domain.Revision
 	var day time.Time
 	dest := append([]any{&v.ID, &v.UnitID, &v.Metric, &day, &v.Revision, &v.Value, &v.Previous, &v.ReportedAt, &v.RecordedAt,
 		&v.Note, &v.Correction, &v.Via, &v.SubmitterRole, &v.SubmitterUnitID}, extra...)
@@ -55,16 +27,9 @@ func scanRevision(row pgx.CollectableRow, extra ...any) (*Revision, error) {
 	return &v, nil
 }
 
-// RevisionKey names one report: a unit, a metric and a day.
-type RevisionKey struct {
-	UnitID int64
-	Metric string
-	Day    domain.Date
-}
-
 // RevisionsOf returns the revisions of the reports keys name, each oldest
 // first, in one query (a report with none has an empty list).
-func (db *DB) RevisionsOf(ctx context.Context, keys []RevisionKey) (map[RevisionKey][]*Revision, error) {
+func (db *DB) RevisionsOf(ctx context.Context, keys []domain.RevisionKey) (map[domain.RevisionKey][]*domain.Revision, error) {
 	units := make([]int64, len(keys))
 	metrics := make([]string, len(keys))
 	days := make([]time.Time, len(keys))
@@ -80,40 +45,16 @@ func (db *DB) RevisionsOf(ctx context.Context, keys []RevisionKey) (map[Revision
 	if err != nil {
 		return nil, mapErr(err, "revisions")
 	}
-	revs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Revision, error) { return scanRevision(row) })
+	revs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Revision, error) { return scanRevision(row) })
 	if err != nil {
 		return nil, mapErr(err, "revisions")
 	}
-	out := make(map[RevisionKey][]*Revision, len(keys))
+	out := make(map[domain.RevisionKey][]*domain.Revision, len(keys))
 	for _, v := range revs {
-		k := RevisionKey{v.UnitID, v.Metric, v.Day}
+		k := domain.RevisionKey{UnitID: v.UnitID, Metric: v.Metric, Day: v.Day}
 		out[k] = append(out[k], v)
 	}
 	return out, nil
-}
-
-// CorrectionFilter selects a page of corrections: the revisions that
-// replaced an earlier one or were sent as corrections, of a campaign's
-// metrics, for units in its scope (or ScopeID's subtree), for days From to To
-// within the campaign. Without a campaign, every campaign's, each correction
-// once per campaign it belongs to.
-type CorrectionFilter struct {
-	Campaign *domain.Campaign // nil: every campaign
-	ScopeID  *int64           // nil: the campaign's scope
-	Metric   string           // "": every metric of the campaign
-	From, To domain.Date
-	Offset   int
-	Limit    int
-}
-
-// Correction is a revision in a campaign's corrections log.
-type Correction struct {
-	Revision
-	CampaignID int64
-	// BulletinRevised: an edition of the campaign's bulletin for the day
-	// was published before this revision was recorded and a later revision
-	// of it after.
-	BulletinRevised bool
 }
 
 // correctionsFrom selects the corrections of a CorrectionFilter: $1 the
@@ -139,7 +80,7 @@ const correctionsFrom = `
 // Corrections returns a page of the corrections f selects, newest first (by
 // the time they were reported, then the order they were stored), and how
 // many there are.
-func (db *DB) Corrections(ctx context.Context, f CorrectionFilter) ([]*Correction, int, error) {
+func (db *DB) Corrections(ctx context.Context, f domain.CorrectionFilter) ([]*domain.Correction, int, error) {
 	var campaignID *int64
 	if f.Campaign != nil {
 		campaignID = &f.Campaign.ID
@@ -156,8 +97,8 @@ func (db *DB) Corrections(ctx context.Context, f CorrectionFilter) ([]*Correctio
 		return nil, 0, mapErr(err, "corrections")
 	}
 	var total int
-	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Correction, error) {
-		var c Correction
+	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Correction, error) {
+		var c domain.Correction
 		v, err := scanRevision(row, &c.CampaignID, &c.BulletinRevised, &total)
 		if v != nil {
 			c.Revision = *v
@@ -176,7 +117,7 @@ func (db *DB) Corrections(ctx context.Context, f CorrectionFilter) ([]*Correctio
 
 // CountCorrections returns how many corrections f selects (its offset and
 // limit aside).
-func (db *DB) CountCorrections(ctx context.Context, f CorrectionFilter) (int, error) {
+func (db *DB) CountCorrections(ctx context.Context, f domain.CorrectionFilter) (int, error) {
 	var campaignID *int64
 	if f.Campaign != nil {
 		campaignID = &f.Campaign.ID

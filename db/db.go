@@ -1,5 +1,7 @@
 // Package db is Tiến Độ's PostgreSQL store: the connection pool, the embedded
-// migrations, and one file per entity. It turns PostgreSQL errors into the
+// migrations, and one file per entity. It implements the store interfaces
+// of package domain (package app calls them): SQL, COPY, transactions, and
+// the checks that need what is stored. It turns PostgreSQL errors into the
 // domain's error codes; callers never see pgx types.
 package db
 

@@ -26,9 +26,9 @@ var campaignColumnOf = map[string]string{"slug": "slug", "name": "name", "startD
 // file, line and column, and then nothing is written. A row whose campaign
 // exists already, the same, is skipped, so a file can be imported again.
 // Each campaign is then created by CreateCampaignAs, one transaction each.
-// BAD_INPUT (ImportErrors) for the problems found.
-func (db *DB) ImportCampaigns(ctx context.Context, file string, rows []csvio.Line[domain.CampaignDef], actor string) (ImportResult, error) {
-	res := ImportResult{Read: len(rows)}
+// BAD_INPUT (domain.ImportErrors) for the problems found.
+func (db *DB) ImportCampaigns(ctx context.Context, file string, rows []csvio.Line[domain.CampaignDef], actor string) (domain.ImportResult, error) {
+	res := domain.ImportResult{Read: len(rows)}
 	var todo []*domain.CampaignDef
 	err := db.inTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		todo, res.Skipped = nil, 0
@@ -37,7 +37,7 @@ func (db *DB) ImportCampaigns(ctx context.Context, file string, rows []csvio.Lin
 			return err
 		}
 		label := fileLabel(file)
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		lineOf := map[string]int{}
 		for _, l := range rows {
 			c := l.Row.Campaign
@@ -71,7 +71,7 @@ func (db *DB) ImportCampaigns(ctx context.Context, file string, rows []csvio.Lin
 			default:
 				errs = append(errs, lineErr(file, l.Line, "slug", "a different campaign %q exists already (change it with updateCampaign)", c.Slug))
 			}
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				break
 			}
 		}
@@ -83,7 +83,7 @@ func (db *DB) ImportCampaigns(ctx context.Context, file string, rows []csvio.Lin
 	if err != nil {
 		return res, err
 	}
-	p := &Principal{Name: actor, Role: RoleAdmin}
+	p := &domain.Principal{Name: actor, Role: domain.RoleAdmin}
 	for _, def := range todo {
 		if _, err := db.CreateCampaignAs(ctx, p, def); err != nil {
 			return res, fmt.Errorf("campaign %q (%d created before it): %w", def.Slug, res.Inserted, err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/csvio"
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -28,14 +27,14 @@ func TestImportQuotaFactor(t *testing.T) {
 	}
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	before := countRows(t, store, "report_revisions")
-	_, err := store.ImportReportsWith(ctx, "reports.csv", src, "test", db.WriteOptions{Now: now, QuotaFactor: 3}, nil)
+	_, err := store.ImportReportsWith(ctx, "reports.csv", src, "test", domain.WriteOptions{Now: now, QuotaFactor: 3}, nil)
 	if err == nil || !strings.Contains(err.Error(), "reports.csv:2 (value): 5000 is more than 3 times the quota in force that day in campaign ref (559)") {
 		t.Fatalf("got %v, want the line named with the quota", err)
 	}
 	if n := countRows(t, store, "report_revisions"); n != before {
 		t.Fatalf("%d revisions written by a refused file", n-before)
 	}
-	if _, err := store.ImportReportsWith(ctx, "reports.csv", src, "test", db.WriteOptions{Now: now, QuotaFactor: 3, ConfirmAboveQuota: true}, nil); err != nil {
+	if _, err := store.ImportReportsWith(ctx, "reports.csv", src, "test", domain.WriteOptions{Now: now, QuotaFactor: 3, ConfirmAboveQuota: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var flagged bool

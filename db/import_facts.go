@@ -14,8 +14,8 @@ import (
 // stored revision (campaign, unit, metric, target, effective_from, reason) is
 // skipped, so importing a file twice writes it once. Units are resolved on the
 // revision's effective day, or the campaign's first day if that is later.
-func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[domain.QuotaRow], actor string) (ImportResult, error) {
-	res := ImportResult{Read: len(rows)}
+func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[domain.QuotaRow], actor string) (domain.ImportResult, error) {
+	res := domain.ImportResult{Read: len(rows)}
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		ix, err := db.loadUnitIndex(ctx, tx)
 		if err != nil {
@@ -27,7 +27,7 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 		}
 		camps := map[string]*campaignInfo{}
 		label := fileLabel(file)
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		src := make([][]any, 0, len(rows))
 		places := make([]quotaPlace, 0, len(rows))
 		for _, l := range rows {
@@ -47,7 +47,7 @@ func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[d
 				src = append(src, []any{l.Line, c.id, u.id, mid, q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference})
 				places = append(places, quotaPlace{item: l.Line, campaign: c, unit: u.id, code: q.UnitCode, metric: mid, day: q.EffectiveFrom, target: q.Target, reason: q.Reason})
 			}
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				break
 			}
 		}
@@ -103,25 +103,25 @@ type ReportSource func(fn func(csvio.Line[domain.ReportRow]) error) error
 // next day's) needs a note too; future days, unknown units and metrics are
 // errors. Rows stream through COPY; progress is called every 100,000 rows.
 // It applies no quota-factor check (see ImportReportsWith).
-func (db *DB) ImportReports(ctx context.Context, file string, source ReportSource, actor string, now time.Time, progress func(read int)) (ImportResult, error) {
-	return db.ImportReportsWith(ctx, file, source, actor, WriteOptions{Now: now, QuotaFactor: -1}, progress)
+func (db *DB) ImportReports(ctx context.Context, file string, source ReportSource, actor string, now time.Time, progress func(read int)) (domain.ImportResult, error) {
+	return db.ImportReportsWith(ctx, file, source, actor, domain.WriteOptions{Now: now, QuotaFactor: -1}, progress)
 }
 
 // ImportReportsWith is ImportReports with the checks of submitReports tuned
 // by opt: a figure above its unit's quota in force times opt's factor, in
 // any campaign over its day, is refused (the file names the line) unless
 // opt.ConfirmAboveQuota stores it flagged.
-func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportSource, actor string, opt WriteOptions, progress func(read int)) (ImportResult, error) {
-	return db.ImportReportsAs(ctx, file, source, &Principal{Name: actor}, opt, progress)
+func (db *DB) ImportReportsWith(ctx context.Context, file string, source ReportSource, actor string, opt domain.WriteOptions, progress func(read int)) (domain.ImportResult, error) {
+	return db.ImportReportsAs(ctx, file, source, &domain.Principal{Name: actor}, opt, progress)
 }
 
 // ImportReportsAs is ImportReportsWith for a file sent by p: the public
 // corrections log names p's unit and role as the submitter of every
-// revision written (a Principal with no role and no unit: an operator).
-func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSource, p *Principal, opt WriteOptions, progress func(read int)) (ImportResult, error) {
-	now := opt.now()
-	actor := p.actor()
-	var res ImportResult
+// revision written (a domain.Principal with no role and no unit: an operator).
+func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSource, p *domain.Principal, opt domain.WriteOptions, progress func(read int)) (domain.ImportResult, error) {
+	now := opt.Clock()
+	actor := p.Actor()
+	var res domain.ImportResult
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One report import at a time: revision numbers are assigned below.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports'))`); err != nil {
@@ -145,7 +145,7 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 		}
 		today := domain.DateFromTime(now.In(vn))
 		label := fileLabel(file)
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		rowsCh := make(chan []any, 1024)
 		copyDone := make(chan error, 1)
 		go func() {
@@ -163,7 +163,7 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 			if err != nil {
 				errs = append(errs, err)
 			}
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				return errs
 			}
 			if len(errs) > 0 {
@@ -235,7 +235,7 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 				RETURNING unit_id, metric_id, day, revision, value, reported_at)
 			INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
 			SELECT unit_id, metric_id, day, value, revision, reported_at FROM ins
-			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor, p.role(), p.unitID())
+			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor, roleOf(p), unitIDOf(p))
 		if err != nil {
 			return mapErr(err, "reports")
 		}
@@ -294,8 +294,8 @@ func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
 // in force that day times the factor, in any campaign over that day that
 // sets the unit a quota (its own revision, else its stored rolled-up
 // quota), or flags them when the import is confirmed.
-func importQuotaFactorErrors(ctx context.Context, tx pgx.Tx, opt WriteOptions, l labeler, errs *ImportErrors) error {
-	factor := opt.factor()
+func importQuotaFactorErrors(ctx context.Context, tx pgx.Tx, opt domain.WriteOptions, l labeler, errs *domain.ImportErrors) error {
+	factor := opt.Factor()
 	if factor < 0 {
 		return nil
 	}

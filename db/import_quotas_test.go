@@ -11,13 +11,13 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-func importQuotas(store *db.DB, text string) (db.ImportResult, error) {
+func importQuotas(store *db.DB, text string) (domain.ImportResult, error) {
 	var rows []csvio.Line[domain.QuotaRow]
 	if err := csvio.ReadQuotas(strings.NewReader(text), "quotas.csv", func(l csvio.Line[domain.QuotaRow]) error {
 		rows = append(rows, l)
 		return nil
 	}); err != nil {
-		return db.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return store.ImportQuotas(context.Background(), "quotas.csv", rows, "test")
 }

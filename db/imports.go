@@ -3,7 +3,6 @@ package db
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,36 +10,6 @@ import (
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/domain"
 )
-
-// ImportResult says what an import wrote.
-type ImportResult struct {
-	Read     int // data rows read
-	Inserted int // rows written
-	Skipped  int // rows identical to what was already stored
-	// FirstDay and LastDay bound the days of a reports import (nil otherwise).
-	FirstDay, LastDay *time.Time
-}
-
-// maxErrors is how many problems an import lists before it stops looking.
-const maxErrors = 20
-
-// ImportErrors is every problem found in a file; nothing of it was written.
-type ImportErrors []error
-
-func (e ImportErrors) Error() string {
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
-	}
-	s := strings.Join(msgs, "\n")
-	if len(e) >= maxErrors {
-		s += fmt.Sprintf("\n(stopped after %d problems)", maxErrors)
-	}
-	return s
-}
-
-// Unwrap lets errors.As find the first *domain.Error (its code is BAD_INPUT).
-func (e ImportErrors) Unwrap() []error { return e }
 
 func lineErr(file string, line int, col, format string, args ...any) error {
 	return &domain.Error{Code: domain.EINVALID, Field: fmt.Sprintf("%s:%d (%s)", file, line, col), Message: fmt.Sprintf(format, args...)}
@@ -124,8 +93,8 @@ func sameBound(a, b *domain.Date) bool {
 // validity otherwise is an error. Parents are resolved by code on the row's
 // first valid day (or, for units valid forever, any day), among stored units
 // and earlier rows of the same file.
-func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[domain.UnitRow], actor string) (ImportResult, error) {
-	res := ImportResult{Read: len(rows)}
+func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[domain.UnitRow], actor string) (domain.ImportResult, error) {
+	res := domain.ImportResult{Read: len(rows)}
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return err
@@ -134,7 +103,7 @@ func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[do
 		if err != nil {
 			return err
 		}
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		type newUnit struct {
 			line   int
 			row    domain.UnitRow
@@ -204,7 +173,7 @@ func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[do
 			span.id, ids = ids[0], ids[1:]
 			ix[u.Code] = append(ix[u.Code], span)
 			todo = append(todo, newUnit{l.Line, u, parent})
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				break
 			}
 		}

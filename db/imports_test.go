@@ -14,18 +14,18 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-func importUnits(store *db.DB, text string) (db.ImportResult, error) {
+func importUnits(store *db.DB, text string) (domain.ImportResult, error) {
 	var rows []csvio.Line[domain.UnitRow]
 	if err := csvio.ReadUnits(strings.NewReader(text), "units.csv", func(l csvio.Line[domain.UnitRow]) error {
 		rows = append(rows, l)
 		return nil
 	}); err != nil {
-		return db.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return store.ImportUnits(context.Background(), "units.csv", rows, "test")
 }
 
-func importReports(store *db.DB, text string, now time.Time) (db.ImportResult, error) {
+func importReports(store *db.DB, text string, now time.Time) (domain.ImportResult, error) {
 	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
 		return csvio.ReadReports(strings.NewReader(text), "reports.csv", fn)
 	}
@@ -98,7 +98,7 @@ func TestImportUnits(t *testing.T) {
 		t.Parallel()
 		store := dbtest.New(t)
 		_, err := importUnits(store, exampleUnits(t)+"99999,Xã lạc,commune,999\n")
-		var ie db.ImportErrors
+		var ie domain.ImportErrors
 		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "units.csv:35 (parent_code)") {
 			t.Fatalf("error %v does not name line 35 parent_code", err)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/domain"
 )
 
 // advisoryLocks counts the advisory locks the transaction's backend holds.
@@ -59,8 +60,8 @@ func TestWritesHoldFewLocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback(ctx)
-		units := make([]int64, db.MaxBatch)
-		metrics := make([]int16, db.MaxBatch)
+		units := make([]int64, domain.MaxBatch)
+		metrics := make([]int16, domain.MaxBatch)
 		for i := range units {
 			units[i] = int64(1000 + i)
 			metrics[i] = int16(1 + i%3)
@@ -69,7 +70,7 @@ func TestWritesHoldFewLocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if n := advisoryLocks(t, tx); n > 256 {
-			t.Fatalf("a batch of %d reports holds %d advisory locks, want at most 256", db.MaxBatch, n)
+			t.Fatalf("a batch of %d reports holds %d advisory locks, want at most 256", domain.MaxBatch, n)
 		}
 	})
 }

@@ -37,7 +37,7 @@ func scanFreeze(row pgx.CollectableRow) (*Freeze, error) {
 type DayFigure struct {
 	Metric string
 	Unit   *domain.Unit
-	Point
+	domain.Point
 }
 
 // FreezeMilestone records the frozen ranking of a campaign's milestone day

@@ -11,19 +11,10 @@ import (
 
 const quotaColumns = `q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from, q.reason, q.reference, q.created_at, q.created_by`
 
-// QuotaFilter selects quota revisions.
-type QuotaFilter struct {
-	CampaignID int64
-	Metric     string // "" for all
-	UnitID     *int64
-	Offset     int
-	Limit      int
-}
-
 // QuotasInForce returns, per unit and metric with a quota of its own, the
 // revision in force on asOf (the latest by effective day, then by id), ordered
 // by unit code and metric, and the total.
-func (db *DB) QuotasInForce(ctx context.Context, f QuotaFilter, asOf domain.Date) ([]*domain.QuotaRevision, int, error) {
+func (db *DB) QuotasInForce(ctx context.Context, f domain.QuotaFilter, asOf domain.Date) ([]*domain.QuotaRevision, int, error) {
 	return db.findQuotas(ctx, `
 		WITH inforce AS (
 			SELECT DISTINCT ON (q.unit_id, q.metric_id) q.*
@@ -40,7 +31,7 @@ func (db *DB) QuotasInForce(ctx context.Context, f QuotaFilter, asOf domain.Date
 
 // QuotaHistory returns every revision of the filter's unit (required),
 // oldest first, and the total.
-func (db *DB) QuotaHistory(ctx context.Context, f QuotaFilter) ([]*domain.QuotaRevision, int, error) {
+func (db *DB) QuotaHistory(ctx context.Context, f domain.QuotaFilter) ([]*domain.QuotaRevision, int, error) {
 	return db.findQuotas(ctx, `
 		SELECT `+quotaColumns+`, count(*) OVER ()
 		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id

@@ -13,67 +13,25 @@ import (
 	"github.com/tiendo-vn/tiendo/engine"
 )
 
-// QuotaInput is one quota change of a SetQuotas call.
-type QuotaInput struct {
-	UnitCode      string
-	Metric        string
-	Target        int64
-	EffectiveFrom *domain.Date // nil: the campaign's first day
-	Reason        string       // "": the request's
-	Reference     string       // "": the request's
-}
-
-// SetQuotasRequest revises quotas of one campaign.
-type SetQuotasRequest struct {
-	Campaign  string
-	Reason    string // the default reason of every item
-	Reference string // the default reference of every item
-	Quotas    []QuotaInput
-}
-
-// QuotaOutcome is what became of one quota change.
-type QuotaOutcome struct {
-	Index         int
-	UnitCode      string
-	Metric        string
-	Target        int64
-	EffectiveFrom domain.Date
-	Reason        string
-	Status        string // StatusWritten or StatusUnchanged
-	RevisionID    int64  // the new revision (0 when unchanged)
-	Previous      *int64 // the target in force on EffectiveFrom before
-}
-
-// QuotaResult is the result of a quota write.
-type QuotaResult struct {
-	Campaign  string
-	Written   int
-	Unchanged int
-	Items     []QuotaOutcome
-}
-
 // SetQuotas stores quota revisions of one campaign, all or nothing, each
-// with a reason (required) and a reference. Admins only (FORBIDDEN
-// otherwise). A change equal to the revision in force on its day is
+// with a reason (required) and a reference. The caller (package app) lets admins only
+// write quotas. A change equal to the revision in force on its day is
 // UNCHANGED. Errors name the item: unknown unit or metric, a metric the
 // campaign does not track, a unit outside the campaign's scope, a negative
 // target, a day after the campaign ends, a missing reason, a duplicate.
-func (db *DB) SetQuotas(ctx context.Context, p *Principal, req SetQuotasRequest, opt WriteOptions) (*QuotaResult, error) {
-	if err := requireAdmin(p); err != nil {
-		return nil, err
-	}
+func (db *DB) SetQuotas(ctx context.Context, p *domain.Principal, req domain.SetQuotasRequest, opt domain.WriteOptions) (*domain.QuotaResult, error) {
 	if len(req.Quotas) == 0 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "quotas", "no quotas to set")
 	}
-	if len(req.Quotas) > 20*MaxBatch {
-		return nil, domain.FieldErrorf(domain.EINVALID, "quotas", "%d quotas; at most %d are accepted at once", len(req.Quotas), 20*MaxBatch)
+	if len(req.Quotas) > 20*domain.MaxBatch {
+		return nil, domain.FieldErrorf(domain.EINVALID, "quotas", "%d quotas; at most %d are accepted at once", len(req.Quotas), 20*domain.MaxBatch)
 	}
 	return db.setQuotas(ctx, p, "set", req, itemLabel("quotas"), opt)
 }
 
-func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req SetQuotasRequest, label labeler, opt WriteOptions) (*QuotaResult, error) {
-	now := opt.now()
-	var res *QuotaResult
+func (db *DB) setQuotas(ctx context.Context, p *domain.Principal, action string, req domain.SetQuotasRequest, label labeler, opt domain.WriteOptions) (*domain.QuotaResult, error) {
+	now := opt.Clock()
+	var res *domain.QuotaResult
 	var campaignID int64
 	var from domain.Date
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
@@ -101,7 +59,7 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 		if err != nil {
 			return err
 		}
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		rows := make([]domain.QuotaRow, len(req.Quotas))
 		ids := make([]int64, len(req.Quotas))
 		mids := make([]int16, len(req.Quotas))
@@ -126,7 +84,7 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 				errs = append(errs, err)
 			}
 			ids[i], mids[i] = u.id, mid
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				return errs
 			}
 		}
@@ -142,11 +100,11 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 		} else if len(errs) > 0 {
 			return errs
 		}
-		res = &QuotaResult{Campaign: c.slug, Items: make([]QuotaOutcome, len(rows))}
+		res = &domain.QuotaResult{Campaign: c.slug, Items: make([]domain.QuotaChangeOutcome, len(rows))}
 		var auditBefore, auditAfter []map[string]any
 		for i, q := range rows {
-			o := QuotaOutcome{Index: i, UnitCode: q.UnitCode, Metric: q.Metric, Target: q.Target, EffectiveFrom: q.EffectiveFrom,
-				Reason: q.Reason, Status: StatusUnchanged}
+			o := domain.QuotaChangeOutcome{Index: i, UnitCode: q.UnitCode, Metric: q.Metric, Target: q.Target, EffectiveFrom: q.EffectiveFrom,
+				Reason: q.Reason, Status: domain.StatusUnchanged}
 			var prevTarget *int64
 			var prevFrom *time.Time
 			err := tx.QueryRow(ctx, `SELECT target, effective_from FROM quota_revisions
@@ -163,10 +121,10 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 			}
 			if err := tx.QueryRow(ctx, `INSERT INTO quota_revisions (campaign_id, unit_id, metric_id, target, effective_from, reason, reference, created_at, created_by)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-				c.id, ids[i], mids[i], q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference, now, p.actor()).Scan(&o.RevisionID); err != nil {
+				c.id, ids[i], mids[i], q.Target, pgDate(q.EffectiveFrom), q.Reason, q.Reference, now, p.Actor()).Scan(&o.RevisionID); err != nil {
 				return mapErr(err, "quota")
 			}
-			o.Status = StatusWritten
+			o.Status = domain.StatusWritten
 			if res.Written == 0 || q.EffectiveFrom < from {
 				from = q.EffectiveFrom
 			}
@@ -197,48 +155,11 @@ func (db *DB) setQuotas(ctx context.Context, p *Principal, action string, req Se
 	return res, nil
 }
 
-// Target rules of SetTargetsFromRule.
-const (
-	// RuleBoost: figure on the base day plus a share of the quota, larger
-	// for units under a threshold (seed 002: under 50% add 15%, else 10%).
-	RuleBoost = "BOOST"
-	// RuleFollow: the target is another metric's figure on the base day
-	// (seed 002: 100% of issued accounts activated).
-	RuleFollow = "FOLLOW"
-)
-
-// TargetRuleRequest sets a campaign's targets by a rule over figures.
-type TargetRuleRequest struct {
-	Campaign     string          // the campaign whose targets are set
-	Metric       string          // the metric the targets are for
-	Rule         string          // RuleBoost or RuleFollow
-	Level        domain.UnitKind // the units that get targets
-	ScopeCode    string          // "": the campaign's scope
-	BaseCampaign string          // whose figures and quotas the rule reads ("": Campaign)
-	BaseMetric   string          // the metric read ("": Metric for RuleBoost; required for RuleFollow)
-	AsOf         *domain.Date    // the day read (nil: Campaign's first day)
-	// RuleBoost's parameters in percent (0: seed 002's 50, 15 and 10).
-	ThresholdPercent, BelowPercent, AtOrAbovePercent int64
-	EffectiveFrom                                    *domain.Date // nil: Campaign's first day
-	Reason                                           string       // prefixed to each derived reason
-	Reference                                        string
-}
-
-// TargetRuleResult is SetTargetsFromRule's result: the quota write and the
-// units that got no target (no figure, or no quota for RuleBoost).
-type TargetRuleResult struct {
-	QuotaResult
-	Skipped []string
-}
-
 // SetTargetsFromRule derives targets (engine.BoostRule or
 // engine.FollowTargets) from the base campaign's figures of one day for
 // every unit of a level inside a scope, and stores them as quota revisions
-// through SetQuotas, with a reason saying how each was derived. Admins only.
-func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRuleRequest, opt WriteOptions) (*TargetRuleResult, error) {
-	if err := requireAdmin(p); err != nil {
-		return nil, err
-	}
+// through SetQuotas, with a reason saying how each was derived (admins only: package app checks).
+func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req domain.TargetRuleRequest, opt domain.WriteOptions) (*domain.TargetsResult, error) {
 	c, err := db.CampaignBySlug(ctx, req.Campaign)
 	if domain.ErrorCode(err) == domain.ENOTFOUND {
 		return nil, domain.FieldErrorf(domain.EINVALID, "campaign", "unknown campaign %q", req.Campaign)
@@ -254,7 +175,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 		}
 	}
 	if req.BaseMetric == "" {
-		if req.Rule == RuleFollow {
+		if req.Rule == domain.RuleFollow {
 			return nil, domain.FieldErrorf(domain.EINVALID, "baseMetric", "rule FOLLOW needs the metric whose figure the target follows")
 		}
 		req.BaseMetric = req.Metric
@@ -272,7 +193,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	if asOf < base.Start || asOf > base.End {
 		return nil, domain.FieldErrorf(domain.EINVALID, "asOf", "%s is outside the campaign %s (%s to %s), whose figures the rule reads", asOf, base.Slug, base.Start, base.End)
 	}
-	now := opt.now()
+	now := opt.Clock()
 	if asOf > domain.DateFromTime(now.In(base.Location())) {
 		return nil, domain.FieldErrorf(domain.EINVALID, "asOf", "%s is in the future", asOf)
 	}
@@ -289,7 +210,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	if rule.ThresholdNum < 0 || rule.BelowPercent < 0 || rule.AtOrAbovePercent < 0 {
 		return nil, domain.Errorf(domain.EINVALID, "the rule's percentages must not be negative")
 	}
-	if req.Rule != RuleBoost && req.Rule != RuleFollow {
+	if req.Rule != domain.RuleBoost && req.Rule != domain.RuleFollow {
 		return nil, domain.FieldErrorf(domain.EINVALID, "rule", "unknown rule %q", req.Rule)
 	}
 	scopeID := c.ScopeUnitID
@@ -338,7 +259,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 		return nil, mapErr(err, "figures")
 	}
 	var derived []engine.DerivedTarget
-	if req.Rule == RuleBoost {
+	if req.Rule == domain.RuleBoost {
 		derived = rule.Targets(figs)
 		for i := range derived {
 			derived[i].Metric = req.Metric
@@ -350,7 +271,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	for _, d := range derived {
 		got[d.UnitID] = true
 	}
-	out := &TargetRuleResult{}
+	out := &domain.TargetsResult{}
 	for _, g := range figs {
 		if !got[g.UnitID] {
 			out.Skipped = append(out.Skipped, g.Code)
@@ -363,13 +284,13 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 	if req.EffectiveFrom != nil {
 		eff = *req.EffectiveFrom
 	}
-	q := SetQuotasRequest{Campaign: c.Slug, Reference: req.Reference}
+	q := domain.SetQuotasRequest{Campaign: c.Slug, Reference: req.Reference}
 	for _, row := range engine.QuotaRows(c.Slug, eff, req.Reference, derived) {
 		reason := row.Reason
 		if r := strings.TrimSpace(req.Reason); r != "" {
 			reason = r + ": " + reason
 		}
-		q.Quotas = append(q.Quotas, QuotaInput{UnitCode: row.UnitCode, Metric: row.Metric, Target: row.Target,
+		q.Quotas = append(q.Quotas, domain.QuotaChange{UnitCode: row.UnitCode, Metric: row.Metric, Target: row.Target,
 			EffectiveFrom: &row.EffectiveFrom, Reason: reason, Reference: row.Reference})
 	}
 	res, err := db.setQuotas(ctx, p, "setTargetsFromRule", q, itemLabel("targets"), opt)
@@ -380,15 +301,4 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *Principal, req TargetRu
 		return out, err
 	}
 	return out, nil
-}
-
-// requireAdmin: UNAUTHENTICATED without a principal, FORBIDDEN for a reporter.
-func requireAdmin(p *Principal) error {
-	switch {
-	case p == nil:
-		return domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
-	case !p.IsAdmin():
-		return domain.Errorf(domain.EFORBIDDEN, "only an admin token may do this; this token is a reporter's for unit %s", p.UnitCode)
-	}
-	return nil
 }

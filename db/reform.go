@@ -15,15 +15,15 @@ import (
 // 01/07/2025. A code that names no such unit is BAD_INPUT naming the file,
 // line and column. A link already stored with the same kind and text is
 // skipped; one stored otherwise is updated (the crosswalk was corrected).
-func (db *DB) ImportCrosswalk(ctx context.Context, file string, rows []csvio.Line[domain.LinkRow], actor string) (ImportResult, error) {
-	res := ImportResult{Read: len(rows)}
+func (db *DB) ImportCrosswalk(ctx context.Context, file string, rows []csvio.Line[domain.LinkRow], actor string) (domain.ImportResult, error) {
+	res := domain.ImportResult{Read: len(rows)}
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		ix, err := db.loadUnitIndex(ctx, tx)
 		if err != nil {
 			return err
 		}
 		before, after := domain.Reform2025.AddDays(-1), domain.Reform2025
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		olds, news, kinds, sources := make([]int64, 0, len(rows)), make([]int64, 0, len(rows)), make([]string, 0, len(rows)), make([]string, 0, len(rows))
 		seen := map[[2]int64]int{}
 		for _, l := range rows {
@@ -41,7 +41,7 @@ func (db *DB) ImportCrosswalk(ctx context.Context, file string, rows []csvio.Lin
 				olds, news = append(olds, o.id), append(news, n.id)
 				kinds, sources = append(kinds, string(l.Row.Kind)), append(sources, l.Row.Source)
 			}
-			if len(errs) >= maxErrors {
+			if len(errs) >= domain.MaxImportErrors {
 				break
 			}
 		}
@@ -66,17 +66,10 @@ func (db *DB) ImportCrosswalk(ctx context.Context, file string, rows []csvio.Lin
 	return res, err
 }
 
-// Link is a stored link of the reform with the ids of both ends.
-type Link struct {
-	OldID, NewID int64
-	Kind         domain.LinkKind
-	Source       string
-}
-
 // LinksOf returns the links whose new end (successors false: predecessors
 // of ids) or old end (successors true: successors of ids) is one of ids,
 // ordered by the far end's code; one query for any number of units.
-func (db *DB) LinksOf(ctx context.Context, ids []int64, successors bool) ([]Link, error) {
+func (db *DB) LinksOf(ctx context.Context, ids []int64, successors bool) ([]domain.Link, error) {
 	near, far := "new_id", "old_id"
 	if successors {
 		near, far = far, near
@@ -86,8 +79,8 @@ func (db *DB) LinksOf(ctx context.Context, ids []int64, successors bool) ([]Link
 	if err != nil {
 		return nil, mapErr(err, "links")
 	}
-	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Link, error) {
-		var l Link
+	links, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.Link, error) {
+		var l domain.Link
 		var kind string
 		err := row.Scan(&l.OldID, &l.NewID, &kind, &l.Source)
 		l.Kind = domain.LinkKind(kind)

@@ -10,18 +10,6 @@ import (
 	"github.com/tiendo-vn/tiendo/engine"
 )
 
-// MappedPoint is a unit of today's map on one day of a campaign: its own
-// stored figure when it has one (it existed and was in the campaign that
-// day), else the sum over its predecessors of the reform when every one of
-// them went whole into it and has a figure that day (Comparable), else no
-// figure and the links that prevent the sum (Partial: split predecessors,
-// and whole ones without a figure in the campaign that day).
-type MappedPoint struct {
-	RankRow
-	Comparable bool
-	Partial    []Link
-}
-
 // CurrentCandidates returns the units of kind valid on today inside scope's
 // subtree that have a figure of the campaign and metric on day, or a
 // predecessor that has one: the rows of a ranking on today's map.
@@ -42,11 +30,11 @@ func (db *DB) CurrentCandidates(ctx context.Context, c *domain.Campaign, metric 
 }
 
 // CurrentFigures reads units (of today's map) in a campaign for the days
-// lo..hi, each as a MappedPoint per day (out[i][d-lo], nil where the unit
+// lo..hi, each as a domain.MappedPoint per day (out[i][d-lo], nil where the unit
 // has neither a figure nor predecessors). Changes, 7-day pace and what
 // follows from it are recomputed from the mapped series where the earlier
 // day is inside lo..hi. Three queries, whatever the number of units.
-func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric string, units []*domain.Unit, lo, hi domain.Date) ([][]*MappedPoint, error) {
+func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric string, units []*domain.Unit, lo, hi domain.Date) ([][]*domain.MappedPoint, error) {
 	ids := make([]int64, len(units))
 	for i, u := range units {
 		ids[i] = u.ID
@@ -56,7 +44,7 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		return nil, err
 	}
 	all := slices.Clone(ids)
-	preds := map[int64][]Link{}
+	preds := map[int64][]domain.Link{}
 	for _, l := range links {
 		preds[l.NewID] = append(preds[l.NewID], l)
 		all = append(all, l.OldID)
@@ -74,7 +62,7 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		unit int64
 		day  domain.Date
 	}
-	figs := map[key]*Point{}
+	figs := map[key]*domain.Point{}
 	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
 		var rev int
 		p, err := scanPoint(row, &rev)
@@ -87,15 +75,15 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 	if err != nil {
 		return nil, mapErr(err, "figures")
 	}
-	out := make([][]*MappedPoint, len(units))
+	out := make([][]*domain.MappedPoint, len(units))
 	for i, u := range units {
-		out[i] = make([]*MappedPoint, hi-lo+1)
+		out[i] = make([]*domain.MappedPoint, hi-lo+1)
 		for d := lo; d <= hi; d++ {
-			var mp *MappedPoint
+			var mp *domain.MappedPoint
 			if own := figs[key{u.ID, d}]; own != nil {
-				mp = &MappedPoint{RankRow: RankRow{Point: *own, Code: u.Code, ParentID: u.ParentID}, Comparable: true}
+				mp = &domain.MappedPoint{RankRow: domain.RankRow{Point: *own, Code: u.Code, ParentID: u.ParentID}, Comparable: true}
 			} else if ls := preds[u.ID]; len(ls) > 0 {
-				mp = sumPredecessors(u, d, ls, func(id int64) *Point { return figs[key{id, d}] })
+				mp = sumPredecessors(u, d, ls, func(id int64) *domain.Point { return figs[key{id, d}] })
 			}
 			out[i][d-lo] = mp
 		}
@@ -105,9 +93,9 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 }
 
 // sumPredecessors is a unit's figure on day d as the sum of its
-// predecessors' (see MappedPoint).
-func sumPredecessors(u *domain.Unit, d domain.Date, links []Link, fig func(int64) *Point) *MappedPoint {
-	mp := &MappedPoint{RankRow: RankRow{Point: Point{Day: d, UnitID: u.ID, Kind: u.Kind, Source: domain.SourceNone}, Code: u.Code, ParentID: u.ParentID}}
+// predecessors' (see domain.MappedPoint).
+func sumPredecessors(u *domain.Unit, d domain.Date, links []domain.Link, fig func(int64) *domain.Point) *domain.MappedPoint {
+	mp := &domain.MappedPoint{RankRow: domain.RankRow{Point: domain.Point{Day: d, UnitID: u.ID, Kind: u.Kind, Source: domain.SourceNone}, Code: u.Code, ParentID: u.ParentID}}
 	for _, l := range links {
 		if l.Kind != domain.LinkWhole || fig(l.OldID) == nil {
 			mp.Partial = append(mp.Partial, l)
@@ -146,7 +134,7 @@ func sumPredecessors(u *domain.Unit, d domain.Date, links []Link, fig func(int64
 }
 
 // derive recomputes a mapped series' rate, band, changes and pace.
-func derive(c *domain.Campaign, series []*MappedPoint) {
+func derive(c *domain.Campaign, series []*domain.MappedPoint) {
 	bands := c.Bands
 	if len(bands) == 0 {
 		bands = domain.DefaultBands()
@@ -201,40 +189,4 @@ func derive(c *domain.Campaign, series []*MappedPoint) {
 			p.RequiredPace, p.Projected, p.AtRisk = f.RequiredPace, f.Projected, f.AtRisk
 		}
 	}
-}
-
-// RankMapped numbers the comparable rows of one day by the ranking order
-// (rate, then figure, then code); the others come last, unranked, by code.
-// It returns the rows in that order.
-func RankMapped(rows []*MappedPoint) []*MappedPoint {
-	rows = slices.DeleteFunc(slices.Clone(rows), func(r *MappedPoint) bool { return r == nil })
-	figs := make(map[*MappedPoint]*engine.Figure, len(rows))
-	for _, r := range rows {
-		f := r.figure()
-		if !r.Comparable {
-			f.HasValue, f.Rate = false, nil
-		}
-		figs[r] = f
-	}
-	slices.SortStableFunc(rows, func(a, b *MappedPoint) int { return engine.Compare(figs[a], figs[b]) })
-	sorted := make([]*engine.Figure, len(rows))
-	for i, r := range rows {
-		sorted[i] = figs[r]
-	}
-	engine.Number(sorted)
-	for i, r := range rows {
-		r.Rank = nil
-		if rk := sorted[i].Rank; rk > 0 {
-			r.Rank = &rk
-		}
-	}
-	return rows
-}
-
-// Links are the links that make the point not comparable (nil-safe).
-func (mp *MappedPoint) Links() []Link {
-	if mp == nil {
-		return nil
-	}
-	return mp.Partial
 }

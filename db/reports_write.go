@@ -14,101 +14,10 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// MaxBatch is the most reports one submitReports call may carry.
-const MaxBatch = 1000
-
-// WriteOptions tune the checks of a write.
-type WriteOptions struct {
-	// Now is the current time (zero: time.Now()); "today" and "in the
-	// future" are judged in the campaign's time zone.
-	Now time.Time
-	// QuotaFactor: a figure above its unit's quota in force times this
-	// factor is rejected as a likely typing error unless the item confirms
-	// it (then it is stored flagged). 0 means DefaultQuotaFactor; a
-	// negative factor turns the check off.
-	QuotaFactor float64
-	// NoRefresh skips recomputing figures after the write (the caller will).
-	NoRefresh bool
-	// ConfirmAboveQuota, for imports (a file has no per-row confirmation):
-	// store figures above the factor flagged for review instead of refusing
-	// the file.
-	ConfirmAboveQuota bool
-}
-
-func (o WriteOptions) now() time.Time {
-	if o.Now.IsZero() {
-		return time.Now()
-	}
-	return o.Now
-}
-
-func (o WriteOptions) factor() float64 {
-	if o.QuotaFactor == 0 {
-		return DefaultQuotaFactor
-	}
-	return o.QuotaFactor
-}
-
-// ReportInput is one figure of a batch.
-type ReportInput struct {
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
-	Value    int64       `json:"value"`
-	Note     string      `json:"note,omitempty"`
-	// ConfirmAboveQuota stores a figure above quota × factor anyway, flagged.
-	ConfirmAboveQuota bool `json:"confirmAboveQuota,omitempty"`
-}
-
-// SubmitRequest is a submitReports batch.
-type SubmitRequest struct {
-	Campaign  string        `json:"campaign"`
-	ClientKey string        `json:"clientKey"`
-	Reports   []ReportInput `json:"reports"`
-}
-
-// CorrectRequest is a correctReport call.
-type CorrectRequest struct {
-	Campaign string
-	ReportInput
-	Reason    string
-	ClientKey string // optional
-}
-
-// Report outcome statuses.
-const (
-	StatusWritten   = "WRITTEN"   // a new revision was stored
-	StatusUnchanged = "UNCHANGED" // equal to the latest stored revision; nothing stored
-)
-
-// ReportOutcome is what became of one item.
-type ReportOutcome struct {
-	Index    int         `json:"index"`
-	UnitCode string      `json:"unitCode"`
-	Metric   string      `json:"metric"`
-	Date     domain.Date `json:"date"`
-	Value    int64       `json:"value"`
-	Status   string      `json:"status"`
-	Revision int32       `json:"revision"` // the revision now latest
-	Previous *int64      `json:"previous"` // the figure it replaced, if any
-	Flagged  bool        `json:"flagged"`
-}
-
-// ReportResult is the result of a report write, as stored for replays.
-type ReportResult struct {
-	Campaign   string          `json:"campaign"`
-	ClientKey  string          `json:"clientKey,omitempty"`
-	Written    int             `json:"written"`
-	Unchanged  int             `json:"unchanged"`
-	Items      []ReportOutcome `json:"items"`
-	ReceivedAt time.Time       `json:"receivedAt"`
-	// Replayed is true when the result is that of an earlier request with
-	// the same client key (nothing was written this time).
-	Replayed bool `json:"-"`
-}
-
 // SubmitReports writes a batch of cumulative figures for one campaign, all
-// or nothing, by rule 1 and 3 of the domain: every item is checked (the
+// or nothing, by rule 1 and 3 of the domain. The caller (package app) has
+// checked the principal and the batch's shape (client key, size); here
+// every item is checked against what is stored (the
 // count, the unit on that day and inside the campaign's scope and the
 // writer's, the metric, the day inside the campaign and not in the future,
 // the cumulative order against stored figures, the quota factor) and every
@@ -120,19 +29,7 @@ type ReportResult struct {
 // The client key makes it idempotent: a retry with the same key and the
 // same batch returns the first result (Replayed); the same key with another
 // batch is CONFLICT. Parallel writes of the same units are serialised.
-func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest, opt WriteOptions) (*ReportResult, error) {
-	if strings.TrimSpace(req.ClientKey) == "" {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "a batch needs a client key (any unique string, e.g. a UUID), so that a retry does not write twice")
-	}
-	if domain.TextLen(req.ClientKey) > 200 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
-	}
-	if len(req.Reports) == 0 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch is empty")
-	}
-	if len(req.Reports) > MaxBatch {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch has %d reports; at most %d are accepted at once", len(req.Reports), MaxBatch)
-	}
+func (db *DB) SubmitReports(ctx context.Context, p *domain.Principal, req domain.SubmitRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
 	return db.writeReports(ctx, p, "submitReports", req.Campaign, req.ClientKey, req, req.Reports, itemLabel("reports"), "", opt)
 }
 
@@ -140,14 +37,8 @@ func (db *DB) SubmitReports(ctx context.Context, p *Principal, req SubmitRequest
 // way to replace a stored figure or to lower a cumulative one. The other
 // checks of SubmitReports apply. A value equal to the latest stored one is
 // UNCHANGED; the optional client key works as in SubmitReports.
-func (db *DB) CorrectReport(ctx context.Context, p *Principal, req CorrectRequest, opt WriteOptions) (*ReportResult, error) {
-	if blank(req.Reason) {
-		return nil, domain.FieldErrorf(domain.EINVALID, "reason", "a correction needs a reason saying why the figure changes")
-	}
-	if domain.TextLen(req.ClientKey) > 200 {
-		return nil, domain.FieldErrorf(domain.EINVALID, "clientKey", "the client key is longer than 200 characters")
-	}
-	item := req.ReportInput
+func (db *DB) CorrectReport(ctx context.Context, p *domain.Principal, req domain.CorrectRequest, opt domain.WriteOptions) (*domain.ReportResult, error) {
+	item := req.ReportItem
 	item.Note = strings.TrimSpace(req.Reason)
 	label := func(_ int, col string) string {
 		if api, ok := apiNames[col]; ok {
@@ -155,269 +46,89 @@ func (db *DB) CorrectReport(ctx context.Context, p *Principal, req CorrectReques
 		}
 		return "input." + col
 	}
-	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []ReportInput{item}, label, item.Note, opt)
+	return db.writeReports(ctx, p, "correctReport", req.Campaign, req.ClientKey, req, []domain.ReportItem{item}, label, item.Note, opt)
+}
+
+// reportWrite is one SubmitReports or CorrectReport call inside its
+// transaction: its inputs, then what each step finds.
+type reportWrite struct {
+	db         *DB
+	p          *domain.Principal
+	op         string // "submitReports" or "correctReport"
+	slug       string
+	clientKey  string
+	items      []domain.ReportItem
+	label      labeler
+	correcting bool
+	opt        domain.WriteOptions
+	now        time.Time
+
+	c        *campaignInfo
+	ids      []int64 // each item's unit
+	mids     []int16 // each item's metric
+	res      *domain.ReportResult
+	written  []int64 // the units of the items written
+	due      []int64 // the campaigns noted due
+	firstDay domain.Date
 }
 
 // writeReports is SubmitReports (reason "") and CorrectReport.
-func (db *DB) writeReports(ctx context.Context, p *Principal, op, slug, clientKey string, payload any, items []ReportInput,
-	label labeler, reason string, opt WriteOptions) (*ReportResult, error) {
-	if p == nil {
-		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
-	}
-	now := opt.now()
+func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, clientKey string, payload any, items []domain.ReportItem,
+	label labeler, reason string, opt domain.WriteOptions) (*domain.ReportResult, error) {
+	w := &reportWrite{db: db, p: p, op: op, slug: slug, clientKey: clientKey, items: items, label: label,
+		correcting: reason != "", opt: opt, now: opt.Clock()}
 	hash, err := requestHash(op, payload)
 	if err != nil {
 		return nil, err
 	}
-	correcting := reason != ""
-	var res *ReportResult
-	var written, due []int64
-	var firstDay domain.Date
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		res, written, due = nil, nil, nil
+		w.res, w.written, w.due = nil, nil, nil
 		if clientKey != "" {
 			prev, err := claimClientKey(ctx, tx, p, clientKey, op, hash)
 			if err != nil || prev != nil {
-				res = prev
+				w.res = prev
 				return err
 			}
 		}
 		// Imports lock all reports; writes share that lock and lock their
-		// own units and metrics below.
+		// own units and metrics (stage).
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared(hashtext('tiendo.reports'))`); err != nil {
 			return err
 		}
-		c, err := loadCampaignInfo(ctx, tx, slug)
-		if err != nil {
-			return err
-		} else if c == nil {
-			return domain.FieldErrorf(domain.EINVALID, "campaign", "unknown campaign %q", slug)
-		}
-		today := domain.DateFromTime(now.In(loadLocation(c.timeZone)))
-		codes := make([]string, len(items))
-		for i, it := range items {
-			codes[i] = it.UnitCode
-		}
-		ix, err := loadUnitIndexFor(ctx, tx, codes)
-		if err != nil {
-			return err
-		}
-		metrics, err := db.metricIDs(ctx, tx)
-		if err != nil {
-			return err
-		}
-		// Checks of each item alone.
-		var errs ImportErrors
-		units := make([]unitSpan, len(items))
-		mids := make([]int16, len(items))
-		for i := range items {
-			it := &items[i]
-			row := domain.ReportRow{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value}
-			u, mid, err := checkReport(label, i, &row, ix, metrics, today)
-			switch {
-			case err != nil:
-			case it.Date < c.start || it.Date > c.end:
-				err = label.errf(i, "date", "%s is outside the campaign %s (%s to %s)", it.Date, c.slug, c.start, c.end)
-			case !c.metrics[it.Metric]:
-				err = label.errf(i, "metric", "campaign %s does not track %s", c.slug, it.Metric)
-			case domain.TextLen(it.Note) > 2000:
-				err = label.errf(i, "note", "the note is longer than 2000 characters")
-			}
-			if err != nil {
-				errs = append(errs, err)
-			}
-			units[i], mids[i] = u, mid
-			if len(errs) >= maxErrors {
-				return errs
-			}
-		}
-		if len(errs) > 0 {
-			return errs
-		}
-		// Scope: the campaign's subtree, and a reporter's.
-		ids := make([]int64, len(items))
-		for i := range units {
-			ids[i] = units[i].id
-		}
-		anc, err := ancestors(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		for i, it := range items {
-			if !p.IsAdmin() && (p.UnitID == nil || !slices.Contains(anc[ids[i]], *p.UnitID)) {
-				errs = append(errs, &domain.Error{Code: domain.EFORBIDDEN, Field: label(i, "unit_code"),
-					Message: fmt.Sprintf("unit %s is outside the subtree of %s, the unit this token may write for", it.UnitCode, p.UnitCode)})
-			} else if !slices.Contains(anc[ids[i]], c.scopeID) {
-				errs = append(errs, label.errf(i, "unit_code", "unit %s is outside the scope of campaign %s", it.UnitCode, c.slug))
-			}
-		}
-		if len(errs) > 0 {
-			return errs
-		}
-		// One writer per unit and metric at a time, locked in a fixed order.
-		if err := lockUnitMetrics(ctx, tx, ids, mids); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE write_reports (line int, unit_id bigint, metric_id smallint, day date,
-			value bigint, note text, confirmed boolean, flagged boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
-			return err
-		}
-		src := make([][]any, len(items))
-		for i, it := range items {
-			src[i] = []any{i, ids[i], mids[i], pgDate(it.Date), it.Value, strings.TrimSpace(it.Note), it.ConfirmAboveQuota}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"write_reports"},
-			[]string{"line", "unit_id", "metric_id", "day", "value", "note", "confirmed"}, pgx.CopyFromRows(src)); err != nil {
-			return err
-		}
-		if err := duplicateErrors(ctx, tx, "write_reports", label, "item", &errs); err != nil {
-			return err
-		}
-		if len(errs) > 0 {
-			return errs
-		}
-		if !correcting {
-			if err := sequenceErrors(ctx, tx, "write_reports", label, submitSeq, &errs); err != nil {
-				return err
-			}
-		}
-		if err := quotaFactorErrors(ctx, tx, c.id, opt.factor(), label, &errs); err != nil {
-			return err
-		}
-		if len(errs) > 0 {
-			return errs
-		}
-		// What each item replaces, for the result and the audit log.
-		type cur struct {
-			value    *int64
-			revision *int32
-		}
-		before := make([]cur, len(items))
-		rows, err := tx.Query(ctx, `SELECT i.line, c.value, c.revision FROM write_reports i
-			LEFT JOIN LATERAL (SELECT r.value, r.revision FROM report_revisions r
-				WHERE r.unit_id = i.unit_id AND r.metric_id = i.metric_id AND r.day = i.day
-				ORDER BY r.revision DESC LIMIT 1) c ON true`)
-		if err != nil {
-			return err
-		}
-		var line int
-		var bv *int64
-		var br *int32
-		if _, err := pgx.ForEachRow(rows, []any{&line, &bv, &br}, func() error {
-			before[line] = cur{bv, br}
-			return nil
-		}); err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, `
-			INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, received_at, actor, note, correction, flagged,
-				submitted_via, submitter_role, submitter_unit_id)
-			SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, $2, $2, $1, i.note,
-			       $3 OR c.revision IS NOT NULL, i.flagged, 'API', nullif($4, ''), $5::bigint
-			FROM write_reports i
-			LEFT JOIN LATERAL (
-				SELECT r.revision, r.value FROM report_revisions r
-				WHERE r.unit_id = i.unit_id AND r.metric_id = i.metric_id AND r.day = i.day
-				ORDER BY r.revision DESC LIMIT 1
-			) c ON true
-			WHERE c.value IS DISTINCT FROM i.value
-			ORDER BY i.line
-			RETURNING unit_id, metric_id, day, revision, flagged`, p.actor(), now, correcting, p.role(), p.unitID())
-		if err != nil {
-			return mapErr(err, "reports")
-		}
-		type key struct {
-			unit int64
-			mid  int16
-			day  domain.Date
-		}
-		type wrote struct {
-			revision int32
-			flagged  bool
-		}
-		got := map[key]wrote{}
-		var uid int64
-		var mid int16
-		var day time.Time
-		var rev int32
-		var flagged bool
-		if _, err := pgx.ForEachRow(rows, []any{&uid, &mid, &day, &rev, &flagged}, func() error {
-			got[key{uid, mid, toDate(day)}] = wrote{rev, flagged}
-			return nil
-		}); err != nil {
-			return mapErr(err, "reports")
-		}
-		if err := syncReportCurrent(ctx, tx, "write_reports"); err != nil {
-			return err
-		}
-		res = &ReportResult{Campaign: c.slug, ClientKey: clientKey, ReceivedAt: now.UTC(), Items: make([]ReportOutcome, len(items))}
-		var auditBefore, auditAfter []map[string]any
-		for i, it := range items {
-			o := ReportOutcome{Index: i, UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: it.Value,
-				Status: StatusUnchanged, Previous: before[i].value}
-			if before[i].revision != nil {
-				o.Revision = *before[i].revision
-			}
-			if w, ok := got[key{ids[i], mids[i], it.Date}]; ok {
-				o.Status, o.Revision, o.Flagged = StatusWritten, w.revision, w.flagged
-				res.Written++
-				written = append(written, ids[i])
-				if len(written) == 1 || it.Date < firstDay {
-					firstDay = it.Date
-				}
-				k := map[string]any{"unit": it.UnitCode, "metric": it.Metric, "date": it.Date.String()}
-				b := map[string]any{"value": o.Previous}
-				if before[i].revision != nil {
-					b["revision"] = *before[i].revision
-				}
-				auditBefore = append(auditBefore, merge(k, b))
-				auditAfter = append(auditAfter, merge(k, map[string]any{"value": it.Value, "revision": w.revision,
-					"note": strings.TrimSpace(it.Note), "flagged": w.flagged}))
-			} else {
-				res.Unchanged++
-			}
-			res.Items[i] = o
-		}
-		entityKey := c.slug
-		if clientKey != "" {
-			entityKey += " " + clientKey
-		}
-		action := "submit"
-		if correcting {
-			action = "correct"
-		}
-		if err := db.auditAs(ctx, tx, p, action, "reports", entityKey,
-			map[string]any{"reports": auditBefore}, map[string]any{"reports": auditAfter, "written": res.Written, "unchanged": res.Unchanged}); err != nil {
-			return err
-		}
-		if len(written) > 0 {
-			if due, err = markUnitsDue(ctx, tx, written, firstDay); err != nil {
+		for _, step := range []func(context.Context, pgx.Tx) error{w.checkItems, w.checkScope, w.stage, w.insert} {
+			if err := step(ctx, tx); err != nil {
 				return err
 			}
 		}
 		if clientKey != "" {
-			return storeClientKey(ctx, tx, p, clientKey, op, hash, res)
+			return storeClientKey(ctx, tx, p, clientKey, op, hash, w.res)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if opt.NoRefresh {
-		return res, nil
+	return w.res, w.refresh(ctx)
+}
+
+// refresh brings the figures up to date after the commit (unless the
+// options say the caller will): an error means the write is committed and
+// its figures are noted due, which the figures worker refreshes later.
+func (w *reportWrite) refresh(ctx context.Context) error {
+	if w.opt.NoRefresh {
+		return nil
 	}
-	if res.Replayed {
+	var err error
+	if w.res.Replayed {
 		// The first request may have died before its refresh.
-		err = db.refreshNoted(ctx, res.Campaign, now)
+		err = w.db.refreshNoted(ctx, w.res.Campaign, w.now)
 	} else {
-		err = db.refreshCampaigns(ctx, due, firstDay, now)
+		err = w.db.refreshCampaigns(ctx, w.due, w.firstDay, w.now)
 	}
 	if err != nil {
-		// The write is committed and its figures are noted due: the figures
-		// worker refreshes them later.
-		return res, fmt.Errorf("reports written, but refreshing the figures failed: %w", err)
+		return fmt.Errorf("reports written, but refreshing the figures failed: %w", err)
 	}
-	return res, nil
+	return nil
 }
 
 func merge(a, b map[string]any) map[string]any {
@@ -429,33 +140,6 @@ func merge(a, b map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// quotaFactorErrors rejects staged figures above their unit's quota in force
-// that day (its own revision, else its stored rolled-up quota) times factor,
-// unless the item is confirmed, in which case it is flagged.
-func quotaFactorErrors(ctx context.Context, tx pgx.Tx, campaignID int64, factor float64, l labeler, errs *ImportErrors) error {
-	if factor < 0 {
-		return nil
-	}
-	over := `
-		SELECT i.line, q.quota FROM write_reports i
-		CROSS JOIN LATERAL (SELECT COALESCE(
-			(SELECT q.target FROM quota_revisions q
-			 WHERE q.campaign_id = $1 AND q.unit_id = i.unit_id AND q.metric_id = i.metric_id AND q.effective_from <= i.day
-			 ORDER BY q.effective_from DESC, q.id DESC LIMIT 1),
-			(SELECT f.quota FROM figures f
-			 WHERE f.campaign_id = $1 AND f.unit_id = i.unit_id AND f.metric_id = i.metric_id AND f.day = i.day)) AS quota) q
-		WHERE q.quota > 0 AND i.value > q.quota * $2::float8`
-	if _, err := tx.Exec(ctx, `UPDATE write_reports w SET flagged = true FROM (`+over+`) o WHERE o.line = w.line AND w.confirmed`,
-		campaignID, factor); err != nil {
-		return err
-	}
-	return collectErrors(ctx, tx, l, errs, `
-		SELECT o.line, 'value', format('%s is more than %s times the quota in force that day (%s): probably a typing error; if it is right, send it again with confirmAboveQuota: true and it is stored flagged',
-			i.value, $2::float8, o.quota)
-		FROM (`+over+`) o JOIN write_reports i ON i.line = o.line WHERE NOT i.confirmed ORDER BY o.line LIMIT 20`,
-		campaignID, factor)
 }
 
 // requestHash fingerprints a request's payload for its client key.
@@ -474,7 +158,7 @@ func requestHash(op string, payload any) ([]byte, error) {
 // claimClientKey locks a client key for the rest of the transaction and
 // returns the stored result of an earlier request with the same key and
 // payload (nil if the key is new); CONFLICT if the payload differs.
-func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string, hash []byte) (*ReportResult, error) {
+func claimClientKey(ctx context.Context, tx pgx.Tx, p *domain.Principal, key, op string, hash []byte) (*domain.ReportResult, error) {
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('tiendo.client_key:' || $1::text || ':' || $2::text, 0))`,
 		fmt.Sprint(p.TokenID), key); err != nil {
 		return nil, err
@@ -492,7 +176,7 @@ func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string
 		return nil, domain.FieldErrorf(domain.ECONFLICT, "clientKey",
 			"client key %q was used already for a different %s request; a retry must send the same payload, a new batch needs a new key", key, storedOp)
 	}
-	var res ReportResult
+	var res domain.ReportResult
 	if err := json.Unmarshal(result, &res); err != nil {
 		return nil, err
 	}
@@ -500,14 +184,14 @@ func claimClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string
 	return &res, nil
 }
 
-func storeClientKey(ctx context.Context, tx pgx.Tx, p *Principal, key, op string, hash []byte, res any) error {
+func storeClientKey(ctx context.Context, tx pgx.Tx, p *domain.Principal, key, op string, hash []byte, res any) error {
 	_, err := tx.Exec(ctx, `INSERT INTO client_keys (token_id, key, operation, request_hash, result) VALUES ($1, $2, $3, $4, $5)`,
 		p.TokenID, key, op, hash, res)
 	return mapErr(err, "client key")
 }
 
 // lockBuckets is how many transaction locks guard reports. A lock per
-// (unit, metric) would let a batch of MaxBatch reports hold a thousand
+// (unit, metric) would let a batch of domain.MaxBatch reports hold a thousand
 // locks, and a few such batches at once fill PostgreSQL's shared lock table
 // ("out of shared memory"). Hashing the pairs into 256 buckets bounds that;
 // two writers of different units wait for each other only if their units

@@ -14,67 +14,12 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// Token roles.
-const (
-	RoleAdmin    = "admin"    // may write everything
-	RoleReporter = "reporter" // may write reports inside its unit's subtree
-)
-
 // TokenPrefix starts every secret this service issues, so a leaked one is
 // easy to recognise in logs and code.
 const TokenPrefix = "td_"
 
 // MinSecretLength is the shortest secret Authenticate and BootstrapAdmin accept.
 const MinSecretLength = 16
-
-// Principal is who a request acts as: an API token, or a command-line
-// operator (TokenID 0). Writes record it in the audit log.
-type Principal struct {
-	TokenID   int64  // 0 for the command line
-	Name      string // the token's name, e.g. "Công an xã Tân Lập"
-	Role      string // RoleAdmin or RoleReporter
-	UnitID    *int64 // a reporter's unit (nil for admins)
-	UnitCode  string // the code of UnitID
-	RequestID string // the API request it came with, if any
-}
-
-// IsAdmin reports whether p may write everything.
-func (p *Principal) IsAdmin() bool { return p != nil && p.Role == RoleAdmin }
-
-// actor is how revisions and the audit log name p.
-func (p *Principal) actor() string {
-	if p == nil {
-		return "unknown"
-	}
-	return p.Name
-}
-
-// role is p's role ("" for nil).
-func (p *Principal) role() string {
-	if p == nil {
-		return ""
-	}
-	return p.Role
-}
-
-// unitID is p's unit, if any.
-func (p *Principal) unitID() *int64 {
-	if p == nil {
-		return nil
-	}
-	return p.UnitID
-}
-
-// tokenID is p's token id for the audit log (NULL for the command line).
-func (p *Principal) tokenID() *int64 {
-	if p == nil || p.TokenID == 0 {
-		return nil
-	}
-	return &p.TokenID
-}
-
-// CLI returns the principal of a command-line operator named name.
-func CLI(name string) *Principal { return &Principal{Name: name, Role: RoleAdmin} }
 
 // Token is a stored API token; its secret is never stored, only its hash.
 type Token struct {
@@ -105,7 +50,7 @@ func newSecret() string {
 // shown this once and never stored. A reporter needs a unit (its code, valid
 // today or on any day if it no longer exists); an admin may have none.
 // BAD_INPUT for an unknown role, a blank name or an unknown unit.
-func (db *DB) CreateToken(ctx context.Context, by *Principal, role, unitCode, name string) (*Token, string, error) {
+func (db *DB) CreateToken(ctx context.Context, by *domain.Principal, role, unitCode, name string) (*Token, string, error) {
 	secret := newSecret()
 	t, err := db.storeToken(ctx, by, role, unitCode, name, secret, false)
 	return t, secret, err
@@ -119,19 +64,19 @@ func (db *DB) BootstrapAdmin(ctx context.Context, secret string) (bool, error) {
 	if len(secret) < MinSecretLength {
 		return false, domain.Errorf(domain.EINVALID, "ADMIN_TOKEN must be at least %d characters long", MinSecretLength)
 	}
-	t, err := db.storeToken(ctx, CLI("ADMIN_TOKEN"), RoleAdmin, "", "bootstrap admin (ADMIN_TOKEN)", secret, true)
+	t, err := db.storeToken(ctx, domain.CLI("ADMIN_TOKEN"), domain.RoleAdmin, "", "bootstrap admin (ADMIN_TOKEN)", secret, true)
 	return t != nil, err
 }
 
-func (db *DB) storeToken(ctx context.Context, by *Principal, role, unitCode, name, secret string, ifAbsent bool) (*Token, error) {
+func (db *DB) storeToken(ctx context.Context, by *domain.Principal, role, unitCode, name, secret string, ifAbsent bool) (*Token, error) {
 	name = strings.TrimSpace(name)
-	if role != RoleAdmin && role != RoleReporter {
-		return nil, domain.Errorf(domain.EINVALID, "role must be %s or %s, not %q", RoleAdmin, RoleReporter, role)
+	if role != domain.RoleAdmin && role != domain.RoleReporter {
+		return nil, domain.Errorf(domain.EINVALID, "role must be %s or %s, not %q", domain.RoleAdmin, domain.RoleReporter, role)
 	}
 	if name == "" {
 		return nil, domain.Errorf(domain.EINVALID, "a token needs a name saying whose it is")
 	}
-	if role == RoleReporter && unitCode == "" {
+	if role == domain.RoleReporter && unitCode == "" {
 		return nil, domain.Errorf(domain.EINVALID, "a reporter token needs a unit")
 	}
 	var t *Token
@@ -187,7 +132,7 @@ func (db *DB) ListTokens(ctx context.Context) ([]*Token, error) {
 // RevokeToken revokes a token at once; NOT_FOUND if there is none with the
 // id. Revoking a revoked token changes nothing: already is true and
 // revokedAt is when it was first revoked.
-func (db *DB) RevokeToken(ctx context.Context, by *Principal, id int64) (revokedAt time.Time, already bool, err error) {
+func (db *DB) RevokeToken(ctx context.Context, by *domain.Principal, id int64) (revokedAt time.Time, already bool, err error) {
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		var before *time.Time
 		if err := tx.QueryRow(ctx, `SELECT revoked_at FROM api_tokens WHERE id = $1 FOR UPDATE`, id).Scan(&before); err != nil {
@@ -208,11 +153,11 @@ func (db *DB) RevokeToken(ctx context.Context, by *Principal, id int64) (revoked
 
 // Authenticate returns the principal of a secret: UNAUTHENTICATED if no
 // live (unrevoked) token has it.
-func (db *DB) Authenticate(ctx context.Context, secret string) (*Principal, error) {
+func (db *DB) Authenticate(ctx context.Context, secret string) (*domain.Principal, error) {
 	if len(secret) < MinSecretLength || len(secret) > 512 {
 		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "the bearer token is not valid")
 	}
-	var p Principal
+	var p domain.Principal
 	var code *string
 	err := db.Pool.QueryRow(ctx, `SELECT t.id, t.name, t.role, t.unit_id, u.code
 		FROM api_tokens t LEFT JOIN units u ON u.id = t.unit_id
@@ -225,11 +170,32 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*Principal, erro
 	if code != nil {
 		p.UnitCode = *code
 	}
-	if p.Role == RoleAdmin {
+	if p.Role == domain.RoleAdmin {
 		p.UnitID, p.UnitCode = nil, ""
 	}
 	return &p, nil
 }
 
-// Actor is how revisions and the audit log name p.
-func (p *Principal) Actor() string { return p.actor() }
+// roleOf is p's role ("" for nil), as revisions store it.
+func roleOf(p *domain.Principal) string {
+	if p == nil {
+		return ""
+	}
+	return p.Role
+}
+
+// unitIDOf is p's unit, if any.
+func unitIDOf(p *domain.Principal) *int64 {
+	if p == nil {
+		return nil
+	}
+	return p.UnitID
+}
+
+// tokenIDOf is p's token id for the audit log (NULL for the command line).
+func tokenIDOf(p *domain.Principal) *int64 {
+	if p == nil || p.TokenID == 0 {
+		return nil
+	}
+	return &p.TokenID
+}

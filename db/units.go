@@ -44,20 +44,9 @@ func scanUnitExtra(row pgx.CollectableRow, extra ...any) (*domain.Unit, error) {
 	return &u, nil
 }
 
-// UnitFilter selects units for FindUnits.
-type UnitFilter struct {
-	AsOf       domain.Date      // the day the tree is read on
-	ParentCode *string          // children of the unit with this code on AsOf
-	ParentID   *int64           // children of this unit
-	Kind       *domain.UnitKind // only this kind
-	Search     string           // accent- and case-insensitive part of the name
-	Offset     int
-	Limit      int
-}
-
 // FindUnits returns a page of units valid on f.AsOf, ordered by code, and the
 // total count. An unknown parent code is NOT_FOUND.
-func (db *DB) FindUnits(ctx context.Context, f UnitFilter) ([]*domain.Unit, int, error) {
+func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Unit, int, error) {
 	if f.ParentCode != nil {
 		p, err := db.UnitByCode(ctx, *f.ParentCode, f.AsOf)
 		if err != nil {

@@ -16,20 +16,6 @@ import (
 // MaxUnitBatch is the most units one UpsertUnits call may carry.
 const MaxUnitBatch = 5000
 
-// Unit outcome statuses (with StatusUnchanged).
-const (
-	StatusCreated = "CREATED"
-	StatusUpdated = "UPDATED"
-)
-
-// UnitOutcome is what became of one unit of an UpsertUnits call.
-type UnitOutcome struct {
-	Index  int
-	Code   string
-	ID     int64
-	Status string // StatusCreated, StatusUpdated or StatusUnchanged
-}
-
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 
 // UpsertUnits creates or updates units for an admin, in order, all or
@@ -39,10 +25,7 @@ var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$`)
 // unit, which must not overlap another period of the same code. Parents are
 // named by code, valid on the unit's first day (earlier items count).
 // Errors name the item.
-func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.UnitRow, opt WriteOptions) ([]UnitOutcome, error) {
-	if err := requireAdmin(p); err != nil {
-		return nil, err
-	}
+func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []domain.UnitRow, opt domain.WriteOptions) ([]domain.UnitWriteOutcome, error) {
 	if len(units) == 0 {
 		return nil, domain.FieldErrorf(domain.EINVALID, "units", "no units")
 	}
@@ -50,14 +33,14 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 		return nil, domain.FieldErrorf(domain.EINVALID, "units", "%d units; at most %d are accepted at once", len(units), MaxUnitBatch)
 	}
 	l := itemLabel("units")
-	var out []UnitOutcome
+	var out []domain.UnitWriteOutcome
 	var changed, due []int64
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		out, changed, due = make([]UnitOutcome, len(units)), nil, nil
+		out, changed, due = make([]domain.UnitWriteOutcome, len(units)), nil, nil
 		if _, err := tx.Exec(ctx, `LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return err
 		}
-		var errs ImportErrors
+		var errs domain.ImportErrors
 		var auditBefore, auditAfter []map[string]any
 		for i := range units {
 			u := units[i]
@@ -65,7 +48,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 			if u.FullName == "" {
 				u.FullName = u.Name
 			}
-			o := UnitOutcome{Index: i, Code: u.Code}
+			o := domain.UnitWriteOutcome{Index: i, Code: u.Code}
 			err := func() error {
 				switch {
 				case !codeRE.MatchString(u.Code):
@@ -114,7 +97,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 						u.Code, u.Name, u.FullName, u.NameEN, string(u.Kind), parent, lo, hi, search).Scan(&o.ID); err != nil {
 						return fatal{mapErr(err, "unit "+u.Code)}
 					}
-					o.Status = StatusCreated
+					o.Status = domain.StatusCreated
 					auditBefore, auditAfter = append(auditBefore, merge(key, map[string]any{"id": nil})), append(auditAfter, merge(after, map[string]any{"id": o.ID}))
 					changed = append(changed, o.ID)
 				case err != nil:
@@ -122,9 +105,9 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 				case cur.kind != string(u.Kind):
 					return l.errf(i, "kind", "unit %s is a %s; a kind does not change (end its validity and create a new unit)", u.Code, strings.ToLower(cur.kind))
 				case cur.name == u.Name && cur.full == u.FullName && cur.nameEN == u.NameEN && equalPtr(cur.parent, parent):
-					o.ID, o.Status = cur.id, StatusUnchanged
+					o.ID, o.Status = cur.id, domain.StatusUnchanged
 				default:
-					o.ID, o.Status = cur.id, StatusUpdated
+					o.ID, o.Status = cur.id, domain.StatusUpdated
 					if parent != nil && !equalPtr(cur.parent, parent) {
 						anc, err := ancestors(ctx, tx, []int64{*parent})
 						if err != nil {
@@ -153,7 +136,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 					return err
 				}
 				errs = append(errs, err)
-				if len(errs) >= maxErrors {
+				if len(errs) >= domain.MaxImportErrors {
 					break
 				}
 			}
@@ -178,7 +161,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *Principal, units []domain.Unit
 		return nil, err
 	}
 	if len(due) > 0 && !opt.NoRefresh {
-		if err := db.refreshCampaigns(ctx, due, unitsChanged, opt.now()); err != nil {
+		if err := db.refreshCampaigns(ctx, due, unitsChanged, opt.Clock()); err != nil {
 			return out, fmt.Errorf("units written, but refreshing the figures failed: %w", err)
 		}
 	}

@@ -20,10 +20,6 @@ import (
 // Int, so that every stored count can be read back through the API.
 const MaxCount = 1<<31 - 1
 
-// DefaultQuotaFactor is how many times its quota a unit's figure may be
-// before it is taken for a typing error (see WriteOptions.QuotaFactor).
-const DefaultQuotaFactor = 3.0
-
 // labeler names one input (a file line or a list item) and one of its fields.
 type labeler func(item int, col string) string
 
@@ -192,7 +188,7 @@ var (
 // the stored ones: a stored figure is not replaced, and a cumulative
 // figure does not go down from one day to a later one, unless the mode
 // allows it. It appends at most 20 errors.
-func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *ImportErrors) error {
+func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *domain.ImportErrors) error {
 	return collectErrors(ctx, tx, l, errs, `
 		WITH keys AS (
 			SELECT k.*, l.day AS last_day, l.value AS last_value
@@ -253,7 +249,7 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 
 // duplicateErrors finds rows of a staging table for the same unit, metric
 // and day.
-func duplicateErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, what string, errs *ImportErrors) error {
+func duplicateErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, what string, errs *domain.ImportErrors) error {
 	return collectErrors(ctx, tx, l, errs, `
 		SELECT max(line), 'date', format('the same unit, metric and date as %s %s', $1::text, min(line))
 		FROM `+staging+` GROUP BY unit_id, metric_id, day HAVING count(*) > 1
@@ -262,7 +258,7 @@ func duplicateErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, 
 
 // collectErrors runs a query of (item, column, message) rows and appends an
 // error per row.
-func collectErrors(ctx context.Context, tx pgx.Tx, l labeler, errs *ImportErrors, sql string, args ...any) error {
+func collectErrors(ctx context.Context, tx pgx.Tx, l labeler, errs *domain.ImportErrors, sql string, args ...any) error {
 	rows, err := tx.Query(ctx, sql, args...)
 	if err != nil {
 		return err
@@ -296,7 +292,7 @@ type quotaPlace struct {
 // are successive revisions in their order, all kept, the last in force (the
 // spec's example sets 920's quota to 1,629 and revises it to 4,994 on the
 // same day). what names an item in messages ("item", "line").
-func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, places []quotaPlace) (ImportErrors, error) {
+func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, places []quotaPlace) (domain.ImportErrors, error) {
 	ids := make([]int64, len(places))
 	for i, p := range places {
 		ids[i] = p.unit
@@ -313,7 +309,7 @@ func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, pl
 		reason         string
 	}
 	seen := map[key]int{}
-	var errs ImportErrors
+	var errs domain.ImportErrors
 	for _, p := range places {
 		if !slices.Contains(anc[p.unit], p.campaign.scopeID) {
 			errs = append(errs, l.errf(p.item, "unit_code", "unit %s is outside the scope of campaign %s", p.code, p.campaign.slug))
@@ -324,7 +320,7 @@ func quotaPlaceErrors(ctx context.Context, tx pgx.Tx, l labeler, what string, pl
 		} else {
 			seen[k] = p.item
 		}
-		if len(errs) >= maxErrors {
+		if len(errs) >= domain.MaxImportErrors {
 			break
 		}
 	}

@@ -86,20 +86,20 @@ func Load(ctx context.Context, store *db.DB, stderr io.Writer) error {
 }
 
 // loadCrosswalk imports the 2025 reform's crosswalk committed in reform/.
-func loadCrosswalk(ctx context.Context, store *db.DB) (db.ImportResult, error) {
+func loadCrosswalk(ctx context.Context, store *db.DB) (domain.ImportResult, error) {
 	var links []csvio.Line[domain.LinkRow]
 	err := csvio.ReadCrosswalk(bytes.NewReader(reform.CrosswalkCSV), "crosswalk.csv", func(l csvio.Line[domain.LinkRow]) error {
 		links = append(links, l)
 		return nil
 	})
 	if err != nil {
-		return db.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return store.ImportCrosswalk(ctx, "crosswalk.csv", links, "demo")
 }
 
 // importRows imports report rows through the same path as a CSV file.
-func importRows(ctx context.Context, store *db.DB, name string, rows []domain.ReportRow, progress func(int)) (db.ImportResult, error) {
+func importRows(ctx context.Context, store *db.DB, name string, rows []domain.ReportRow, progress func(int)) (domain.ImportResult, error) {
 	return store.ImportReports(ctx, name, rowSource(rows), "demo", time.Now(), progress)
 }
 
@@ -118,8 +118,8 @@ func rowSource(rows []domain.ReportRow) db.ReportSource {
 // importCorrections imports the corrections as the district police of each
 // commune would send them, so that the public corrections log names a
 // submitting unit: one file per district, as its reporter token.
-func importCorrections(ctx context.Context, store *db.DB, rows []domain.ReportRow) (db.ImportResult, error) {
-	var total db.ImportResult
+func importCorrections(ctx context.Context, store *db.DB, rows []domain.ReportRow) (domain.ImportResult, error) {
+	var total domain.ImportResult
 	byParent := map[int64][]domain.ReportRow{}
 	var order []int64
 	for _, r := range rows {
@@ -136,8 +136,8 @@ func importCorrections(ctx context.Context, store *db.DB, rows []domain.ReportRo
 		byParent[*u.ParentID] = append(byParent[*u.ParentID], r)
 	}
 	for _, parent := range order {
-		p := &db.Principal{Name: "demo", Role: db.RoleReporter, UnitID: &parent}
-		res, err := store.ImportReportsAs(ctx, "demo corrections", rowSource(byParent[parent]), p, db.WriteOptions{Now: time.Now(), QuotaFactor: -1}, nil)
+		p := &domain.Principal{Name: "demo", Role: domain.RoleReporter, UnitID: &parent}
+		res, err := store.ImportReportsAs(ctx, "demo corrections", rowSource(byParent[parent]), p, domain.WriteOptions{Now: time.Now(), QuotaFactor: -1}, nil)
 		if err != nil {
 			return total, err
 		}

@@ -1,11 +1,5 @@
 package domain
 
-import (
-	"fmt"
-	"io"
-	"strconv"
-)
-
 // UnitKind is the level of a unit in the administrative tree.
 type UnitKind string
 
@@ -36,23 +30,6 @@ func ParseUnitKind(s string) (UnitKind, error) {
 // tree (agencies are not: they roll up in their own branch).
 func (k UnitKind) Territorial() bool { return k != KindAgency }
 
-// MarshalGQL writes the enum value.
-func (k UnitKind) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(k))) }
-
-// UnmarshalGQL reads the enum value.
-func (k *UnitKind) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("unit kind must be a string")
-	}
-	kk, err := ParseUnitKind(s)
-	if err != nil {
-		return err
-	}
-	*k = kk
-	return nil
-}
-
 // Source says where a figure comes from (rule 2 of the domain).
 type Source string
 
@@ -63,40 +40,6 @@ const (
 	SourceCarried  Source = "CARRIED"  // its own latest earlier report, carried forward
 	SourceNone     Source = "NONE"     // no data at all
 )
-
-// MarshalGQL writes the enum value.
-func (s Source) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(string(s))) }
-
-// UnmarshalGQL reads the enum value.
-func (s *Source) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("source must be a string")
-	}
-	switch Source(str) {
-	case SourceReported, SourceRollup, SourceCarried, SourceNone:
-		*s = Source(str)
-		return nil
-	}
-	return fmt.Errorf("unknown source %q", str)
-}
-
-// MarshalGQL writes the date as YYYY-MM-DD.
-func (d Date) MarshalGQL(w io.Writer) { io.WriteString(w, strconv.Quote(d.String())) }
-
-// UnmarshalGQL reads a YYYY-MM-DD string.
-func (d *Date) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return Errorf(EINVALID, "a Date is a string in the form YYYY-MM-DD")
-	}
-	dd, err := ParseDate(s)
-	if err != nil {
-		return err
-	}
-	*d = dd
-	return nil
-}
 
 func equalFoldASCII(a, b string) bool {
 	if len(a) != len(b) {

@@ -19,7 +19,7 @@ import (
 type world struct {
 	store *db.DB
 	c     *domain.Campaign
-	admin *db.Principal
+	admin *domain.Principal
 	log   *bytes.Buffer
 }
 
@@ -28,7 +28,7 @@ func setup(t *testing.T) *world {
 	store := dbtest.New(t)
 	c := dbtest.MustLoadExample(t, store)
 	ctx := context.Background()
-	_, secret, err := store.CreateToken(ctx, db.CLI("test"), db.RoleAdmin, "", "admin")
+	_, secret, err := store.CreateToken(ctx, domain.CLI("test"), domain.RoleAdmin, "", "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func (w *world) notes(t *testing.T) int {
 
 // The write of 90002's figure for 20 December (it has none; 19 December
 // neither, so both carry 18 December's figure).
-var lateReport = db.SubmitRequest{Campaign: "ref", ClientKey: "k1", Reports: []db.ReportInput{
+var lateReport = domain.SubmitRequest{Campaign: "ref", ClientKey: "k1", Reports: []domain.ReportItem{
 	{UnitCode: "90002", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 5000}}}
 
 // Issue 12, item 6: a batch committed whose refresh never ran (the process
@@ -92,7 +92,7 @@ func TestWorkerHealsACommittedWrite(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
 	before := w.figure(t, w.c.ID, "90002", "collected", "2023-12-20")
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, db.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.figure(t, w.c.ID, "90002", "collected", "2023-12-20"); got != before || w.notes(t) != 1 {
@@ -117,10 +117,10 @@ func TestReplayRefreshesWhatItsFirstRequestLeftDue(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, db.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.store.SubmitReports(ctx, w.admin, lateReport, db.WriteOptions{Now: dbtest.ExampleNow})
+	res, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow})
 	if err != nil || !res.Replayed {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
@@ -134,25 +134,25 @@ func TestEveryWriteNotesFiguresDue(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	opt := db.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true, QuotaFactor: -1}
+	opt := domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true, QuotaFactor: -1}
 	d := domain.MustDate("2023-12-10")
 	writes := map[string]func() error{
 		"submitReports": func() error { _, err := w.store.SubmitReports(ctx, w.admin, lateReport, opt); return err },
 		"correctReport": func() error {
-			_, err := w.store.CorrectReport(ctx, w.admin, db.CorrectRequest{Campaign: "ref", Reason: "sai số",
-				ReportInput: db.ReportInput{UnitCode: "90000", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 3900}}, opt)
+			_, err := w.store.CorrectReport(ctx, w.admin, domain.CorrectRequest{Campaign: "ref", Reason: "sai số",
+				ReportItem: domain.ReportItem{UnitCode: "90000", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 3900}}, opt)
 			return err
 		},
 		"setQuotas": func() error {
-			_, err := w.store.SetQuotas(ctx, w.admin, db.SetQuotasRequest{Campaign: "ref", Reason: "điều chỉnh",
-				Quotas: []db.QuotaInput{{UnitCode: "90000", Metric: "collected", Target: 999, EffectiveFrom: &d}}}, opt)
+			_, err := w.store.SetQuotas(ctx, w.admin, domain.SetQuotasRequest{Campaign: "ref", Reason: "điều chỉnh",
+				Quotas: []domain.QuotaChange{{UnitCode: "90000", Metric: "collected", Target: 999, EffectiveFrom: &d}}}, opt)
 			return err
 		},
 		"updateCampaign": func() error {
 			bands := domain.DefaultBands()
 			bands[0].Min = 0.95
 			from := domain.MustDate("2023-12-10") // a new rules version from a day of the (ended) campaign
-			_, err := w.store.UpdateCampaign(ctx, w.admin, "ref", db.CampaignPatch{Bands: bands, BandsFrom: &from}, opt)
+			_, err := w.store.UpdateCampaign(ctx, w.admin, "ref", domain.CampaignPatch{Bands: bands, BandsFrom: &from}, opt)
 			return err
 		},
 		"upsertUnits": func() error {
@@ -230,7 +230,7 @@ func TestWorkerEachCampaignFailsAlone(t *testing.T) {
 		BEGIN RAISE EXCEPTION 'figures of campaign % refused by the test', NEW.campaign_id; END $$`)
 	mustExec(t, w.store, `CREATE TRIGGER refuse BEFORE INSERT ON figures FOR EACH ROW
 		WHEN (NEW.campaign_id = `+strconv.FormatInt(broken.ID, 10)+`) EXECUTE FUNCTION refuse()`)
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, db.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
 		t.Fatal(err)
 	}
 	wk := w.worker(dbtest.ExampleNow)

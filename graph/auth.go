@@ -11,20 +11,19 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
 type principalKey struct{}
 
 // WithPrincipal stores who the request acts as.
-func WithPrincipal(ctx context.Context, p *db.Principal) context.Context {
+func WithPrincipal(ctx context.Context, p *domain.Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
 // PrincipalFrom returns who the request acts as; nil without a token.
-func PrincipalFrom(ctx context.Context) *db.Principal {
-	p, _ := ctx.Value(principalKey{}).(*db.Principal)
+func PrincipalFrom(ctx context.Context) *domain.Principal {
+	p, _ := ctx.Value(principalKey{}).(*domain.Principal)
 	if p == nil {
 		return nil
 	}
@@ -35,7 +34,7 @@ func PrincipalFrom(ctx context.Context) *db.Principal {
 
 // Authenticator turns a bearer secret into a principal (db.DB does).
 type Authenticator interface {
-	Authenticate(ctx context.Context, secret string) (*db.Principal, error)
+	Authenticate(ctx context.Context, secret string) (*domain.Principal, error)
 }
 
 // AuthMiddleware reads `Authorization: Bearer <token>` and puts the token's

@@ -126,3 +126,56 @@ func (r *Resolver) bulletinService() *publish.Service {
 	}
 	return &publish.Service{DB: r.DB, Logger: r.Logger, Now: r.Now}
 }
+
+// bulletins is a page of the latest editions, of a campaign (and a scope)
+// or of all, each with its campaign.
+func (r *Resolver) bulletins(ctx context.Context, campaign, scopeCode *string, lang Lang, p page) ([]*Bulletin, int, error) {
+	f := db.EditionFilter{Latest: true, Offset: p.Offset, Limit: p.Limit}
+	campaigns := map[int64]*domain.Campaign{}
+	if campaign != nil {
+		c, err := r.DB.CampaignBySlug(ctx, *campaign)
+		if err != nil {
+			return nil, 0, err
+		}
+		f.CampaignID, campaigns[c.ID] = &c.ID, c
+		if scopeCode != nil {
+			u, err := r.DB.UnitByCode(ctx, *scopeCode, max(min(r.todayIn(c), c.End), c.Start))
+			if err != nil {
+				return nil, 0, err
+			}
+			f.ScopeID = &u.ID
+		}
+	} else if scopeCode != nil {
+		return nil, 0, domain.FieldErrorf(domain.EINVALID, "scopeCode", "scopeCode needs a campaign")
+	}
+	eds, total, err := r.DB.Editions(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]*Bulletin, len(eds))
+	for i, e := range eds {
+		c := campaigns[e.CampaignID]
+		if c == nil {
+			if c, err = r.DB.CampaignByID(ctx, e.CampaignID); err != nil {
+				return nil, 0, err
+			}
+			campaigns[e.CampaignID] = c
+		}
+		if items[i], err = bulletinOf(e, c, lang); err != nil {
+			return nil, 0, err
+		}
+	}
+	return items, total, nil
+}
+
+// revisionOf is a revision argument: 0 (the latest) when nil, BAD_INPUT
+// below 1.
+func revisionOf(revision *int) (int, error) {
+	if revision == nil {
+		return 0, nil
+	}
+	if *revision < 1 {
+		return 0, domain.Errorf(domain.EINVALID, "revisions are numbered from 1")
+	}
+	return *revision, nil
+}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -32,9 +31,9 @@ func TestProgressCalendar(t *testing.T) {
 	}
 	submit := func(key, day string, value int64, now time.Time) {
 		t.Helper()
-		if _, err := w.store.SubmitReports(ctx, admin, db.SubmitRequest{Campaign: "live", ClientKey: key,
-			Reports: []db.ReportInput{{UnitCode: "92001", Metric: "collected", Date: domain.MustDate(day), Value: value}}},
-			db.WriteOptions{Now: now}); err != nil {
+		if _, err := w.store.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: "live", ClientKey: key,
+			Reports: []domain.ReportItem{{UnitCode: "92001", Metric: "collected", Date: domain.MustDate(day), Value: value}}},
+			domain.WriteOptions{Now: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,9 +41,9 @@ func TestProgressCalendar(t *testing.T) {
 	submit("a", "2024-01-01", 10, vn("2024-01-02 07:29")) // on time
 	submit("b", "2024-01-03", 30, vn("2024-01-04 07:31")) // late
 	// 2 January: no report (missing).
-	if _, err := w.store.CorrectReport(ctx, admin, db.CorrectRequest{Campaign: "live", Reason: "nhập nhầm",
-		ReportInput: db.ReportInput{UnitCode: "92001", Metric: "collected", Date: domain.MustDate("2024-01-01"), Value: 12}},
-		db.WriteOptions{Now: vn("2024-01-05 09:00")}); err != nil {
+	if _, err := w.store.CorrectReport(ctx, admin, domain.CorrectRequest{Campaign: "live", Reason: "nhập nhầm",
+		ReportItem: domain.ReportItem{UnitCode: "92001", Metric: "collected", Date: domain.MustDate("2024-01-01"), Value: 12}},
+		domain.WriteOptions{Now: vn("2024-01-05 09:00")}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -29,7 +28,7 @@ type ReportRevision struct {
 
 // newReportRevision reads a stored revision; its lateness is judged by c's
 // report deadline for the day.
-func newReportRevision(v *db.Revision, c *domain.Campaign) ReportRevision {
+func newReportRevision(v *domain.Revision, c *domain.Campaign) ReportRevision {
 	rv := ReportRevision{Revision: v.Revision, Value: v.Value, PreviousValue: v.Previous, ReportedAt: v.ReportedAt,
 		RecordedAt: v.RecordedAt, OnTime: !v.ReportedAt.After(c.Deadline(v.Day)), Correction: v.Correction,
 		submitterUnitID: v.SubmitterUnitID}
@@ -88,7 +87,7 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 	if p.campaign == nil || p.RevisionCount == 0 {
 		return []*ReportRevision{}, nil
 	}
-	revs, err := r.loaders(ctx).Revisions.Load(ctx, db.RevisionKey{UnitID: p.unitID, Metric: p.metric, Day: p.Date})
+	revs, err := r.loaders(ctx).Revisions.Load(ctx, domain.RevisionKey{UnitID: p.unitID, Metric: p.metric, Day: p.Date})
 	if err != nil {
 		return nil, err
 	}
@@ -98,23 +97,6 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 		out[i] = &rv
 	}
 	return out, nil
-}
-
-// scopeUnit is the unit of a scopeCode argument on day, which must be the
-// campaign's scope or inside it.
-func (r *Resolver) scopeUnit(ctx context.Context, c *domain.Campaign, code string, day domain.Date) (*domain.Unit, error) {
-	su, err := r.DB.UnitByCode(ctx, code, day)
-	if err != nil {
-		return nil, err
-	}
-	inside, err := r.DB.IsDescendant(ctx, su.ID, c.ScopeUnitID)
-	if err != nil {
-		return nil, err
-	}
-	if !inside {
-		return nil, domain.FieldErrorf(domain.EINVALID, "scopeCode", "unit %s is outside the campaign's scope", code)
-	}
-	return su, nil
 }
 
 // corrections answers the corrections root field.
@@ -144,7 +126,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 	if hi < lo {
 		return nil, domain.FieldErrorf(domain.EINVALID, "from", "from (%s) is after to (%s)", lo, hi)
 	}
-	f := db.CorrectionFilter{Campaign: c, From: lo, To: hi, Offset: p.Offset, Limit: p.Limit}
+	f := domain.CorrectionFilter{Campaign: c, From: lo, To: hi, Offset: p.Offset, Limit: p.Limit}
 	if metric != nil {
 		if !slices.Contains(c.MetricKeys, *metric) {
 			return nil, domain.FieldErrorf(domain.EINVALID, "metric", "metric: campaign %s does not track %q (it tracks %s)", slug, *metric, strings.Join(c.MetricKeys, ", "))
@@ -152,7 +134,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 		f.Metric = *metric
 	}
 	if scopeCode != nil {
-		su, err := r.scopeUnit(ctx, c, *scopeCode, hi)
+		su, err := r.app().ScopeUnit(ctx, c, *scopeCode, hi)
 		if err != nil {
 			return nil, err
 		}
@@ -163,7 +145,7 @@ func (r *Resolver) corrections(ctx context.Context, slug string, scopeCode, metr
 		return nil, err
 	}
 	conn := &CorrectionConnection{}
-	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, cs, total, func(cur string, dc *db.Correction) *CorrectionEdge {
+	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, cs, total, func(cur string, dc *domain.Correction) *CorrectionEdge {
 		return &CorrectionEdge{Cursor: cur, Node: &Correction{ReportRevision: newReportRevision(&dc.Revision, c),
 			Date: dc.Day, BulletinRevised: dc.BulletinRevised, unitID: dc.UnitID, metric: dc.Metric}}
 	})

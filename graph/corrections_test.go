@@ -26,26 +26,26 @@ func correctionsWorld(t *testing.T) *writeWorld {
 		}
 		return tm
 	}
-	who := func(secret string) *db.Principal {
+	who := func(secret string) *domain.Principal {
 		p, err := w.store.Authenticate(ctx, secret)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return p
 	}
-	submit := func(p *db.Principal, unit, day string, value int64, at string) {
+	submit := func(p *domain.Principal, unit, day string, value int64, at string) {
 		t.Helper()
-		if _, err := w.store.SubmitReports(ctx, p, db.SubmitRequest{Campaign: "live", ClientKey: unit + day,
-			Reports: []db.ReportInput{{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}}},
-			db.WriteOptions{Now: vn(at)}); err != nil {
+		if _, err := w.store.SubmitReports(ctx, p, domain.SubmitRequest{Campaign: "live", ClientKey: unit + day,
+			Reports: []domain.ReportItem{{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}}},
+			domain.WriteOptions{Now: vn(at)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	correct := func(p *db.Principal, unit, day string, value int64, reason, at string) {
+	correct := func(p *domain.Principal, unit, day string, value int64, reason, at string) {
 		t.Helper()
-		if _, err := w.store.CorrectReport(ctx, p, db.CorrectRequest{Campaign: "live", Reason: reason,
-			ReportInput: db.ReportInput{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}},
-			db.WriteOptions{Now: vn(at)}); err != nil {
+		if _, err := w.store.CorrectReport(ctx, p, domain.CorrectRequest{Campaign: "live", Reason: reason,
+			ReportItem: domain.ReportItem{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}},
+			domain.WriteOptions{Now: vn(at)}); err != nil {
 			t.Fatal(err)
 		}
 	}

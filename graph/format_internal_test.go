@@ -3,7 +3,6 @@ package graph
 import (
 	"testing"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -23,7 +22,7 @@ func TestRateTextBelowThresholds(t *testing.T) {
 		{1000000, 1000000, "100%", "100%"},
 		{822139, 930767, "88,33%", "88.33%"},
 	} {
-		row := &RankingRow{RankRow: &db.RankRow{Point: db.Point{Value: n(tc.figure), Quota: n(tc.quota)}}, bands: bands}
+		row := &RankingRow{&domain.RankedRow{RankRow: &domain.RankRow{Point: domain.Point{Value: n(tc.figure), Quota: n(tc.quota)}}, Bands: bands}}
 		pt := &ProgressPoint{Figure: n(tc.figure), Quota: n(tc.quota), bands: bands}
 		if got := *pt.RateText(nil); got != tc.vi {
 			t.Errorf("ProgressPoint %d/%d: %q, want %q", tc.figure, tc.quota, got, tc.vi)

@@ -23071,13 +23071,19 @@ func (ec *executionContext) marshalNDataset2ᚖgithubᚗcomᚋtiendoᚑvnᚋtien
 }
 
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
-	var res domain.Date
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v domain.Date) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalDate(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNDate2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDateᚄ(ctx context.Context, v any) ([]domain.Date, error) {
@@ -23800,13 +23806,19 @@ func (ec *executionContext) unmarshalNSetTargetsFromRuleInput2githubᚗcomᚋtie
 }
 
 func (ec *executionContext) unmarshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx context.Context, v any) (domain.Source, error) {
-	var res domain.Source
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalSource(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSource2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSource(ctx context.Context, sel ast.SelectionSet, v domain.Source) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalSource(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNSource2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐSourceᚄ(ctx context.Context, v any) ([]domain.Source, error) {
@@ -24007,13 +24019,19 @@ func (ec *executionContext) unmarshalNUnitInput2ᚖgithubᚗcomᚋtiendoᚑvnᚋ
 }
 
 func (ec *executionContext) unmarshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx context.Context, v any) (domain.UnitKind, error) {
-	var res domain.UnitKind
-	err := res.UnmarshalGQL(v)
+	res, err := UnmarshalUnitKind(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNUnitKind2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx context.Context, sel ast.SelectionSet, v domain.UnitKind) graphql.Marshaler {
-	return v
+	_ = sel
+	res := MarshalUnitKind(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNUnitLink2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐUnitLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*UnitLink) graphql.Marshaler {
@@ -24317,32 +24335,36 @@ func (ec *executionContext) unmarshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendo�
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(domain.CampaignOutcome)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalCampaignOutcome(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCampaignOutcome2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐCampaignOutcome(ctx context.Context, sel ast.SelectionSet, v *domain.CampaignOutcome) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalCampaignOutcome(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(domain.Date)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v *domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -24600,16 +24622,18 @@ func (ec *executionContext) unmarshalOUnitKind2ᚖgithubᚗcomᚋtiendoᚑvnᚋt
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(domain.UnitKind)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	res, err := UnmarshalUnitKind(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOUnitKind2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐUnitKind(ctx context.Context, sel ast.SelectionSet, v *domain.UnitKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := MarshalUnitKind(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐViewer(ctx context.Context, sel ast.SelectionSet, v *Viewer) graphql.Marshaler {

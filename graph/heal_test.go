@@ -21,7 +21,7 @@ import (
 func lateWorld(t *testing.T) *writeWorld {
 	t.Helper()
 	w := setupWrites(t)
-	if _, err := w.store.CreateCampaignAs(context.Background(), db.CLI("test"), &domain.CampaignDef{ScopeCode: "92", Campaign: domain.Campaign{
+	if _, err := w.store.CreateCampaignAs(context.Background(), domain.CLI("test"), &domain.CampaignDef{ScopeCode: "92", Campaign: domain.Campaign{
 		Slug: "late", Name: "Ghi trước khi đọc", Start: domain.MustDate("2024-01-01"), End: domain.MustDate("2024-01-31"),
 		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: []string{"collected"},
 	}}); err != nil {

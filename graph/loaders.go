@@ -17,14 +17,14 @@ type loadersKey struct{}
 type Loaders struct {
 	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
 	// Revisions loads the revisions of reports (a series' points).
-	Revisions *dataloadgen.Loader[db.RevisionKey, []*db.Revision]
+	Revisions *dataloadgen.Loader[domain.RevisionKey, []*domain.Revision]
 	// Predecessors and Successors are the links of the 2025 reform of a unit.
-	Predecessors, Successors *dataloadgen.Loader[int64, []db.Link]
+	Predecessors, Successors *dataloadgen.Loader[int64, []domain.Link]
 }
 
 // linkLoader batches the links of many units into one query.
-func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []db.Link] {
-	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]db.Link, []error) {
+func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []domain.Link] {
+	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([][]domain.Link, []error) {
 		links, err := store.LinksOf(ctx, ids, successors)
 		if err != nil {
 			return nil, []error{err}
@@ -33,7 +33,7 @@ func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []db.L
 		for i, id := range ids {
 			at[id] = i
 		}
-		out := make([][]db.Link, len(ids))
+		out := make([][]domain.Link, len(ids))
 		for _, l := range links {
 			near := l.NewID
 			if successors {
@@ -56,12 +56,12 @@ func newLoaders(store *db.DB) *Loaders {
 			}
 			return units, nil
 		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
-		Revisions: dataloadgen.NewLoader(func(ctx context.Context, keys []db.RevisionKey) ([][]*db.Revision, []error) {
+		Revisions: dataloadgen.NewLoader(func(ctx context.Context, keys []domain.RevisionKey) ([][]*domain.Revision, []error) {
 			byKey, err := store.RevisionsOf(ctx, keys)
 			if err != nil {
 				return nil, []error{err}
 			}
-			out := make([][]*db.Revision, len(keys))
+			out := make([][]*domain.Revision, len(keys))
 			for i, k := range keys {
 				out[i] = byKey[k]
 			}
@@ -90,12 +90,12 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 }
 
 func (r *Resolver) unitByID(ctx context.Context, id int64) (*domain.Unit, error) {
-	if u := r.cache.unit(id); u != nil {
+	if u := r.app().CachedUnit(id); u != nil {
 		return u, nil
 	}
 	u, err := r.loaders(ctx).UnitByID.Load(ctx, id)
 	if err == nil && u != nil {
-		r.cache.putUnits([]*domain.Unit{u})
+		r.app().CacheUnits([]*domain.Unit{u})
 	}
 	if err == nil && u == nil {
 		return nil, domain.Errorf(domain.ENOTFOUND, "unit %d not found", id)

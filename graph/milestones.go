@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/milestone"
@@ -63,11 +64,11 @@ func (r *Resolver) milestoneRanking(ctx context.Context, slug string, date domai
 		frozen, _ = rec.View(metric, level, scope.Code)
 	}
 	// A read never writes: the current figures are those stored.
-	current, err := r.rankingAll(ctx, figures.Version, db.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
+	current, err := r.app().RankingAll(ctx, figures.Version, domain.RankingFilter{Campaign: c, Metric: metric, Day: date, ScopeID: scope.ID, Kind: level})
 	if err != nil {
 		return nil, err
 	}
-	now := make(map[int64]*db.RankRow, len(current))
+	now := make(map[int64]*domain.RankRow, len(current))
 	for _, row := range current {
 		now[row.UnitID] = row
 	}
@@ -164,7 +165,7 @@ func (r *Resolver) milestoneScope(ctx context.Context, c *domain.Campaign, day d
 	if err != nil {
 		return nil, err
 	}
-	if err := levelBelow(level, scope); err != nil {
+	if err := app.LevelBelow(level, scope); err != nil {
 		return nil, err
 	}
 	return scope, nil

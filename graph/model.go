@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -33,9 +32,9 @@ type ProgressPoint struct {
 	campaign *domain.Campaign
 	unitID   int64
 	metric   string
-	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
+	// Incomparable and Partial are set on map CURRENT (see domain.MappedPoint).
 	Incomparable bool
-	Partial      []db.Link
+	Partial      []domain.Link
 }
 
 // Comparable is false when the day cannot be summed from predecessors.
@@ -61,18 +60,10 @@ func (p *ProgressPoint) RateText(lang *Lang) *string {
 	return rateText(p.Figure, p.Quota, p.bands, lang)
 }
 
-// RankingRow is a stored ranking row with its unit already resolved (from
-// the process's unit cache, one batched load for the rest).
+// RankingRow is a ranking row as the application answers it (its unit
+// already resolved), with the API's formatted fields.
 type RankingRow struct {
-	*db.RankRow
-	Unit *domain.Unit
-	// Outcome is set for the last day of an ended campaign (engine.Outcome).
-	Outcome *domain.CampaignOutcome
-
-	bands []domain.Band // the campaign's, for RateText
-	// Incomparable and Partial are set on map CURRENT (see db.MappedPoint).
-	Incomparable bool
-	Partial      []db.Link
+	*domain.RankedRow
 }
 
 // AtRisk is the stored flag until the day's outcome is known, then false
@@ -97,7 +88,7 @@ func (r *RankingRow) FigureText(lang *Lang) *string { return countText(r.Value, 
 func (r *RankingRow) QuotaText(lang *Lang) *string { return countText(r.Quota, lang) }
 
 // RateText is the rate formatted for a reader.
-func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, r.bands, lang) }
+func (r *RankingRow) RateText(lang *Lang) *string { return rateText(r.Value, r.Quota, r.Bands, lang) }
 
 // ProgressColumns is a page of a series as parallel arrays.
 type ProgressColumns struct {
@@ -119,7 +110,7 @@ type UnitLink struct {
 
 // linksFrom turns stored links into UnitLinks seen from their new end
 // (successors false) or their old end.
-func linksFrom(ls []db.Link, successors bool) []*UnitLink {
+func linksFrom(ls []domain.Link, successors bool) []*UnitLink {
 	out := make([]*UnitLink, len(ls))
 	for i, l := range ls {
 		far := l.OldID

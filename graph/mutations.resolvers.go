@@ -8,9 +8,7 @@ package graph
 import (
 	"context"
 	"strconv"
-	"strings"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -19,12 +17,7 @@ func (r *mutationResolver) SubmitReports(ctx context.Context, input SubmitReport
 	if err != nil {
 		return nil, err
 	}
-	req := db.SubmitRequest{Campaign: input.Campaign, ClientKey: input.ClientKey, Reports: make([]db.ReportInput, len(input.Reports))}
-	for i, it := range input.Reports {
-		req.Reports[i] = db.ReportInput{UnitCode: it.UnitCode, Metric: it.Metric, Date: it.Date, Value: int64(it.Value),
-			Note: deref(it.Note), ConfirmAboveQuota: deref(it.ConfirmAboveQuota)}
-	}
-	res, err := r.DB.SubmitReports(ctx, p, req, r.writeOptions())
+	res, err := r.app().SubmitReports(ctx, p, submitRequest(input))
 	if res, err = written(ctx, r.Resolver, res, err); err != nil {
 		return nil, err
 	}
@@ -36,10 +29,7 @@ func (r *mutationResolver) CorrectReport(ctx context.Context, input CorrectRepor
 	if err != nil {
 		return nil, err
 	}
-	req := db.CorrectRequest{Campaign: input.Campaign, Reason: input.Reason, ClientKey: deref(input.ClientKey),
-		ReportInput: db.ReportInput{UnitCode: input.UnitCode, Metric: input.Metric, Date: input.Date, Value: int64(input.Value),
-			ConfirmAboveQuota: deref(input.ConfirmAboveQuota)}}
-	res, err := r.DB.CorrectReport(ctx, p, req, r.writeOptions())
+	res, err := r.app().CorrectReport(ctx, p, correctRequest(input))
 	if res, err = written(ctx, r.Resolver, res, err); err != nil {
 		return nil, err
 	}
@@ -51,24 +41,11 @@ func (r *mutationResolver) CreateCampaign(ctx context.Context, input CreateCampa
 	if err != nil {
 		return nil, err
 	}
-	def := &domain.CampaignDef{ScopeCode: input.ScopeCode, Campaign: domain.Campaign{
-		Slug: strings.TrimSpace(input.Slug), Name: input.Name, NameEN: deref(input.NameEn), LegalRef: deref(input.LegalRef),
-		Start: input.StartDate, End: input.EndDate, MetricKeys: input.Metrics, DeadlineDays: 1, DeadlineMinutes: 450,
-		TimeZone: domain.DefaultTimeZone, Bands: bandsOf(input.Bands), Milestones: milestonesOf(input.Milestones)}}
-	if input.ReportDeadline != nil {
-		if def.DeadlineMinutes, err = parseClock("input.reportDeadline", *input.ReportDeadline); err != nil {
-			return nil, err
-		}
-	}
-	if d, err := int32Of("input.deadlineDays", input.DeadlineDays); err != nil {
+	def, err := campaignDef(input)
+	if err != nil {
 		return nil, err
-	} else if d != nil {
-		def.DeadlineDays = *d
 	}
-	if input.TimeZone != nil {
-		def.TimeZone = *input.TimeZone
-	}
-	c, err := r.DB.CreateCampaignAs(ctx, p, def)
+	c, err := r.app().CreateCampaign(ctx, p, def)
 	if err != nil {
 		return nil, fail(ctx, err)
 	}
@@ -80,27 +57,12 @@ func (r *mutationResolver) UpdateCampaign(ctx context.Context, slug string, inpu
 	if err != nil {
 		return nil, err
 	}
-	patch := db.CampaignPatch{Name: input.Name, NameEN: input.NameEn, LegalRef: input.LegalRef, Start: input.StartDate,
-		End: input.EndDate, TimeZone: input.TimeZone, MetricKeys: input.Metrics, Bands: bandsOf(input.Bands), BandsFrom: input.EffectiveFrom}
-	if input.ReportDeadline != nil {
-		m, err := parseClock("input.reportDeadline", *input.ReportDeadline)
-		if err != nil {
-			return nil, err
-		}
-		patch.DeadlineMinutes = &m
-	}
-	if patch.DeadlineDays, err = int32Of("input.deadlineDays", input.DeadlineDays); err != nil {
+	patch, err := campaignPatch(input)
+	if err != nil {
 		return nil, err
 	}
-	if input.Milestones != nil {
-		ms := milestonesOf(input.Milestones)
-		patch.Milestones = &ms
-	}
-	c, err := r.DB.UpdateCampaign(ctx, p, slug, patch, r.writeOptions())
-	if c, err = written(ctx, r.Resolver, c, err); err != nil {
-		return nil, err
-	}
-	return c, nil
+	c, err := r.app().UpdateCampaign(ctx, p, slug, patch)
+	return written(ctx, r.Resolver, c, err)
 }
 
 func (r *mutationResolver) SetQuotas(ctx context.Context, input SetQuotasInput) (*QuotaWriteResult, error) {
@@ -108,13 +70,7 @@ func (r *mutationResolver) SetQuotas(ctx context.Context, input SetQuotasInput) 
 	if err != nil {
 		return nil, err
 	}
-	req := db.SetQuotasRequest{Campaign: input.Campaign, Reason: deref(input.Reason), Reference: deref(input.Reference),
-		Quotas: make([]db.QuotaInput, len(input.Quotas))}
-	for i, q := range input.Quotas {
-		req.Quotas[i] = db.QuotaInput{UnitCode: q.UnitCode, Metric: q.Metric, Target: int64(q.Target), EffectiveFrom: q.EffectiveFrom,
-			Reason: deref(q.Reason), Reference: deref(q.Reference)}
-	}
-	res, err := r.DB.SetQuotas(ctx, p, req, r.writeOptions())
+	res, err := r.app().SetQuotas(ctx, p, setQuotasRequest(input))
 	if res, err = written(ctx, r.Resolver, res, err); err != nil {
 		return nil, err
 	}
@@ -126,24 +82,14 @@ func (r *mutationResolver) SetTargetsFromRule(ctx context.Context, input SetTarg
 	if err != nil {
 		return nil, err
 	}
-	req := db.TargetRuleRequest{Campaign: input.Campaign, Metric: input.Metric, Rule: string(input.Rule), Level: input.Level,
-		ScopeCode: deref(input.ScopeCode), BaseCampaign: deref(input.BaseCampaign), BaseMetric: deref(input.BaseMetric),
-		AsOf: input.AsOf, ThresholdPercent: int64(deref(input.ThresholdPercent)), BelowPercent: int64(deref(input.BelowPercent)),
-		AtOrAbovePercent: int64(deref(input.AtOrAbovePercent)), EffectiveFrom: input.EffectiveFrom,
-		Reason: deref(input.Reason), Reference: deref(input.Reference)}
-	res, err := r.DB.SetTargetsFromRule(ctx, p, req, r.writeOptions())
+	res, err := r.app().SetTargetsFromRule(ctx, p, targetRuleRequest(input))
 	if res != nil && res.Campaign == "" && err != nil {
 		res = nil // nothing was written
 	}
 	if res, err = written(ctx, r.Resolver, res, err); err != nil {
 		return nil, err
 	}
-	skipped := res.Skipped
-	if skipped == nil {
-		skipped = []string{}
-	}
-	return &TargetRuleResult{Campaign: res.Campaign, Written: res.Written, Unchanged: res.Unchanged,
-		Items: quotaOutcomes(res.Items), Skipped: skipped}, nil
+	return targetRuleResult(res), nil
 }
 
 func (r *mutationResolver) UpsertUnits(ctx context.Context, input UpsertUnitsInput) (*UpsertUnitsResult, error) {
@@ -151,54 +97,29 @@ func (r *mutationResolver) UpsertUnits(ctx context.Context, input UpsertUnitsInp
 	if err != nil {
 		return nil, err
 	}
-	rows := make([]domain.UnitRow, len(input.Units))
-	for i, u := range input.Units {
-		rows[i] = domain.UnitRow{Code: strings.TrimSpace(u.Code), Name: u.Name, Kind: u.Kind, ParentCode: strings.TrimSpace(deref(u.ParentCode)),
-			FullName: deref(u.FullName), NameEN: deref(u.NameEn), ValidFrom: u.ValidFrom, ValidTo: u.ValidTo}
-	}
-	outs, err := r.DB.UpsertUnits(ctx, p, rows, r.writeOptions())
-	r.cache.forgetUnits()
+	outs, err := r.app().UpsertUnits(ctx, p, unitRows(input))
 	if err != nil && outs == nil {
 		return nil, fail(ctx, err)
 	} else if err != nil {
 		r.logger().ErrorContext(ctx, "after write", "err", err, "request_id", RequestID(ctx))
 	}
-	res := &UpsertUnitsResult{}
-	for _, o := range outs {
-		u, err := r.unitByID(ctx, o.ID)
-		if err != nil {
-			return nil, err
-		}
-		switch o.Status {
-		case db.StatusCreated:
-			res.Created++
-		case db.StatusUpdated:
-			res.Updated++
-		default:
-			res.Unchanged++
-		}
-		res.Items = append(res.Items, &UnitOutcome{Index: o.Index, Code: o.Code, Status: WriteStatus(o.Status), Unit: u})
-	}
-	return res, nil
+	return r.upsertUnitsResult(ctx, outs)
 }
 
 func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string) (*AuditConnection, error) {
-	if _, err := admin(ctx); err != nil {
+	p, err := admin(ctx)
+	if err != nil {
 		return nil, err
 	}
 	pg, err := pageOf(first, after, 50)
 	if err != nil {
 		return nil, err
 	}
-	es, total, err := r.DB.AuditLog(ctx, pg.Offset, pg.Limit)
+	es, total, err := r.app().AuditLog(ctx, p, pg.Offset, pg.Limit)
 	if err != nil {
 		return nil, err
 	}
-	c := &AuditConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(pg, es, total, func(cur string, e *db.AuditEntry) *AuditEdge {
-		return &AuditEdge{Cursor: cur, Node: auditEntry(e)}
-	})
-	return c, nil
+	return auditConnection(pg, es, total), nil
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
@@ -210,14 +131,11 @@ func (r *queryResolver) Viewer(ctx context.Context) (*Viewer, error) {
 	if p.IsAdmin() {
 		v.Role = RoleAdmin
 	}
+	var err error
 	if p.UnitID != nil {
-		u, err := r.unitByID(ctx, *p.UnitID)
-		if err != nil {
-			return nil, err
-		}
-		v.Unit = u
+		v.Unit, err = r.unitByID(ctx, *p.UnitID)
 	}
-	return v, nil
+	return v, err
 }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }

@@ -61,3 +61,15 @@ func connection[T any, E any](p page, items []T, total int, edge func(cursor str
 	}
 	return edges, pageInfo(p, len(items), total), total
 }
+
+func quotaConnection(p page, qs []*domain.QuotaRevision, total int) *QuotaConnection {
+	c := &QuotaConnection{}
+	c.Edges, c.PageInfo, c.TotalCount = connection(p, qs, total, func(cur string, q *domain.QuotaRevision) *QuotaEdge { return &QuotaEdge{cur, q} })
+	return c
+}
+
+func unitConnection(p page, units []*domain.Unit, total int, former []*domain.Unit) *UnitConnection {
+	c := &UnitConnection{Former: former}
+	c.Edges, c.PageInfo, c.TotalCount = connection(p, units, total, func(cur string, u *domain.Unit) *UnitEdge { return &UnitEdge{cur, u} })
+	return c
+}

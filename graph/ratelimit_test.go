@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
 )
 
@@ -30,7 +30,7 @@ func TestRateLimit(t *testing.T) {
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); defer mu.Unlock(); now = now.Add(d) }
 	token := func(name string) string {
-		_, secret, err := store.CreateToken(ctx, db.CLI("test"), db.RoleAdmin, "", name)
+		_, secret, err := store.CreateToken(ctx, domain.CLI("test"), domain.RoleAdmin, "", name)
 		if err != nil {
 			t.Fatal(err)
 		}

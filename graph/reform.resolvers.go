@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -17,22 +16,7 @@ func (r *rankingConnectionResolver) ScopeName(ctx context.Context, obj *RankingC
 }
 
 func (r *rankingRowResolver) PartialText(ctx context.Context, obj *RankingRow, lang *Lang) (*string, error) {
-	if len(obj.Partial) == 0 {
-		return nil, nil
-	}
-	names := make([]string, len(obj.Partial))
-	for i, l := range obj.Partial {
-		u, err := r.unitByID(ctx, l.OldID)
-		if err != nil {
-			return nil, err
-		}
-		names[i] = u.FullName
-		if lang != nil && *lang == LangEn {
-			names[i] = u.NameEN
-		}
-	}
-	s := strings.Join(names, ", ")
-	return &s, nil
+	return r.partialText(ctx, obj.Partial, lang)
 }
 
 func (r *unitResolver) Predecessors(ctx context.Context, obj *domain.Unit) ([]*UnitLink, error) {

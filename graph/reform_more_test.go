@@ -192,7 +192,7 @@ func totals(t *testing.T, store *db.DB) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			preds := map[int64][]db.Link{}
+			preds := map[int64][]domain.Link{}
 			for _, l := range all {
 				preds[l.NewID] = append(preds[l.NewID], l)
 			}

@@ -2,8 +2,10 @@ package graph
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/publish"
@@ -16,7 +18,7 @@ type Resolver struct {
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
 	// QuotaFactor: a reported figure above its unit's quota times this
-	// factor is rejected unless confirmed (0: db.DefaultQuotaFactor,
+	// factor is rejected unless confirmed (0: domain.DefaultQuotaFactor,
 	// negative: no check).
 	QuotaFactor float64
 	// Bulletins publishes daily bulletins (nil: one on DB with no grace).
@@ -28,22 +30,29 @@ type Resolver struct {
 	// empty: none given).
 	Contact string
 
-	cache readCache
+	// App holds the use cases (nil: one over DB with Now, QuotaFactor and
+	// Logger, made on first use).
+	App *app.App
+
+	appOnce sync.Once
+	cache   readCache
+}
+
+// app returns the application layer the resolvers call.
+func (r *Resolver) app() *app.App {
+	r.appOnce.Do(func() {
+		if r.App == nil {
+			r.App = &app.App{Store: r.DB, Now: r.Now, QuotaFactor: r.QuotaFactor, Logger: r.Logger}
+		}
+	})
+	return r.App
 }
 
 // today is the current day in Vietnam.
-func (r *Resolver) today() domain.Date {
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	return domain.DateFromTime(now().In(vietnam))
-}
+func (r *Resolver) today() domain.Date { return r.app().Today() }
 
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation(domain.DefaultTimeZone)
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
+// todayIn is the current day in a campaign's time zone.
+func (r *Resolver) todayIn(c *domain.Campaign) domain.Date { return r.app().TodayIn(c) }
+
+// currentDay is the day today's map is read on.
+func (r *Resolver) currentDay() domain.Date { return r.app().CurrentDay() }

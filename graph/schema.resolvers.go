@@ -8,11 +8,9 @@ package graph
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -58,25 +56,11 @@ func (r *campaignResolver) Quotas(ctx context.Context, obj *domain.Campaign, met
 	if err != nil {
 		return nil, err
 	}
-	f := db.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), Offset: p.Offset, Limit: p.Limit}
-	day := min(obj.End, r.today())
-	if asOf != nil {
-		day = *asOf
-	}
-	if unitCode != nil {
-		u, err := r.DB.UnitByCode(ctx, *unitCode, max(min(day, obj.End), obj.Start))
-		if err != nil {
-			return nil, err
-		}
-		f.UnitID = &u.ID
-	}
-	qs, total, err := r.DB.QuotasInForce(ctx, f, day)
+	qs, total, err := r.app().QuotasInForce(ctx, app.QuotaQuery{Campaign: obj, Metric: deref(metric), UnitCode: unitCode, AsOf: asOf, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
-	c := &QuotaConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(p, qs, total, func(cur string, q *domain.QuotaRevision) *QuotaEdge { return &QuotaEdge{cur, q} })
-	return c, nil
+	return quotaConnection(p, qs, total), nil
 }
 
 func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaign, unitCode string, metric *string, asOf *domain.Date, first *int, after *string) (*QuotaConnection, error) {
@@ -84,21 +68,11 @@ func (r *campaignResolver) QuotaHistory(ctx context.Context, obj *domain.Campaig
 	if err != nil {
 		return nil, err
 	}
-	on := max(min(r.today(), obj.End), obj.Start)
-	if asOf != nil {
-		on = *asOf
-	}
-	u, err := r.DB.UnitByCode(ctx, unitCode, on)
+	qs, total, err := r.app().QuotaHistory(ctx, app.QuotaQuery{Campaign: obj, Metric: deref(metric), UnitCode: &unitCode, AsOf: asOf, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
-	qs, total, err := r.DB.QuotaHistory(ctx, db.QuotaFilter{CampaignID: obj.ID, Metric: deref(metric), UnitID: &u.ID, Offset: p.Offset, Limit: p.Limit})
-	if err != nil {
-		return nil, err
-	}
-	c := &QuotaConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(p, qs, total, func(cur string, q *domain.QuotaRevision) *QuotaEdge { return &QuotaEdge{cur, q} })
-	return c, nil
+	return quotaConnection(p, qs, total), nil
 }
 
 func (r *queryResolver) Units(ctx context.Context, parentCode *string, kind *domain.UnitKind, search *string, asOf *domain.Date, first *int, after *string) (*UnitConnection, error) {
@@ -106,20 +80,11 @@ func (r *queryResolver) Units(ctx context.Context, parentCode *string, kind *dom
 	if err != nil {
 		return nil, err
 	}
-	f := db.UnitFilter{AsOf: r.today(), ParentCode: parentCode, Kind: kind, Search: deref(search), Offset: p.Offset, Limit: p.Limit}
-	if asOf != nil {
-		f.AsOf = *asOf
-	}
-	units, total, err := r.DB.FindUnits(ctx, f)
+	units, total, former, err := r.app().Units(ctx, app.UnitQuery{ParentCode: parentCode, Kind: kind, Search: deref(search), AsOf: asOf, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
-	c := &UnitConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(p, units, total, func(cur string, u *domain.Unit) *UnitEdge { return &UnitEdge{cur, u} })
-	if c.Former, err = r.DB.FormerUnits(ctx, f.Search, f.AsOf, 10); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return unitConnection(p, units, total, former), nil
 }
 
 func (r *queryResolver) Unit(ctx context.Context, code string, asOf *domain.Date) (*domain.Unit, error) {
@@ -169,62 +134,12 @@ func (r *queryResolver) Ranking(ctx context.Context, campaign string, metric str
 	if err != nil {
 		return nil, err
 	}
-	c, figures, err := r.DB.CampaignFigures(ctx, campaign)
+	rk, err := r.app().Ranking(ctx, app.RankingQuery{Campaign: campaign, Metric: metric, Date: date, ScopeCode: scopeCode, Level: level,
+		Current: mapArg != nil && *mapArg == ReformMapCurrent, Offset: p.Offset, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(c.MetricKeys, metric) {
-		return nil, domain.Errorf(domain.EINVALID, "campaign %s does not track %q (it tracks %s)", campaign, metric, strings.Join(c.MetricKeys, ", "))
-	}
-	if level == domain.KindNation {
-		return nil, domain.Errorf(domain.EINVALID, "there is only one nation to rank; choose PROVINCE, DISTRICT or COMMUNE")
-	}
-	day := max(min(r.todayIn(c), c.End), c.Start)
-	if date != nil {
-		if *date < c.Start || *date > c.End {
-			return nil, domain.Errorf(domain.EINVALID, "%s is outside the campaign (%s to %s)", *date, c.Start, c.End)
-		}
-		day = *date
-	}
-	// A read never writes: it answers from the figures stored, which the
-	// writes and the figures worker keep current.
-	version := figures.Version
-	if mapArg != nil && *mapArg == ReformMapCurrent {
-		return r.rankingCurrent(ctx, c, metric, day, scopeCode, level, p)
-	}
-	scopeID := c.ScopeUnitID
-	if scopeCode != nil {
-		su, err := r.scopeUnit(ctx, c, *scopeCode, day)
-		if err != nil {
-			return nil, err
-		}
-		scopeID = su.ID
-		if err := levelBelow(level, su); err != nil {
-			return nil, err
-		}
-	} else if err := r.levelBelowScope(ctx, level, c); err != nil {
-		return nil, err
-	}
-	rows, total, err := r.rankingPage(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level, Offset: p.Offset, Limit: p.Limit})
-	if err != nil {
-		return nil, err
-	}
-	all, err := r.rankingAll(ctx, version, db.RankingFilter{Campaign: c, Metric: metric, Day: day, ScopeID: scopeID, Kind: level})
-	if err != nil {
-		return nil, err
-	}
-	rules := domain.RulesOn(domain.RulesOf(c), day)
-	scope, err := r.unitByID(ctx, scopeID)
-	if err != nil {
-		return nil, err
-	}
-	own, err := r.unitByID(ctx, c.ScopeUnitID)
-	if err != nil {
-		return nil, err
-	}
-	conn := &RankingConnection{Date: day, BandCounts: bandCounts(rules.Bands, all), Rules: rules, Map: ReformMapCampaign, Scope: scope, CampaignScope: own}
-	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, rows, total, func(cur string, row *RankingRow) *RankingEdge { return &RankingEdge{cur, row} })
-	return conn, nil
+	return rankingConnection(rk, p), nil
 }
 
 func (r *quotaResolver) Unit(ctx context.Context, obj *domain.QuotaRevision) (*domain.Unit, error) {
@@ -262,21 +177,11 @@ func (r *unitResolver) Children(ctx context.Context, obj *domain.Unit, kind *dom
 	if err != nil {
 		return nil, err
 	}
-	day := r.today()
-	if obj.ValidTo != nil && *obj.ValidTo < day {
-		day = *obj.ValidTo
-	}
-	if asOf != nil {
-		day = *asOf
-	}
-	units, total, err := r.DB.FindUnits(ctx, db.UnitFilter{AsOf: day, ParentID: &obj.ID, Kind: kind, Offset: p.Offset, Limit: p.Limit})
+	units, total, err := r.app().Children(ctx, obj, kind, asOf, p.Offset, p.Limit)
 	if err != nil {
 		return nil, err
 	}
-	c := &UnitConnection{}
-	c.Edges, c.PageInfo, c.TotalCount = connection(p, units, total, func(cur string, u *domain.Unit) *UnitEdge { return &UnitEdge{cur, u} })
-	c.Former = []*domain.Unit{} // children are searched by no name
-	return c, nil
+	return unitConnection(p, units, total, []*domain.Unit{}), nil // children are searched by no name
 }
 
 func (r *Resolver) Campaign() CampaignResolver { return &campaignResolver{r} }

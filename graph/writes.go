@@ -11,7 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
-	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -23,31 +23,13 @@ func (r *Resolver) now() time.Time {
 	return time.Now()
 }
 
-// writeOptions are the options of every write.
-func (r *Resolver) writeOptions() db.WriteOptions {
-	return db.WriteOptions{Now: r.now(), QuotaFactor: r.QuotaFactor}
-}
+// writer returns the request's principal if it may write (app.Writer):
+// checked before the arguments, so a request without a token learns that
+// first.
+func writer(ctx context.Context) (*domain.Principal, error) { return app.Writer(PrincipalFrom(ctx)) }
 
-// writer returns the request's principal: UNAUTHENTICATED without a token.
-func writer(ctx context.Context) (*db.Principal, error) {
-	p := PrincipalFrom(ctx)
-	if p == nil {
-		return nil, domain.Errorf(domain.EUNAUTHENTICATED, "writing needs a token: send Authorization: Bearer <token>")
-	}
-	return p, nil
-}
-
-// admin returns the request's principal if it is an admin.
-func admin(ctx context.Context) (*db.Principal, error) {
-	p, err := writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if !p.IsAdmin() {
-		return nil, domain.Errorf(domain.EFORBIDDEN, "only an admin token may do this; this token is a reporter's for unit %s", p.UnitCode)
-	}
-	return p, nil
-}
+// admin returns the request's principal if it is an admin (app.Admin).
+func admin(ctx context.Context) (*domain.Principal, error) { return app.Admin(PrincipalFrom(ctx)) }
 
 // fail reports every error of a multi-error (the problems of a batch) as
 // its own GraphQL error, each with its code and field, and returns the
@@ -87,7 +69,7 @@ func (r *Resolver) logger() *slog.Logger {
 	return slog.Default()
 }
 
-func reportResult(res *db.ReportResult) *ReportWriteResult {
+func reportResult(res *domain.ReportResult) *ReportWriteResult {
 	out := &ReportWriteResult{Campaign: res.Campaign, Written: res.Written, Unchanged: res.Unchanged,
 		Replayed: res.Replayed, ReceivedAt: res.ReceivedAt}
 	if res.ClientKey != "" {
@@ -106,7 +88,7 @@ func reportResult(res *db.ReportResult) *ReportWriteResult {
 	return out
 }
 
-func quotaOutcomes(items []db.QuotaOutcome) []*QuotaOutcome {
+func quotaOutcomes(items []domain.QuotaChangeOutcome) []*QuotaOutcome {
 	out := make([]*QuotaOutcome, 0, len(items))
 	for _, it := range items {
 		o := &QuotaOutcome{Index: it.Index, UnitCode: it.UnitCode, Metric: it.Metric, Target: int(it.Target),
@@ -171,7 +153,7 @@ func int32Of(field string, n *int) (*int32, error) {
 	return &v, nil
 }
 
-func auditEntry(e *db.AuditEntry) *AuditEntry {
+func auditEntry(e *domain.AuditRecord) *AuditEntry {
 	out := &AuditEntry{ID: strconv.FormatInt(e.ID, 10), At: e.At, Actor: e.Actor, Action: e.Action, Entity: e.Entity,
 		EntityKey: e.EntityKey, RequestID: e.RequestID}
 	if e.TokenID != nil {

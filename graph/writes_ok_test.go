@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 )
 
 func TestSubmitReports(t *testing.T) {
@@ -255,7 +256,7 @@ func TestTokenSecretsAreNotStored(t *testing.T) {
 	t.Parallel()
 	w := setupWrites(t)
 	ctx := context.Background()
-	tok, secret, err := w.store.CreateToken(ctx, db.CLI("test"), db.RoleReporter, "920", "Xã thử")
+	tok, secret, err := w.store.CreateToken(ctx, domain.CLI("test"), domain.RoleReporter, "920", "Xã thử")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,10 +284,10 @@ func TestTokenSecretsAreNotStored(t *testing.T) {
 	}
 	// It works, and stops working when revoked.
 	p, err := w.store.Authenticate(ctx, secret)
-	if err != nil || p.TokenID != tok.ID || p.Role != db.RoleReporter || p.UnitCode != "920" {
+	if err != nil || p.TokenID != tok.ID || p.Role != domain.RoleReporter || p.UnitCode != "920" {
 		t.Fatalf("%+v %v", p, err)
 	}
-	if _, _, err := w.store.RevokeToken(ctx, db.CLI("test"), tok.ID); err != nil {
+	if _, _, err := w.store.RevokeToken(ctx, domain.CLI("test"), tok.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.store.Authenticate(ctx, secret); err == nil {

@@ -54,7 +54,7 @@ func setupWrites(t *testing.T) *writeWorld {
 	text := "code,name,kind,parent_code,valid_from,valid_to\n" + strings.Join(lines[1:], ",,\n") + ",,\n" +
 		"92399,Xã cũ,commune,923,,2024-01-05\n92398,Xã mới,commune,923,2024-01-06,\n"
 	dbtest.MustImportUnits(t, store, text)
-	cli := db.CLI("test")
+	cli := domain.CLI("test")
 	if _, err := store.CreateCampaignAs(ctx, cli, &domain.CampaignDef{ScopeCode: "92", Campaign: domain.Campaign{
 		Slug: "live", Name: "Chiến dịch 31 ngày", Start: domain.MustDate("2024-01-01"), End: domain.MustDate("2024-01-31"),
 		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: []string{"collected", "issued", "activated"},
@@ -62,15 +62,15 @@ func setupWrites(t *testing.T) *writeWorld {
 		t.Fatal(err)
 	}
 	w := &writeWorld{store: store}
-	var quotas []db.QuotaInput
+	var quotas []domain.QuotaChange
 	for _, line := range strings.Split(strings.TrimSpace(liveQuotas), "\n")[1:] {
 		f := strings.Split(line, ",")
 		var target int64
 		json.Unmarshal([]byte(f[3]), &target)
 		d := domain.MustDate(f[4])
-		quotas = append(quotas, db.QuotaInput{UnitCode: f[1], Metric: f[2], Target: target, EffectiveFrom: &d, Reason: f[5]})
+		quotas = append(quotas, domain.QuotaChange{UnitCode: f[1], Metric: f[2], Target: target, EffectiveFrom: &d, Reason: f[5]})
 	}
-	if _, err := store.SetQuotas(ctx, cli, db.SetQuotasRequest{Campaign: "live", Quotas: quotas}, db.WriteOptions{Now: writeNow}); err != nil {
+	if _, err := store.SetQuotas(ctx, cli, domain.SetQuotasRequest{Campaign: "live", Quotas: quotas}, domain.WriteOptions{Now: writeNow}); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(role, unit, name string) string {
@@ -80,11 +80,11 @@ func setupWrites(t *testing.T) *writeWorld {
 		}
 		return secret
 	}
-	w.admin = mk(db.RoleAdmin, "", "Quản trị")
-	w.rep92 = mk(db.RoleReporter, "92", "Công an tỉnh 2")
-	w.rep920 = mk(db.RoleReporter, "920", "Công an huyện 2.0")
-	w.rep921 = mk(db.RoleReporter, "921", "Công an huyện 2.1")
-	w.revoked = mk(db.RoleReporter, "92", "Thu hồi")
+	w.admin = mk(domain.RoleAdmin, "", "Quản trị")
+	w.rep92 = mk(domain.RoleReporter, "92", "Công an tỉnh 2")
+	w.rep920 = mk(domain.RoleReporter, "920", "Công an huyện 2.0")
+	w.rep921 = mk(domain.RoleReporter, "921", "Công an huyện 2.1")
+	w.revoked = mk(domain.RoleReporter, "92", "Thu hồi")
 	ts, _ := store.ListTokens(ctx)
 	if _, _, err := store.RevokeToken(ctx, cli, ts[0].ID); err != nil {
 		t.Fatal(err)

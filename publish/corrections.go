@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/numfmt"
 )
@@ -130,8 +129,8 @@ func (s *Service) pagesOf(total int) int {
 
 // correctionsFilter selects the corrections of slug's campaign ("" for
 // every campaign) over all their days.
-func (s *Service) correctionsFilter(ctx context.Context, slug string) (db.CorrectionFilter, error) {
-	f := db.CorrectionFilter{From: domain.MustDate("1900-01-01"), To: domain.MustDate("9999-12-31")}
+func (s *Service) correctionsFilter(ctx context.Context, slug string) (domain.CorrectionFilter, error) {
+	f := domain.CorrectionFilter{From: domain.MustDate("1900-01-01"), To: domain.MustDate("9999-12-31")}
 	if slug != "" {
 		c, err := s.DB.CampaignBySlug(ctx, slug)
 		if err != nil {
@@ -225,7 +224,7 @@ func (feed atomFeed) encode() ([]byte, error) {
 
 // correctionNames loads the campaigns, units (corrected and submitting)
 // and metrics a page of corrections names, in one query each.
-func (s *Service) correctionNames(ctx context.Context, cs []*db.Correction) (map[int64]*domain.Campaign, map[int64]*domain.Unit, map[string]*domain.Metric, error) {
+func (s *Service) correctionNames(ctx context.Context, cs []*domain.Correction) (map[int64]*domain.Campaign, map[int64]*domain.Unit, map[string]*domain.Metric, error) {
 	campaigns := map[int64]*domain.Campaign{}
 	all, _, err := s.DB.FindCampaigns(ctx, 0, 1000)
 	if err != nil {
@@ -263,7 +262,7 @@ func (s *Service) correctionNames(ctx context.Context, cs []*db.Correction) (map
 
 // correctionTitle: "Xã Phú Lễ, thu nhận hồ sơ ngày 12/11/2023: 1.234 → 1.250"
 // ("Phu Le commune, applications collected on 11/12/2023: 1,234 → 1,250").
-func correctionTitle(c *db.Correction, u *domain.Unit, m *domain.Metric, lang string) string {
+func correctionTitle(c *domain.Correction, u *domain.Unit, m *domain.Metric, lang string) string {
 	old := "–"
 	if c.Previous != nil {
 		old = numfmt.FormatCount(*c.Previous, lang)
@@ -288,7 +287,7 @@ var summaryWords = map[string]struct {
 
 // correctionSummary says the reason, who sent it (a unit, never a name),
 // when, and whether on time.
-func correctionSummary(c *db.Correction, camp *domain.Campaign, units map[int64]*domain.Unit, lang string) string {
+func correctionSummary(c *domain.Correction, camp *domain.Campaign, units map[int64]*domain.Unit, lang string) string {
 	w := summaryWords[lang]
 	var b strings.Builder
 	if r := strings.TrimSpace(c.Note); r != "" {
@@ -302,7 +301,7 @@ func correctionSummary(c *db.Correction, camp *domain.Campaign, units map[int64]
 			name = cmp.Or(su.NameEN, su.FullName)
 		}
 		fmt.Fprintf(&b, w.unit, name)
-	case c.SubmitterRole != nil && *c.SubmitterRole == db.RoleAdmin:
+	case c.SubmitterRole != nil && *c.SubmitterRole == domain.RoleAdmin:
 		b.WriteString(w.admin)
 	case c.Via != nil && *c.Via == "IMPORT":
 		b.WriteString(w.imported)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -79,7 +78,7 @@ func TestCorrectionFeeds(t *testing.T) {
 	}
 	total := func(c *domain.Campaign) int {
 		t.Helper()
-		f := db.CorrectionFilter{Campaign: c, From: domain.MustDate("1900-01-01"), To: domain.MustDate("9999-12-31")}
+		f := domain.CorrectionFilter{Campaign: c, From: domain.MustDate("1900-01-01"), To: domain.MustDate("9999-12-31")}
 		n, err := store.CountCorrections(ctx, f)
 		if err != nil {
 			t.Fatal(err)

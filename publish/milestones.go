@@ -41,7 +41,7 @@ func (s *Service) Freeze(ctx context.Context, c *domain.Campaign, scope *domain.
 	})
 }
 
-func rowOf(p *db.Point) milestone.Row {
+func rowOf(p *domain.Point) milestone.Row {
 	r := milestone.Row{Figure: p.Value, Quota: p.Quota, QuotaOwn: p.QuotaOwn, Rate: p.Rate, Band: p.Band, Source: p.Source,
 		StaleDays: p.StaleDays, Delta: p.Delta, Pace7d: p.Pace7d, RequiredPace: p.RequiredPace, AtRisk: p.AtRisk,
 		OnTime: p.OnTime, Late: p.Late, Missing: p.Missing}

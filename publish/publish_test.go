@@ -184,7 +184,7 @@ func TestPublication(t *testing.T) {
 	golden(t, "hai-phong-2023-06-13-correction.en", text(second, "en"))
 	// The corrections log says this correction changed a published bulletin;
 	// the demo's own corrections, stored before any publication, did not.
-	fixes, _, err := store.Corrections(ctx, db.CorrectionFilter{Campaign: c, From: c.Start, To: c.End, Limit: 100})
+	fixes, _, err := store.Corrections(ctx, domain.CorrectionFilter{Campaign: c, From: c.Start, To: c.End, Limit: 100})
 	if err != nil || len(fixes) == 0 {
 		t.Fatalf("%d corrections (%v)", len(fixes), err)
 	}
@@ -205,10 +205,10 @@ func TestPublication(t *testing.T) {
 	// A quota lowered from the campaign's start: the next revision of
 	// 13/6 names that quota revision, and only it (the correction before
 	// was named by revision 2).
-	admin := &db.Principal{Name: "test", Role: db.RoleAdmin}
+	admin := &domain.Principal{Name: "test", Role: domain.RoleAdmin}
 	from := domain.MustDate("2023-06-01")
-	if _, err := store.SetQuotas(ctx, admin, db.SetQuotasRequest{Campaign: "hai-phong-cao-diem", Quotas: []db.QuotaInput{{UnitCode: "317",
-		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, db.WriteOptions{Now: now}); err != nil {
+	if _, err := store.SetQuotas(ctx, admin, domain.SetQuotasRequest{Campaign: "hai-phong-cao-diem", Quotas: []domain.QuotaChange{{UnitCode: "317",
+		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, domain.WriteOptions{Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Hour)

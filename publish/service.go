@@ -184,7 +184,7 @@ func unitOf(u *domain.Unit) press.Unit {
 	return press.Unit{Code: u.Code, Name: u.Name, FullName: u.FullName, NameEN: u.NameEN, Kind: u.Kind, Leaf: leaf}
 }
 
-func figureOf(u press.Unit, p *db.Point) press.Figure {
+func figureOf(u press.Unit, p *domain.Point) press.Figure {
 	f := press.Figure{Unit: u, Value: p.Value, Quota: p.Quota, Delta: p.Delta, AtRisk: p.AtRisk, RequiredPace: p.RequiredPace,
 		OnTime: p.OnTime, Late: p.Late, Missing: p.Missing, RankChange: p.RankChange, Source: string(p.Source), Pace7d: p.Pace7d}
 	if p.Projected != nil {

@@ -44,7 +44,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	var dbf dbFlags
 	dbf.register(fs)
 	actor := fs.String("actor", "import", "who the audit log names as the writer")
-	var opt db.WriteOptions
+	var opt domain.WriteOptions
 	// Off unless asked for: bulk files are usually official records already
 	// checked where they were kept (the spec's own example has figures far
 	// above their quotas), where submitReports guards live typing.
@@ -71,7 +71,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 }
 
 // importFile imports one CSV file, all or nothing, printing progress.
-func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.WriteOptions, stdout, stderr io.Writer) error {
+func importFile(ctx context.Context, store *db.DB, path, actor string, opt domain.WriteOptions, stdout, stderr io.Writer) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt db.Wr
 		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
 	}
 	start := time.Now()
-	var res db.ImportResult
+	var res domain.ImportResult
 	switch shape.Name {
 	case "units":
 		var rows []csvio.Line[domain.UnitRow]

@@ -23,6 +23,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/episode"
 	"github.com/tiendo-vn/tiendo/figures"
 	"github.com/tiendo-vn/tiendo/graph"
@@ -88,7 +89,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.Int64Var(&cfg.maxBodyBytes, "max-body", 1<<20, "largest request body in bytes")
 	fs.IntVar(&cfg.limits.Complexity, "max-complexity", 5000, "largest query cost")
 	fs.IntVar(&cfg.limits.Depth, "max-depth", 12, "deepest query nesting")
-	fs.Float64Var(&cfg.quotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", db.DefaultQuotaFactor), "reject a reported figure above its quota times this factor unless confirmed; negative: no check [QUOTA_FACTOR]")
+	fs.Float64Var(&cfg.quotaFactor, "quota-factor", envFloat("QUOTA_FACTOR", domain.DefaultQuotaFactor), "reject a reported figure above its quota times this factor unless confirmed; negative: no check [QUOTA_FACTOR]")
 	fs.Float64Var(&cfg.limits.Rate.PerSecond, "rate-limit", envFloat("RATE_LIMIT", defaultRateLimit), "API points per second per client address without a token (a cached answer costs 1, a query 1 per 200 of its complexity); 0: no limit [RATE_LIMIT]")
 	fs.IntVar(&cfg.limits.Rate.Burst, "rate-burst", envInt("RATE_BURST", defaultRateBurst), "API points a client address may spend at once [RATE_BURST]")
 	fs.Float64Var(&cfg.limits.Rate.TokenPerSecond, "token-rate-limit", envFloat("TOKEN_RATE_LIMIT", defaultTokenRateLimit), "API points per second per token; 0: no limit [TOKEN_RATE_LIMIT]")

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 )
 
 const tokenUsage = `usage:
@@ -73,7 +74,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		return err
 	}
 	defer closeStore()
-	by := db.CLI("cli:" + *operator)
+	by := domain.CLI("cli:" + *operator)
 	switch action {
 	case "create":
 		t, secret, err := store.CreateToken(ctx, by, *role, *unit, *name)

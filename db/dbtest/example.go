@@ -24,7 +24,7 @@ func ExampleDir() string {
 var ExampleNow = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // MustImportUnits imports a units CSV text.
-func MustImportUnits(tb testing.TB, store *db.DB, text string) db.ImportResult {
+func MustImportUnits(tb testing.TB, store *db.DB, text string) domain.ImportResult {
 	tb.Helper()
 	var rows []csvio.Line[domain.UnitRow]
 	err := csvio.ReadUnits(strings.NewReader(text), "units.csv", func(l csvio.Line[domain.UnitRow]) error {
@@ -42,7 +42,7 @@ func MustImportUnits(tb testing.TB, store *db.DB, text string) db.ImportResult {
 }
 
 // MustImportReports imports a reports CSV text as of ExampleNow.
-func MustImportReports(tb testing.TB, store *db.DB, text string) db.ImportResult {
+func MustImportReports(tb testing.TB, store *db.DB, text string) domain.ImportResult {
 	tb.Helper()
 	src := func(fn func(csvio.Line[domain.ReportRow]) error) error {
 		return csvio.ReadReports(strings.NewReader(text), "reports.csv", fn)

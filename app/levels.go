@@ -1,32 +1,22 @@
-package graph
+package app
 
 import (
-	"context"
 	"slices"
 	"strings"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// levelBelow refuses a ranking level at or above its scope unit's own
+// LevelBelow refuses a ranking level at or above its scope unit's own
 // (ranking PROVINCE inside province 90 would rank the scope itself):
 // BAD_INPUT naming the field level.
-func levelBelow(level domain.UnitKind, scope *domain.Unit) error {
+func LevelBelow(level domain.UnitKind, scope *domain.Unit) error {
 	if slices.Index(domain.UnitKinds, level) > slices.Index(domain.UnitKinds, scope.Kind) {
 		return nil
 	}
 	return domain.FieldErrorf(domain.EINVALID, "level",
 		"%s is not below the scope %s (%s, a %s): rank a level below it, e.g. %s",
 		level, scope.Code, scope.FullName, strings.ToLower(string(scope.Kind)), below(scope.Kind))
-}
-
-// levelBelowScope is levelBelow for the campaign's own scope.
-func (r *Resolver) levelBelowScope(ctx context.Context, level domain.UnitKind, c *domain.Campaign) error {
-	scope, err := r.unitByID(ctx, c.ScopeUnitID)
-	if err != nil {
-		return err
-	}
-	return levelBelow(level, scope)
 }
 
 // below names the territorial level under kind (COMMUNE at the bottom).

@@ -1,0 +1,315 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+)
+
+// planRefresh reads, in one snapshot, the campaign, its units and quotas,
+// what changed since the last refresh, and the reports the days to
+// recompute depend on.
+func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (*refreshPlan, error) {
+	tx, err := db.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	plan := &refreshPlan{}
+	if err := tx.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&plan.snapshot); err != nil {
+		return nil, err
+	}
+	c, err := campaignIn(ctx, tx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	in := &plan.in
+	in.Campaign = c
+	if in.Units, err = subtreeIn(ctx, tx, c.ScopeUnitID); err != nil {
+		return nil, err
+	}
+	plan.fingerprint = fingerprint(c, in.Units)
+	// A note of figures due may name an earlier day than the caller: a
+	// write whose own refresh never ran (the process died) or failed.
+	dueDay, err := dueFrom(ctx, tx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if plan.due = dueDay != nil; plan.due && from != 0 && *dueDay < from {
+		from = *dueDay
+	}
+	to := FiguresDue(c, now)
+	// Reports are never in the future, but data imported "as of" an
+	// earlier moment (tests, replays) may reach past now: compute to them.
+	var lastReport *time.Time
+	if err := tx.QueryRow(ctx, `
+		SELECT max(last) FROM metrics m CROSS JOIN LATERAL (
+			SELECT max(day) AS last FROM report_current rc WHERE rc.metric_id = m.id AND rc.day <= $2) l
+		WHERE m.key = ANY($1)`, c.MetricKeys, pgDate(c.End)).Scan(&lastReport); err != nil {
+		return nil, err
+	}
+	if lastReport != nil {
+		to = max(to, min(toDate(*lastReport), c.End))
+	}
+	if to < c.Start {
+		plan.nothingToDo = true
+		return plan, nil
+	}
+	plan.to, plan.computedTo = to, to
+
+	var computedTo *time.Time
+	var stateFP *string
+	err = tx.QueryRow(ctx, `SELECT computed_to, snapshot::text, fingerprint FROM figures_state WHERE campaign_id = $1`, c.ID).
+		Scan(&computedTo, &plan.prevSnap, &stateFP)
+	if err != nil && err != pgx.ErrNoRows {
+		return nil, err
+	}
+	never := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil
+	if never || stateFP == nil || *stateFP != plan.fingerprint {
+		plan.from, plan.tail = max(from, c.Start), true
+		if from == 0 || never {
+			// The first refresh computes every day from the start, whatever
+			// day the write that caused it was for.
+			plan.from = c.Start
+		}
+	} else {
+		var metrics []string
+		if plan.from, plan.to, plan.tail, metrics, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
+			return nil, err
+		}
+		if len(metrics) < len(c.MetricKeys) { // only those metrics' figures can change
+			cc := *c
+			cc.MetricKeys = metrics
+			in.Campaign = &cc
+		}
+	}
+	if plan.from > plan.to {
+		plan.nothingToDo = true
+		return plan, nil
+	}
+
+	rows, err := tx.Query(ctx, `
+		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
+		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id WHERE q.campaign_id = $1`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	in.Quotas, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.QuotaRevision, error) {
+		var q domain.QuotaRevision
+		var eff time.Time
+		err := row.Scan(&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff)
+		q.EffectiveFrom = toDate(eff)
+		return q, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The reports the days from..to depend on: those of the days the engine
+	// computes (from eight days before, for changes and pace) and, for each
+	// unit and metric without a report on the first of those days, the last
+	// one before it, which is carried forward.
+	in.From, in.To = plan.from, plan.to
+	lo := plan.from - 8
+	in.Reports, err = windowReports(ctx, tx, in.Units, in.Campaign.MetricKeys, lo, plan.to)
+	return plan, err
+}
+
+// windowReports reads the current reports of units for the days lo..to,
+// and, for each unit and metric without one on day lo, its last report
+// before lo. The days are a range of an index on (metric, day), the units a
+// hashed list; only the pairs that need it probe for an earlier report.
+func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricKeys []string, lo, to domain.Date) ([]engine.Report, error) {
+	ids := make([]int64, len(units))
+	for i, u := range units {
+		ids[i] = u.ID
+	}
+	var mids []int16
+	keyOf := map[int16]string{}
+	rows, err := tx.Query(ctx, `SELECT id, key FROM metrics WHERE key = ANY($1)`, metricKeys)
+	if err != nil {
+		return nil, err
+	}
+	var mid int16
+	var key string
+	if _, err := pgx.ForEachRow(rows, []any{&mid, &key}, func() error {
+		mids = append(mids, mid)
+		keyOf[mid] = key
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	type pair struct {
+		unit   int64
+		metric int16
+	}
+	onLo := map[pair]bool{}
+	var out []engine.Report
+	var r engine.Report
+	var day time.Time
+	scan := []any{&r.UnitID, &mid, &day, &r.Value, &r.FirstReportedAt}
+	rows, err = tx.Query(ctx, `
+		SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+		WHERE rc.metric_id = ANY($1) AND rc.day BETWEEN $2 AND $3 AND rc.unit_id = ANY($4)`,
+		mids, pgDate(lo), pgDate(to), ids)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pgx.ForEachRow(rows, scan, func() error {
+		r.Day, r.Metric = toDate(day), keyOf[mid]
+		if r.Day == lo {
+			onLo[pair{r.UnitID, mid}] = true
+		}
+		out = append(out, r)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var pu []int64
+	var pm []int16
+	for _, id := range ids {
+		for _, m := range mids {
+			if !onLo[pair{id, m}] {
+				pu, pm = append(pu, id), append(pm, m)
+			}
+		}
+	}
+	if len(pu) == 0 {
+		return out, nil
+	}
+	rows, err = tx.Query(ctx, `
+		SELECT l.unit_id, l.metric_id, l.day, l.value, l.first_reported_at
+		FROM unnest($1::bigint[], $2::smallint[]) AS k(unit_id, metric_id) CROSS JOIN LATERAL (
+			SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+			WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < $3
+			ORDER BY rc.day DESC LIMIT 1) l`, pu, pm, pgDate(lo))
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, scan, func() error {
+		r.Day, r.Metric = toDate(day), keyOf[mid]
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// changedWindow finds the days to recompute after the refresh whose
+// inputs were read in snapshot: from the earliest day a new report or quota revision
+// touches to where its effect ends, and any days not computed yet.
+func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*domain.Unit, snapshot string, computedTo, to domain.Date) (from, until domain.Date, tail bool, metrics []string, err error) {
+	from, until = domain.Date(math.MaxInt32), domain.Date(math.MinInt32)
+	touched := map[string]bool{}
+	all := func() {
+		for _, m := range c.MetricKeys {
+			touched[m] = true
+		}
+	}
+	if computedTo < to { // days not computed yet, for every metric
+		from, until, tail = computedTo+1, to, true
+		all()
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT m.key, min(q.effective_from) FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id
+		WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)
+		GROUP BY m.key`, c.ID, snapshot)
+	if err != nil {
+		return 0, 0, false, nil, err
+	}
+	var metric string
+	var day time.Time
+	_, err = pgx.ForEachRow(rows, []any{&metric, &day}, func() error {
+		// A quota changes every later rate and rank of its metric.
+		from, until, tail = min(from, max(toDate(day), c.Start)), to, true
+		touched[metric] = true
+		return nil
+	})
+	if err != nil {
+		return 0, 0, false, nil, err
+	}
+	inScope := make(map[int64]bool, len(units))
+	for _, u := range units {
+		inScope[u.ID] = true
+	}
+	// Each changed unit and metric: its first and last changed day, and its
+	// next report after the last.
+	rows, err = tx.Query(ctx, `
+		WITH changed AS (
+			SELECT r.unit_id, r.metric_id, min(r.day) AS first, max(r.day) AS last
+			FROM report_revisions r JOIN metrics m ON m.id = r.metric_id
+			WHERE r.xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $1::pg_snapshot)
+			  AND m.key = ANY($2) AND r.day <= $3
+			GROUP BY r.unit_id, r.metric_id)
+		SELECT c.unit_id, m.key, c.first, c.last,
+			-- A next report within eight days of the last day cannot end the
+			-- effect before it: no need to look for it.
+			CASE WHEN c.last < $3::date - 8 THEN (SELECT min(rc.day) FROM report_current rc
+				WHERE rc.unit_id = c.unit_id AND rc.metric_id = c.metric_id AND rc.day > c.last) END
+		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to))
+	if err != nil {
+		return 0, 0, false, nil, err
+	}
+	var unitID int64
+	var first, last time.Time
+	var next *time.Time
+	_, err = pgx.ForEachRow(rows, []any{&unitID, &metric, &first, &last, &next}, func() error {
+		if !inScope[unitID] {
+			return nil
+		}
+		end := to
+		if next != nil {
+			// The unit's own figure is its next report from then on; the
+			// day changes and the 7-day pace look back seven days more.
+			end = min(to, toDate(*next)+8)
+		}
+		if end < c.Start {
+			return nil
+		}
+		from = min(from, max(toDate(first), c.Start))
+		until = max(until, end)
+		if end == to {
+			tail = true
+		}
+		touched[metric] = true
+		return nil
+	})
+	for _, m := range c.MetricKeys {
+		if touched[m] {
+			metrics = append(metrics, m)
+		}
+	}
+	return from, until, tail, metrics, err
+}
+
+// fingerprint identifies what, besides reports and quotas, a campaign's
+// figures depend on: its settings, its units and the engine's rules.
+func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "engine %d\n", engine.Version)
+	fmt.Fprintf(h, "%d %d %d %d %d %s %q\n", c.ScopeUnitID, c.Start, c.End, c.DeadlineMinutes, c.DeadlineDays, c.TimeZone, c.MetricKeys)
+	for _, r := range domain.RulesOf(c) {
+		fmt.Fprintf(h, "rules %d %s %s\n", r.Version, r.EffectiveFrom, r.Order)
+		for _, b := range r.Bands {
+			fmt.Fprintf(h, "band %s %v\n", b.Key, b.Min)
+		}
+	}
+	sorted := slices.Clone(units)
+	slices.SortFunc(sorted, func(a, b *domain.Unit) int { return cmp.Compare(a.ID, b.ID) })
+	for _, u := range sorted {
+		var parent int64
+		if u.ParentID != nil {
+			parent = *u.ParentID
+		}
+		fmt.Fprintf(h, "%d %s %s %d %s %s\n", u.ID, u.Code, u.Kind, parent, datePtr(u.ValidFrom), datePtr(u.ValidTo))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,178 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// subtree returns a unit and everything below it, every validity period.
+func (db *DB) subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error) {
+	return subtreeIn(ctx, db.Pool, rootID)
+}
+
+func subtreeIn(ctx context.Context, q querier, rootID int64) ([]*domain.Unit, error) {
+	rows, err := q.Query(ctx, subtreeSQL+` SELECT `+unitColumns+` FROM units u JOIN sub ON sub.id = u.id`, rootID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanUnit)
+}
+
+func (db *DB) campaignByID(ctx context.Context, id int64) (*domain.Campaign, error) {
+	return campaignIn(ctx, db.Pool, id)
+}
+
+func campaignIn(ctx context.Context, q querier, id int64) (*domain.Campaign, error) {
+	rows, err := q.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, id)
+	if err != nil {
+		return nil, mapErr(err, "campaign")
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, scanCampaign)
+	return c, mapErr(err, "campaign")
+}
+
+// CampaignIDs returns the ids of every campaign whose period overlaps
+// [from, to].
+func (db *DB) CampaignIDs(ctx context.Context, from, to domain.Date) ([]int64, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id FROM campaigns WHERE start_date <= $2 AND end_date >= $1 ORDER BY id`, pgDate(from), pgDate(to))
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+const pointColumns = `f.day, f.unit_id, f.kind, f.value, f.source, f.stale_days, f.quota, f.quota_own, f.rate, f.delta, f.delta7,
+	f.pace7d, f.required_pace, f.projected, f.at_risk, f.band, f.rank, f.rank_change, f.on_time, f.late, f.missing,
+	coalesce(f.rules_version, 0)`
+
+func scanPoint(row pgx.CollectableRow, extra ...any) (*domain.Point, error) {
+	return scanPointWith(row, nil, extra...)
+}
+
+// scanPointWith scans the columns before, then pointColumns, then extra.
+func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*domain.Point, error) {
+	var p domain.Point
+	var day time.Time
+	var kind, source string
+	var projected *time.Time
+	dest := append(append(before, &day, &p.UnitID, &kind, &p.Value, &source, &p.StaleDays, &p.Quota, &p.QuotaOwn, &p.Rate, &p.Delta, &p.Delta7,
+		&p.Pace7d, &p.RequiredPace, &projected, &p.AtRisk, &p.Band, &p.Rank, &p.RankChange, &p.OnTime, &p.Late, &p.Missing, &p.RulesVersion), extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	p.Day, p.Kind, p.Source, p.Projected = toDate(day), domain.UnitKind(kind), domain.Source(source), toDatePtr(projected)
+	return &p, nil
+}
+
+// Series returns a page of a unit's daily figures for one metric between
+// from and to (inclusive), oldest first, and the total number of days.
+func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*domain.Point, int, error) {
+	// One range of figures_unit_series_idx (migration 008): a unit's days
+	// of one metric lie together there, while the primary key keeps a day's
+	// units together for rankings and refreshes.
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+pointColumns+`, coalesce(rc.revision, 0), count(*) OVER ()
+		FROM figures f
+		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.unit_id = $2
+		  AND f.day BETWEEN $4 AND $5
+		ORDER BY f.day OFFSET $6 LIMIT $7`, campaignID, unitID, metric, pgDate(from), pgDate(to), offset, limit)
+	if err != nil {
+		return nil, 0, mapErr(err, "progress")
+	}
+	var total int
+	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.Point, error) {
+		var revisions int
+		p, err := scanPoint(row, &revisions, &total)
+		if p != nil {
+			p.Revisions = revisions
+		}
+		return p, err
+	})
+	return ps, total, mapErr(err, "progress")
+}
+
+// ComputedTo returns the last day a campaign's figures are computed for.
+func (db *DB) ComputedTo(ctx context.Context, campaignID int64) (*domain.Date, error) {
+	var t *time.Time
+	err := db.Pool.QueryRow(ctx, `SELECT computed_to FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t)
+	if err == pgx.ErrNoRows {
+		return nil, nil
+	}
+	return toDatePtr(t), mapErr(err, "figures state")
+}
+
+// Ranking returns a page of the ranking of the campaign's own scope (the
+// ranks stored at ingest) and its total. A smaller scope is renumbered by
+// package app from RankingRows.
+func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.RankRow, int, error) {
+	c := f.Campaign
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+pointColumns+`, u.code, f.parent_id, count(*) OVER ()
+		FROM figures f JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4
+		ORDER BY f.rank NULLS LAST, u.code OFFSET $5 LIMIT $6`,
+		c.ID, f.Metric, pgDate(f.Day), string(f.Kind), f.Offset, f.Limit)
+	if err != nil {
+		return nil, 0, mapErr(err, "ranking")
+	}
+	var total int
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
+		return scanRankRow(row, &total)
+	})
+	if err == nil && len(out) == 0 && f.Offset > 0 {
+		err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f WHERE f.campaign_id = $1
+			AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4`,
+			c.ID, f.Metric, pgDate(f.Day), string(f.Kind)).Scan(&total)
+	}
+	return out, total, mapErr(err, "ranking")
+}
+
+// RankingRows returns every stored row of f's kind inside the subtree of
+// f.ScopeID on day, in the stored rank order; their ranks are those of the
+// campaign's scope.
+func (db *DB) RankingRows(ctx context.Context, f domain.RankingFilter, day domain.Date) ([]*domain.RankRow, error) {
+	rows, err := db.Pool.Query(ctx, subtreeSQL+`
+		SELECT `+pointColumns+`, u.code, f.parent_id
+		FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = $4 AND f.kind = $5
+		ORDER BY f.rank NULLS LAST, u.code`,
+		f.ScopeID, f.Campaign.ID, f.Metric, pgDate(day), string(f.Kind))
+	if err != nil {
+		return nil, mapErr(err, "ranking")
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) { return scanRankRow(row) })
+	return out, mapErr(err, "ranking")
+}
+
+// scanRankRow scans pointColumns, the unit's code and parent, then extra.
+func scanRankRow(row pgx.CollectableRow, extra ...any) (*domain.RankRow, error) {
+	var r domain.RankRow
+	p, err := scanPoint(row, append([]any{&r.Code, &r.ParentID}, extra...)...)
+	if err != nil {
+		return nil, err
+	}
+	r.Point = *p
+	return &r, nil
+}
+
+// FiguresVersion returns the last day a campaign's figures are computed for
+// and a token that changes whenever they are rewritten (for caches).
+func (db *DB) FiguresVersion(ctx context.Context, campaignID int64) (*domain.Date, string, error) {
+	var t *time.Time
+	var version string
+	err := db.Pool.QueryRow(ctx, `SELECT computed_to, updated_at::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t, &version)
+	if err == pgx.ErrNoRows {
+		return nil, "", nil
+	}
+	return toDatePtr(t), version, mapErr(err, "figures state")
+}
