@@ -11,10 +11,10 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-func importCampaigns(store *db.DB, text string) (db.ImportResult, error) {
+func importCampaigns(store *db.DB, text string) (domain.ImportResult, error) {
 	rows, err := csvio.ReadAll(strings.NewReader(text), "campaigns.csv", csvio.ReadCampaigns)
 	if err != nil {
-		return db.ImportResult{}, err
+		return domain.ImportResult{}, err
 	}
 	return store.ImportCampaigns(context.Background(), "campaigns.csv", rows, "test")
 }
