@@ -58,6 +58,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	srv := handler.New(es)
 	if !lim.PlainExecutor {
 		srv.AroundRootFields(rootWriter{es.(*executableSchema), r}.rootField)
+		srv.AroundFields(resolvedField)
 	}
 	queries := lru.New[*ast.QueryDocument](1000)
 	srv.AddTransport(transport.Options{})
