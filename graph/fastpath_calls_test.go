@@ -12,6 +12,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // TestWriterFallbackRunsResolverOnce: when the writer hands a ranking or a
@@ -25,7 +26,7 @@ func TestWriterFallbackRunsResolverOnce(t *testing.T) {
 	handler := func(plain bool) http.Handler {
 		res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Now: func() time.Time { return dbtest.ExampleNow }}
-		return graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1, PlainExecutor: plain}))
+		return graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{CacheBytes: -1, PlainExecutor: plain}))
 	}
 	statements := func(h http.Handler, query string) (int, string) {
 		body, _ := json.Marshal(map[string]any{"query": query})
