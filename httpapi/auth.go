@@ -16,21 +16,16 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, secret string) (*db.Principal, error)
 }
 
-// AuthMiddleware reads `Authorization: Bearer <token>` and puts the token's
+// authMiddleware reads `Authorization: Bearer <token>` and puts the token's
 // principal in the request context. Without the header the request goes on
 // anonymously (public queries need no token; mutations then answer
 // UNAUTHENTICATED). A header that is not a bearer token, or a token that is
 // unknown or revoked, stops the request with HTTP 401 and a GraphQL error
 // whose extensions.code is UNAUTHENTICATED: a client that sends credentials
-// learns at once that they do not work.
-func AuthMiddleware(auth Authenticator, next http.Handler) http.Handler {
-	return authMiddleware(auth, nil, nil, next)
-}
-
-// authMiddleware is AuthMiddleware that also counts credentials that do not
-// work against a bucket of their own per client address (lim may be nil):
-// once that bucket is empty, such requests get 429 instead of 401. Every
-// token is still looked up (one indexed query), so a valid token is never
+// learns at once that they do not work. Such credentials are counted
+// against a bucket of their own per client address (lim may be nil): once
+// that bucket is empty, such requests get 429 instead of 401. Every token
+// is still looked up (one indexed query), so a valid token is never
 // refused because others guessed from its address. A database that cannot
 // be reached answers 503 (health).
 func authMiddleware(auth Authenticator, lim *rateLimiter, health *graph.DBHealth, next http.Handler) http.Handler {

@@ -39,7 +39,7 @@ type Limits struct {
 // queries, POST for anything, OPTIONS; see httpTransport) around graph's
 // executor (graph.NewExecutor: the query cache, persisted queries, document
 // and cost limits, the error presenter); behind bearer-token
-// authentication (AuthMiddleware), per-client rate limiting (RateLimit),
+// authentication (authMiddleware), per-client rate limiting (RateLimit),
 // the response cache, and a guard that keeps mutations off GET (httpGuard).
 func NewHandler(r *graph.Resolver, lim Limits) http.Handler {
 	exec := graph.NewExecutor(r, graph.Limits{Complexity: lim.Complexity, Depth: lim.Depth, PlainExecutor: lim.PlainExecutor})
