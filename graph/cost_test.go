@@ -13,7 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 )
 
-// The default limits of NewHandler, as the server starts with them.
+// The default limits of NewExecutor, as the server starts with them.
 const defaultCost, defaultDepth = 5000, 12
 
 // withinLimits checks a query against the default limits without running

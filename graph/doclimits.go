@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"fmt"
-	"runtime"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -33,7 +32,7 @@ type DocLimits struct {
 	Variables  int // variable definitions
 }
 
-// DefaultDocLimits are the limits of NewHandler.
+// DefaultDocLimits are the limits of NewExecutor.
 var DefaultDocLimits = DocLimits{Bytes: 64 << 10, Tokens: 10000, Selections: 500, Expanded: 2000, Fragments: 50, Aliases: 100, Directives: 50, Variables: 50}
 
 // docLimits checks DocLimits on each document the query cache does not
@@ -201,10 +200,10 @@ func countDocument(doc *ast.QueryDocument, maxExpanded int) docCounts {
 	return c
 }
 
-// boundErrors keeps the first maxErrors errors of a list and says how many
+// BoundErrors keeps the first maxErrors errors of a list and says how many
 // more there were, so a query with 10,000 mistakes gets a short answer. A
 // list it bounded already is left as it is.
-func boundErrors(errs gqlerror.List) gqlerror.List {
+func BoundErrors(errs gqlerror.List) gqlerror.List {
 	if len(errs) <= maxErrors || len(errs) == maxErrors+1 && errs[maxErrors].Extensions["omitted"] != nil {
 		return errs
 	}
@@ -221,26 +220,3 @@ func boundErrors(errs gqlerror.List) gqlerror.List {
 
 // maxErrors bounds the errors of one answer.
 const maxErrors = 50
-
-// admission lets a bounded number of requests at a time read a large body
-// or parse and validate a document the query cache does not hold: one less
-// than the CPUs (at least one), so a CPU is always left for the requests
-// the cache answers, whatever arrives.
-type admission chan struct{}
-
-// largeBody is the body size above which reading it needs an admission.
-const largeBody = 16 << 10
-
-func newAdmission() admission { return make(admission, max(1, runtime.GOMAXPROCS(0)-1)) }
-
-// enter waits for an admission; false when ctx ends first.
-func (a admission) enter(ctx context.Context) bool {
-	select {
-	case a <- struct{}{}:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func (a admission) leave() { <-a }

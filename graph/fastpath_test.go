@@ -13,6 +13,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // TestWriterMatchesExecutor sends the same ranking and series queries to
@@ -27,7 +28,7 @@ func TestWriterMatchesExecutor(t *testing.T) {
 	newHandler := func(plain bool) http.Handler {
 		res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 			Now: func() time.Time { return dbtest.ExampleNow }}
-		return graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 5000, Depth: 10, CacheBytes: -1, PlainExecutor: plain}))
+		return graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 5000, Depth: 10, CacheBytes: -1, PlainExecutor: plain}))
 	}
 	fast, plain := newHandler(false), newHandler(true)
 	post := func(h http.Handler, query string, vars map[string]any) string {
@@ -107,7 +108,7 @@ func TestWriterMatchesExecutor(t *testing.T) {
 func TestWriterPanicIsAnInternalError(t *testing.T) {
 	t.Parallel()
 	res := &graph.Resolver{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))} // no DB: the resolver panics
-	h := graph.NewHandler(res, graph.Limits{CacheBytes: -1})
+	h := httpapi.NewHandler(res, httpapi.Limits{CacheBytes: -1})
 	body := `{"query":"{ ranking(campaign: \"ref\", metric: \"activated\", level: PROVINCE) { totalCount } }"}`
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")

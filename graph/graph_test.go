@@ -15,6 +15,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // setup serves the API over the spec's worked example.
@@ -24,7 +25,7 @@ func setup(t *testing.T) (*client.Client, http.Handler) {
 	dbtest.MustLoadExample(t, store)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return dbtest.ExampleNow }}
-	h := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 2000, Depth: 8}))
+	h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 2000, Depth: 8}))
 	return client.New(h), h
 }
 

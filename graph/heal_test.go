@@ -13,6 +13,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // lateWorld is setupWrites' world plus a campaign "late" over province 92
@@ -103,7 +104,7 @@ func TestReadsNeverWrite(t *testing.T) {
 	}
 	later := time.Date(2024, 1, 20, 3, 0, 0, 0, time.UTC)
 	res := &graph.Resolver{DB: ro, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return later }}
-	h := graph.LoaderMiddleware(ro, graph.NewHandler(res, graph.Limits{Complexity: 5000, Depth: 12}))
+	h := graph.LoaderMiddleware(ro, httpapi.NewHandler(res, httpapi.Limits{Complexity: 5000, Depth: 12}))
 	read := func(query string, out any) {
 		t.Helper()
 		rw := &writeWorld{store: ro, h: h}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // Issue 11: a ranking level at or above its scope's own is BAD_INPUT naming
@@ -62,7 +63,7 @@ func setupAt(t *testing.T, now time.Time) *client.Client {
 	store := dbtest.New(t)
 	dbtest.MustLoadExample(t, store)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return now }}
-	return client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 5000, Depth: 8})))
+	return client.New(graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 5000, Depth: 8})))
 }
 
 func communes(t *testing.T, c *client.Client, date string) []outcomeRow {

@@ -16,17 +16,18 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // defaultLimitsHandler serves the spec's example at the server's default
-// limits (graph.Limits{}: cost 5000, depth 12).
+// limits (httpapi.Limits{}: cost 5000, depth 12).
 func defaultLimitsHandler(t *testing.T) http.Handler {
 	t.Helper()
 	store := dbtest.New(t)
 	dbtest.MustLoadExample(t, store)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return dbtest.ExampleNow }}
-	return graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1}))
+	return graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{CacheBytes: -1}))
 }
 
 type limitsAnswer struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // sqlCount counts the statements whose SQL contains match.
@@ -45,6 +46,16 @@ func (q *sqlCount) count() int {
 // statements containing match.
 func tracedExample(t *testing.T, match string) (*client.Client, *sqlCount) {
 	t.Helper()
+	store, qc := tracedStore(t, match)
+	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return dbtest.ExampleNow }}
+	return client.New(graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{CacheBytes: -1}))), qc
+}
+
+// tracedStore opens the spec's example through a store that counts the
+// statements containing match ("": every statement).
+func tracedStore(t *testing.T, match string) (*db.DB, *sqlCount) {
+	t.Helper()
 	url := dbtest.NewURL(t)
 	ctx := context.Background()
 	seed, err := db.Open(ctx, url, db.Options{})
@@ -59,9 +70,7 @@ func tracedExample(t *testing.T, match string) (*client.Client, *sqlCount) {
 		t.Fatal(err)
 	}
 	t.Cleanup(store.Close)
-	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: func() time.Time { return dbtest.ExampleNow }}
-	return client.New(graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{CacheBytes: -1}))), qc
+	return store, qc
 }
 
 // TestMetricsLoadedOncePerRequest: campaigns { metrics } and quotas

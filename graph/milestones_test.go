@@ -13,6 +13,7 @@ import (
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/publish"
 )
 
@@ -65,7 +66,7 @@ func TestMilestoneRanking(t *testing.T) {
 	clock := func() time.Time { return now }
 	svc := &publish.Service{DB: store, Grace: 30 * time.Minute, Now: clock}
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock, Bulletins: svc}
-	w := &writeWorld{store: store, h: graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 5000, Depth: 8}))}
+	w := &writeWorld{store: store, h: graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 5000, Depth: 8}))}
 	c, err := store.CampaignBySlug(ctx, "hai-phong-cao-diem")
 	if err != nil {
 		t.Fatal(err)

@@ -4,24 +4,20 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/jackc/puddle/v2"
-
-	"github.com/tiendo-vn/tiendo/db"
-	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// outageRetryAfter is what a client is told to wait, in seconds, while
+// OutageRetryAfter is what a client is told to wait, in seconds, while
 // the database cannot be reached.
-const outageRetryAfter = 5
+const OutageRetryAfter = 5
 
-// unavailableMessage is the error of a request the database's outage
+// UnavailableMessage is the error of a request the database's outage
 // stopped.
-var unavailableMessage = "the database cannot be reached for the moment: retry after " + strconv.Itoa(outageRetryAfter) + " seconds"
+var UnavailableMessage = "the database cannot be reached for the moment: retry after " + strconv.Itoa(OutageRetryAfter) + " seconds"
 
 // outageProbeEvery is how often a lost database is pinged: answers are
 // right again within this of its return.
@@ -46,8 +42,15 @@ type DBHealth struct {
 	upAt  time.Time // end of the last outage
 }
 
+// Pinger is what DBHealth watches (db.DB is one): whether an error says
+// the database cannot be reached, and a ping.
+type Pinger interface {
+	Unreachable(error) bool
+	Ping(context.Context) error
+}
+
 // NewDBHealth watches store's reachability, logging to logger.
-func NewDBHealth(store *db.DB, logger *slog.Logger) *DBHealth {
+func NewDBHealth(store Pinger, logger *slog.Logger) *DBHealth {
 	return &DBHealth{unreachable: store.Unreachable, ping: store.Ping, logger: logger, now: time.Now}
 }
 
@@ -106,16 +109,7 @@ func (h *DBHealth) probe() {
 
 type requestStartKey struct{}
 
-// withRequestStart notes when a request began (see failed).
-func withRequestStart(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestStartKey{}, time.Now())))
-	})
-}
-
-// writeUnavailable answers 503 with Retry-After and UNAVAILABLE.
-func writeUnavailable(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Retry-After", strconv.Itoa(outageRetryAfter))
-	writeHTTPErrorExt(w, r, http.StatusServiceUnavailable, domain.EUNAVAILABLE, unavailableMessage,
-		map[string]any{"retryAfter": outageRetryAfter})
+// WithRequestStart notes when a request began (see Failed).
+func WithRequestStart(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, requestStartKey{}, t)
 }

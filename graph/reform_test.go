@@ -16,6 +16,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/reform"
 )
 
@@ -28,7 +29,7 @@ func demoAPI(t *testing.T) (*db.DB, http.Handler) {
 	}
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC) }}
-	return store, graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 100000, Depth: 10}))
+	return store, graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 100000, Depth: 10}))
 }
 
 // TestReform reads the demo across the 2025 reform (one load for every check).

@@ -18,6 +18,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // writeNow is inside the live campaign: 10 January 2024, 10:00 in Vietnam.
@@ -90,7 +91,7 @@ func setupWrites(t *testing.T) *writeWorld {
 		t.Fatal(err)
 	}
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return writeNow }}
-	w.h = graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 2000, Depth: 8}))
+	w.h = graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 2000, Depth: 8}))
 	return w
 }
 

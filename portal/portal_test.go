@@ -22,7 +22,7 @@ import (
 // which its chart loads (the API's answers excluded).
 const firstPageBudget = 50_000
 
-// newMux routes like server/serve.go does.
+// newMux routes like httpapi.NewRouter does.
 func newMux() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))

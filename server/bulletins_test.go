@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/publish"
 )
 
@@ -42,7 +43,7 @@ func TestBulletinDelivery(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h := newRouter(store, testConfig(), quiet)
+	h := httpapi.NewRouter(store, testConfig(), quiet)
 	const lead = "Tính đến ngày 14/11/2023, toàn tỉnh đã thu nhận 822.139/930.767 tài khoản ĐDĐT, đạt tỷ lệ 88,33%; kích hoạt 663.614/930.767 tài khoản, đạt tỷ lệ 71,3%."
 
 	d := gql(t, h, `{

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // Configuration comes from flags, each with an environment variable as its
@@ -103,8 +105,10 @@ func envFloat(key string, def float64) float64 {
 }
 
 // newLogger builds the process's logger from LOG_LEVEL (debug, info, warn,
-// error; default info; debug adds one access-log line per request) and
-// LOG_FORMAT (text or json; default text).
+// error; default info, which prints the access log's line per request)
+// and LOG_FORMAT (text or json; default text). Every line logged with a
+// request's context names the request (request_id, see
+// httpapi.LogRequestIDs).
 func newLogger(w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if v := os.Getenv("LOG_LEVEL"); v != "" {
@@ -115,9 +119,9 @@ func newLogger(w io.Writer) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch f := os.Getenv("LOG_FORMAT"); f {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(httpapi.LogRequestIDs(slog.NewTextHandler(w, opts))), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(httpapi.LogRequestIDs(slog.NewJSONHandler(w, opts))), nil
 	default:
 		return nil, fmt.Errorf("bad configuration: LOG_FORMAT=%q is not text or json", f)
 	}

@@ -9,15 +9,15 @@ import (
 	"testing"
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
-	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // TestRateLimitOnlyTheAPI: through the whole router, /graphql is limited
 // per client while health checks, GraphiQL and the portal's files never are.
 func TestRateLimitOnlyTheAPI(t *testing.T) {
 	cfg := testConfig()
-	cfg.limits.Rate = graph.RateLimit{PerSecond: 1, Burst: 2, TokenPerSecond: 1, TokenBurst: 2}
-	h := newRouter(dbtest.New(t), cfg, quiet)
+	cfg.Limits.Rate = httpapi.RateLimit{PerSecond: 1, Burst: 2, TokenPerSecond: 1, TokenBurst: 2}
+	h := httpapi.NewRouter(dbtest.New(t), cfg, quiet)
 	do := func(method, path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, path, strings.NewReader(body))
 		req.RemoteAddr = "203.0.113.9:5000"

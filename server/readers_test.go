@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // portalQueries reads the home page's GraphQL documents from
@@ -159,10 +159,10 @@ func (h homeReader) open() (requests int, err error) {
 // morning): every request runs and pays its full cost.
 func TestFiftyReadersBehindOneAddress(t *testing.T) {
 	cfg := testConfig()
-	cfg.limits.CacheBytes = -1
-	cfg.limits.Rate = graph.RateLimit{PerSecond: defaultRateLimit, Burst: defaultRateBurst,
+	cfg.Limits.CacheBytes = -1
+	cfg.Limits.Rate = httpapi.RateLimit{PerSecond: defaultRateLimit, Burst: defaultRateBurst,
 		TokenPerSecond: defaultTokenRateLimit, TokenBurst: defaultTokenRateBurst}
-	srv := httptest.NewServer(newRouter(loadedDemo(t), cfg, quiet))
+	srv := httptest.NewServer(httpapi.NewRouter(loadedDemo(t), cfg, quiet))
 	defer srv.Close()
 	reader := homeReader{url: srv.URL + "/graphql", q: portalQueries(t), c: &http.Client{Timeout: 30 * time.Second}}
 	var wg sync.WaitGroup

@@ -12,6 +12,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/figures"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // /readyz lists the campaigns whose background work is failing, one line
@@ -37,9 +38,9 @@ func TestReadyzListsFailingCampaigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := testConfig()
-	cfg.jobs = func() []string { return failingJobs(w.Failing(), nil) }
+	cfg.Jobs = func() []string { return failingJobs(w.Failing(), nil) }
 	rec := httptest.NewRecorder()
-	newRouter(store, cfg, quiet).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	httpapi.NewRouter(store, cfg, quiet).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	body := rec.Body.String()
 	if rec.Code != http.StatusOK || !strings.HasPrefix(body, "ready\nfigures of broken failing since ") ||
 		!strings.Contains(body, "(1 attempts, next at ") || !strings.HasSuffix(body, "refused by the test (SQLSTATE P0001)\n") {

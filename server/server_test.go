@@ -16,9 +16,10 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
-	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -26,9 +27,9 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // testSiteURL is the --site-url of the tests' server.
 const testSiteURL = "https://tiendo.example.org"
 
-func testConfig() serveConfig {
-	return serveConfig{corsOrigins: "https://baodientu.example", requestTimeout: 10 * time.Second,
-		maxBodyBytes: 1 << 20, limits: graph.Limits{Complexity: 5000, Depth: 12}, siteURL: testSiteURL}
+func testConfig() httpapi.Config {
+	return httpapi.Config{CORSOrigins: "https://baodientu.example", RequestTimeout: 10 * time.Second,
+		MaxBodyBytes: 1 << 20, Limits: httpapi.Limits{Complexity: 5000, Depth: 12}, SiteURL: testSiteURL}
 }
 
 func TestSiteURL(t *testing.T) {
@@ -104,7 +105,7 @@ func at(v any, path string) any {
 // empty database answers with the real unit lists of both eras and the
 // press figures of seed 001.
 func TestDemoThroughTheAPI(t *testing.T) {
-	h := newRouter(loadedDemo(t), testConfig(), quiet)
+	h := httpapi.NewRouter(loadedDemo(t), testConfig(), quiet)
 	d := gql(t, h, `{
 		before: units(kind: PROVINCE, asOf: "2023-11-14") { totalCount }
 		today: units(kind: PROVINCE) { totalCount }
@@ -167,7 +168,7 @@ func TestDemoThroughTheAPI(t *testing.T) {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
-	h := newRouter(dbtest.New(t), testConfig(), quiet)
+	h := httpapi.NewRouter(dbtest.New(t), testConfig(), quiet)
 	for _, path := range []string{"/healthz", "/readyz"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
@@ -178,82 +179,9 @@ func TestHealthAndReadiness(t *testing.T) {
 	closed := dbtest.New(t)
 	closed.Close()
 	rec := httptest.NewRecorder()
-	newRouter(closed, testConfig(), quiet).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	httpapi.NewRouter(closed, testConfig(), quiet).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz with the database gone: %d, want 503", rec.Code)
-	}
-}
-
-// TestCORS: reads are open to pages of any origin; sending a token
-// (Authorization) only from the configured origins, none by default.
-func TestCORS(t *testing.T) {
-	store := dbtest.New(t)
-	const news, evil = "https://baodientu.example", "https://evil.example"
-	type tc struct {
-		origin    string
-		preflight bool
-		auth      bool
-		want      string // Access-Control-Allow-Origin
-	}
-	for _, c := range []struct {
-		config string
-		cases  []tc
-	}{
-		{"", []tc{
-			{evil, true, false, "*"}, {evil, false, false, "*"},
-			{evil, true, true, ""}, {evil, false, true, ""},
-		}},
-		{news, []tc{
-			{news, true, true, news}, {news, false, true, news}, {news, false, false, news},
-			{evil, true, false, "*"}, {evil, false, false, "*"}, {evil, true, true, ""}, {evil, false, true, ""},
-		}},
-		{"*", []tc{{evil, true, true, "*"}, {evil, false, true, "*"}, {evil, false, false, "*"}}},
-	} {
-		cfg := testConfig()
-		cfg.corsOrigins = c.config
-		h := newRouter(store, cfg, quiet)
-		for _, k := range c.cases {
-			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
-			req.Header.Set("Content-Type", "application/json")
-			// as browsers send them: lower case, sorted; Apollo's client identity too
-			headers := "apollographql-client-name,apollographql-client-version,content-type"
-			if k.auth {
-				headers = "apollographql-client-name,apollographql-client-version,authorization,content-type"
-			}
-			if k.preflight {
-				req = httptest.NewRequest(http.MethodOptions, "/graphql", nil)
-				req.Header.Set("Access-Control-Request-Method", "POST")
-				req.Header.Set("Access-Control-Request-Headers", headers)
-			} else if k.auth {
-				req.Header.Set("Authorization", "Bearer td_notAToken000000000000")
-			}
-			req.Header.Set("Origin", k.origin)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			got := rec.Header().Get("Access-Control-Allow-Origin")
-			if got != k.want {
-				t.Errorf("CORS_ALLOWED_ORIGINS=%q, %+v: Access-Control-Allow-Origin %q, want %q", c.config, k, got, k.want)
-			}
-			if exposed := rec.Header().Get("Access-Control-Expose-Headers"); got != "" && !k.preflight &&
-				(!strings.Contains(exposed, "Ratelimit-Policy") || !strings.Contains(exposed, "Retry-After")) {
-				t.Errorf("%+v: Access-Control-Expose-Headers %q lacks the rate-limit headers", k, exposed)
-			}
-		}
-	}
-}
-
-// TestAccessLogClientIdentity: the access log names the client as Apollo's
-// headers identify it.
-func TestAccessLogClientIdentity(t *testing.T) {
-	var buf bytes.Buffer
-	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h := accessLog(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
-	req.Header.Set("apollographql-client-name", "bao-dien-tu web")
-	req.Header.Set("apollographql-client-version", "2.4.1")
-	h.ServeHTTP(httptest.NewRecorder(), req)
-	if line := buf.String(); !strings.Contains(line, `client="bao-dien-tu web"`) || !strings.Contains(line, "client_version=2.4.1") {
-		t.Errorf("access log line without the client identity: %s", line)
 	}
 }
 
@@ -318,8 +246,8 @@ func TestCompressedAnswers(t *testing.T) {
 	store := dbtest.New(t)
 	dbtest.MustLoadExample(t, store)
 	cfg := testConfig()
-	cfg.limits.CacheBytes = 1 << 20
-	h := newRouter(store, cfg, quiet)
+	cfg.Limits.CacheBytes = 1 << 20
+	h := httpapi.NewRouter(store, cfg, quiet)
 	q := `{"query":"{ units(first: 100) { totalCount edges { node { code name fullName nameEn kind validFrom validTo } } } }"}`
 	get := func(enc string) (*httptest.ResponseRecorder, []byte) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(q))

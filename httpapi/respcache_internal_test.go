@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/puddle/v2"
+
+	"github.com/tiendo-vn/tiendo/graph"
 )
 
 // TestResponseCacheSharesARun: identical requests that arrive while the
@@ -33,13 +35,7 @@ func TestResponseCacheSharesARun(t *testing.T) {
 	c := newResponseCache(snapshot, 1<<20)
 	var ended atomic.Bool
 	t.Cleanup(func() { ended.Store(true) })
-	c.health = &DBHealth{unreachable: func(err error) bool { return strings.Contains(err.Error(), "refused") },
-		ping: func(context.Context) error {
-			if ended.Load() {
-				return puddle.ErrClosedPool // ends the probe
-			}
-			return errors.New("still refused")
-		}, logger: slog.New(slog.NewTextHandler(io.Discard, nil)), now: time.Now}
+	c.health = graph.NewDBHealth(refusing{&ended}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	h := c.middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		runs.Add(1)
 		time.Sleep(100 * time.Millisecond)
@@ -91,4 +87,16 @@ func TestResponseCacheSharesARun(t *testing.T) {
 	if rec := ask("{ never }"); rec.Code != http.StatusServiceUnavailable || rec.Header().Get("X-Cache") != "" || runs.Load() != 2 {
 		t.Fatalf("a request never answered, during an outage: %d %v (%d runs)", rec.Code, rec.Header(), runs.Load())
 	}
+}
+
+// refusing is a database that cannot be reached until ended.
+type refusing struct{ ended *atomic.Bool }
+
+func (refusing) Unreachable(err error) bool { return strings.Contains(err.Error(), "refused") }
+
+func (f refusing) Ping(context.Context) error {
+	if f.ended.Load() {
+		return puddle.ErrClosedPool // ends the probe
+	}
+	return errors.New("still refused")
 }

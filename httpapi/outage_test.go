@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // syncBuffer is a log destination tests read while the server writes.
@@ -47,7 +48,7 @@ func TestDatabaseUnreachable(t *testing.T) {
 	store := &db.DB{Pool: pool}
 	var logs syncBuffer
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	h := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{}))
+	h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{}))
 	for i, c := range []struct{ accept, bearer string }{
 		{"", ""}, {"application/graphql-response+json", ""}, {"", "td_someTokenThatIsLongEnough"}, {"", ""},
 	} {

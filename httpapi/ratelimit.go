@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/graph"
 )
 
 // RateLimit bounds how much one client may ask of the API: a bucket of
@@ -251,7 +252,7 @@ func (l *rateLimiter) size() int {
 func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		key, class := "a:"+l.clientAddr(r), l.addressClass()
-		if p := PrincipalFrom(r.Context()); p != nil {
+		if p := graph.PrincipalFrom(r.Context()); p != nil {
 			key, class = "t:"+strconv.FormatInt(p.TokenID, 10), l.tokenClass()
 		}
 		if class.perSecond <= 0 {
@@ -265,7 +266,8 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			return
 		}
 		m := &meter{l: l, key: key, class: class, h: w.Header()}
-		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r.WithContext(context.WithValue(r.Context(), meterKey{}, m)))
+		ctx := graph.WithRateMeter(context.WithValue(r.Context(), meterKey{}, m), m)
+		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r.WithContext(ctx))
 		m.charge(costCached) // a request that wrote nothing
 	})
 }

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"crypto/sha256"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 const (
@@ -29,7 +30,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 	t.Parallel()
 	store := dbtest.New(t)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	api := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Complexity: 2000, Depth: 4}))
+	api := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 2000, Depth: 4}))
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		api.ServeHTTP(w, r)
@@ -198,7 +199,7 @@ func TestGraphQLOverHTTP(t *testing.T) {
 
 	// A request whose deadline passes before there is any response.
 	t.Run("Deadline", func(t *testing.T) {
-		late := graph.Timeout(time.Nanosecond, api)
+		late := httpapi.Timeout(time.Nanosecond, api)
 		for accept, want := range map[string]int{gqlResponse: 503, appJSON: 200} {
 			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(typename))
 			req.Header.Set("Content-Type", appJSON)
@@ -235,4 +236,9 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			t.Fatalf("by hash: %d %s", code, body)
 		}
 	})
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
 }

@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // TestRateLimit sends bursts from addresses and tokens through the real
@@ -38,7 +39,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	alice, bob := token("Alice"), token("Bob")
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Rate: graph.RateLimit{
+	h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Rate: httpapi.RateLimit{
 		PerSecond: 0.3, Burst: 3, // a request every 3⅓ s: Retry-After rounds up to 4
 		TokenPerSecond: 1, TokenBurst: 5,
 		FailPerSecond: 0.3, FailBurst: 3,

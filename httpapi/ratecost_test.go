@@ -1,4 +1,4 @@
-package graph_test
+package httpapi_test
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // TestRateLimitCosts: a request costs what it asked for (an answer from
@@ -27,7 +28,7 @@ func TestRateLimitCosts(t *testing.T) {
 	dbtest.MustLoadExample(t, store)
 	now := time.Date(2024, 1, 10, 3, 0, 0, 0, time.UTC)
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Rate: graph.RateLimit{
+	h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Rate: httpapi.RateLimit{
 		PerSecond: 1, Burst: 100000, Now: func() time.Time { return now }, // a fixed clock: nothing refills
 	}}))
 	type rateLimit struct {
@@ -115,7 +116,7 @@ func TestRateLimitCosts(t *testing.T) {
 	}
 
 	// Over the limit: 429 with the same headers, nothing left.
-	tight := graph.LoaderMiddleware(store, graph.NewHandler(res, graph.Limits{Rate: graph.RateLimit{
+	tight := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Rate: httpapi.RateLimit{
 		PerSecond: 0.5, Burst: 2, Now: func() time.Time { return now },
 	}}))
 	for i, want := range []struct {

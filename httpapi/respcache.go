@@ -1,4 +1,4 @@
-package graph
+package httpapi
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/tiendo-vn/tiendo/graph"
 )
 
 // The response cache answers a repeated anonymous query with the bytes
@@ -38,7 +40,7 @@ import (
 type responseCache struct {
 	snapshot func(ctx context.Context) (string, error)
 	now      func() time.Time
-	health   *DBHealth // nil: no stale answers
+	health   *graph.DBHealth // nil: no stale answers
 	maxBody  int
 	mu       sync.Mutex
 	entries  *lru.Cache[[32]byte, *cachedResponse]

@@ -1,0 +1,149 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzhttp"
+	"github.com/rs/cors"
+
+	"github.com/tiendo-vn/tiendo/graph"
+)
+
+// corsExposed are the response headers a page on another origin may read.
+var corsExposed = []string{"X-Request-Id", "Retry-After", "ETag", "X-Cache", "RateLimit", "RateLimit-Policy"}
+
+// corsHandler lets browsers call the API from other origins. Reads are
+// public (open data): any origin may send requests without credentials,
+// and reads the answer under Access-Control-Allow-Origin: *. A request
+// that carries Authorization, or a preflight that asks to send it, is
+// allowed only from the configured origins (comma-separated, * for any;
+// none by default): from any other origin a preflight asking for it is
+// refused, and an actual request carrying it gets no CORS headers, so the
+// page cannot read the answer.
+func corsHandler(origins string) func(http.Handler) http.Handler {
+	var list []string
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			list = append(list, o)
+		}
+	}
+	methods := []string{http.MethodGet, http.MethodPost, http.MethodOptions}
+	public := cors.New(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: methods,
+		AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version"},
+		ExposedHeaders: corsExposed,
+		MaxAge:         600,
+	})
+	var trusted *cors.Cors
+	if len(list) > 0 { // (cors.New allows every origin when given none)
+		trusted = cors.New(cors.Options{
+			AllowedOrigins: list,
+			AllowedMethods: methods,
+			AllowedHeaders: []string{"Content-Type", "Accept", "X-Request-Id", "Apollographql-Client-Name", "Apollographql-Client-Version", "Authorization"},
+			ExposedHeaders: corsExposed,
+			MaxAge:         600,
+		})
+	}
+	return func(next http.Handler) http.Handler {
+		pub := public.Handler(next)
+		var tr http.Handler
+		if trusted != nil {
+			tr = trusted.Handler(next)
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Header.Get("Origin") == "":
+				next.ServeHTTP(w, r)
+			case tr != nil && trusted.OriginAllowed(r):
+				tr.ServeHTTP(w, r)
+			case r.Header.Get("Authorization") != "":
+				w.Header().Add("Vary", "Origin")
+				next.ServeHTTP(w, r)
+			default:
+				w.Header().Add("Vary", "Origin")
+				pub.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// compressed answers with zstd or gzip when the client accepts it
+// (Accept-Encoding; zstd when both are equal), an answer of 1 KB or more;
+// Vary: Accept-Encoding says so to caches. Inside it the response cache
+// stores and replays uncompressed answers.
+func compressed(next http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024),
+		gzhttp.ContentTypes([]string{"application/graphql-response+json", "application/json"}))
+	if err != nil {
+		panic(err) // fixed options: a failure is a bug a test catches
+	}
+	return wrap(next)
+}
+
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestID gives every request an id, echoed in X-Request-Id and carried by
+// errors, so a client's report can be matched to the server's log.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [8]byte
+		rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code; w.ResponseWriter.WriteHeader(code) }
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+			return
+		}
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context())}
+		// The client's identity, as Apollo's clients (and ours) send it.
+		if name := r.Header.Get("Apollographql-Client-Name"); name != "" {
+			attrs = append(attrs, "client", clip(name), "client_version", clip(r.Header.Get("Apollographql-Client-Version")))
+		}
+		logger.InfoContext(r.Context(), "http", attrs...)
+	})
+}
+
+// clip keeps a client-chosen header value short in the log.
+func clip(s string) string {
+	if len(s) > 100 {
+		return strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return s
+}
