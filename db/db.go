@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"sync"
 	"time"
 
@@ -48,7 +49,21 @@ type Options struct {
 
 // Open connects to PostgreSQL at url and checks that it answers.
 func Open(ctx context.Context, url string, opt Options) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	d, err := OpenLazy(url, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Pool.Ping(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return d, nil
+}
+
+// OpenLazy is Open without the check: the pool connects when first used
+// (a replica that is down at start is measured again later).
+func OpenLazy(url string, opt Options) (*DB, error) {
+	cfg, err := parseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
@@ -71,15 +86,28 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.Tracer != nil {
 		cfg.ConnConfig.Tracer = opt.Tracer
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	return &DB{Pool: pool}, nil
+}
+
+func parseConfig(url string) (*pgxpool.Config, error) { return pgxpool.ParseConfig(url) }
+
+// redactURL is a database URL fit for a log line: no password.
+func redactURL(s string) string {
+	u, err := neturl.Parse(s)
+	if err != nil || u.User == nil {
+		if err != nil {
+			return "(a URL that does not parse)"
+		}
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // Close closes the pool.
