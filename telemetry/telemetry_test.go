@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -149,6 +150,45 @@ func TestMetricsEndpoint(t *testing.T) {
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// TestDashboardNamesExportedMetrics keeps the committed Grafana dashboard in
+// step with the metrics: every tiendo_* name it queries is one we export.
+func TestDashboardNamesExportedMetrics(t *testing.T) {
+	b, err := os.ReadFile("grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := testPool(t)
+	RegisterPool("dashboard", pool)
+	CacheHit("x")
+	ObserveRefresh("write", 1)
+	SetPublicationLag("c", 1)
+	SetReplica("r", 1, true)
+	RateLimited("token")
+	h := HTTP("graphql", http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	pool.Exec(context.Background(), "select 1")
+	mfs, err := Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, mf := range mfs {
+		have[mf.GetName()] = true
+		for _, suf := range []string{"_bucket", "_sum", "_count"} {
+			have[mf.GetName()+suf] = true
+		}
+	}
+	names := regexp.MustCompile(`tiendo_[a-z_]+`).FindAllString(string(b), -1)
+	if len(names) < 10 {
+		t.Fatalf("the dashboard names %d metrics", len(names))
+	}
+	for _, n := range names {
+		if !have[n] {
+			t.Errorf("the dashboard queries %s, which is not exported", n)
 		}
 	}
 }
