@@ -35,6 +35,8 @@ type DB struct {
 	// campaigns (campaign id → *refresher): per DB, since another
 	// database's campaign 1 is another campaign.
 	refreshers sync.Map
+	// replicas serve queries' reads when set (UseReplicas).
+	replicas *Replicas
 }
 
 // Options tune the pool.
@@ -151,7 +153,7 @@ func (db *DB) Ready(ctx context.Context) error {
 		return err
 	}
 	var v int32
-	if err := db.Pool.QueryRow(ctx, "SELECT version FROM "+versionTable).Scan(&v); err != nil {
+	if err := db.reader(ctx).QueryRow(ctx, "SELECT version FROM "+versionTable).Scan(&v); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
 	if int(v) != len(files) {
@@ -208,6 +210,6 @@ func mapErr(err error, what string) error {
 // the same committed data; a commit anywhere changes it.
 func (db *DB) Snapshot(ctx context.Context) (string, error) {
 	var s string
-	err := db.Pool.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&s)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&s)
 	return s, err
 }

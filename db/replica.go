@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // LSN is a position in PostgreSQL's write-ahead log ("16/B374D848").
@@ -316,4 +318,53 @@ func ParseReplicaURLs(s string) ([]string, error) {
 		}
 	}
 	return fields, nil
+}
+
+type readKey struct{}
+
+// readAt is how a query's reads may be served: from a replica that has
+// replayed after.
+type readAt struct{ after LSN }
+
+// ReadFromReplica marks ctx as a query's: its reads may be served by a
+// replica that has replayed after (0: any serving replica). Reads without
+// the mark (writes' own reads, the publisher, the figures worker) use the
+// primary.
+func ReadFromReplica(ctx context.Context, after LSN) context.Context {
+	return context.WithValue(ctx, readKey{}, readAt{after})
+}
+
+// UseReplicas makes the store serve marked reads from rs.
+func (db *DB) UseReplicas(rs *Replicas) { db.replicas = rs }
+
+// reader is the pool a read runs on: a replica for a query's reads when
+// one is serving and has replayed what the query must see, else the
+// primary. The choice is made once per request (the first read), so every
+// read of a request sees the same server.
+func (db *DB) reader(ctx context.Context) *pgxpool.Pool {
+	if db.replicas == nil {
+		return db.Pool
+	}
+	at, ok := ctx.Value(readKey{}).(readAt)
+	if !ok {
+		return db.Pool
+	}
+	if c, ok := ctx.Value(chosenKey{}).(*chosen); ok {
+		c.once.Do(func() { c.db = db.replicas.Reader(ctx, at.after) })
+		return c.db.Pool
+	}
+	return db.replicas.Reader(ctx, at.after).Pool
+}
+
+type chosenKey struct{}
+
+type chosen struct {
+	once sync.Once
+	db   *DB
+}
+
+// PinReader makes every read of ctx go to the server its first read
+// chose (a request reads one consistent server, not a mix).
+func PinReader(ctx context.Context) context.Context {
+	return context.WithValue(ctx, chosenKey{}, &chosen{})
 }

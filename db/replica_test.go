@@ -2,8 +2,6 @@ package db_test
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
 )
 
 func TestParseLSN(t *testing.T) {
@@ -50,53 +49,8 @@ func TestParseReplicaURLs(t *testing.T) {
 	}
 }
 
-// replicaPair starts a primary and a streaming standby with
-// scripts/pg-replica.sh (the installed PostgreSQL binaries), stopped and
-// removed when the test ends.
-func replicaPair(t *testing.T) (primaryURL, standbyURL, dir string) {
-	t.Helper()
-	if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_basebackup"); len(m) == 0 {
-		t.Skip("no PostgreSQL server binaries installed (apt-get install postgresql)")
-	}
-	d, err := os.MkdirTemp("/var/tmp", "tiendo-replica-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := freePortPair(t)
-	script, _ := filepath.Abs("../scripts/pg-replica.sh")
-	t.Cleanup(func() {
-		exec.Command(script, "stop", d).Run()
-		os.RemoveAll(d)
-	})
-	out, err := exec.Command(script, "start", d, fmt.Sprint(port)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pg-replica.sh start: %v\n%s", err, out)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	return lines[len(lines)-2], lines[len(lines)-1], d
-}
-
-func freePortPair(t *testing.T) int {
-	t.Helper()
-	for p := 41000 + os.Getpid()%4000*2; p < 60000; p += 2 {
-		a, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-		if err != nil {
-			continue
-		}
-		b, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
-		a.Close()
-		if err != nil {
-			continue
-		}
-		b.Close()
-		return p
-	}
-	t.Fatal("no two free ports")
-	return 0
-}
-
 func TestReplicas(t *testing.T) {
-	primaryURL, standbyURL, dir := replicaPair(t)
+	primaryURL, standbyURL, dir := dbtest.ReplicaPair(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	primary, err := db.Open(ctx, primaryURL, db.Options{})
@@ -176,7 +130,7 @@ func TestReplicas(t *testing.T) {
 	})
 
 	t.Run("a replica that is down is skipped, and taken back", func(t *testing.T) {
-		script, _ := filepath.Abs("../scripts/pg-replica.sh")
+		script := dbtest.ReplicaScript()
 		pgctl, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
 		stopCmd := exec.Command("runuser", "-u", "postgres", "--", pgctl[len(pgctl)-1], "-D", filepath.Join(dir, "standby"), "-m", "immediate", "-w", "stop")
 		if os.Getuid() != 0 {

@@ -38,6 +38,9 @@ type Limits struct {
 	// PlainExecutor answers every field through gqlgen's executor, without
 	// the rankings' and series' own writer (rootWriter); tests compare the two.
 	PlainExecutor bool
+	// Extensions are more gqlgen extensions (metrics, read routing), used
+	// after the limits.
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
@@ -69,6 +72,9 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
 	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
+	for _, e := range lim.Extensions {
+		srv.Use(e)
+	}
 	logger := r.Logger
 	if logger == nil {
 		logger = slog.Default()

@@ -28,6 +28,7 @@ import (
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // tuneGC collects garbage less often than Go's default, unless the
@@ -59,6 +60,9 @@ type serveConfig struct {
 	siteURL        string        // the public origin feeds link with (see siteURLFor)
 	// jobs lists the background jobs failing now, for /readyz (nil: none run).
 	jobs func() []string
+	// scale is the replicas, announcements and metrics (nil in tests that
+	// do not start them).
+	scale *scaleOut
 }
 
 // Rate limits by default, in points (an answer from the response cache
@@ -98,6 +102,8 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	fs.StringVar(&cfg.contact, "contact", envOr("CONTACT", ""), "where readers report an error in a figure (an e-mail address or URL), printed on every page [CONTACT]")
 	fs.StringVar(&cfg.siteURL, "site-url", envOr("SITE_URL", ""), "the public origin of this server, e.g. https://tiendo.example.org, which the Atom feeds link with; empty: http:// and the listen address [SITE_URL]")
 	demoFlag := fs.Bool("demo", false, "load the demo dataset if the database is empty")
+	var scfg scaleConfig
+	scfg.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -125,6 +131,13 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 		return err
 	}
 	defer closeStore()
+	if cfg.scale, err = startScaleOut(ctx, store, scfg, logger); err != nil {
+		return err
+	}
+	defer cfg.scale.close()
+	if cfg.scale.replicas != nil {
+		store.UseReplicas(cfg.scale.replicas)
+	}
 	// ADMIN_TOKEN bootstraps the first admin (an environment variable only:
 	// a flag's value would show in help output and process lists).
 	if err := bootstrapAdmin(ctx, store, os.Getenv("ADMIN_TOKEN"), logger); err != nil {
@@ -215,9 +228,13 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	health := graph.NewDBHealth(store, logger)
 	bulletins.Outage = health.Failed
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Contact: cfg.contact, Health: health}
+	cfg.limits.Extensions = append(cfg.limits.Extensions, telemetry.GraphQL{}, newReadRouting(store))
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(cfg.maxBodyBytes, compressed(api)))
+	mux.Handle("/graphql", telemetry.HTTP("graphql", limitBody(cfg.maxBodyBytes, compressed(api))))
+	if cfg.scale != nil {
+		cfg.scale.routes(mux, graph.ClientAddress(cfg.limits.Rate.TrustedProxies))
+	}
 	mux.Handle("/schema.graphql", graph.SchemaHandler())
 	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
@@ -254,6 +271,9 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 			for _, line := range cfg.jobs() {
 				io.WriteString(w, line+"\n")
 			}
+		}
+		for _, line := range cfg.scale.readyLines() {
+			io.WriteString(w, line+"\n")
 		}
 	})
 	pages := bulletins.Handler()
