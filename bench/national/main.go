@@ -65,7 +65,7 @@ func main() {
 		os.Exit(2)
 	}
 	slug = fmt.Sprintf("quoc-gia-%d-ngay", days)
-	now = start.AddDays(days+7).UTC()
+	now = start.AddDays(days + 7).UTC()
 	if flag.NArg() != 1 || *url == "" {
 		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction|refresh|rewind")
 		os.Exit(2)
