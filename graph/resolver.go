@@ -6,6 +6,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/live"
 	"github.com/tiendo-vn/tiendo/publish"
 )
 
@@ -27,6 +28,8 @@ type Resolver struct {
 	// Contact is where readers report an error in a figure (Dataset.contact;
 	// empty: none given).
 	Contact string
+	// Live feeds the subscriptions (nil: they answer UNAVAILABLE).
+	Live *live.Hub
 
 	cache readCache
 }

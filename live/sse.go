@@ -54,7 +54,8 @@ func SSE(h *Hub, campaigns Campaigns, addr func(*http.Request) string) http.Hand
 		w.Header().Set("X-Accel-Buffering", "no") // nginx: do not hold events back
 		w.WriteHeader(http.StatusOK)
 		fmt.Fprint(w, ": tiendo live events\nretry: 3000\n\n")
-		rc.SetWriteDeadline(time.Time{})
+		rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's request deadlines
+		rc.SetReadDeadline(time.Time{})
 		if rc.Flush() != nil {
 			return
 		}

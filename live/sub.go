@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"sync"
 
 	"github.com/tiendo-vn/tiendo/domain"
@@ -86,4 +87,18 @@ func (h *Hub) Count() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.subs)
+}
+
+type clientKey struct{}
+
+// WithClient records the client's address in ctx (the HTTP layer does, for
+// the per-address bound of subscribers).
+func WithClient(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientKey{}, addr)
+}
+
+// ClientFrom returns the address WithClient recorded ("" if none).
+func ClientFrom(ctx context.Context) string {
+	s, _ := ctx.Value(clientKey{}).(string)
+	return s
 }

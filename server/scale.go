@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/live"
 	"github.com/tiendo-vn/tiendo/telemetry"
 )
@@ -131,4 +132,20 @@ func (s *scaleOut) close() {
 	if s.replicas != nil {
 		s.replicas.Close()
 	}
+}
+
+// liveUpgrades sends WebSocket upgrades of /graphql to the subscriptions'
+// handler (with the client's address for its bound, and no deadline: the
+// connection lives as long as the subscriber), everything else to next.
+func liveUpgrades(ws http.Handler, addr func(*http.Request) string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !graph.IsWebSocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Time{})
+		rc.SetWriteDeadline(time.Time{})
+		ws.ServeHTTP(w, r.WithContext(live.WithClient(r.Context(), addr(r))))
+	})
 }

@@ -231,10 +231,14 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	cfg.limits.Extensions = append(cfg.limits.Extensions, telemetry.GraphQL{}, newReadRouting(store))
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", telemetry.HTTP("graphql", limitBody(cfg.maxBodyBytes, compressed(api))))
+	graphqlRoute := telemetry.HTTP("graphql", limitBody(cfg.maxBodyBytes, compressed(api)))
 	if cfg.scale != nil {
-		cfg.scale.routes(mux, graph.ClientAddress(cfg.limits.Rate.TrustedProxies))
+		addr := graph.ClientAddress(cfg.limits.Rate.TrustedProxies)
+		cfg.scale.routes(mux, addr)
+		res.Live = cfg.scale.hub
+		graphqlRoute = liveUpgrades(graph.NewLiveHandler(res, cfg.limits), addr, graphqlRoute)
 	}
+	mux.Handle("/graphql", graphqlRoute)
 	mux.Handle("/schema.graphql", graph.SchemaHandler())
 	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
