@@ -69,15 +69,15 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	// docLimits counts tokens first; the parser's own limit is a backstop.
 	srv.SetParserTokenLimit(DefaultDocLimits.Tokens)
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	logger := r.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger)})
 	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
 	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
 	for _, e := range lim.Extensions {
 		srv.Use(e)
-	}
-	logger := r.Logger
-	if logger == nil {
-		logger = slog.Default()
 	}
 	health := r.Health
 	if health == nil && r.DB != nil {

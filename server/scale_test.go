@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -131,4 +133,46 @@ func post(t *testing.T, h http.Handler, token, query string, vars map[string]any
 		t.Fatalf("%s\n→ %d %s", query, rec.Code, rec.Body)
 	}
 	return out
+}
+
+// TestPersistedQueriesAcrossServers registers a persisted query through one
+// server; another server, sharing only the database, answers its hash.
+func TestPersistedQueriesAcrossServers(t *testing.T) {
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	a, b := newRouter(store, testConfig(), quiet), newRouter(store, testConfig(), quiet)
+	const query = `{ campaigns { edges { node { slug } } } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	ask := func(h http.Handler, withQuery bool) map[string]any {
+		body := map[string]any{"extensions": ext}
+		if withQuery {
+			body["query"] = query
+		}
+		raw, _ := json.Marshal(body)
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var out map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &out)
+		return out
+	}
+	if got := ask(b, false); got["errors"] == nil {
+		t.Fatalf("an unknown hash was answered: %v", got)
+	}
+	if got := ask(a, true); at(got, "data.campaigns.edges.0.node.slug") != "ref" {
+		t.Fatalf("registering: %v", got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := ask(b, false)
+		if at(got, "data.campaigns.edges.0.node.slug") == "ref" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other server does not know the hash: %v", got)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
