@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/readset"
 )
 
 type bandJSON struct {
@@ -100,6 +101,8 @@ func (db *DB) FindCampaigns(ctx context.Context, offset, limit int) ([]*domain.C
 
 // CampaignBySlug returns one campaign; NOT_FOUND if there is none.
 func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign, error) {
+	// What is read through the campaign has no figures version to go by.
+	readset.Untracked(ctx)
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1`, slug)
 	if err != nil {
 		return nil, mapErr(err, "campaign")
@@ -129,6 +132,9 @@ func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaig
 		return scanCampaignWith(row, &done, &st.Version)
 	})
 	st.ComputedTo = toDatePtr(done)
+	if err == nil {
+		readset.Campaign(ctx, c.ID, st.Version)
+	}
 	return c, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
 }
 

@@ -14,6 +14,9 @@ import (
 const (
 	ChannelFigures   = "tiendo_figures"
 	ChannelBulletins = "tiendo_bulletins"
+	// ChannelBase announces a write to the tables that describe campaigns
+	// and units (payload: the table).
+	ChannelBase = "tiendo_base"
 )
 
 // FiguresChange says a campaign's figures were rewritten: Version is the
@@ -36,9 +39,13 @@ type Listener struct {
 	// Connected runs after every (re)connection, once LISTEN is in place:
 	// whatever was announced while disconnected is lost, so reload.
 	Connected func(ctx context.Context)
-	Figures   func(FiguresChange)
-	Bulletin  func(BulletinPublished)
-	Logger    *slog.Logger
+	// Disconnected runs when the listening connection is lost: until the
+	// next Connected, announcements may be missed.
+	Disconnected func()
+	Figures      func(FiguresChange)
+	Bulletin     func(BulletinPublished)
+	Base         func(table string)
+	Logger       *slog.Logger
 }
 
 // Listen holds one connection of the pool LISTENing on the channels and
@@ -52,6 +59,9 @@ func (db *DB) Listen(ctx context.Context, l Listener) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := db.listenOnce(ctx, l, func() { backoff = 100 * time.Millisecond })
+		if l.Disconnected != nil {
+			l.Disconnected()
+		}
 		if ctx.Err() != nil {
 			return
 		}
@@ -73,7 +83,7 @@ func (db *DB) listenOnce(ctx context.Context, l Listener, connected func()) erro
 	// A connection that LISTENed must not go back to the pool: take it.
 	conn := pc.Hijack()
 	defer conn.Close(context.Background())
-	for _, ch := range []string{ChannelFigures, ChannelBulletins} {
+	for _, ch := range []string{ChannelFigures, ChannelBulletins, ChannelBase} {
 		if _, err := conn.Exec(ctx, "LISTEN "+ch); err != nil {
 			return err
 		}
@@ -130,6 +140,10 @@ func dispatch(l Listener, channel string, payload []byte) error {
 		}
 		if l.Bulletin != nil {
 			l.Bulletin(BulletinPublished{CampaignID: m.Campaign, Day: d, Revision: m.Revision})
+		}
+	case ChannelBase:
+		if l.Base != nil {
+			l.Base(string(payload))
 		}
 	default:
 		return fmt.Errorf("unknown channel")

@@ -76,6 +76,7 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger)})
 	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
 	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
+	srv.Use(trackedRoots{})
 	for _, e := range lim.Extensions {
 		srv.Use(e)
 	}
@@ -94,6 +95,9 @@ func NewHandler(r *Resolver, lim Limits) http.Handler {
 	if r.DB != nil && lim.CacheBytes >= 0 {
 		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
 		c.health = health
+		if r.Live != nil {
+			c.versions = r.Live
+		}
 		if r.Now != nil {
 			c.now = r.Now
 		}

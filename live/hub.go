@@ -49,6 +49,7 @@ type Hub struct {
 	maxSubs  int
 	maxAddr  int
 	ready    bool
+	base     uint64 // counts the writes to campaigns' and units' descriptions (and resyncs)
 }
 
 // New returns a Hub allowing maxSubs subscribers in all and maxPerAddress
@@ -83,6 +84,12 @@ func (h *Hub) Run(ctx context.Context, store *db.DB, logger *slog.Logger) {
 		},
 		Bulletin: func(b db.BulletinPublished) {
 			h.publish(Event{Kind: BulletinPublished, CampaignID: b.CampaignID, Day: b.Day, Revision: b.Revision})
+		},
+		Base: func(string) { h.bumpBase() },
+		Disconnected: func() {
+			h.mu.Lock()
+			h.ready = false
+			h.mu.Unlock()
 		},
 	})
 }
@@ -119,9 +126,27 @@ func (h *Hub) Watch(fn func(Event)) {
 	h.watchers = append(h.watchers, fn)
 }
 
+// Base returns a counter that moves at every write to the tables that
+// describe campaigns and units (and whenever announcements were missed):
+// an answer that read them is current while it has not moved.
+func (h *Hub) Base() uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.base
+}
+
+func (h *Hub) bumpBase() {
+	h.mu.Lock()
+	h.base++
+	close(h.changed)
+	h.changed = make(chan struct{})
+	h.mu.Unlock()
+}
+
 func (h *Hub) resync(v map[int64]string) {
 	h.mu.Lock()
 	h.versions, h.ready = v, true
+	h.base++
 	h.mu.Unlock()
 	h.publish(Event{Kind: Resync})
 }

@@ -228,6 +228,9 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	health := graph.NewDBHealth(store, logger)
 	bulletins.Outage = health.Failed
 	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.quotaFactor, Bulletins: bulletins, Contact: cfg.contact, Health: health}
+	if cfg.scale != nil {
+		res.Live = cfg.scale.hub
+	}
 	cfg.limits.Extensions = append(cfg.limits.Extensions, telemetry.GraphQL{}, newReadRouting(store))
 	api := graph.LoaderMiddleware(store, graph.Timeout(cfg.requestTimeout, graph.NewHandler(res, cfg.limits)))
 	mux := http.NewServeMux()
@@ -235,7 +238,6 @@ func newRouter(store *db.DB, cfg serveConfig, logger *slog.Logger) http.Handler 
 	if cfg.scale != nil {
 		addr := graph.ClientAddress(cfg.limits.Rate.TrustedProxies)
 		cfg.scale.routes(mux, addr)
-		res.Live = cfg.scale.hub
 		graphqlRoute = liveUpgrades(graph.NewLiveHandler(res, cfg.limits), addr, graphqlRoute)
 	}
 	mux.Handle("/graphql", graphqlRoute)
