@@ -23,10 +23,10 @@ func (db *DB) auditAs(ctx context.Context, tx pgx.Tx, p *domain.Principal, actio
 // AuditLog returns a page of the audit log, newest first, and its total.
 func (db *DB) AuditLog(ctx context.Context, offset, limit int) ([]*domain.AuditRecord, int, error) {
 	var total int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
+	if err := db.reader(ctx).QueryRow(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
 		return nil, 0, mapErr(err, "audit log")
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT id, at, actor, token_id, action, entity, entity_key, before, after, request_id
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, actor, token_id, action, entity, entity_key, before, after, request_id
 		FROM audit_log ORDER BY at DESC, id DESC OFFSET $1 LIMIT $2`, offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "audit log")

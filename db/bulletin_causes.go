@@ -16,7 +16,7 @@ import (
 // computed from ("" before the first computation).
 func (db *DB) FiguresSnapshot(ctx context.Context, campaignID int64) (string, error) {
 	var s *string
-	err := db.Pool.QueryRow(ctx, `SELECT snapshot::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&s)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT snapshot::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&s)
 	if err == pgx.ErrNoRows || s == nil {
 		return "", nil
 	}
@@ -41,7 +41,7 @@ func (db *DB) DayPairs(ctx context.Context, campaignID int64, metric string, day
 	// Two days of one metric, a range of the primary key, paired here
 	// (a join of figures with itself is planned badly before figures are
 	// analyzed).
-	rows, err := db.Pool.Query(ctx, `SELECT f.day, f.unit_id, f.parent_id, f.value, f.source FROM figures f
+	rows, err := db.reader(ctx).Query(ctx, `SELECT f.day, f.unit_id, f.parent_id, f.value, f.source FROM figures f
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day BETWEEN $3::date - 1 AND $3
 		ORDER BY f.day DESC`, campaignID, metric, pgDate(day))
 	if err != nil {
@@ -86,7 +86,7 @@ func (db *DB) LatestReports(ctx context.Context, metric string, unitIDs []int64,
 	for i, d := range days {
 		ds[i] = pgDate(d)
 	}
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT r.unit_id, $1::text, r.day, r.revision, r.value,
 			(SELECT p.value FROM report_revisions p WHERE p.day = r.day AND p.unit_id = r.unit_id AND p.metric_id = r.metric_id
 			 AND p.revision = r.revision - 1), r.note, r.correction
@@ -119,7 +119,7 @@ func collectRevisions(rows pgx.Rows) ([]ReportRevision, error) {
 // its latest revision, with the value prev saw (Previous; nil when prev
 // saw none). Reports first, by unit and day.
 func (db *DB) RevisionsBetween(ctx context.Context, campaignID int64, day domain.Date, prev, cur string) ([]ReportRevision, error) {
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		-- The revisions since prev first (a range of the xid index), then
 		-- those of the campaign's units.
 		WITH since AS MATERIALIZED (

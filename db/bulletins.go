@@ -117,7 +117,7 @@ func fmtKey(campaignID, scopeID int64, day domain.Date) string {
 // EditionAt returns a revision of an edition (revision 0: the latest), or
 // nil when none is published.
 func (db *DB) EditionAt(ctx context.Context, campaignID, scopeID int64, day domain.Date, revision int) (*Edition, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
 		WHERE b.campaign_id = $1 AND b.scope_unit_id = $2 AND b.day = $3 AND ($4 = 0 OR b.revision = $4)
 		ORDER BY b.revision DESC LIMIT 1`, campaignID, scopeID, pgDate(day), revision)
 	if err != nil {
@@ -132,7 +132,7 @@ func (db *DB) EditionAt(ctx context.Context, campaignID, scopeID int64, day doma
 
 // EditionRevisions returns every revision of an edition, oldest first.
 func (db *DB) EditionRevisions(ctx context.Context, campaignID, scopeID int64, day domain.Date) ([]*Edition, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+editionColumns+` FROM bulletins b
 		WHERE b.campaign_id = $1 AND b.scope_unit_id = $2 AND b.day = $3 ORDER BY b.revision`, campaignID, scopeID, pgDate(day))
 	if err != nil {
 		return nil, err
@@ -156,7 +156,7 @@ type EditionFilter struct {
 // Editions returns published editions, newest day first (then newest
 // revision), and their total.
 func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, error) {
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+editionColumns+`, count(*) OVER () FROM bulletins b
 		WHERE ($1::bigint IS NULL OR b.campaign_id = $1) AND ($2::bigint IS NULL OR b.scope_unit_id = $2)
 		  AND (NOT $3 OR b.revision = (SELECT max(x.revision) FROM bulletins x
@@ -183,7 +183,7 @@ func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, e
 // metric: the unit's own, and its children's (territorial children and
 // agencies directly under it), in rank order.
 func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, day domain.Date, unitID int64) (own *domain.Point, children []*domain.RankRow, err error) {
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+pointColumns+`, u.code, f.parent_id
 		FROM figures f JOIN units u ON u.id = f.unit_id
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3
@@ -218,7 +218,7 @@ func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, d
 // PublishedDays returns, for a campaign and scope, each published day and
 // when its latest revision was published.
 func (db *DB) PublishedDays(ctx context.Context, campaignID, scopeID int64) (map[domain.Date]time.Time, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT day, max(published_at) FROM bulletins
+	rows, err := db.reader(ctx).Query(ctx, `SELECT day, max(published_at) FROM bulletins
 		WHERE campaign_id = $1 AND scope_unit_id = $2 GROUP BY day`, campaignID, scopeID)
 	if err != nil {
 		return nil, err

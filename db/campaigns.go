@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/readset"
 )
 
 type bandJSON struct {
@@ -86,10 +87,10 @@ func scanCampaignWith(row pgx.CollectableRow, extra ...any) (*domain.Campaign, e
 // FindCampaigns returns a page of campaigns, newest start first, and the total.
 func (db *DB) FindCampaigns(ctx context.Context, offset, limit int) ([]*domain.Campaign, int, error) {
 	var total int
-	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM campaigns`).Scan(&total); err != nil {
+	if err := db.reader(ctx).QueryRow(ctx, `SELECT count(*) FROM campaigns`).Scan(&total); err != nil {
 		return nil, 0, mapErr(err, "campaigns")
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c
 		ORDER BY c.start_date DESC, c.id DESC OFFSET $1 LIMIT $2`, offset, limit)
 	if err != nil {
 		return nil, 0, mapErr(err, "campaigns")
@@ -100,7 +101,9 @@ func (db *DB) FindCampaigns(ctx context.Context, offset, limit int) ([]*domain.C
 
 // CampaignBySlug returns one campaign; NOT_FOUND if there is none.
 func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1`, slug)
+	// What is read through the campaign has no figures version to go by.
+	readset.Untracked(ctx)
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.slug = $1`, slug)
 	if err != nil {
 		return nil, mapErr(err, "campaign")
 	}
@@ -113,7 +116,7 @@ func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign
 func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaign, domain.FiguresState, error) {
 	var st domain.FiguresState
 	var done *time.Time
-	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, '')
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, '')
 		FROM campaigns c LEFT JOIN figures_state fs ON fs.campaign_id = c.id WHERE c.slug = $1`, slug)
 	if err != nil {
 		return nil, st, mapErr(err, "campaign")
@@ -122,6 +125,9 @@ func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaig
 		return scanCampaignWith(row, &done, &st.Version)
 	})
 	st.ComputedTo = toDatePtr(done)
+	if err == nil {
+		readset.Campaign(ctx, c.ID, st.Version)
+	}
 	return c, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
 }
 

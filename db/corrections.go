@@ -36,7 +36,7 @@ func (db *DB) RevisionsOf(ctx context.Context, keys []domain.RevisionKey) (map[d
 	for i, k := range keys {
 		units[i], metrics[i], days[i] = k.UnitID, k.Metric, pgDate(k.Day)
 	}
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+revisionColumns+`
 		FROM (SELECT DISTINCT * FROM unnest($1::bigint[], $2::text[], $3::date[]) AS k(unit_id, metric, day)) k
 		JOIN metrics m ON m.key = k.metric
@@ -86,7 +86,7 @@ func (db *DB) Corrections(ctx context.Context, f domain.CorrectionFilter) ([]*do
 		campaignID = &f.Campaign.ID
 	}
 	args := []any{f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To), f.Metric}
-	rows, err := db.Pool.Query(ctx, fmt.Sprintf(correctionsFrom, revisionColumns+`, c.id,
+	rows, err := db.reader(ctx).Query(ctx, fmt.Sprintf(correctionsFrom, revisionColumns+`, c.id,
 			EXISTS (SELECT 1 FROM bulletins b WHERE b.campaign_id = c.id AND b.scope_unit_id = c.scope_unit_id AND b.day = r.day
 				AND b.published_at < r.received_at)
 			AND EXISTS (SELECT 1 FROM bulletins b WHERE b.campaign_id = c.id AND b.scope_unit_id = c.scope_unit_id AND b.day = r.day
@@ -123,6 +123,6 @@ func (db *DB) CountCorrections(ctx context.Context, f domain.CorrectionFilter) (
 		campaignID = &f.Campaign.ID
 	}
 	var n int
-	err := db.Pool.QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To), f.Metric).Scan(&n)
+	err := db.reader(ctx).QueryRow(ctx, fmt.Sprintf(correctionsFrom, "count(*)"), f.ScopeID, campaignID, pgDate(f.From), pgDate(f.To), f.Metric).Scan(&n)
 	return n, mapErr(err, "corrections")
 }

@@ -11,7 +11,7 @@ import (
 // called on it).
 func (db *DB) Demo(ctx context.Context) (bool, error) {
 	var demo bool
-	err := db.Pool.QueryRow(ctx, `SELECT demo FROM dataset`).Scan(&demo)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT demo FROM dataset`).Scan(&demo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"sync"
 	"time"
 
@@ -36,6 +37,8 @@ type DB struct {
 	// campaigns (campaign id → *refresher): per DB, since another
 	// database's campaign 1 is another campaign.
 	refreshers sync.Map
+	// replicas serve queries' reads when set (UseReplicas).
+	replicas *Replicas
 }
 
 // Options tune the pool.
@@ -50,7 +53,21 @@ type Options struct {
 
 // Open connects to PostgreSQL at url and checks that it answers.
 func Open(ctx context.Context, url string, opt Options) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	d, err := OpenLazy(url, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Pool.Ping(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return d, nil
+}
+
+// OpenLazy is Open without the check: the pool connects when first used
+// (a replica that is down at start is measured again later).
+func OpenLazy(url string, opt Options) (*DB, error) {
+	cfg, err := parseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
@@ -73,15 +90,28 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.Tracer != nil {
 		cfg.ConnConfig.Tracer = opt.Tracer
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
-	}
 	return &DB{Pool: pool}, nil
+}
+
+func parseConfig(url string) (*pgxpool.Config, error) { return pgxpool.ParseConfig(url) }
+
+// redactURL is a database URL fit for a log line: no password.
+func redactURL(s string) string {
+	u, err := neturl.Parse(s)
+	if err != nil || u.User == nil {
+		if err != nil {
+			return "(a URL that does not parse)"
+		}
+		return s
+	}
+	if _, has := u.User.Password(); has {
+		u.User = neturl.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // Close closes the pool.
@@ -125,7 +155,7 @@ func (db *DB) Ready(ctx context.Context) error {
 		return err
 	}
 	var v int32
-	if err := db.Pool.QueryRow(ctx, "SELECT version FROM "+versionTable).Scan(&v); err != nil {
+	if err := db.reader(ctx).QueryRow(ctx, "SELECT version FROM "+versionTable).Scan(&v); err != nil {
 		return fmt.Errorf("schema version: %w", err)
 	}
 	if int(v) != len(files) {
@@ -182,6 +212,6 @@ func mapErr(err error, what string) error {
 // the same committed data; a commit anywhere changes it.
 func (db *DB) Snapshot(ctx context.Context) (string, error) {
 	var s string
-	err := db.Pool.QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&s)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT pg_current_snapshot()::text`).Scan(&s)
 	return s, err
 }

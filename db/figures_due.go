@@ -87,7 +87,7 @@ type FiguresWork struct {
 // not reach its end yet (its days pass). The caller decides, with the
 // campaign's clock, which are due now.
 func (db *DB) FiguresBehind(ctx context.Context) ([]*FiguresWork, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, d.from_day, COALESCE(d.age, 0)
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, d.from_day, COALESCE(d.age, 0)
 		FROM campaigns c
 		LEFT JOIN figures_state fs ON fs.campaign_id = c.id
 		LEFT JOIN (SELECT campaign_id, min(from_day) AS from_day, extract(epoch FROM now() - min(created_at))::float8 AS age
@@ -146,7 +146,7 @@ func (db *DB) RefreshIfFree(ctx context.Context, campaignID int64, from domain.D
 func (db *DB) refreshNoted(ctx context.Context, slug string, now time.Time) error {
 	var id int64
 	var from time.Time
-	err := db.Pool.QueryRow(ctx, `SELECT c.id, min(d.from_day) FROM campaigns c JOIN figures_due d ON d.campaign_id = c.id
+	err := db.reader(ctx).QueryRow(ctx, `SELECT c.id, min(d.from_day) FROM campaigns c JOIN figures_due d ON d.campaign_id = c.id
 		WHERE c.slug = $1 GROUP BY c.id`, slug).Scan(&id, &from)
 	if err == pgx.ErrNoRows {
 		return nil

@@ -43,7 +43,7 @@ func campaignIn(ctx context.Context, q querier, id int64) (*domain.Campaign, err
 // CampaignIDs returns the ids of every campaign whose period overlaps
 // [from, to].
 func (db *DB) CampaignIDs(ctx context.Context, from, to domain.Date) ([]int64, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id FROM campaigns WHERE start_date <= $2 AND end_date >= $1 ORDER BY id`, pgDate(from), pgDate(to))
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id FROM campaigns WHERE start_date <= $2 AND end_date >= $1 ORDER BY id`, pgDate(from), pgDate(to))
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric strin
 	// One range of figures_unit_series_idx (migration 008): a unit's days
 	// of one metric lie together there, while the primary key keeps a day's
 	// units together for rankings and refreshes.
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+pointColumns+`, coalesce(rc.revision, 0), count(*) OVER ()
 		FROM figures f
 		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
@@ -104,7 +104,7 @@ func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric strin
 // ComputedTo returns the last day a campaign's figures are computed for.
 func (db *DB) ComputedTo(ctx context.Context, campaignID int64) (*domain.Date, error) {
 	var t *time.Time
-	err := db.Pool.QueryRow(ctx, `SELECT computed_to FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT computed_to FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t)
 	if err == pgx.ErrNoRows {
 		return nil, nil
 	}
@@ -116,7 +116,7 @@ func (db *DB) ComputedTo(ctx context.Context, campaignID int64) (*domain.Date, e
 // package app from RankingRows.
 func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.RankRow, int, error) {
 	c := f.Campaign
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+pointColumns+`, u.code, f.parent_id, count(*) OVER ()
 		FROM figures f JOIN units u ON u.id = f.unit_id
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4
@@ -130,7 +130,7 @@ func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.Ra
 		return scanRankRow(row, &total)
 	})
 	if err == nil && len(out) == 0 && f.Offset > 0 {
-		err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f WHERE f.campaign_id = $1
+		err = db.reader(ctx).QueryRow(ctx, `SELECT count(*) FROM figures f WHERE f.campaign_id = $1
 			AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day = $3 AND f.kind = $4`,
 			c.ID, f.Metric, pgDate(f.Day), string(f.Kind)).Scan(&total)
 	}
@@ -141,7 +141,7 @@ func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.Ra
 // f.ScopeID on day, in the stored rank order; their ranks are those of the
 // campaign's scope.
 func (db *DB) RankingRows(ctx context.Context, f domain.RankingFilter, day domain.Date) ([]*domain.RankRow, error) {
-	rows, err := db.Pool.Query(ctx, subtreeSQL+`
+	rows, err := db.reader(ctx).Query(ctx, subtreeSQL+`
 		SELECT `+pointColumns+`, u.code, f.parent_id
 		FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
 		WHERE f.campaign_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = $4 AND f.kind = $5
@@ -170,7 +170,7 @@ func scanRankRow(row pgx.CollectableRow, extra ...any) (*domain.RankRow, error) 
 func (db *DB) FiguresVersion(ctx context.Context, campaignID int64) (*domain.Date, string, error) {
 	var t *time.Time
 	var version string
-	err := db.Pool.QueryRow(ctx, `SELECT computed_to, updated_at::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t, &version)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT computed_to, updated_at::text FROM figures_state WHERE campaign_id = $1`, campaignID).Scan(&t, &version)
 	if err == pgx.ErrNoRows {
 		return nil, "", nil
 	}

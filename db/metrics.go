@@ -10,7 +10,7 @@ import (
 
 // Metrics returns every metric in display order.
 func (db *DB) Metrics(ctx context.Context) ([]*domain.Metric, error) {
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT id, key, name_vi, name_en, verb_vi, verb_en, noun_vi, noun_en, position
 		FROM metrics ORDER BY position, key`)
 	if err != nil {

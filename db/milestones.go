@@ -140,7 +140,7 @@ func (db *DB) MilestoneFreezeHeader(ctx context.Context, campaignID int64, day d
 
 // MilestoneFreezes returns every frozen ranking of a campaign, by day.
 func (db *DB) MilestoneFreezes(ctx context.Context, campaignID int64) ([]*Freeze, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+freezeColumns+` FROM milestone_freezes z WHERE z.campaign_id = $1 ORDER BY z.day`, campaignID)
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+freezeColumns+` FROM milestone_freezes z WHERE z.campaign_id = $1 ORDER BY z.day`, campaignID)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (db *DB) QuotaHistory(ctx context.Context, f domain.QuotaFilter) ([]*domain
 }
 
 func (db *DB) findQuotas(ctx context.Context, sql string, args ...any) ([]*domain.QuotaRevision, int, error) {
-	rows, err := db.Pool.Query(ctx, sql, args...)
+	rows, err := db.reader(ctx).Query(ctx, sql, args...)
 	if err != nil {
 		return nil, 0, mapErr(err, "quotas")
 	}

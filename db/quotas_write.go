@@ -235,7 +235,7 @@ func (db *DB) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req d
 			return nil, err
 		}
 	}
-	rows, err := db.Pool.Query(ctx, subtreeSQL+`
+	rows, err := db.reader(ctx).Query(ctx, subtreeSQL+`
 		SELECT f.unit_id, u.code, f.value, f.quota FROM figures f JOIN sub ON sub.id = f.unit_id JOIN units u ON u.id = f.unit_id
 		WHERE f.campaign_id = $2 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.day = $4 AND f.kind = $5
 		ORDER BY u.code`, scopeID, base.ID, req.BaseMetric, pgDate(asOf), string(req.Level))

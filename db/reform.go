@@ -74,7 +74,7 @@ func (db *DB) LinksOf(ctx context.Context, ids []int64, successors bool) ([]doma
 	if successors {
 		near, far = far, near
 	}
-	rows, err := db.Pool.Query(ctx, fmt.Sprintf(`SELECT l.old_id, l.new_id, l.kind, l.source FROM unit_links l JOIN units u ON u.id = l.%s
+	rows, err := db.reader(ctx).Query(ctx, fmt.Sprintf(`SELECT l.old_id, l.new_id, l.kind, l.source FROM unit_links l JOIN units u ON u.id = l.%s
 		WHERE l.%s = ANY($1) ORDER BY u.code, u.id`, far, near), ids)
 	if err != nil {
 		return nil, mapErr(err, "links")
@@ -97,7 +97,7 @@ func (db *DB) FormerUnits(ctx context.Context, search string, asOf domain.Date, 
 	if key == "" {
 		return []*domain.Unit{}, nil
 	}
-	rows, err := db.Pool.Query(ctx, `SELECT `+unitColumns+` FROM units u
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+unitColumns+` FROM units u
 		WHERE NOT u.valid @> $1::date AND u.search_key LIKE '%' || $2 || '%'
 		  AND EXISTS (SELECT 1 FROM unit_links l WHERE l.old_id = u.id)
 		ORDER BY CASE u.kind WHEN 'PROVINCE' THEN 0 WHEN 'DISTRICT' THEN 1 ELSE 2 END, u.code LIMIT $3`, pgDate(asOf), key, limit)

@@ -14,7 +14,7 @@ import (
 // subtree that have a figure of the campaign and metric on day, or a
 // predecessor that has one: the rows of a ranking on today's map.
 func (db *DB) CurrentCandidates(ctx context.Context, c *domain.Campaign, metric string, scopeID int64, kind domain.UnitKind, day, today domain.Date) ([]*domain.Unit, error) {
-	rows, err := db.Pool.Query(ctx, subtreeSQL+`,
+	rows, err := db.reader(ctx).Query(ctx, subtreeSQL+`,
 		here AS MATERIALIZED (SELECT u.id FROM units u JOIN sub ON sub.id = u.id WHERE u.kind = $2 AND u.valid @> $3::date),
 		day AS MATERIALIZED (SELECT f.unit_id FROM figures f
 			WHERE f.campaign_id = $4 AND f.metric_id = (SELECT id FROM metrics WHERE key = $5) AND f.day = $6)
@@ -49,7 +49,7 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		preds[l.NewID] = append(preds[l.NewID], l)
 		all = append(all, l.OldID)
 	}
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+pointColumns+`, coalesce(rc.revision, 0)
 		FROM figures f
 		JOIN (SELECT DISTINCT id FROM unnest($5::bigint[]) AS x(id)) x ON x.id = f.unit_id

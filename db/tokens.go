@@ -116,7 +116,7 @@ func (db *DB) storeToken(ctx context.Context, by *domain.Principal, role, unitCo
 
 // ListTokens returns every token, newest first, without secrets.
 func (db *DB) ListTokens(ctx context.Context) ([]*Token, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT t.id, t.name, t.role, COALESCE(u.code, ''), t.created_at, t.revoked_at
+	rows, err := db.reader(ctx).Query(ctx, `SELECT t.id, t.name, t.role, COALESCE(u.code, ''), t.created_at, t.revoked_at
 		FROM api_tokens t LEFT JOIN units u ON u.id = t.unit_id ORDER BY t.id DESC`)
 	if err != nil {
 		return nil, mapErr(err, "tokens")
@@ -159,7 +159,7 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (*domain.Principa
 	}
 	var p domain.Principal
 	var code *string
-	err := db.Pool.QueryRow(ctx, `SELECT t.id, t.name, t.role, t.unit_id, u.code
+	err := db.reader(ctx).QueryRow(ctx, `SELECT t.id, t.name, t.role, t.unit_id, u.code
 		FROM api_tokens t LEFT JOIN units u ON u.id = t.unit_id
 		WHERE t.hash = $1 AND t.revoked_at IS NULL`, hashSecret(secret)).Scan(&p.TokenID, &p.Name, &p.Role, &p.UnitID, &code)
 	if err == pgx.ErrNoRows {

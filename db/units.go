@@ -59,7 +59,7 @@ func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Uni
 		k := string(*f.Kind)
 		kind = &k
 	}
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+unitColumns+`, count(*) OVER ()
 		FROM units u
 		WHERE u.valid @> $1::date
@@ -81,7 +81,7 @@ func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Uni
 	}
 	if len(units) == 0 && f.Offset > 0 {
 		// Past the end: count without the page.
-		err = db.Pool.QueryRow(ctx, `
+		err = db.reader(ctx).QueryRow(ctx, `
 			SELECT count(*) FROM units u
 			WHERE u.valid @> $1::date
 			  AND ($2::bigint IS NULL OR u.parent_id = $2)
@@ -97,7 +97,7 @@ func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Uni
 
 // UnitByCode returns the unit with code valid on day asOf; NOT_FOUND otherwise.
 func (db *DB) UnitByCode(ctx context.Context, code string, asOf domain.Date) (*domain.Unit, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 AND u.valid @> $2::date`, code, pgDate(asOf))
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 AND u.valid @> $2::date`, code, pgDate(asOf))
 	if err != nil {
 		return nil, mapErr(err, "unit")
 	}
@@ -111,7 +111,7 @@ func (db *DB) UnitByCode(ctx context.Context, code string, asOf domain.Date) (*d
 // UnitsByID returns the units with these ids in the same order (nil where
 // none); it serves the per-request batch loader.
 func (db *DB) UnitsByID(ctx context.Context, ids []int64) ([]*domain.Unit, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.id = ANY($1)`, ids)
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, mapErr(err, "units")
 	}
@@ -132,7 +132,7 @@ func (db *DB) UnitsByID(ctx context.Context, ids []int64) ([]*domain.Unit, error
 
 // Ancestors returns the units above id, from the root down to the parent.
 func (db *DB) Ancestors(ctx context.Context, id int64) ([]*domain.Unit, error) {
-	rows, err := db.Pool.Query(ctx, `
+	rows, err := db.reader(ctx).Query(ctx, `
 		WITH RECURSIVE up(id, depth) AS (
 			SELECT parent_id, 1 FROM units WHERE id = $1 AND parent_id IS NOT NULL
 			UNION ALL
@@ -149,14 +149,14 @@ func (db *DB) Ancestors(ctx context.Context, id int64) ([]*domain.Unit, error) {
 // CountUnits returns how many units exist (any validity).
 func (db *DB) CountUnits(ctx context.Context) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&n)
+	err := db.reader(ctx).QueryRow(ctx, `SELECT count(*) FROM units`).Scan(&n)
 	return n, mapErr(err, "units")
 }
 
 // IsDescendant reports whether unit id is ancestor or below it.
 func (db *DB) IsDescendant(ctx context.Context, id, ancestor int64) (bool, error) {
 	var ok bool
-	err := db.Pool.QueryRow(ctx, `
+	err := db.reader(ctx).QueryRow(ctx, `
 		WITH RECURSIVE up(id) AS (
 			SELECT $1::bigint UNION ALL SELECT u.parent_id FROM units u JOIN up ON u.id = up.id WHERE u.parent_id IS NOT NULL
 		) SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)`, id, ancestor).Scan(&ok)

@@ -25,6 +25,9 @@ type Limits struct {
 	// PlainExecutor answers every field through gqlgen's executor, without
 	// the rankings' and series' own writer (rootWriter); tests compare the two.
 	PlainExecutor bool
+	// Extensions are more gqlgen extensions (metrics, read routing), used
+	// after the limits.
+	Extensions []graphql.HandlerExtension
 }
 
 // Executor runs GraphQL operations over the schema, whatever carries them
@@ -61,12 +64,16 @@ func NewExecutor(r *Resolver, lim Limits) *Executor {
 	// docLimits counts tokens first; the parser's own limit is a backstop.
 	exec.SetParserTokenLimit(DefaultDocLimits.Tokens)
 	exec.Use(extension.Introspection{})
-	exec.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	exec.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
-	exec.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
 	logger := r.Logger
 	if logger == nil {
 		logger = slog.Default()
+	}
+	exec.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger)})
+	exec.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
+	exec.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
+	exec.Use(trackedRoots{})
+	for _, e := range lim.Extensions {
+		exec.Use(e)
 	}
 	health := r.Health
 	if health == nil && r.DB != nil {

@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	RankingConnection() RankingConnectionResolver
 	RankingRow() RankingRowResolver
 	ReportRevision() ReportRevisionResolver
+	Subscription() SubscriptionResolver
 	Unit() UnitResolver
 	UnitLink() UnitLinkResolver
 }
@@ -117,6 +118,12 @@ type ComplexityRoot struct {
 	BulletinEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	BulletinPublication struct {
+		Campaign func(childComplexity int) int
+		Date     func(childComplexity int) int
+		Revision func(childComplexity int) int
 	}
 
 	BulletinRevision struct {
@@ -202,6 +209,13 @@ type ComplexityRoot struct {
 		Demo       func(childComplexity int) int
 		Licence    func(childComplexity int) int
 		LicenceURL func(childComplexity int) int
+	}
+
+	FiguresUpdate struct {
+		Campaign   func(childComplexity int) int
+		ComputedTo func(childComplexity int) int
+		ScopeCode  func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	LocalBulletin struct {
@@ -514,6 +528,11 @@ type ComplexityRoot struct {
 		Version       func(childComplexity int) int
 	}
 
+	Subscription struct {
+		BulletinPublished func(childComplexity int, campaign string) int
+		FiguresUpdated    func(childComplexity int, campaign string, scopeCode *string) int
+	}
+
 	TargetRuleResult struct {
 		Campaign  func(childComplexity int) int
 		Items     func(childComplexity int) int
@@ -651,6 +670,10 @@ type RankingRowResolver interface {
 }
 type ReportRevisionResolver interface {
 	SubmitterUnit(ctx context.Context, obj *ReportRevision) (*domain.Unit, error)
+}
+type SubscriptionResolver interface {
+	FiguresUpdated(ctx context.Context, campaign string, scopeCode *string) (<-chan *FiguresUpdate, error)
+	BulletinPublished(ctx context.Context, campaign string) (<-chan *BulletinPublication, error)
 }
 type UnitResolver interface {
 	Parent(ctx context.Context, obj *domain.Unit) (*domain.Unit, error)
@@ -953,6 +976,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BulletinEdge.Node(childComplexity), true
+
+	case "BulletinPublication.campaign":
+		if e.ComplexityRoot.BulletinPublication.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinPublication.Campaign(childComplexity), true
+	case "BulletinPublication.date":
+		if e.ComplexityRoot.BulletinPublication.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinPublication.Date(childComplexity), true
+	case "BulletinPublication.revision":
+		if e.ComplexityRoot.BulletinPublication.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulletinPublication.Revision(childComplexity), true
 
 	case "BulletinRevision.publishedAt":
 		if e.ComplexityRoot.BulletinRevision.PublishedAt == nil {
@@ -1335,6 +1377,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dataset.LicenceURL(childComplexity), true
+
+	case "FiguresUpdate.campaign":
+		if e.ComplexityRoot.FiguresUpdate.Campaign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresUpdate.Campaign(childComplexity), true
+	case "FiguresUpdate.computedTo":
+		if e.ComplexityRoot.FiguresUpdate.ComputedTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresUpdate.ComputedTo(childComplexity), true
+	case "FiguresUpdate.scopeCode":
+		if e.ComplexityRoot.FiguresUpdate.ScopeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresUpdate.ScopeCode(childComplexity), true
+	case "FiguresUpdate.version":
+		if e.ComplexityRoot.FiguresUpdate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresUpdate.Version(childComplexity), true
 
 	case "LocalBulletin.campaign":
 		if e.ComplexityRoot.LocalBulletin.Campaign == nil {
@@ -2901,6 +2968,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RulesVersion.Version(childComplexity), true
 
+	case "Subscription.bulletinPublished":
+		if e.ComplexityRoot.Subscription.BulletinPublished == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_bulletinPublished_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BulletinPublished(childComplexity, args["campaign"].(string)), true
+	case "Subscription.figuresUpdated":
+		if e.ComplexityRoot.Subscription.FiguresUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_figuresUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.FiguresUpdated(childComplexity, args["campaign"].(string), args["scopeCode"].(*string)), true
+
 	case "TargetRuleResult.campaign":
 		if e.ComplexityRoot.TargetRuleResult.Campaign == nil {
 			break
@@ -3217,6 +3307,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3242,7 +3349,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "bulletins.graphqls" "corrections.graphqls" "local.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
+//go:embed "bulletins.graphqls" "corrections.graphqls" "live.graphqls" "local.graphqls" "milestones.graphqls" "mutations.graphqls" "ratelimit.graphqls" "reform.graphqls" "rules.graphqls" "schema.graphqls" "trust.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3256,6 +3363,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "bulletins.graphqls", Input: sourceData("bulletins.graphqls"), BuiltIn: false},
 	{Name: "corrections.graphqls", Input: sourceData("corrections.graphqls"), BuiltIn: false},
+	{Name: "live.graphqls", Input: sourceData("live.graphqls"), BuiltIn: false},
 	{Name: "local.graphqls", Input: sourceData("local.graphqls"), BuiltIn: false},
 	{Name: "milestones.graphqls", Input: sourceData("milestones.graphqls"), BuiltIn: false},
 	{Name: "mutations.graphqls", Input: sourceData("mutations.graphqls"), BuiltIn: false},
@@ -3411,6 +3519,18 @@ func (ec *executionContext) childFields_BulletinEdge(ctx context.Context, field 
 		return ec.fieldContext_BulletinEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BulletinEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BulletinPublication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_BulletinPublication_campaign(ctx, field)
+	case "date":
+		return ec.fieldContext_BulletinPublication_date(ctx, field)
+	case "revision":
+		return ec.fieldContext_BulletinPublication_revision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulletinPublication", field.Name)
 }
 
 func (ec *executionContext) childFields_BulletinRevision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3581,6 +3701,20 @@ func (ec *executionContext) childFields_Dataset(ctx context.Context, field graph
 		return ec.fieldContext_Dataset_contact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
+}
+
+func (ec *executionContext) childFields_FiguresUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "campaign":
+		return ec.fieldContext_FiguresUpdate_campaign(ctx, field)
+	case "scopeCode":
+		return ec.fieldContext_FiguresUpdate_scopeCode(ctx, field)
+	case "version":
+		return ec.fieldContext_FiguresUpdate_version(ctx, field)
+	case "computedTo":
+		return ec.fieldContext_FiguresUpdate_computedTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FiguresUpdate", field.Name)
 }
 
 func (ec *executionContext) childFields_LocalBulletin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5421,6 +5555,42 @@ func (ec *executionContext) field_ReportRevision_valueText_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_bulletinPublished_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_figuresUpdated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "campaign",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["campaign"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopeCode"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Unit_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6628,6 +6798,75 @@ func (ec *executionContext) fieldContext_BulletinEdge_node(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BulletinPublication_campaign(ctx context.Context, field graphql.CollectedField, obj *BulletinPublication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinPublication_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinPublication_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinPublication", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinPublication_date(ctx context.Context, field graphql.CollectedField, obj *BulletinPublication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinPublication_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinPublication_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinPublication", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
+func (ec *executionContext) _BulletinPublication_revision(ctx context.Context, field graphql.CollectedField, obj *BulletinPublication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulletinPublication_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulletinPublication_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulletinPublication", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _BulletinRevision_revision(ctx context.Context, field graphql.CollectedField, obj *BulletinRevision) (ret graphql.Marshaler) {
@@ -8193,6 +8432,98 @@ func (ec *executionContext) _Dataset_contact(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Dataset_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dataset", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FiguresUpdate_campaign(ctx context.Context, field graphql.CollectedField, obj *FiguresUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresUpdate_campaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Campaign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresUpdate_campaign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FiguresUpdate", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FiguresUpdate_scopeCode(ctx context.Context, field graphql.CollectedField, obj *FiguresUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresUpdate_scopeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScopeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresUpdate_scopeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FiguresUpdate", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FiguresUpdate_version(ctx context.Context, field graphql.CollectedField, obj *FiguresUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresUpdate_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresUpdate_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FiguresUpdate", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FiguresUpdate_computedTo(ctx context.Context, field graphql.CollectedField, obj *FiguresUpdate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresUpdate_computedTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresUpdate_computedTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FiguresUpdate", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _LocalBulletin_campaign(ctx context.Context, field graphql.CollectedField, obj *LocalBulletin) (ret graphql.Marshaler) {
@@ -14621,6 +14952,94 @@ func (ec *executionContext) fieldContext_RulesVersion_createdAt(_ context.Contex
 	return graphql.NewScalarFieldContext("RulesVersion", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
+func (ec *executionContext) _Subscription_figuresUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_figuresUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().FiguresUpdated(ctx, fc.Args["campaign"].(string), fc.Args["scopeCode"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *FiguresUpdate) graphql.Marshaler {
+			return ec.marshalNFiguresUpdate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐFiguresUpdate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_figuresUpdated(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FiguresUpdate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_figuresUpdated_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_bulletinPublished(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_bulletinPublished(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BulletinPublished(ctx, fc.Args["campaign"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *BulletinPublication) graphql.Marshaler {
+			return ec.marshalNBulletinPublication2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinPublication(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_bulletinPublished(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulletinPublication(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_bulletinPublished_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetRuleResult_campaign(ctx context.Context, field graphql.CollectedField, obj *TargetRuleResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18184,6 +18603,54 @@ func (ec *executionContext) _BulletinEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var bulletinPublicationImplementors = []string{"BulletinPublication"}
+
+func (ec *executionContext) _BulletinPublication(ctx context.Context, sel ast.SelectionSet, obj *BulletinPublication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulletinPublicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulletinPublication")
+		case "campaign":
+			out.Values[i] = ec._BulletinPublication_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._BulletinPublication_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._BulletinPublication_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bulletinRevisionImplementors = []string{"BulletinRevision"}
 
 func (ec *executionContext) _BulletinRevision(ctx context.Context, sel ast.SelectionSet, obj *BulletinRevision) graphql.Marshaler {
@@ -19077,6 +19544,59 @@ func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "contact":
 			out.Values[i] = ec._Dataset_contact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var figuresUpdateImplementors = []string{"FiguresUpdate"}
+
+func (ec *executionContext) _FiguresUpdate(ctx context.Context, sel ast.SelectionSet, obj *FiguresUpdate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figuresUpdateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FiguresUpdate")
+		case "campaign":
+			out.Values[i] = ec._FiguresUpdate_campaign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scopeCode":
+			out.Values[i] = ec._FiguresUpdate_scopeCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._FiguresUpdate_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedTo":
+			out.Values[i] = ec._FiguresUpdate_computedTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21704,6 +22224,28 @@ func (ec *executionContext) _RulesVersion(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "figuresUpdated":
+		return ec._Subscription_figuresUpdated(ctx, fields[0])
+	case "bulletinPublished":
+		return ec._Subscription_bulletinPublished(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var targetRuleResultImplementors = []string{"TargetRuleResult"}
 
 func (ec *executionContext) _TargetRuleResult(ctx context.Context, sel ast.SelectionSet, obj *TargetRuleResult) graphql.Marshaler {
@@ -22912,6 +23454,16 @@ func (ec *executionContext) marshalNBulletinEdge2ᚖgithubᚗcomᚋtiendoᚑvn�
 	return ec._BulletinEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBulletinPublication2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinPublication(ctx context.Context, sel ast.SelectionSet, v *BulletinPublication) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BulletinPublication(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBulletinRevision2ᚕᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐBulletinRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*BulletinRevision) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23113,6 +23665,16 @@ func (ec *executionContext) marshalNDate2ᚕgithubᚗcomᚋtiendoᚑvnᚋtiendo�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNFiguresUpdate2ᚖgithubᚗcomᚋtiendoᚑvnᚋtiendoᚋgraphᚐFiguresUpdate(ctx context.Context, sel ast.SelectionSet, v *FiguresUpdate) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FiguresUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {

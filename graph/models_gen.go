@@ -100,6 +100,16 @@ type BulletinEdge struct {
 	Node *Bulletin `json:"node"`
 }
 
+// An edition of a campaign's bulletin was published.
+type BulletinPublication struct {
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// The bulletin's day.
+	Date domain.Date `json:"date"`
+	// The edition's revision (1 for the first, more after corrections).
+	Revision int `json:"revision"`
+}
+
 // One published revision of a day's bulletin (rule 6: each stays readable).
 type BulletinRevision struct {
 	// 1 for the first publication, then 2, 3 …
@@ -221,6 +231,18 @@ type Dataset struct {
 	LicenceURL string `json:"licenceUrl"`
 	// Where readers report an error in a figure (an address or URL set by the operator); null when none is set.
 	Contact *string `json:"contact,omitempty"`
+}
+
+// A campaign's figures were rewritten.
+type FiguresUpdate struct {
+	// The campaign's slug.
+	Campaign string `json:"campaign"`
+	// The unit the subscriber asked about, if any.
+	ScopeCode *string `json:"scopeCode,omitempty"`
+	// An opaque token that changes whenever the campaign's figures are rewritten.
+	Version string `json:"version"`
+	// The last day the figures are computed for (null: none yet).
+	ComputedTo *domain.Date `json:"computedTo,omitempty"`
 }
 
 // A milestone of a campaign.
@@ -526,6 +548,15 @@ type SubmitReportsInput struct {
 	ClientKey string `json:"clientKey"`
 	// At most 1000 figures.
 	Reports []*ReportInput `json:"reports"`
+}
+
+// Live updates, pushed instead of polled: a newsroom's ticker or the portal's "đang cập nhật" mode
+// subscribes and refetches what it shows when told. Served over WebSocket (the graphql-ws protocol,
+// `graphql-transport-ws`, at `/graphql`) and, for clients without GraphQL, as Server-Sent Events at
+// `/events?campaign=…`. Each server holds a bounded number of subscribers in all and per client
+// address (RATE_LIMITED past it). An event arrives within a moment of the commit that caused it,
+// on every server (PostgreSQL LISTEN/NOTIFY).
+type Subscription struct {
 }
 
 // The result of setTargetsFromRule.

@@ -8,6 +8,7 @@ import (
 	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/live"
 	"github.com/tiendo-vn/tiendo/publish"
 )
 
@@ -29,6 +30,8 @@ type Resolver struct {
 	// Contact is where readers report an error in a figure (Dataset.contact;
 	// empty: none given).
 	Contact string
+	// Live feeds the subscriptions (nil: they answer UNAVAILABLE).
+	Live *live.Hub
 
 	// App holds the use cases (nil: one over DB with Now, QuotaFactor and
 	// Logger, made on first use).

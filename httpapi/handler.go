@@ -33,6 +33,8 @@ type Limits struct {
 	// PlainExecutor answers every field through gqlgen's executor, without
 	// the rankings' and series' own writer; tests compare the two.
 	PlainExecutor bool
+	// Extensions are more gqlgen extensions (metrics, read routing).
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
@@ -42,7 +44,7 @@ type Limits struct {
 // authentication (authMiddleware), per-client rate limiting (RateLimit),
 // the response cache, and a guard that keeps mutations off GET (httpGuard).
 func NewHandler(r *graph.Resolver, lim Limits) http.Handler {
-	exec := graph.NewExecutor(r, graph.Limits{Complexity: lim.Complexity, Depth: lim.Depth, PlainExecutor: lim.PlainExecutor})
+	exec := graph.NewExecutor(r, graph.Limits{Complexity: lim.Complexity, Depth: lim.Depth, PlainExecutor: lim.PlainExecutor, Extensions: lim.Extensions})
 	srv := &server{exec: exec, transports: []graphql.Transport{
 		transport.Options{},
 		httpTransport{exec: exec, admit: newAdmission()},
@@ -52,6 +54,9 @@ func NewHandler(r *graph.Resolver, lim Limits) http.Handler {
 	if r.DB != nil && lim.CacheBytes >= 0 {
 		c := newResponseCache(r.DB.Snapshot, cmp.Or(lim.CacheBytes, 64<<20))
 		c.health = health
+		if r.Live != nil {
+			c.versions = r.Live
+		}
 		if r.Now != nil {
 			c.now = r.Now
 		}

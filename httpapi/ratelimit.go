@@ -357,3 +357,10 @@ func parseHostAddr(s string) (netip.Addr, bool) {
 	}
 	return a.Unmap(), true
 }
+
+// ClientAddress returns how requests are attributed to a client address
+// (as the rate limiter does, trusting X-Forwarded-For only from proxies).
+func ClientAddress(proxies []netip.Prefix) func(*http.Request) string {
+	l := &rateLimiter{cfg: RateLimit{TrustedProxies: proxies}}
+	return l.clientAddr
+}

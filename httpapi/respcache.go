@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/readset"
 )
 
 // The response cache answers a repeated anonymous query with the bytes
@@ -39,6 +42,9 @@ import (
 // cache (they change the snapshot, and their text differs anyway).
 type responseCache struct {
 	snapshot func(ctx context.Context) (string, error)
+	// versions, when set and ready, proves answers that read only
+	// campaigns' figures current without asking the database.
+	versions Versions
 	now      func() time.Time
 	health   *graph.DBHealth // nil: no stale answers
 	maxBody  int
@@ -61,6 +67,35 @@ type cachedResponse struct {
 	contentType string
 	vary        []string // the Vary values the handler added (Accept): a hit says the same
 	body        []byte
+	// An answer is current while either what it read is at the same
+	// versions (tracked: the campaigns' figures versions and the base
+	// counter), or the database's snapshot is the one it ran under.
+	tracked bool
+	deps    map[int64]string
+	base    uint64
+	snap    string
+	etag    string
+}
+
+// Versions tells which version of each campaign's figures is current, as
+// announced by the database (live.Hub).
+type Versions interface {
+	Ready() bool
+	Version(campaignID int64) (string, bool)
+	Base() uint64
+}
+
+// current reports whether a tracked answer's versions are all current.
+func (c *responseCache) current(v *cachedResponse) bool {
+	if !v.tracked || c.versions == nil || !c.versions.Ready() || c.versions.Base() != v.base {
+		return false
+	}
+	for id, want := range v.deps {
+		if got, ok := c.versions.Version(id); !ok || got != want {
+			return false
+		}
+	}
+	return true
 }
 
 // cacheable is the largest request body whose answer is cached (bigger
@@ -118,6 +153,9 @@ func (c *responseCache) get(k [32]byte) (*cachedResponse, bool) {
 func (c *responseCache) put(k, sk [32]byte, v *cachedResponse) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if old, ok := c.entries.Peek(k); ok {
+		c.size -= len(old.body) // replaced, not evicted
+	}
 	c.entries.Add(k, v)
 	c.latest.Add(sk, k)
 	c.size += len(v.body)
@@ -141,40 +179,93 @@ func key(r *http.Request, body []byte, snap, minute string) [32]byte {
 	return k
 }
 
-// recorder passes an answer through and keeps a copy.
+// recorder passes an answer through and keeps a copy. Holding (a GET,
+// whose ETag is the answer's), it passes nothing until release, unless the
+// answer outgrows the limit.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	buf    bytes.Buffer
-	over   bool
-	limit  int
+	status   int
+	buf      bytes.Buffer
+	over     bool
+	limit    int
+	hold     bool
+	released bool
 }
 
 func (w *recorder) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
 	}
-	w.ResponseWriter.WriteHeader(code)
+	if !w.hold {
+		w.ResponseWriter.WriteHeader(code)
+	}
 }
 
 func (w *recorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	if !w.over {
-		if w.buf.Len()+len(b) > w.limit {
-			w.over = true
-			w.buf = bytes.Buffer{}
-		} else {
-			w.buf.Write(b)
-		}
+	if w.over {
+		return w.ResponseWriter.Write(b)
+	}
+	if w.buf.Len()+len(b) > w.limit {
+		w.over = true
+		w.release()
+		w.buf = bytes.Buffer{}
+		return w.ResponseWriter.Write(b)
+	}
+	w.buf.Write(b)
+	if w.hold {
+		return len(b), nil
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// release passes on what a holding recorder kept (once).
+func (w *recorder) release() {
+	if !w.hold || w.released {
+		return
+	}
+	w.released = true
+	if w.status != 0 {
+		w.ResponseWriter.WriteHeader(w.status)
+	}
+	w.ResponseWriter.Write(w.buf.Bytes())
+}
+
+// HTTP caching of anonymous GETs: an answer proven current by versions may
+// be kept by a shared cache for a few seconds (and served a little longer
+// while it revalidates); any other is revalidated each time (ETag, 304).
+const (
+	cacheTracked   = "public, max-age=5, stale-while-revalidate=30"
+	cacheUntracked = "public, no-cache"
+	cacheNone      = "no-store"
+)
+
+// etagOf is a weak validator of a stored answer (weak: the bytes served
+// differ in the asking client's rate-limit extension).
+func etagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `W/"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// notModified reports whether the request's If-None-Match names etag.
+func notModified(r *http.Request, etag string) bool {
+	for _, tag := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == strings.TrimPrefix(etag, "W/") {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *responseCache) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || r.Header.Get("Authorization") != "" {
+			if r.Method == http.MethodGet {
+				w.Header().Set("Cache-Control", "private, no-store")
+			}
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -195,6 +286,13 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			c.serveStale(w, r, sk, next)
 			return
 		}
+		k := key(r, body, "", c.now().UTC().Format("2006-01-02T15:04"))
+		// An answer that read only versioned figures is proven current
+		// without a round trip to the database.
+		if hit, ok := c.get(k); ok && c.current(hit) {
+			serveCached(w, r, hit, "hit")
+			return
+		}
 		before, err := c.snapshot(r.Context())
 		if err != nil {
 			if c.health.Failed(r.Context(), err) {
@@ -204,8 +302,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		k := key(r, body, before, c.now().UTC().Format("2006-01-02T15:04"))
-		if hit, ok := c.get(k); ok {
+		if hit, ok := c.get(k); ok && !hit.tracked && hit.snap == before {
 			serveCached(w, r, hit, "hit")
 			return
 		}
@@ -224,24 +321,50 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		}
 		var stored *cachedResponse
 		defer func() { c.land(k, f, stored) }()
+		var base uint64
+		versioned := c.versions != nil && c.versions.Ready()
+		if versioned {
+			base = c.versions.Base()
+		}
+		ctx, reads := readset.With(r.Context())
 		varied := len(w.Header().Values("Vary")) // by the handlers around this one
-		rec := &recorder{ResponseWriter: w, limit: c.maxBody}
-		next.ServeHTTP(rec, r)
+		get := r.Method == http.MethodGet
+		rec := &recorder{ResponseWriter: w, limit: c.maxBody, hold: get}
+		defer rec.release()
+		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status != http.StatusOK || rec.over || bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
+			if get && !rec.over {
+				w.Header().Set("Cache-Control", cacheNone)
+			}
 			return
 		}
-		after, err := c.snapshot(r.Context())
-		if err != nil || after != before {
+		entry := &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type")}
+		if deps, tracked := reads.Campaigns(); tracked && versioned {
+			entry.tracked, entry.deps, entry.base = true, deps, base
+		} else if after, err := c.snapshot(r.Context()); err != nil || after != before {
+			if get {
+				w.Header().Set("Cache-Control", cacheUntracked)
+			}
 			return
+		} else {
+			entry.snap = before
 		}
-		answer := withoutRateLimit(r.Context(), rec.buf.Bytes())
-		if answer == nil {
+		entry.body = withoutRateLimit(r.Context(), rec.buf.Bytes())
+		if entry.body == nil {
 			return
 		}
 		vary := w.Header().Values("Vary")
-		stored = &cachedResponse{status: rec.status, contentType: w.Header().Get("Content-Type"),
-			vary: slices.Clone(vary[min(varied, len(vary)):]), body: answer}
+		entry.vary = slices.Clone(vary[min(varied, len(vary)):])
+		entry.etag = etagOf(entry.body)
+		stored = entry
 		c.put(k, sk, stored)
+		if get {
+			validators(w, entry)
+			if notModified(r, entry.etag) {
+				rec.released = true
+				w.WriteHeader(http.StatusNotModified)
+			}
+		}
 	})
 }
 
@@ -268,8 +391,25 @@ func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcac
 		w.Header().Add("Vary", vary)
 	}
 	w.Header().Set("X-Cache", xcache)
+	if r.Method == http.MethodGet {
+		validators(w, v)
+		if notModified(r, v.etag) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	w.WriteHeader(v.status)
 	w.Write(body)
+}
+
+// validators says how shared caches may keep an answer to a GET.
+func validators(w http.ResponseWriter, v *cachedResponse) {
+	w.Header().Set("ETag", v.etag)
+	if v.tracked {
+		w.Header().Set("Cache-Control", cacheTracked)
+	} else {
+		w.Header().Set("Cache-Control", cacheUntracked)
+	}
 }
 
 // withoutRateLimit returns a copy of an answer to store, without the

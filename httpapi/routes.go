@@ -10,8 +10,10 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/live"
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // Config is what the routes need.
@@ -28,6 +30,11 @@ type Config struct {
 	SiteURL        string        // the public origin feeds link with
 	// Jobs lists the background jobs failing now, for /readyz (nil: none run).
 	Jobs func() []string
+	// Live follows the database's announcements (nil: no subscriptions, no
+	// /events, and the response cache goes by snapshots only).
+	Live *live.Hub
+	// ReadyLines describes more of the server for /readyz (the replicas).
+	ReadyLines func() []string
 }
 
 // NewRouter wires every route of the process: the API, the schema,
@@ -36,10 +43,18 @@ func NewRouter(store *db.DB, cfg Config, logger *slog.Logger) http.Handler {
 	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.PublishGrace, SiteURL: cfg.SiteURL, Contact: cfg.Contact}
 	health := graph.NewDBHealth(store, logger)
 	bulletins.Outage = health.Failed
-	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.QuotaFactor, Bulletins: bulletins, Contact: cfg.Contact, Health: health}
+	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.QuotaFactor, Bulletins: bulletins, Contact: cfg.Contact, Health: health, Live: cfg.Live}
+	cfg.Limits.Extensions = append(cfg.Limits.Extensions, telemetry.GraphQL{}, newReadRouting(store))
 	api := graph.LoaderMiddleware(store, Timeout(cfg.RequestTimeout, NewHandler(res, cfg.Limits)))
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(cfg.MaxBodyBytes, compressed(api)))
+	graphqlRoute := telemetry.HTTP("graphql", limitBody(cfg.MaxBodyBytes, compressed(api)))
+	if cfg.Live != nil {
+		addr := ClientAddress(cfg.Limits.Rate.TrustedProxies)
+		mux.Handle("/events", live.SSE(cfg.Live, &live.StoreCampaigns{DB: store}, addr))
+		graphqlRoute = liveUpgrades(graph.NewLiveHandler(res, graph.Limits{Complexity: cfg.Limits.Complexity, Depth: cfg.Limits.Depth}), addr, graphqlRoute)
+	}
+	mux.Handle("/graphql", graphqlRoute)
+	mux.Handle("/metrics", telemetry.Handler())
 	mux.Handle("/schema.graphql", graph.SchemaHandler())
 	mux.Handle("/schema.json", graph.SchemaHandler())
 	mux.Handle("/graphiql", portal.GraphiQLHandler("/graphql"))
@@ -77,6 +92,11 @@ func NewRouter(store *db.DB, cfg Config, logger *slog.Logger) http.Handler {
 				io.WriteString(w, line+"\n")
 			}
 		}
+		if cfg.ReadyLines != nil {
+			for _, line := range cfg.ReadyLines() {
+				io.WriteString(w, line+"\n")
+			}
+		}
 	})
 	pages := bulletins.Handler()
 	for _, p := range []string{"/bulletins/", "/downloads/", "/feeds/", "/embed/"} {
@@ -89,4 +109,20 @@ func NewRouter(store *db.DB, cfg Config, logger *slog.Logger) http.Handler {
 	})
 	mux.Handle("/", portal.Handler())
 	return requestID(accessLog(logger, corsHandler(cfg.CORSOrigins)(mux)))
+}
+
+// liveUpgrades sends WebSocket upgrades of /graphql to the subscriptions'
+// handler (with the client's address for its bound, and no deadline: the
+// connection lives as long as the subscriber), everything else to next.
+func liveUpgrades(ws http.Handler, addr func(*http.Request) string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !graph.IsWebSocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Time{})
+		rc.SetWriteDeadline(time.Time{})
+		ws.ServeHTTP(w, r.WithContext(live.WithClient(r.Context(), addr(r))))
+	})
 }

@@ -28,7 +28,8 @@ type serveConfig struct {
 	// variable only: a flag's value would show in help output and process
 	// lists).
 	adminToken string
-	pprofAddr  string // PPROF_ADDR: profiling for operators, on its own address ("": none)
+	pprofAddr  string      // PPROF_ADDR: profiling for operators, on its own address ("": none)
+	scale      scaleConfig // replicas, live updates
 }
 
 // Rate limits by default, in points (an answer from the response cache
@@ -73,6 +74,7 @@ func parseServeConfig(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&h.Contact, "contact", envOr("CONTACT", ""), "where readers report an error in a figure (an e-mail address or URL), printed on every page [CONTACT]")
 	fs.StringVar(&h.SiteURL, "site-url", envOr("SITE_URL", ""), "the public origin of this server, e.g. https://tiendo.example.org, which the Atom feeds link with; empty: http:// and the listen address [SITE_URL]")
 	fs.BoolVar(&cfg.demo, "demo", false, "load the demo dataset if the database is empty")
+	cfg.scale.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, err
 	}

@@ -49,6 +49,15 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 		return err
 	}
 	defer closeStore()
+	scale, err := startScaleOut(ctx, store, cfg.scale, logger)
+	if err != nil {
+		return err
+	}
+	defer scale.close()
+	if scale.replicas != nil {
+		store.UseReplicas(scale.replicas)
+	}
+	cfg.http.Live, cfg.http.ReadyLines = scale.hub, scale.readyLines
 	if err := bootstrapAdmin(ctx, store, cfg.adminToken, logger); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/localpg"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // openStore connects to DATABASE_URL, or starts the private PostgreSQL when
@@ -47,7 +48,7 @@ func openStore(ctx context.Context, f dbFlags, logger *slog.Logger) (store *db.D
 			}
 		}
 	}
-	store, err = db.Open(ctx, url, db.Options{StatementTimeout: envDuration("STATEMENT_TIMEOUT", 30*time.Second)})
+	store, err = db.Open(ctx, url, db.Options{StatementTimeout: envDuration("STATEMENT_TIMEOUT", 30*time.Second), Tracer: telemetry.PGX{Pool: "primary"}})
 	if err != nil {
 		stopPG()
 		return nil, nil, err

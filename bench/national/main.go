@@ -8,6 +8,10 @@
 //	go run ./bench/national -database-url URL load        # days 1..85
 //	go run ./bench/national -database-url URL newday      # the next day (86..90), timed
 //	go run ./bench/national -database-url URL correction  # day 60 of one commune, timed
+//
+// -days and -start give the campaign another length and first day (its
+// slug is quoc-gia-{days}-ngay), so the cost of a new day can be measured
+// with 30, 90 or 365 days stored (bench/newday-history.sh).
 package main
 
 import (
@@ -26,7 +30,8 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-const slug = "quoc-gia-90-ngay"
+// slug names the benchmark campaign (quoc-gia-90-ngay by default).
+var slug string
 
 // newDays are left out of load, for newday to add one at a time.
 const newDays = 5
@@ -36,7 +41,7 @@ var (
 	days    = 90
 	metrics = []string{"collected", "issued", "activated"}
 	// now is after the campaign, so every day of it may be reported.
-	now = time.Date(2024, 6, 15, 0, 0, 0, 0, time.UTC)
+	now time.Time
 	vn  = time.FixedZone("ICT", 7*3600)
 )
 
@@ -51,7 +56,16 @@ var ()
 func main() {
 	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "database to load")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the step to this file")
+	flag.IntVar(&days, "days", days, "the campaign's length in days (at least 35: newday adds the last 5, correction goes 30 back)")
+	startFlag := flag.String("start", start.String(), "the campaign's first day (YYYY-MM-DD)")
 	flag.Parse()
+	var err error
+	if start, err = domain.ParseDate(*startFlag); err != nil || days < 35 || days > 3660 {
+		fmt.Fprintf(os.Stderr, "national: -start %q -days %d: want a date YYYY-MM-DD and 35 to 3660 days\n", *startFlag, days)
+		os.Exit(2)
+	}
+	slug = fmt.Sprintf("quoc-gia-%d-ngay", days)
+	now = start.AddDays(days + 7).UTC()
 	if flag.NArg() != 1 || *url == "" {
 		fmt.Fprintln(os.Stderr, "usage: national -database-url URL load|newday|correction|refresh|rewind")
 		os.Exit(2)
@@ -157,7 +171,7 @@ func load(ctx context.Context, store *db.DB) error {
 		return err
 	}
 	c, err := store.CreateCampaign(ctx, &domain.CampaignDef{ScopeCode: "VN", Campaign: domain.Campaign{
-		Slug: slug, Name: "Chiến dịch toàn quốc 90 ngày (benchmark)", Start: start, End: start.AddDays(days - 1),
+		Slug: slug, Name: fmt.Sprintf("Chiến dịch toàn quốc %d ngày (benchmark)", days), Start: start, End: start.AddDays(days - 1),
 		DeadlineMinutes: 450, DeadlineDays: 1, TimeZone: domain.DefaultTimeZone, MetricKeys: metrics}})
 	if err != nil {
 		return err

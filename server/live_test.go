@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/httpapi"
+)
+
+// TestLiveUpdates subscribes over graphql-ws and over Server-Sent Events
+// on a server whose request deadlines are short, waits past them, then
+// changes the campaign's figures: both hear it.
+func TestLiveUpdates(t *testing.T) {
+	store := dbtest.New(t)
+	c := dbtest.MustLoadExample(t, store)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	so, err := startScaleOut(ctx, store, scaleConfig{liveMax: 10, livePerAddr: 5}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer so.close()
+	for !so.hub.Ready() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	srv := httptest.NewUnstartedServer(httpapi.NewRouter(store, testConfig(), quiet))
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = time.Second, time.Second
+	srv.Start()
+	defer srv.Close()
+	cfgWithScale := testConfig()
+	cfgWithScale.Live = so.hub
+	srv.Config.Handler = httpapi.NewRouter(store, cfgWithScale, quiet)
+
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	type msg struct {
+		ID      string         `json:"id,omitempty"`
+		Type    string         `json:"type"`
+		Payload map[string]any `json:"payload,omitempty"`
+	}
+	wsjson.Write(ctx, ws, msg{Type: "connection_init"})
+	var m msg
+	if err := wsjson.Read(ctx, ws, &m); err != nil || m.Type != "connection_ack" {
+		t.Fatalf("init: %+v %v", m, err)
+	}
+	wsjson.Write(ctx, ws, msg{ID: "1", Type: "subscribe", Payload: map[string]any{
+		"query": `subscription { figuresUpdated(campaign: "ref", scopeCode: "90") { campaign scopeCode version computedTo } }`}})
+
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/events?campaign=ref", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+
+	for so.hub.Count() < 2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(2500 * time.Millisecond) // past the server's 1 s deadlines
+	if _, err := store.Pool.Exec(ctx, `UPDATE figures_state SET updated_at = now() WHERE campaign_id = $1`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, version, _ := store.FiguresVersion(ctx, c.ID)
+
+	if err := wsjson.Read(ctx, ws, &m); err != nil || m.Type != "next" {
+		t.Fatalf("subscription: %+v %v", m, err)
+	}
+	got := m.Payload["data"].(map[string]any)["figuresUpdated"].(map[string]any)
+	if got["campaign"] != "ref" || got["scopeCode"] != "90" || got["version"] != version || got["computedTo"] == nil {
+		t.Errorf("subscription event %v; want ref at %q", got, version)
+	}
+
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if sc.Text() == "event: figures" {
+			return
+		}
+	}
+	t.Fatalf("the event stream ended without the change: %v", sc.Err())
+}

@@ -1,0 +1,77 @@
+package telemetry
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// tracer is this module's OpenTelemetry tracer (a no-op until SetupTracing
+// installs a provider).
+func tracer() trace.Tracer { return otel.Tracer("github.com/tiendo-vn/tiendo") }
+
+type opKey struct{}
+
+// operation is where the GraphQL layer names the request's operation for
+// the HTTP layer's metrics.
+type operation struct{ name string }
+
+// SetOperation names the request's GraphQL operation (its first root
+// field, "mutation:" before a mutation's): the label of its metrics.
+func SetOperation(ctx context.Context, name string) {
+	if op, ok := ctx.Value(opKey{}).(*operation); ok && op.name == "" {
+		op.name = name
+	}
+}
+
+// HTTP measures every request of a route: a count by status and operation,
+// a latency histogram, and a server span (continuing the caller's trace
+// when a traceparent header comes with it).
+func HTTP(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		ctx, span := tracer().Start(ctx, r.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route)))
+		op := &operation{}
+		ctx = context.WithValue(ctx, opKey{}, op)
+		sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			name := op.name
+			if name == "" {
+				name = "-"
+			}
+			requests.WithLabelValues(route, name, statusText(sw.status)).Inc()
+			latency.WithLabelValues(route, name).Observe(time.Since(start).Seconds())
+			span.SetAttributes(attribute.Int("http.response.status_code", sw.status), attribute.String("graphql.operation", name))
+			span.End()
+		}()
+		next.ServeHTTP(sw, r.WithContext(ctx))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wroteHeader {
+		s.status, s.wroteHeader = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wroteHeader = true
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushes, deadlines).
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
