@@ -84,6 +84,14 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	if err != nil {
 		return fmt.Errorf("writing the bulletins (%d files written): %w", n, err)
 	}
+	// The pages' data, for a host where no API answers (publish/static_data.go).
+	gql := graph.LoaderMiddleware(store, graph.NewHandler(&graph.Resolver{DB: store, Logger: logger, Bulletins: svc, Contact: *contact}, graph.Limits{}))
+	data, err := svc.ExportData(ctx, *out, gql)
+	if err != nil {
+		return fmt.Errorf("writing the pages' data: %w", err)
+	}
+	fmt.Fprintf(stderr, "data: %s files, %s bytes\n", formatThousands(data.Files), formatThousands(int(data.Bytes)))
+	n += data.Files
 	fmt.Fprintf(stdout, "wrote %s files to %s in %s\n", formatThousands(len(files)+n), *out, time.Since(start).Round(time.Millisecond))
 	if _, err := os.Stat(*out); err != nil {
 		return err
