@@ -28,6 +28,7 @@ import (
 //	data/index.json                  {published, dataset, campaigns: [campaign + "days": published days]}
 //	data/{campaign}/units.json       {units: [[code, fullName, nameEn, kind, parentCode, provinces, districts, communes]]}
 //	data/{campaign}/bulletins.json   {vi: [{date, lead}], en: [...]} the latest revision of each day
+//	data/{campaign}/quotas.json      {code: [[metric, target, effectiveFrom, reason, reference]]}
 //	data/{campaign}/{date}/{LEVEL}.json {date, metrics: {key: [dayRow, ...]}} ranked order
 //	data/{campaign}/series/{parentCode}.json {code: {metric: [seriesRow, ...]}} the children of one unit
 //
@@ -161,6 +162,9 @@ func (s *Service) exportCampaignData(ctx context.Context, c *domain.Campaign, wr
 	if err := s.exportUnits(ctx, c, days, slug, write); err != nil {
 		return nil, err
 	}
+	if err := s.exportQuotas(ctx, c, slug, write); err != nil {
+		return nil, err
+	}
 	for _, d := range days {
 		if err := s.exportDay(ctx, c, d, slug, write); err != nil {
 			return nil, err
@@ -215,6 +219,30 @@ func (s *Service) exportUnits(ctx context.Context, c *domain.Campaign, days []st
 		out = append(out, []any{u.code, u.name, u.nameEn, u.kind, parent, n["PROVINCE"], n["DISTRICT"], n["COMMUNE"]})
 	}
 	return write(slug+"/units.json", map[string]any{"units": out})
+}
+
+// exportQuotas writes every quota revision of the campaign, per unit in
+// the API's order (metric, effective day).
+func (s *Service) exportQuotas(ctx context.Context, c *domain.Campaign, slug string, write func(string, any) error) error {
+	rows, err := s.DB.Pool.Query(ctx, `
+		SELECT u.code, m.key, q.target, q.effective_from::text, q.reason, q.reference
+		FROM quota_revisions q JOIN units u ON u.id = q.unit_id JOIN metrics m ON m.id = q.metric_id
+		WHERE q.campaign_id = $1 ORDER BY u.code, m.position, q.effective_from, q.id`, c.ID)
+	if err != nil {
+		return err
+	}
+	quotas := map[string][][]any{}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (struct{}, error) {
+		var code, metric, from, reason, ref string
+		var target int64
+		err := r.Scan(&code, &metric, &target, &from, &reason, &ref)
+		quotas[code] = append(quotas[code], []any{metric, target, from, reason, ref})
+		return struct{}{}, err
+	})
+	if err != nil {
+		return err
+	}
+	return write(slug+"/quotas.json", quotas)
 }
 
 // figureColumns are a dayRow's columns after the code (see the layout).

@@ -155,6 +155,34 @@ func TestExportData(t *testing.T) {
 		}
 	}
 
+	// A commune's quota history.
+	var q struct {
+		Campaign struct {
+			QuotaHistory struct {
+				Edges []struct {
+					Node struct {
+						Metric                           struct{ Key string }
+						Target                           int64
+						EffectiveFrom, Reason, Reference string
+					}
+				}
+			}
+		}
+	}
+	ask(`{ campaign(slug: "ben-tre-cong-dan-so") { quotaHistory(unitCode: "28855", first: 100) {
+		edges { node { metric { key } target effectiveFrom reason reference } } } } }`, &q)
+	var quotas map[string][][]any
+	read("ben-tre-cong-dan-so/quotas.json", &quotas)
+	if len(quotas["28855"]) != len(q.Campaign.QuotaHistory.Edges) || len(quotas["28855"]) == 0 {
+		t.Fatalf("quotas of 28855: data %v, API %+v", quotas["28855"], q.Campaign.QuotaHistory.Edges)
+	}
+	for i, e := range q.Campaign.QuotaHistory.Edges {
+		n := e.Node
+		if want := []any{n.Metric.Key, float64(n.Target), n.EffectiveFrom, n.Reason, n.Reference}; !reflect.DeepEqual(quotas["28855"][i], want) {
+			t.Errorf("quota %d: data %v, API %v", i, quotas["28855"][i], want)
+		}
+	}
+
 	// The day's bulletin lead, in both languages.
 	var b struct {
 		VI, EN []struct{ Date, Lead string }

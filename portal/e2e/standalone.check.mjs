@@ -82,12 +82,20 @@ for (const lang of ['vi', 'en']) {
   check((await text()).includes(`${fmt(district[1], lang)} / ${fmt(district[2], lang)}`), `unit 831 (${lang}): ${fmt(district[1], lang)} / ${fmt(district[2], lang)}`);
 }
 
+// A commune's quota history, and the campaign's count of quotas in force.
+const quotas = await data(`${C}/quotas.json`);
+await visit(`unit.html?campaign=${C}&unit=28855&date=${D}`);
+await page.waitForTimeout(500);
+const q = quotas['28855'];
+check(q.length > 0 && (await text()).includes(q[0][3]) && (await text()).includes(fmt(q[0][1], 'vi')), `unit 28855: its quota history (${fmt(q[0][1], 'vi')}, ${q[0][3].slice(0, 30)}…)`);
+
 // Campaigns: the list and one campaign.
 const list = await visit('campaigns.html');
 check(index.campaigns.every((c) => list.includes(c.name)), 'campaigns: the list names every campaign');
 await visit(`campaigns.html?campaign=${C}&lang=en`);
 await page.waitForSelector('#metrics-table');
-check((await text()).includes(bt.legalRef), 'campaigns (en): one campaign in full');
+const inForce = Object.values(quotas).reduce((n, rows) => n + new Set(rows.map((r) => r[0])).size, 0);
+check((await text()).includes(bt.legalRef) && (await text()).includes(`${inForce} quotas in force`), `campaigns (en): one campaign in full, ${inForce} quotas in force`);
 
 // The Data page's copy-paste addresses keep the base path; the embeds work.
 const dataText = await visit('data.html?lang=en');

@@ -4,7 +4,8 @@
 // published day as the API served them. Each root field of a query is
 // answered whole (every field a page reads), whatever its selection; the
 // fields a static copy cannot answer (corrections, milestone rankings,
-// search) throw an ApiError with code STATIC.
+// search) throw an ApiError with code STATIC. Arguments of nested fields
+// are not read, but for quotaHistory(unitCode:) and the query's $lang.
 import { fmtInt, fmtRate, fmtDate } from './i18n.js';
 
 const DATA = new URL('data/', import.meta.url);
@@ -228,10 +229,20 @@ async function bulletins(a, one) {
 const ROOT = {
   dataset: async () => (await load('index.json')).dataset,
   campaigns: async () => ({ edges: (await load('index.json')).campaigns.map((node) => ({ node })) }),
-  campaign: async (a) => {
+  campaign: async (a, query, vars) => {
     const c = await campaignOf(a.slug);
-    // The quotas are not in the copy: the pages say the unit has none of its own.
-    return c && { ...c, quotaHistory: { edges: [] }, quotas: { totalCount: 0 } };
+    if (!c) return null;
+    // quotaHistory(unitCode: …): the unit its argument names; quotas: how many are in force (unit × metric).
+    const all = await load(`${encodeURIComponent(c.slug)}/quotas.json`).catch(() => ({}));
+    const m = /quotaHistory\(\s*unitCode:\s*(?:\$(\w+)|"([^"]*)")/.exec(query);
+    const code = m ? (m[1] ? vars[m[1]] : m[2]) : null;
+    const metrics = new Map(c.metrics.map((x) => [x.key, x]));
+    const l = lang(a);
+    const history = (all[code] || []).map(([key, target, effectiveFrom, reason, reference]) => ({
+      metric: metrics.get(key) || { key, nameVi: key, nameEn: key }, target, targetText: fmtInt(target, l), effectiveFrom, reason, reference,
+    }));
+    const inForce = Object.values(all).reduce((n, rows) => n + new Set(rows.map((r) => r[0])).size, 0);
+    return { ...c, quotaHistory: { totalCount: history.length, edges: history.map((node) => ({ node })) }, quotas: { totalCount: inForce } };
   },
   unit,
   ranking,
@@ -283,7 +294,7 @@ export async function staticAnswer(query, variables, ApiError) {
     const answer = ROOT[f.name];
     if (!answer) throw new ApiError(WORDS[l].field(f.name), 'STATIC');
     // Nested fields' lang (figureText(lang: $lang)) is the query's.
-    data[f.key] = await answer({ lang: (variables || {}).lang, ...f.args });
+    data[f.key] = await answer({ lang: (variables || {}).lang, ...f.args }, query, variables || {});
   }
   return data;
 }
