@@ -3,11 +3,11 @@
 // refused), every page shows the published figures of its data/ files
 // (publish/static_data.go), in Vietnamese and English, says it is a static
 // copy, and fits a 360-pixel screen.
-//   node standalone.check.mjs STATIC_BASE    e.g. http://127.0.0.1:9000/tiendo/
+//   node standalone.check.mjs STATIC_BASE [API_BASE]   e.g. http://127.0.0.1:9000/tiendo/ http://127.0.0.1:8080/
 import { chromium } from 'playwright-core';
 
-const site = process.argv[2];
-if (!site || !site.endsWith('/')) throw new Error('usage: node standalone.check.mjs STATIC_BASE/');
+const [site, apiBase] = process.argv.slice(2);
+if (!site || !site.endsWith('/')) throw new Error('usage: node standalone.check.mjs STATIC_BASE/ [API_BASE/]');
 let failures = 0;
 const check = (cond, msg) => { if (!cond) failures++; console.log(cond ? 'ok  ' : 'FAIL', msg); };
 const data = async (p) => (await fetch(site + 'data/' + p)).json();
@@ -104,6 +104,25 @@ await visit(`embed-chart.html?campaign=${C}&unit=831&lang=en`);
 check((await text()).includes(fmt(row(await data(`${C}/${bt.days.at(-1)}/DISTRICT.json`), 'collected', '831')[1], 'en')), 'the embeddable chart (en) draws the published series');
 await page.goto(`${site}embed/${C}/83/index.en.html`);
 check((await page.locator('.card').innerText()).includes('As of'), 'the embed card of the copy');
+
+// Given the API's address (node reaches it; the browser may not), the
+// copy's answers equal the API's for what the files derive: ranks and rank
+// changes counted inside a smaller scope, a series.
+if (apiBase) {
+  await visit('campaigns.html');
+  for (const q of [
+    `{ ranking(campaign: "${C}", metric: "activated", date: "2023-10-21", level: COMMUNE, scopeCode: "831", first: 100) { edges { node { rank rankChange unit { code } figure rate } } } }`,
+    `{ progress(campaign: "${C}", unitCode: "28855", metric: "collected", from: "2023-10-02", to: "${D}", first: 100) { edges { node { date figure quota rate } } } }`,
+  ]) {
+    const mine = await page.evaluate(async (q) => (await (await import('./static-api.js')).staticAnswer(q, {}, Error)), q);
+    const live = (await (await fetch(new URL('graphql', apiBase), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) })).json()).data;
+    // The copy answers every field a page reads; the fields asked are compared.
+    const like = (v, w) => (w && typeof w === 'object' && v && typeof v === 'object' ? Object.keys(w).map((k) => like(v[k], w[k])) : v);
+    const [a, b] = [Object.values(mine)[0].edges, Object.values(live)[0].edges];
+    check(a.length === b.length && a.every((e, i) => JSON.stringify(like(e.node, b[i].node)) === JSON.stringify(like(b[i].node, b[i].node))),
+      `the copy answers as the API (${b.length} rows): ${q.slice(2, 60)}…`);
+  }
+}
 
 // Nothing wider than a 360-pixel screen.
 await page.setViewportSize({ width: 360, height: 740 });

@@ -175,17 +175,31 @@ async function ranking(a) {
   const date = dayFor(c, a.date);
   const byCode = await units(c);
   const l = lang(a);
-  const file = await load(`${encodeURIComponent(c.slug)}/${date}/${a.level}.json`).catch(() => ({ metrics: {} }));
   const scope = a.scopeCode || c.scope.code;
-  const inScope = (code) => scope === c.scope.code || ancestors(byCode, code).some((u) => u.code === scope);
-  const rows = (file.metrics[a.metric] || []).filter((r) => inScope(r[0]));
-  // Inside a smaller scope, ranks are counted among its units (ties kept); the change is the campaign's.
   const sub = scope !== c.scope.code;
-  const nodes = rows.map((r, i) => {
-    const [code, fig, quota, rate, band, rank, rankChange, ...rest] = r;
+  const inScope = (code) => !sub || ancestors(byCode, code).some((u) => u.code === scope);
+  // A day's rows in the scope, with their ranks: inside a smaller scope, the
+  // stored order renumbered among its units (ties kept), as the API does.
+  const ranked = async (day) => {
+    const file = await load(`${encodeURIComponent(c.slug)}/${day}/${a.level}.json`).catch(() => ({ metrics: {} }));
+    const rows = (file.metrics[a.metric] || []).filter((r) => inScope(r[0]));
+    let seen = 0;
+    let last = null;
+    return rows.map((r, i) => {
+      if (r[5] != null && r[5] !== last) [seen, last] = [i, r[5]];
+      return { r, rank: r[5] == null ? null : sub ? seen + 1 : r[5] };
+    });
+  };
+  const rows = await ranked(date);
+  // The change since the day before, counted in the same scope.
+  const yesterday = c.days[c.days.indexOf(date) - 1];
+  const before = sub ? new Map(yesterday ? (await ranked(yesterday)).map((x) => [x.r[0], x.rank]) : []) : null;
+  const nodes = rows.map(({ r, rank }) => {
+    const [code, fig, quota, rate, band, , stored, ...rest] = r;
     const u = byCode.get(code) || { code, fullName: code, nameEn: code };
-    const scoped = rank == null ? null : sub ? 1 + rows.slice(0, i).filter((x) => x[5] != null && x[5] < rank).length : rank;
-    return figure(c, date, { rank: scoped, rankChange: sub ? null : rankChange, unit: u, figure: fig, quota, rate, band, ...common(rest) }, l);
+    const prev = before && before.get(code);
+    const rankChange = !sub ? stored : rank == null || prev == null ? null : prev - rank;
+    return figure(c, date, { rank, rankChange, unit: u, figure: fig, quota, rate, band, ...common(rest) }, l);
   });
   const counts = c.bands.map((band) => ({ band, count: nodes.filter((n) => n.band === band.key).length }));
   counts.push({ band: null, count: nodes.filter((n) => !n.band).length });
