@@ -34,7 +34,8 @@ func Export(dir, api string) ([]string, error) {
 	for _, name := range names {
 		body := s.files[name].body
 		if strings.HasSuffix(name, ".html") {
-			body = bytes.ReplaceAll(body, meta, []byte(`<meta name="tiendo-api" content="`+html.EscapeString(api)+`">`))
+			// tiendo-static: the copy's data/ answers when the API does not (static-api.js).
+			body = bytes.ReplaceAll(body, meta, []byte(`<meta name="tiendo-api" content="`+html.EscapeString(api)+`"><meta name="tiendo-static" content="data/">`))
 		}
 		out := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {

@@ -30,8 +30,9 @@ import (
 //go:embed static
 var embedded embed.FS
 
-// static is the portal's file tree, rooted at static/.
-var static = mustSub(embedded, "static")
+// static is the portal's file tree, rooted at static/, with its pages
+// expanded from layout.html (layout.go).
+var static fs.FS = expanded{mustSub(embedded, "static")}
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	sub, err := fs.Sub(f, dir)
@@ -42,7 +43,8 @@ func mustSub(f fs.FS, dir string) fs.FS {
 }
 
 // FS returns the portal's static files, as they are on disk under
-// portal/static (index.html at the root, third-party files under vendor/). It
+// portal/static (index.html at the root, third-party files under vendor/),
+// with each page whole (its head, header and footer from layout.html). It
 // is what `publish --out DIR` writes for a static host.
 func FS() fs.FS { return static }
 

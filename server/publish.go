@@ -24,14 +24,14 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	var dbf dbFlags
 	dbf.register(fs)
 	out := fs.String("out", "", "directory to write the static site into (required)")
-	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS [PORTAL_API_URL]")
+	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS; none: the pages read only the copy's data/ files, as they do whenever the API does not answer [PORTAL_API_URL]")
 	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
 	contact := fs.String("contact", envOr("CONTACT", ""), "where readers report an error in a figure, printed on every bulletin page [CONTACT]")
 	grace := fs.Duration("publish-grace", envDuration("PUBLISH_GRACE", 30*time.Minute), "publish first the bulletins whose day's deadline passed this long ago, as the server does [PUBLISH_GRACE]")
 	site := fs.String("site-url", envOr("SITE_URL", ""), "the site's absolute URL, e.g. https://tiendo.example.org, or with the path it is served under (https://example.org/tiendo/, which is then the base path): Atom feeds need absolute links (required) [SITE_URL]")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: server publish --out DIR --site-url URL [--api URL] [--base /path/]")
-		fmt.Fprintln(stderr, "Writes the portal and every published bulletin (pages in both languages, every revision, CSV and JSON, Atom feeds) as static files.")
+		fmt.Fprintln(stderr, "Writes the portal and every published bulletin (pages in both languages, every revision, CSV and JSON, Atom feeds) as static files, with every published day's figures under data/ for the pages to read when no API answers.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -84,6 +84,14 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	if err != nil {
 		return fmt.Errorf("writing the bulletins (%d files written): %w", n, err)
 	}
+	// The pages' data, for a host where no API answers (publish/static_data.go).
+	gql := graph.LoaderMiddleware(store, graph.NewHandler(&graph.Resolver{DB: store, Logger: logger, Bulletins: svc, Contact: *contact}, graph.Limits{}))
+	data, err := svc.ExportData(ctx, *out, gql)
+	if err != nil {
+		return fmt.Errorf("writing the pages' data: %w", err)
+	}
+	fmt.Fprintf(stderr, "data: %s files, %s bytes\n", formatThousands(data.Files), formatThousands(int(data.Bytes)))
+	n += data.Files
 	fmt.Fprintf(stdout, "wrote %s files to %s in %s\n", formatThousands(len(files)+n), *out, time.Since(start).Round(time.Millisecond))
 	if _, err := os.Stat(*out); err != nil {
 		return err

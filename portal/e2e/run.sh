@@ -60,5 +60,8 @@ python3 -m http.server "$sport" --bind 127.0.0.1 --directory "$work/site" >"$wor
 spid=$!
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sport/tiendo/" -o /dev/null && break; sleep 0.1; done
 node "$here/static.check.mjs" "http://127.0.0.1:$sport/tiendo/" "$base" || rc=1
+# The same copy with its API unreachable: the pages read its data/ files.
+echo "== static copy, standing alone"
+node "$here/standalone.check.mjs" "http://127.0.0.1:$sport/tiendo/" "$base/" || rc=1
 kill "$spid" 2>/dev/null || true
 [ $rc -eq 0 ] || { tail -20 "$work/server.log"; exit 1; }

@@ -1,10 +1,26 @@
 // The GraphQL client of the portal: POST to the API named by
-// <meta name="tiendo-api"> (default: /graphql on this origin).
-
+// <meta name="tiendo-api"> (default: /graphql on this origin). In a static
+// copy (publish --out, whose pages carry <meta name="tiendo-static">), the
+// queries are answered from the copy's data/ files (static-api.js) when the
+// API is "none" or cannot be reached, and the page says so.
 const meta = document.querySelector('meta[name="tiendo-api"]');
+const copy = !!document.querySelector('meta[name="tiendo-static"]');
+const configured = (meta && meta.content) || '/graphql';
 
-/** The absolute URL of the GraphQL endpoint. */
-export const endpoint = new URL((meta && meta.content) || '/graphql', location.href).href;
+/** The absolute URL of the GraphQL endpoint ("none": a static copy without API). */
+export const endpoint = configured === 'none' ? 'none' : new URL(configured, location.href).href;
+
+// Once the API is found unreachable, the copy's files answer for the rest of
+// the visit (every page of it), without asking the API again.
+const SESSION = 'tiendo-static:' + endpoint;
+const remembered = () => {
+  try {
+    return sessionStorage.getItem(SESSION) === '1';
+  } catch {
+    return false; // storage refused (a sandboxed frame)
+  }
+};
+let offline = copy && (endpoint === 'none' || remembered());
 
 /** An error from the API, with its extensions.code when it has one. */
 export class ApiError extends Error {
@@ -55,14 +71,35 @@ async function post(query, variables) {
   }
 }
 
+/** The copy's answer to a query (static-api.js, loaded only then). */
+const fromCopy = async (query, variables) => (await import('./static-api.js')).staticAnswer(query, variables, ApiError);
+
 /**
  * Runs one GraphQL query and returns its data; throws ApiError on any error.
  * When the API answers 429 or 503 with Retry-After, it waits that long and
- * asks again (a few times).
+ * asks again (a few times). In a static copy whose API cannot be reached,
+ * the copy's files answer.
  * @param {string} query
  * @param {object} [variables]
  */
 export async function gql(query, variables) {
+  if (offline) return fromCopy(query, variables);
+  try {
+    return await live(query, variables);
+  } catch (e) {
+    // No API there (the host refuses POST or has no such path): the copy answers.
+    if (!copy || (e.code !== 'NETWORK' && e.code !== 'HTTP')) throw e;
+    offline = true;
+    try {
+      sessionStorage.setItem(SESSION, '1');
+    } catch {
+      // private browsing: this page still reads the copy
+    }
+    return fromCopy(query, variables);
+  }
+}
+
+async function live(query, variables) {
   let res = await post(query, variables);
   for (let i = 0; i < RETRIES && (res.status === 429 || res.status === 503); i++) {
     const secs = Number.parseInt(res.headers.get('Retry-After') || '', 10);

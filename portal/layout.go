@@ -1,0 +1,122 @@
+package portal
+
+import (
+	"bufio"
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+)
+
+// The portal's pages share one head, header (navigation) and footer,
+// written once in layout.html. A page of static/ holds only its <main>,
+// after a comment naming what differs:
+//
+//	<!--layout (…)
+//	title: Xếp hạng — Tiến Độ
+//	script: rankings.js
+//	description: … (optional)
+//	home: yes (optional: the home page's footer has no link to the method)
+//	-->
+//	<main …>…</main>
+//
+// FS() holds the pages expanded, so the server, the static copy (publish
+// --out) and the tests all see whole pages.
+
+//go:embed layout.html
+var layoutHTML string
+
+var layout = template.Must(template.New("layout").Parse(layoutHTML))
+
+// layoutMark starts a page written for the layout.
+const layoutMark = "<!--layout"
+
+// page is what one page gives the layout.
+type page struct {
+	Title, Script, Description string
+	Home                       bool
+	Main                       template.HTML
+}
+
+// expandPage returns a page of static/ whole: b itself unless it starts
+// with layoutMark, else the layout filled with its fields and its main.
+func expandPage(name string, b []byte) ([]byte, error) {
+	if !bytes.HasPrefix(b, []byte(layoutMark)) {
+		return b, nil
+	}
+	head, main, ok := bytes.Cut(b, []byte("-->\n"))
+	if !ok {
+		return nil, fmt.Errorf("%s: the layout comment has no end (-->)", name)
+	}
+	var p page
+	sc := bufio.NewScanner(bytes.NewReader(head))
+	sc.Scan() // <!--layout (…)
+	for sc.Scan() {
+		key, value, ok := strings.Cut(sc.Text(), ": ")
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("%s: %q in the layout comment is not \"key: value\"", name, sc.Text())
+		case key == "title":
+			p.Title = value
+		case key == "script":
+			p.Script = value
+		case key == "description":
+			p.Description = value
+		case key == "home":
+			p.Home = value == "yes"
+		default:
+			return nil, fmt.Errorf("%s: unknown layout field %q", name, key)
+		}
+	}
+	if p.Title == "" || p.Script == "" {
+		return nil, fmt.Errorf("%s: the layout comment needs a title and a script", name)
+	}
+	p.Main = template.HTML(bytes.TrimSuffix(main, []byte("\n")))
+	var out bytes.Buffer
+	if err := layout.Execute(&out, p); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out.Bytes(), nil
+}
+
+// expanded is an fs.FS whose HTML pages are expanded (expandPage).
+type expanded struct{ fs.FS }
+
+func (e expanded) Open(name string) (fs.File, error) {
+	f, err := e.FS.Open(name)
+	if err != nil || !strings.HasSuffix(name, ".html") {
+		return f, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	b, err := fs.ReadFile(e.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	if b, err = expandPage(name, b); err != nil {
+		return nil, err
+	}
+	return &memFile{bytes.NewReader(b), sizedInfo{info, int64(len(b))}}, nil
+}
+
+// memFile is a file held in memory.
+type memFile struct {
+	*bytes.Reader
+	info fs.FileInfo
+}
+
+func (f *memFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *memFile) Close() error               { return nil }
+
+// sizedInfo is a file's info with another size.
+type sizedInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (i sizedInfo) Size() int64 { return i.size }
