@@ -16,6 +16,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/publish"
 )
 
@@ -32,7 +33,7 @@ func TestExportData(t *testing.T) {
 	if _, err := svc.PublishDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	api := graph.LoaderMiddleware(store, graph.NewHandler(&graph.Resolver{DB: store, Bulletins: svc}, graph.Limits{}))
+	api := graph.LoaderMiddleware(store, httpapi.NewHandler(&graph.Resolver{DB: store, Bulletins: svc}, httpapi.Limits{CacheBytes: -1}))
 	dir := t.TempDir()
 	st, err := svc.ExportData(ctx, dir, api)
 	if err != nil {

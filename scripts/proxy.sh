@@ -5,7 +5,7 @@
 # revalidates with If-None-Match, and lets one request per answer through at
 # a time. The proxy test and the load script use it.
 #
-#   scripts/proxy.sh start DIR PORT UPSTREAM    e.g. start /tmp/px 8081 127.0.0.1:8080
+#   scripts/proxy.sh start DIR PORT UPSTREAM[,UPSTREAM…]    e.g. start /tmp/px 8081 127.0.0.1:8080
 #   scripts/proxy.sh stop DIR
 #
 # Every answer carries X-Proxy-Cache (HIT, MISS, EXPIRED, UPDATING, REVALIDATED…).
@@ -39,7 +39,7 @@ http {
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
   proxy_cache_path $dir/cache levels=1:2 keys_zone=tiendo:16m max_size=256m inactive=10m use_temp_path=off;
-  upstream tiendo { server $upstream; keepalive 32; }
+  upstream tiendo { $(for u in ${upstream//,/ }; do printf 'server %s; ' "$u"; done) keepalive 32; }
   server {
     listen 127.0.0.1:$port;
     location / {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/portal"
 	"github.com/tiendo-vn/tiendo/publish"
 )
@@ -85,7 +86,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		return fmt.Errorf("writing the bulletins (%d files written): %w", n, err)
 	}
 	// The pages' data, for a host where no API answers (publish/static_data.go).
-	gql := graph.LoaderMiddleware(store, graph.NewHandler(&graph.Resolver{DB: store, Logger: logger, Bulletins: svc, Contact: *contact}, graph.Limits{}))
+	gql := graph.LoaderMiddleware(store, httpapi.NewHandler(&graph.Resolver{DB: store, Logger: logger, Bulletins: svc, Contact: *contact}, httpapi.Limits{CacheBytes: -1}))
 	data, err := svc.ExportData(ctx, *out, gql)
 	if err != nil {
 		return fmt.Errorf("writing the pages' data: %w", err)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"slices"
 	"sync"
@@ -25,12 +26,20 @@ func main() {
 	maxReq := flag.Int("n", 1_000_000, "most requests to send")
 	warm := flag.Int("warm", 50, "requests sent first and not measured")
 	name := flag.String("name", "query", "label for the result line")
+	get := flag.Bool("get", false, "send the query with GET (as a cache or CDN in front would see it) instead of POST")
 	flag.Parse()
 	body, _ := json.Marshal(map[string]string{"query": *query})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}, Timeout: 30 * time.Second}
+	getURL := *url + "?query=" + neturl.QueryEscape(*query)
 	send := func() (time.Duration, error) {
 		t := time.Now()
-		resp, err := client.Post(*url, "application/json", bytes.NewReader(body))
+		var resp *http.Response
+		var err error
+		if *get {
+			resp, err = client.Get(getURL)
+		} else {
+			resp, err = client.Post(*url, "application/json", bytes.NewReader(body))
+		}
 		if err != nil {
 			return 0, err
 		}
