@@ -30,16 +30,7 @@ func TestCacheKeyedByVersions(t *testing.T) {
 	if _, err := store.RefreshFigures(ctx, other.ID, other.Start, dbtest.ExampleNow); err != nil {
 		t.Fatal(err)
 	}
-	so, err := startScaleOut(ctx, store, scaleConfig{liveMax: 10, livePerAddr: 5}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer so.close()
-	for !so.hub.Ready() {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cfg := testConfig()
-	cfg.Live, cfg.ReadyLines = so.hub, so.readyLines
+	so, cfg := liveConfig(t, store)
 	h := httpapi.NewRouter(store, cfg, quiet)
 	get := func(query, inm string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(query), nil)

@@ -24,20 +24,11 @@ func TestLiveUpdates(t *testing.T) {
 	c := dbtest.MustLoadExample(t, store)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	so, err := startScaleOut(ctx, store, scaleConfig{liveMax: 10, livePerAddr: 5}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer so.close()
-	for !so.hub.Ready() {
-		time.Sleep(5 * time.Millisecond)
-	}
+	so, cfgWithScale := liveConfig(t, store)
 	srv := httptest.NewUnstartedServer(httpapi.NewRouter(store, testConfig(), quiet))
 	srv.Config.ReadTimeout, srv.Config.WriteTimeout = time.Second, time.Second
 	srv.Start()
 	defer srv.Close()
-	cfgWithScale := testConfig()
-	cfgWithScale.Live = so.hub
 	srv.Config.Handler = httpapi.NewRouter(store, cfgWithScale, quiet)
 
 	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",

@@ -36,16 +36,7 @@ func TestBehindACachingProxy(t *testing.T) {
 	c := dbtest.MustLoadExample(t, store)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	so, err := startScaleOut(ctx, store, scaleConfig{liveMax: 10, livePerAddr: 5}, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer so.close()
-	for !so.hub.Ready() {
-		time.Sleep(5 * time.Millisecond)
-	}
-	cfg := testConfig()
-	cfg.Live, cfg.ReadyLines = so.hub, so.readyLines
+	so, cfg := liveConfig(t, store)
 	router := httpapi.NewRouter(store, cfg, quiet)
 	var origin atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
