@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +25,10 @@ import (
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
 //	/bulletins/{campaign}/{date}/local/{unitCode}  a local column, not an edition (see Local)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
-//	/downloads/{campaign}/{date}.json    the whole edition
+//	/downloads/{campaign}/{date}.json    the whole edition, the bytes of its SHA-256
+//	/downloads/{campaign}/{date}.json.sha256  that SHA-256 for sha256sum -c
+//	/downloads/{campaign}/{date}.xlsx    the ranking tables as a workbook
+//	/downloads/…                         the tidy series, latest and every level (series_http.go)
 //	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
@@ -49,6 +53,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/local/{unit}", s.local)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /downloads/{file}", s.downloadAll)
 	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
@@ -225,56 +230,129 @@ func stamp(t time.Time, lang string) string {
 	return t.Format("15:04 ngày 02/01/2006")
 }
 
-func (s *Service) download(w http.ResponseWriter, r *http.Request) {
-	file := r.PathValue("file")
-	date, ext, ok := strings.Cut(file, ".")
-	if !ok {
-		s.fail(w, r, notFound("downloads are DATE.csv or DATE.json"))
+const downloadNames = "downloads are DATE.csv|json|xlsx, DATE.json.sha256, DATE.rN.csv|json|xlsx, DATE.rN.json.sha256, DATE.all.csv|json|xlsx, latest.csv|json|xlsx, series.csv|json|xlsx or series.meta.json"
+
+// dayFile is a day's download by its name: DATE.EXT, DATE.rN.EXT (the
+// static export's name of revision N), DATE[.rN].json.sha256, and
+// DATE.all.EXT (every unit of the day).
+type dayFile struct {
+	date string
+	rev  int
+	ext  string
+	sum  bool
+	all  bool
+}
+
+func parseDownload(file string) (d dayFile, ok bool) {
+	file, d.sum = strings.CutSuffix(file, ".sha256")
+	i := strings.LastIndexByte(file, '.')
+	if i < 0 {
+		return d, false
+	}
+	file, d.ext = file[:i], file[i+1:]
+	if _, ok := seriesContentType[d.ext]; !ok || d.sum && d.ext != "json" {
+		return d, false
+	}
+	date, r, hasRev := strings.Cut(file, ".")
+	d.date = date
+	switch {
+	case !hasRev:
+	case r == "all" && !d.sum:
+		d.all = true
+	default:
+		n, err := strconv.Atoi(strings.TrimPrefix(r, "r"))
+		if !strings.HasPrefix(r, "r") || err != nil || n < 1 {
+			return d, false
+		}
+		d.rev = n
+	}
+	return d, true
+}
+
+// downloadAll answers /downloads/series.* (every campaign).
+func (s *Service) downloadAll(w http.ResponseWriter, r *http.Request) {
+	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if name != "series" {
+		s.fail(w, r, notFound("every campaign's figures are series.csv, series.json, series.xlsx and series.meta.json"))
 		return
 	}
-	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
-	if d, x, ok := strings.Cut(ext, "."); ok { // DATE.rN.csv, the static export's name of revision N
-		n, err := strconv.Atoi(strings.TrimPrefix(d, "r"))
-		if !strings.HasPrefix(d, "r") || err != nil || n < 1 || (x != "csv" && x != "json") {
-			s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
+	s.serveSeries(w, r, nil, ext)
+}
+
+func (s *Service) download(w http.ResponseWriter, r *http.Request) {
+	file, slug := r.PathValue("file"), r.PathValue("campaign")
+	switch name, ext, _ := strings.Cut(file, "."); name {
+	case "series":
+		c, _, err := s.campaign(r.Context(), slug)
+		if err != nil {
+			s.fail(w, r, err)
 			return
 		}
-		rev, ext = n, x
-	}
-	if ext != "csv" && ext != "json" {
-		s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
+		s.serveSeries(w, r, c, ext)
+		return
+	case "latest":
+		if _, ok := seriesContentType[ext]; !ok {
+			s.fail(w, r, notFound("the latest day's files are latest.csv, latest.json and latest.xlsx"))
+			return
+		}
+		c, scope, err := s.campaign(r.Context(), slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		eds, _, err := s.DB.Editions(r.Context(), db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1})
+		if err != nil || len(eds) == 0 {
+			s.fail(w, r, cmp.Or(err, notFound("no bulletin of %s has been published yet", slug)))
+			return
+		}
+		date := eds[0].Day.String()
+		w.Header().Set("Tiendo-Date", date)
+		w.Header().Set("Content-Location", s.live().download(slug, date, ext, 0))
+		s.serveDay(w, r, dayFile{date: date, ext: ext}, file)
 		return
 	}
-	_, ed, pe, err := s.edition(r, r.PathValue("campaign"), date, rev)
+	d, ok := parseDownload(file)
+	if !ok {
+		s.fail(w, r, notFound(downloadNames))
+		return
+	}
+	if d.rev == 0 {
+		d.rev, _ = strconv.Atoi(r.URL.Query().Get("rev"))
+	}
+	s.serveDay(w, r, d, file)
+}
+
+// serveDay answers a day's download d, asked for as file.
+func (s *Service) serveDay(w http.ResponseWriter, r *http.Request, d dayFile, file string) {
+	c, ed, pe, err := s.edition(r, r.PathValue("campaign"), d.date, d.rev)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if cacheable(w, r, ed, ext, rev > 0) {
+	if d.all {
+		s.dayRows(w, r, c, ed, d.ext)
 		return
 	}
-	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, ext)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	variant := d.ext
+	if d.sum {
+		variant += ".sha256"
+	}
+	if cacheable(w, r, ed, variant, d.rev > 0) {
+		return
+	}
 	linkHeader(w, "/"+readmePath)
-	if ext == "json" {
-		t, err := s.trust(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		u := s.live()
-		b, err := editionJSON(ed, pe, u.permalink(pe.Campaign, pe.Day, "json", ed.Revision), t)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(b)
+	if d.sum {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(sha256Line(ed.Hash, strings.TrimSuffix(file, ".sha256")))
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	if err := press.WriteCSV(w, pe); err != nil {
-		s.logger().ErrorContext(r.Context(), "csv download", "err", err)
+	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, d.ext)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", seriesContentType[d.ext])
+	canonicalLink(w, s.live().permalink(pe.Campaign, pe.Day, d.ext, ed.Revision))
+	err2 := s.dayFile(w, ed, d.ext)
+	if err2 != nil {
+		s.logger().ErrorContext(r.Context(), "download", "file", file, "err", err2)
 	}
 }
 
