@@ -51,6 +51,11 @@ func render(name string, data any) ([]byte, error) {
 
 func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
 	b, err := s.archiveAllHTML(r.Context(), lang(r), s.live())
+	s.archivePage(w, r, b, err)
+}
+
+// archivePage sends an archive page (cached a minute), or the error.
+func (s *Service) archivePage(w http.ResponseWriter, r *http.Request, b []byte, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -94,13 +99,7 @@ func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), s.live())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
+	s.archivePage(w, r, b, err)
 }
 
 // archiveHTML lists a campaign's editions, every revision, newest first.
