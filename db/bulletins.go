@@ -19,6 +19,9 @@ type Edition struct {
 	Day         domain.Date
 	Revision    int
 	Content     json.RawMessage
+	// Bytes are the exact canonical JSON published, whose SHA-256 is Hash
+	// (nil for revisions published before they were recorded).
+	Bytes       []byte
 	Hash        string
 	PublishedAt time.Time
 	PublishedBy string
@@ -35,13 +38,13 @@ type EditionContent struct {
 	Snapshot string
 }
 
-const editionColumns = `b.id, b.campaign_id, b.scope_unit_id, b.day, b.revision, b.content, b.content_hash, b.published_at, b.published_by,
+const editionColumns = `b.id, b.campaign_id, b.scope_unit_id, b.day, b.revision, b.content, b.content_bytes, b.content_hash, b.published_at, b.published_by,
 	b.figures_snapshot::text`
 
 func scanEdition(row pgx.CollectableRow) (*Edition, error) {
 	var e Edition
 	var day time.Time
-	err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy, &e.FiguresSnapshot)
+	err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Bytes, &e.Hash, &e.PublishedAt, &e.PublishedBy, &e.FiguresSnapshot)
 	e.Day = toDate(day)
 	return &e, err
 }
@@ -93,9 +96,9 @@ func (db *DB) PublishEdition(ctx context.Context, campaignID, scopeID int64, day
 		if prev != nil {
 			rev = prev.Revision + 1
 		}
-		rows, err = tx.Query(ctx, `INSERT INTO bulletins AS b (campaign_id, scope_unit_id, day, revision, content, content_hash, published_by, figures_snapshot)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8::pg_snapshot) RETURNING `+editionColumns,
-			campaignID, scopeID, pgDate(day), rev, next.Content, next.Hash, actor, snapshot)
+		rows, err = tx.Query(ctx, `INSERT INTO bulletins AS b (campaign_id, scope_unit_id, day, revision, content, content_bytes, content_hash, published_by, figures_snapshot)
+			VALUES ($1, $2, $3, $4, $5, $9, $6, $7, $8::pg_snapshot) RETURNING `+editionColumns,
+			campaignID, scopeID, pgDate(day), rev, next.Content, next.Hash, actor, snapshot, next.Content)
 		if err != nil {
 			return err
 		}
@@ -171,7 +174,7 @@ func (db *DB) Editions(ctx context.Context, f EditionFilter) ([]*Edition, int, e
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Edition, error) {
 		var e Edition
 		var day time.Time
-		err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Hash, &e.PublishedAt, &e.PublishedBy,
+		err := row.Scan(&e.ID, &e.CampaignID, &e.ScopeUnitID, &day, &e.Revision, &e.Content, &e.Bytes, &e.Hash, &e.PublishedAt, &e.PublishedBy,
 			&e.FiguresSnapshot, &total)
 		e.Day = toDate(day)
 		return &e, err

@@ -133,10 +133,16 @@ type Edition struct {
 	CorrectionEN  *Text         `json:"correctionEn,omitempty"`
 	// On a later revision: every published item that changed, and the
 	// revisions of reports and quotas received since the previous one.
-	Changes []Change        `json:"changes,omitempty"`
-	Causes  []Revision      `json:"causes,omitempty"`
-	Hash    string          `json:"-"`
-	raw     json.RawMessage // nil until Marshal
+	Changes []Change   `json:"changes,omitempty"`
+	Causes  []Revision `json:"causes,omitempty"`
+	// Set by the publisher: the licence of the published edition, and
+	// whether it was written from the demo dataset. They are part of the
+	// canonical JSON, so the download at its hash carries them.
+	Licence    string          `json:"licence,omitempty"`
+	LicenceURL string          `json:"licenceUrl,omitempty"`
+	Demo       bool            `json:"demo,omitempty"`
+	Hash       string          `json:"-"`
+	raw        json.RawMessage // nil until Marshal
 }
 
 // Build writes the edition.

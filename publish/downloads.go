@@ -1,8 +1,8 @@
 package publish
 
 import (
-	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -18,21 +18,56 @@ import (
 // readmePath is the sidecar of the downloads, under the site's base.
 const readmePath = "downloads/README.txt"
 
-// editionJSON is a revision's JSON download: the edition, its revision,
-// time and hash, and its licence, permalink and citation.
-func editionJSON(e *db.Edition, pe *press.Edition, permalink string, t Trust) ([]byte, error) {
-	b, err := json.Marshal(map[string]any{
-		"revision": e.Revision, "publishedAt": e.PublishedAt, "sha256": e.Hash, "edition": json.RawMessage(e.Content),
-		"licence": Licence, "licenceUrl": LicenceURL, "permalink": permalink, "demo": t.Demo,
-		"citation":   Citation("vi", fmt.Sprintf("%s (bản %d)", pe.VI.Title, e.Revision), permalink, ""),
-		"citationEn": Citation("en", fmt.Sprintf("%s (revision %d)", pe.EN.Title, e.Revision), permalink, ""),
-	})
-	return append(b, '\n'), err
+// editionBytes are a revision's JSON download: the exact canonical JSON
+// published, whose SHA-256 is the edition's published hash (GraphQL
+// bulletin.sha256, the bulletin page, the feeds and {date}.json.sha256).
+// A revision published before the bytes were stored is written again from
+// its content, which gives the same bytes while the edition's fields are
+// unchanged; failing that (ok false) its stored content is served as is.
+func editionBytes(e *db.Edition, pe *press.Edition) (b []byte, ok bool) {
+	if e.Bytes != nil {
+		return e.Bytes, true
+	}
+	if b, err := pe.Marshal(); err == nil && pe.Hash == e.Hash {
+		return b, true
+	}
+	pe.Hash = e.Hash
+	return e.Content, false
+}
+
+// dayFile writes a published revision's ranking tables (csv, xlsx) or its
+// JSON, as the server sends {date}.EXT.
+func (s *Service) dayFile(w io.Writer, e *db.Edition, ext string) error {
+	pe, err := press.Unmarshal(e.Content, e.Hash)
+	if err != nil {
+		return err
+	}
+	switch ext {
+	case "json":
+		b, _ := editionBytes(e, pe)
+		_, err = w.Write(b)
+		return err
+	case "xlsx":
+		return editionXLSX(w, pe)
+	}
+	return press.WriteCSV(w, pe)
+}
+
+// sha256Line is a download's checksum file in sha256sum's format, naming
+// the file as it is saved from its address.
+func sha256Line(hash, file string) []byte {
+	return []byte(hash + "  " + file + "\n")
 }
 
 // linkHeader names a download's licence and its sidecar (RFC 8288).
 func linkHeader(w http.ResponseWriter, readme string) {
 	w.Header().Set("Link", fmt.Sprintf(`<%s>; rel="license", <%s>; rel="describedby"`, LicenceURL, readme))
+}
+
+// canonicalLink adds a download's permalink (the address of its revision,
+// which never changes) to its Link header.
+func canonicalLink(w http.ResponseWriter, permalink string) {
+	w.Header().Set("Link", w.Header().Get("Link")+fmt.Sprintf(`, <%s>; rel="canonical"`, permalink))
 }
 
 // readmeText is the sidecar: what the files are, their licence, how to
@@ -45,7 +80,15 @@ func readmeText(t Trust) string {
 	b.WriteString(`Tiến Độ: tải về / downloads
 
 {campaign}/{date}.csv, {date}.rN.csv   the ranking tables of a day's bulletin (UTF-8 with a byte order mark)
-{campaign}/{date}.json, {date}.rN.json the whole edition, with its revision, SHA-256, licence and citation
+{campaign}/{date}.json, {date}.rN.json the whole edition: the exact bytes whose SHA-256 is published
+{campaign}/{date}.json.sha256          that SHA-256 in sha256sum's format; verify a download with
+                                       sha256sum -c 2023-11-14.json.sha256 (beside 2023-11-14.json)
+{campaign}/{date}.xlsx, {date}.rN.xlsx the ranking tables as an Excel workbook
+{campaign}/{date}.all.csv|json|xlsx    every unit of a published day, at every level
+{campaign}/latest.csv|json|xlsx        the latest published day's files
+{campaign}/series.csv|json|xlsx        the whole series: one row per day, metric and unit (every level)
+{campaign}/series.meta.json            its columns, dialect, rules version, licence, citation, sources
+series.csv|json|xlsx, series.meta.json every campaign's series in one file
 
 Giấy phép / Licence: ` + Licence + ` (` + LicenceURL + `)
 Số liệu được dùng lại, kể cả thương mại, khi ghi nguồn. Reuse them, commercially too, with attribution.

@@ -1,13 +1,16 @@
 package publish
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -57,11 +60,28 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 	type job struct {
 		file string
 		make func() ([]byte, error)
+		// stream, when set instead of make, writes a large file to w
+		stream func(w io.Writer) error
 	}
 	var jobs []job
 	add := func(file string, make func() ([]byte, error)) {
-		jobs = append(jobs, job{strings.TrimPrefix(file, base), make})
+		jobs = append(jobs, job{file: strings.TrimPrefix(file, base), make: make})
 	}
+	addStream := func(file string, stream func(w io.Writer) error) {
+		jobs = append(jobs, job{file: strings.TrimPrefix(file, base), stream: stream})
+	}
+	// The tidy series of c (nil: of every campaign) in every format.
+	addSeries := func(dir string, c *domain.Campaign) {
+		f := db.SeriesFilter{}
+		if c != nil {
+			f.CampaignID = c.ID
+		}
+		for _, ext := range []string{"csv", "json", "xlsx"} {
+			addStream(dir+"series."+ext, func(w io.Writer) error { return s.writeSeries(ctx, w, ext, f) })
+		}
+		add(dir+"series.meta.json", func() ([]byte, error) { return s.seriesMeta(ctx, c, site) })
+	}
+	addSeries(base+"downloads/", nil)
 	file := func(url string) string {
 		if strings.HasSuffix(url, "/") {
 			return url + "index.html"
@@ -98,6 +118,7 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		if err := feeds(c.Slug); err != nil {
 			return 0, err
 		}
+		addSeries(base+"downloads/"+url.PathEscape(c.Slug)+"/", c)
 		freezes, err := s.DB.MilestoneFreezes(ctx, c.ID)
 		if err != nil {
 			return 0, err
@@ -110,6 +131,12 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 100000})
 		if err != nil {
 			return 0, err
+		}
+		if len(eds) > 0 { // latest.*: the newest day's files, as the server answers them
+			for _, ext := range []string{"csv", "json", "xlsx"} {
+				e := eds[0]
+				addStream(base+"downloads/"+url.PathEscape(c.Slug)+"/latest."+ext, func(w io.Writer) error { return s.dayFile(w, e, ext) })
+			}
 		}
 		latest := map[string]int{}
 		for _, e := range eds {
@@ -131,22 +158,18 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 						return s.columnHTML(ctx, c, e, pe, l, u)
 					})
 				}
-				add(u.download(c.Slug, date, "csv", rev), func() ([]byte, error) {
-					pe, err := press.Unmarshal(e.Content, e.Hash)
-					if err != nil {
-						return nil, err
+				for _, ext := range []string{"csv", "json", "xlsx"} {
+					addStream(u.download(c.Slug, date, ext, rev), func(w io.Writer) error { return s.dayFile(w, e, ext) })
+				}
+				json := u.download(c.Slug, date, "json", rev)
+				add(json+".sha256", func() ([]byte, error) { return sha256Line(e.Hash, path.Base(json)), nil })
+				if rev == 0 { // every unit of the day, at every level
+					for _, ext := range []string{"csv", "json", "xlsx"} {
+						addStream(base+"downloads/"+url.PathEscape(c.Slug)+"/"+date+".all."+ext, func(w io.Writer) error {
+							return s.writeSeries(ctx, w, ext, db.SeriesFilter{CampaignID: c.ID, From: e.Day, To: e.Day})
+						})
 					}
-					var b strings.Builder
-					err = press.WriteCSV(&b, pe)
-					return []byte(b.String()), err
-				})
-				add(u.download(c.Slug, date, "json", rev), func() ([]byte, error) {
-					pe, err := press.Unmarshal(e.Content, e.Hash)
-					if err != nil {
-						return nil, err
-					}
-					return editionJSON(e, pe, u.permalink(c.Slug, date, "json", e.Revision), t)
-				})
+				}
 			}
 		}
 	}
@@ -157,12 +180,19 @@ func (s *Service) Export(ctx context.Context, o ExportOptions) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return i, err
 		}
-		b, err := j.make()
-		if err != nil {
-			return i, fmt.Errorf("%s: %w", j.file, err)
-		}
-		if err := writeFile(filepath.Join(o.Dir, filepath.FromSlash(j.file)), b); err != nil {
-			return i, err
+		name := filepath.Join(o.Dir, filepath.FromSlash(j.file))
+		if j.stream != nil {
+			if err := streamFile(name, j.stream); err != nil {
+				return i, fmt.Errorf("%s: %w", j.file, err)
+			}
+		} else {
+			b, err := j.make()
+			if err != nil {
+				return i, fmt.Errorf("%s: %w", j.file, err)
+			}
+			if err := writeFile(name, b); err != nil {
+				return i, err
+			}
 		}
 		if o.Progress != nil {
 			o.Progress(i+1, len(jobs), j.file)
@@ -234,6 +264,32 @@ func siteAndBase(siteURL, base string) (string, string, error) {
 		return "", "", fmt.Errorf("site URL %q names the path %s but the base path is %s: give the path once (in either), or the same in both", siteURL, path, base)
 	}
 	return u.Scheme + "://" + u.Host, base, nil
+}
+
+// streamFile writes name through a temporary file and a rename, as
+// write writes it, never holding it in memory.
+func streamFile(name string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, name)
 }
 
 // writeFile writes b to name through a temporary file and a rename, so a

@@ -227,14 +227,16 @@ func feedEntry(e *db.Edition, l, base string, u urls) (atomEntry, error) {
 		title += map[string]string{"vi": fmt.Sprintf(" (bản %d, đính chính)", e.Revision), "en": fmt.Sprintf(" (revision %d, corrected)", e.Revision)}[l]
 	}
 	csv, js := base+u.download(slug, date, "csv", e.Revision), base+u.download(slug, date, "json", e.Revision)
+	xlsx := base + u.download(slug, date, "xlsx", e.Revision)
 	lead, items := pe.CorrectionText(l)
 	var body bytes.Buffer
 	err = entryHTML.Execute(&body, map[string]any{"EN": l == "en", "Text": text, "Correction": lead, "Items": items,
-		"CSV": csv, "JSON": js, "Link": link, "Hash": e.Hash})
+		"CSV": csv, "XLSX": xlsx, "JSON": js, "Link": link, "Hash": e.Hash})
 	updated := e.PublishedAt.UTC().Format(time.RFC3339)
 	return atomEntry{ID: link, Title: title, Updated: updated, Published: updated, Summary: text.Lead,
 		Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: link},
 			{Rel: "related", Type: "text/csv", Title: "CSV", Href: csv},
+			{Rel: "related", Type: seriesContentType["xlsx"], Title: "XLSX", Href: xlsx},
 			{Rel: "related", Type: "application/json", Title: "JSON", Href: js}},
 		Content: &atomContent{Type: "html", Body: body.String()}}, err
 }
@@ -244,4 +246,4 @@ func feedEntry(e *db.Edition, l, base string, u urls) (atomEntry, error) {
 var entryHTML = template.Must(template.New("entry").Parse(
 	`{{if .Correction}}<p><strong>{{if .EN}}Correction{{else}}Đính chính{{end}}:</strong> {{.Correction}}</p><ul>{{range .Items}}<li>{{.}}</li>{{end}}</ul>{{end}}` +
 		`<p><strong>{{.Text.Lead}}</strong></p>{{range .Text.Paragraphs}}<p>{{.}}</p>{{end}}` +
-		`<p><a href="{{.Link}}">{{if .EN}}Full bulletin{{else}}Toàn văn bản tin{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.JSON}}">JSON</a> · SHA-256 <code>{{.Hash}}</code></p>`))
+		`<p><a href="{{.Link}}">{{if .EN}}Full bulletin{{else}}Toàn văn bản tin{{end}}</a> · <a href="{{.CSV}}">CSV</a> · <a href="{{.XLSX}}">XLSX</a> · <a href="{{.JSON}}">JSON</a> · SHA-256 <code>{{.Hash}}</code></p>`))

@@ -5,7 +5,9 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,8 +90,13 @@ func checkFeeds(t *testing.T, s *Service, site string, u urls, get func(path str
 					if e.Content.Type != "html" || !strings.Contains(e.Content.Body, "<p><strong>") {
 						t.Errorf("%s: entry %s has no HTML text: %q", doc, e.ID, e.Content.Body)
 					}
-					if len(e.Links) < 3 {
-						t.Errorf("%s: entry %s links %v: want the column, CSV and JSON", doc, e.ID, e.Links)
+					exts := ""
+					for _, k := range e.Links[1:] {
+						u, _ := url.Parse(k.Href)
+						exts += path.Ext(u.Path)
+					}
+					if exts != ".csv.xlsx.json" {
+						t.Errorf("%s: entry %s links %v: want the column, CSV, XLSX and JSON", doc, e.ID, e.Links)
 					}
 					for _, k := range e.Links {
 						if !strings.HasPrefix(k.Href, site+"/") || !get(strings.TrimPrefix(k.Href, site)) {

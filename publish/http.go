@@ -2,10 +2,9 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -24,7 +23,10 @@ import (
 //	/bulletins/{campaign}/{date}         the latest revision as a column (?lang=en, ?rev=N)
 //	/bulletins/{campaign}/{date}/local/{unitCode}  a local column, not an edition (see Local)
 //	/downloads/{campaign}/{date}.csv     its ranking tables (UTF-8 with BOM)
-//	/downloads/{campaign}/{date}.json    the whole edition
+//	/downloads/{campaign}/{date}.json    the whole edition, the bytes of its SHA-256
+//	/downloads/{campaign}/{date}.json.sha256  that SHA-256 for sha256sum -c
+//	/downloads/{campaign}/{date}.xlsx    the ranking tables as a workbook
+//	/downloads/…                         the tidy series, latest and every level (series_http.go)
 //	/downloads/{campaign}/milestones/{date}.csv, .json  a milestone's frozen ranking
 //	/feeds/bulletins.atom                every edition, newest first (.en.atom: in English)
 //	/feeds/{campaign}.atom               one campaign's editions
@@ -49,6 +51,7 @@ func (s *Service) Handler() http.Handler {
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/{file}", s.column)
 	mux.HandleFunc("GET /bulletins/{campaign}/{date}/local/{unit}", s.local)
 	mux.HandleFunc("GET /downloads/{campaign}/{file}", s.download)
+	mux.HandleFunc("GET /downloads/{file}", s.downloadAll)
 	mux.HandleFunc("GET /downloads/{campaign}/milestones/{file}", s.milestoneDownload)
 	mux.HandleFunc("GET /"+readmePath, s.readme)
 	mux.HandleFunc("GET /feeds/{feed}", s.feed)
@@ -225,275 +228,128 @@ func stamp(t time.Time, lang string) string {
 	return t.Format("15:04 ngày 02/01/2006")
 }
 
+const downloadNames = "downloads are DATE.csv|json|xlsx, DATE.json.sha256, DATE.rN.csv|json|xlsx, DATE.rN.json.sha256, DATE.all.csv|json|xlsx, latest.csv|json|xlsx, series.csv|json|xlsx or series.meta.json"
+
+// dayFile is a day's download by its name: DATE.EXT, DATE.rN.EXT (the
+// static export's name of revision N), DATE[.rN].json.sha256, and
+// DATE.all.EXT (every unit of the day).
+type dayFile struct {
+	date string
+	rev  int
+	ext  string
+	sum  bool
+	all  bool
+}
+
+func parseDownload(file string) (d dayFile, ok bool) {
+	file, d.sum = strings.CutSuffix(file, ".sha256")
+	i := strings.LastIndexByte(file, '.')
+	if i < 0 {
+		return d, false
+	}
+	file, d.ext = file[:i], file[i+1:]
+	if _, ok := seriesContentType[d.ext]; !ok || d.sum && d.ext != "json" {
+		return d, false
+	}
+	date, r, hasRev := strings.Cut(file, ".")
+	d.date = date
+	switch {
+	case !hasRev:
+	case r == "all" && !d.sum:
+		d.all = true
+	default:
+		n, err := strconv.Atoi(strings.TrimPrefix(r, "r"))
+		if !strings.HasPrefix(r, "r") || err != nil || n < 1 {
+			return d, false
+		}
+		d.rev = n
+	}
+	return d, true
+}
+
+// downloadAll answers /downloads/series.* (every campaign).
+func (s *Service) downloadAll(w http.ResponseWriter, r *http.Request) {
+	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
+	if name != "series" {
+		s.fail(w, r, notFound("every campaign's figures are series.csv, series.json, series.xlsx and series.meta.json"))
+		return
+	}
+	s.serveSeries(w, r, nil, ext)
+}
+
 func (s *Service) download(w http.ResponseWriter, r *http.Request) {
-	file := r.PathValue("file")
-	date, ext, ok := strings.Cut(file, ".")
+	file, slug := r.PathValue("file"), r.PathValue("campaign")
+	switch name, ext, _ := strings.Cut(file, "."); name {
+	case "series":
+		c, _, err := s.campaign(r.Context(), slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.serveSeries(w, r, c, ext)
+		return
+	case "latest":
+		if _, ok := seriesContentType[ext]; !ok {
+			s.fail(w, r, notFound("the latest day's files are latest.csv, latest.json and latest.xlsx"))
+			return
+		}
+		c, scope, err := s.campaign(r.Context(), slug)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		eds, _, err := s.DB.Editions(r.Context(), db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1})
+		if err != nil || len(eds) == 0 {
+			s.fail(w, r, cmp.Or(err, notFound("no bulletin of %s has been published yet", slug)))
+			return
+		}
+		date := eds[0].Day.String()
+		w.Header().Set("Tiendo-Date", date)
+		w.Header().Set("Content-Location", s.live().download(slug, date, ext, 0))
+		s.serveDay(w, r, dayFile{date: date, ext: ext}, file)
+		return
+	}
+	d, ok := parseDownload(file)
 	if !ok {
-		s.fail(w, r, notFound("downloads are DATE.csv or DATE.json"))
+		s.fail(w, r, notFound(downloadNames))
 		return
 	}
-	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
-	if d, x, ok := strings.Cut(ext, "."); ok { // DATE.rN.csv, the static export's name of revision N
-		n, err := strconv.Atoi(strings.TrimPrefix(d, "r"))
-		if !strings.HasPrefix(d, "r") || err != nil || n < 1 || (x != "csv" && x != "json") {
-			s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
-			return
-		}
-		rev, ext = n, x
+	if d.rev == 0 {
+		d.rev, _ = strconv.Atoi(r.URL.Query().Get("rev"))
 	}
-	if ext != "csv" && ext != "json" {
-		s.fail(w, r, notFound("downloads are DATE.csv, DATE.json, DATE.rN.csv or DATE.rN.json"))
-		return
-	}
-	_, ed, pe, err := s.edition(r, r.PathValue("campaign"), date, rev)
+	s.serveDay(w, r, d, file)
+}
+
+// serveDay answers a day's download d, asked for as file.
+func (s *Service) serveDay(w http.ResponseWriter, r *http.Request, d dayFile, file string) {
+	c, ed, pe, err := s.edition(r, r.PathValue("campaign"), d.date, d.rev)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if cacheable(w, r, ed, ext, rev > 0) {
+	if d.all {
+		s.dayRows(w, r, c, ed, d.ext)
 		return
 	}
-	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, ext)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	variant := d.ext
+	if d.sum {
+		variant += ".sha256"
+	}
+	if cacheable(w, r, ed, variant, d.rev > 0) {
+		return
+	}
 	linkHeader(w, "/"+readmePath)
-	if ext == "json" {
-		t, err := s.trust(r.Context())
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		u := s.live()
-		b, err := editionJSON(ed, pe, u.permalink(pe.Campaign, pe.Day, "json", ed.Revision), t)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Write(b)
+	if d.sum {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(sha256Line(ed.Hash, strings.TrimSuffix(file, ".sha256")))
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	if err := press.WriteCSV(w, pe); err != nil {
-		s.logger().ErrorContext(r.Context(), "csv download", "err", err)
+	name := fmt.Sprintf("tiendo-%s-%s-r%d.%s", pe.Campaign, pe.Day, ed.Revision, d.ext)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", seriesContentType[d.ext])
+	canonicalLink(w, s.live().permalink(pe.Campaign, pe.Day, d.ext, ed.Revision))
+	err2 := s.dayFile(w, ed, d.ext)
+	if err2 != nil {
+		s.logger().ErrorContext(r.Context(), "download", "file", file, "err", err2)
 	}
-}
-
-func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
-	b, err := s.archiveAllHTML(r.Context(), lang(r), s.live())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
-}
-
-// archiveAllHTML lists every campaign's archive and feed.
-func (s *Service) archiveAllHTML(ctx context.Context, l string, u urls) ([]byte, error) {
-	cs, _, err := s.DB.FindCampaigns(ctx, 0, 100)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.trust(ctx)
-	if err != nil {
-		return nil, err
-	}
-	title := map[string]string{"vi": "Lưu trữ bản tin", "en": "Bulletin archive"}[l]
-	var b strings.Builder
-	b.WriteString(pageHead(l, title, u, t))
-	b.WriteString(`<ul>`)
-	for _, c := range cs {
-		name := c.Name
-		if l == "en" && c.NameEN != "" {
-			name = c.NameEN
-		}
-		fmt.Fprintf(&b, `<li><a href="%s">%s</a> · <a href="%s">Atom</a></li>`,
-			template.HTMLEscapeString(u.archive(c.Slug, l)), template.HTMLEscapeString(name), template.HTMLEscapeString(u.feed(c.Slug, l, 0)))
-	}
-	fmt.Fprintf(&b, `</ul><p><a href="%s">Atom</a></p>`, template.HTMLEscapeString(u.feed("bulletins", l, 0)))
-	b.WriteString(pageFoot(l, title, u.site+u.archiveAll(l), t))
-	return []byte(b.String()), nil
-}
-
-func pageHead(lang, title string, u urls, t Trust) string {
-	return `<!doctype html><html lang="` + lang + `"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>` +
-		template.HTMLEscapeString(title) + `</title><style>body{font:16px/1.6 system-ui,sans-serif;max-width:42em;margin:1.5em auto;padding:0 1em}a{color:#0b4f8a}td,th{padding:.2em .6em;text-align:left}` + navCSS + `</style></head><body>` +
-		string(portalNav(lang, u)) + `<main>` + string(t.banner(lang)) + `<h1>` +
-		template.HTMLEscapeString(title) + `</h1>`
-}
-
-// pageFoot ends a page of pageHead with the trust footer.
-func pageFoot(lang, title, permalink string, t Trust) string {
-	return `</main>` + string(t.footer(lang, title, permalink)) + `</body></html>`
-}
-
-func (s *Service) archive(w http.ResponseWriter, r *http.Request) {
-	c, scope, err := s.campaign(r.Context(), r.PathValue("campaign"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := s.archiveHTML(r.Context(), c, scope, lang(r), s.live())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
-}
-
-// archiveHTML lists a campaign's editions, every revision, newest first.
-func (s *Service) archiveHTML(ctx context.Context, c *domain.Campaign, scope *domain.Unit, l string, u urls) ([]byte, error) {
-	eds, _, err := s.DB.Editions(ctx, db.EditionFilter{CampaignID: &c.ID, ScopeID: &scope.ID, Limit: 1000})
-	if err != nil {
-		return nil, err
-	}
-	slug := c.Slug
-	name := c.Name
-	if l == "en" && c.NameEN != "" {
-		name = c.NameEN
-	}
-	t, err := s.trust(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var b strings.Builder
-	b.WriteString(pageHead(l, name, u, t))
-	fmt.Fprintf(&b, `<p>%s</p><div class="scroll" tabindex="0"><table><thead><tr><th scope="col">%s</th><th scope="col">%s</th><th scope="col">%s</th><th scope="col">SHA-256</th><th scope="col">%s</th></tr></thead><tbody>`,
-		template.HTMLEscapeString(c.LegalRef), map[string]string{"vi": "Ngày", "en": "Day"}[l], map[string]string{"vi": "Bản", "en": "Revision"}[l],
-		map[string]string{"vi": "Đăng lúc", "en": "Published"}[l], map[string]string{"vi": "Tải về", "en": "Download"}[l])
-	esc := template.HTMLEscapeString
-	for _, e := range eds {
-		d := e.Day.String()
-		fmt.Fprintf(&b, `<tr><td><a href="%s">%s</a></td><td>%d</td><td>%s</td><td><code>%.12s</code></td><td><a href="%s">CSV</a> · <a href="%s">JSON</a></td></tr>`,
-			esc(u.column(slug, d, l, e.Revision)), numfmt.FormatDate(e.Day, l), e.Revision, stamp(e.PublishedAt, l), e.Hash,
-			esc(u.download(slug, d, "csv", e.Revision)), esc(u.download(slug, d, "json", e.Revision)))
-	}
-	b.WriteString(`</tbody></table></div>`)
-	fmt.Fprintf(&b, `<p><a href="%s">Atom</a></p>`, esc(u.feed(slug, l, 0)))
-	b.WriteString(pageFoot(l, name, u.site+u.archive(slug, l), t))
-	return []byte(b.String()), nil
-}
-
-var card = template.Must(template.New("card").Parse(`<!doctype html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,"><title>{{.Unit}}</title>
-<style>body{margin:0;font:14px/1.4 system-ui,sans-serif;color:#111;background:#fff}.card{border:1px solid #ccc;border-radius:6px;padding:.8em 1em;max-width:28em}
-h1{font-size:1.05em;margin:0 0 .4em}.row{margin:.4em 0}.bar{height:.6em;background:#e5e5e5;border-radius:3px;overflow:hidden}.bar span{display:block;height:100%;background:#1f6f43}
-.src{font-size:.8em;color:#555}a{color:#0b4f8a}</style></head>
-<body><main class="card"><h1>{{.Unit}}</h1><div class="src">{{.Campaign}}</div>
-{{range .Rows}}<div class="row"><div>{{.Name}}: <strong>{{.Figure}}</strong>{{if .Quota}}/{{.Quota}} ({{.Rate}}){{end}}</div>
-{{if .Quota}}<div class="bar" role="img" aria-label="{{.Rate}}"><span style="width:{{.Width}}%"></span></div>{{end}}</div>{{end}}
-{{if .Demo}}<div class="src"><strong>{{if eq .Lang "en"}}Demo data, not official figures{{else}}Dữ liệu minh hoạ, không phải số liệu chính thức{{end}}</strong></div>{{end}}
-<div class="src">{{.AsOf}} · <a href="{{.Link}}" target="_blank" rel="noopener">Tiến Độ</a> · <a href="{{.LicenceURL}}" target="_blank" rel="license noopener">{{.Licence}}</a></div></main></body></html>
-`))
-
-// embed serves a card of one unit's latest figures, for a news site's
-// iframe.
-func (s *Service) embed(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	c, _, err := s.campaign(ctx, r.PathValue("campaign"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	day, version, err := s.DB.FiguresVersion(ctx, c.ID)
-	if err != nil || day == nil {
-		s.fail(w, r, errors.Join(err, notFound("no figures for %s yet", c.Slug)))
-		return
-	}
-	if q := r.URL.Query().Get("date"); q != "" {
-		// ?date=YYYY-MM-DD: the figures as of that day (the latest day at most).
-		d, err := domain.ParseDate(q)
-		if err != nil {
-			s.fail(w, r, domain.Errorf(domain.EINVALID, "date: %q is not a day YYYY-MM-DD", q))
-			return
-		}
-		if d < c.Start {
-			s.fail(w, r, domain.Errorf(domain.EINVALID, "date: %s is before the campaign starts (%s)", q, c.Start))
-			return
-		}
-		if d < *day {
-			day = &d
-		}
-	}
-	u, err := s.DB.UnitByCode(ctx, r.PathValue("unit"), *day)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l := lang(r)
-	metrics, err := s.DB.Metrics(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	type row struct {
-		Name, Figure, Quota, Rate string
-		Width                     float64
-	}
-	var rows []row
-	for _, m := range metrics {
-		if !contains(c.MetricKeys, m.Key) {
-			continue
-		}
-		own, _, err := s.DB.DayFigures(ctx, c.ID, m.Key, *day, u.ID)
-		if err != nil || own == nil {
-			continue
-		}
-		rw := row{Name: m.NameVI, Figure: "–"}
-		if l == "en" {
-			rw.Name = m.NameEN
-		}
-		if own.Value != nil {
-			rw.Figure = numfmt.FormatCount(*own.Value, l)
-			if own.Quota != nil && *own.Quota > 0 {
-				rw.Quota, rw.Rate = numfmt.FormatCount(*own.Quota, l), numfmt.FormatRateIn(*own.Value, *own.Quota, c.Bands, l)
-				rw.Width = min(100, 100*float64(*own.Value)/float64(*own.Quota))
-			}
-		}
-		rows = append(rows, rw)
-	}
-	name, campaign := u.FullName, c.Name
-	asOf := "Tính đến ngày " + numfmt.FormatDate(*day, "vi")
-	if l == "en" {
-		name, asOf = u.NameEN, "As of "+numfmt.FormatDate(*day, "en")
-		if c.NameEN != "" {
-			campaign = c.NameEN
-		}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=300")
-	w.Header().Set("ETag", fmt.Sprintf("%q", version+"-"+u.Code+"-"+l+"-"+day.String()))
-	// Meant for other sites' iframes.
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors *")
-	t, err := s.trust(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	card.Execute(w, map[string]any{"Lang": l, "Unit": name, "Campaign": campaign, "Rows": rows, "AsOf": asOf,
-		"Link": "/?campaign=" + c.Slug, // relative: to this server, whatever the Host header said
-		"Demo": t.Demo, "Licence": Licence, "LicenceURL": LicenceURL})
-}
-
-// embedFile answers the static export's names of a card, index.html and
-// index.en.html.
-func (s *Service) embedFile(w http.ResponseWriter, r *http.Request) {
-	if f := r.PathValue("file"); f != "index.html" && f != "index.en.html" {
-		s.fail(w, r, notFound("no card %s here: index.html or index.en.html", f))
-		return
-	}
-	s.embed(w, r)
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

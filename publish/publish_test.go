@@ -201,6 +201,7 @@ func TestPublication(t *testing.T) {
 	s.FeedPage = 5 // several archive pages
 	checkStaticFeeds(t, s, checkExport(t, s), "https://tiendo.example.org")
 	checkTrust(t, s)
+	checkHashes(t, s)
 
 	// A quota lowered from the campaign's start: the next revision of
 	// 13/6 names that quota revision, and only it (the correction before

@@ -259,6 +259,11 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			}
 			press.Revise(old, ed, causes)
 		}
+		demo, err := s.DB.Demo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ed.Licence, ed.LicenceURL, ed.Demo = Licence, LicenceURL, demo
 		b, err := ed.Marshal()
 		return &db.EditionContent{Content: b, Hash: ed.Hash, Snapshot: snapshot}, err
 	})

@@ -152,7 +152,7 @@ func TestBulletinDelivery(t *testing.T) {
 			t.Errorf("GET %s: %d %q, want 400 saying what is wrong", p, rec.Code, rec.Body)
 		}
 	}
-	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"sha256"`) {
+	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"licence":"CC BY 4.0"`) {
 		t.Errorf("JSON download: %d", js.Code)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/csvio"
@@ -79,13 +81,23 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt domai
 	defer f.Close()
 	name := filepath.Base(path)
 	br := bufio.NewReaderSize(f, 1<<16)
+	// A workbook is read as the CSV of its first sheet, by the same
+	// readers and checks, its errors named by sheet and cell.
+	cells := func(err error) error { return err }
+	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		sh, err := csvio.ReadXLSX(br, name)
+		if err != nil {
+			return fmt.Errorf("%s: nothing imported:\n%w", name, err)
+		}
+		br, cells = bufio.NewReader(bytes.NewReader(sh.CSV)), sh.Cells
+	}
 	header, err := csvio.ReadHeader(br)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	shape, err := csvio.DetectFile(header, name)
 	if err != nil {
-		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
+		return fmt.Errorf("%s: nothing imported:\n%w", name, cells(err))
 	}
 	start := time.Now()
 	var res domain.ImportResult
@@ -93,13 +105,13 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt domai
 	case "units":
 		var rows []csvio.Line[domain.UnitRow]
 		if err := csvio.ReadUnits(br, name, func(l csvio.Line[domain.UnitRow]) error { rows = append(rows, l); return nil }); err != nil {
-			return err
+			return cells(err)
 		}
 		res, err = store.ImportUnits(ctx, name, rows, actor)
 	case "quotas":
 		var rows []csvio.Line[domain.QuotaRow]
 		if err := csvio.ReadQuotas(br, name, func(l csvio.Line[domain.QuotaRow]) error { rows = append(rows, l); return nil }); err != nil {
-			return err
+			return cells(err)
 		}
 		res, err = store.ImportQuotas(ctx, name, rows, actor)
 	case "crosswalk":
@@ -120,7 +132,7 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt domai
 		})
 	}
 	if err != nil {
-		return fmt.Errorf("%s: nothing imported:\n%w", name, err)
+		return fmt.Errorf("%s: nothing imported:\n%w", name, cells(err))
 	}
 	switch {
 	case res.FirstDay != nil && res.Inserted > 0:

@@ -96,7 +96,7 @@ const T = {
     endpoint: 'Địa chỉ API', transports: 'Gửi POST với JSON {"query", "variables"} hoặc GET với ?query=; trả lời dạng application/graphql-response+json (hoặc application/json cho ứng dụng cũ).',
     schema: 'Lược đồ (schema) để tải về: mọi kiểu, trường và tham số đều có mô tả; dùng để sinh mã máy khách (graphql-codegen) hoặc cho trình soạn thảo. Thay đổi phá vỡ tương thích được báo trước trong CHANGELOG-API.md.',
     examples: 'Truy vấn mẫu', open: 'Mở trong GraphiQL', curl: 'Bằng dòng lệnh:',
-    downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới. Bảng xếp hạng chốt tại mỗi mốc: /downloads/{chiến dịch}/milestones/{ngày}.csv và .json (đúng từng byte của bản ghi, kiểm tra bằng mã SHA-256).',
+    downloads: 'Tải số liệu', downloadsText: 'Mỗi bản tin đã đăng có bảng xếp hạng dạng CSV (UTF-8 có BOM, mở đúng tiếng Việt trong Excel) và XLSX, và toàn bộ nội dung dạng JSON. Bản đã đăng không bao giờ bị sửa; đính chính là một bản mới. Các tệp của một ngày xuất hiện khi bản tin ngày đó được đăng, ngay sau hạn báo cáo (07:30 ngày hôm sau). series.* là toàn bộ chuỗi số liệu của chiến dịch (mọi đơn vị ở mọi cấp, kể cả xã, mọi chỉ số, mọi ngày; một dòng một đơn vị, chỉ số và ngày), cập nhật mỗi khi số liệu thay đổi; series.meta.json định nghĩa từng cột. {ngày}.all.* là mọi đơn vị của một ngày đã đăng (trên máy chủ, ?level=COMMUNE chỉ lấy một cấp). latest.* là các tệp của ngày mới nhất đã đăng (ngày nằm trong tiêu đề Tiendo-Date và Content-Location). CSV: dấu phẩy, số viết liền, dấu chấm thập phân, ô trống là không có số liệu; nút "Tải CSV (bản để xem)" trên trang xếp hạng cho bản sao để xem (số đã định dạng), không phải tệp dữ liệu này. Bảng xếp hạng chốt tại mỗi mốc: /downloads/{chiến dịch}/milestones/{ngày}.csv và .json (đúng từng byte của bản ghi, kiểm tra bằng mã SHA-256).',
     columns: 'Các cột CSV',
     cols: {
       campaign: 'mã chiến dịch', date: 'ngày số liệu', scope_code: 'mã đơn vị phạm vi', metric: 'chỉ số', rank: 'hạng', rank_change: 'số bậc tăng (+) hoặc giảm (−) so với hôm trước',
@@ -131,7 +131,7 @@ const T = {
     licence: 'Giấy phép và trích dẫn', licenceList: [
       'Số liệu công bố (số liệu, tỷ lệ, xếp hạng, bản tin và các tệp tải về) theo giấy phép CC BY 4.0: được sao chép và dùng lại, kể cả cho mục đích thương mại, khi ghi nguồn.',
       'Trích dẫn: Tiến Độ, «tên trang hoặc bản tin, bản số mấy», đường dẫn, truy cập ngày dd/mm/yyyy. Chân mỗi trang có sẵn câu trích dẫn của chính trang đó; đường dẫn giữ mọi lựa chọn đang xem. Đường dẫn một bản (rN) của bản tin không bao giờ thay đổi.',
-      'Tệp JSON ghi giấy phép và cách trích dẫn trong các trường licence, licenceUrl, permalink, citation, citationEn và demo. Tệp CSV chỉ có dữ liệu: giấy phép nằm trong tiêu đề HTTP Link (rel="license") và trong tệp downloads/README.txt đặt cạnh các tệp.',
+      'Tệp {ngày}.json là đúng các byte có mã SHA-256 được công bố (trường sha256 của API, trang bản tin); tệp {ngày}.json.sha256 bên cạnh để kiểm tra: sha256sum -c {ngày}.json.sha256. Tệp JSON ghi giấy phép trong các trường licence, licenceUrl và demo; đường dẫn cố định của nó nằm trong tiêu đề HTTP Link (rel="canonical"). Tệp CSV chỉ có dữ liệu: giấy phép nằm trong tiêu đề HTTP Link (rel="license") và trong tệp downloads/README.txt đặt cạnh các tệp.',
       'Khi máy chủ chạy dữ liệu minh hoạ, mọi trang đều có dòng "Dữ liệu minh hoạ"; API cho biết qua trường dataset { demo }.',
     ],
   },
@@ -140,7 +140,7 @@ const T = {
     endpoint: 'API endpoint', transports: 'POST JSON {"query", "variables"} or GET with ?query=; answers are application/graphql-response+json (or application/json for older clients).',
     schema: 'The schema to download: every type, field and argument is described; generate clients from it (graphql-codegen) or give it to your editor. Breaking changes are announced ahead in CHANGELOG-API.md.',
     examples: 'Example queries', open: 'Open in GraphiQL', curl: 'From the command line:',
-    downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and its whole content as JSON. A published revision never changes; a correction is a new revision. Each milestone’s frozen ranking: /downloads/{campaign}/milestones/{date}.csv and .json (the record byte for byte, checkable against its SHA-256).',
+    downloads: 'Downloads', downloadsText: 'Every published bulletin has its ranking tables as CSV (UTF-8 with a byte order mark, so Excel shows Vietnamese) and XLSX, and its whole content as JSON. A published revision never changes; a correction is a new revision. A day’s files appear when its bulletin is published, right after its report deadline (07:30 the next day). series.* is the campaign’s whole series (every unit at every level, communes too, every metric, every day; one row per unit, metric and day), updated whenever the figures change; series.meta.json defines each column. {date}.all.* holds every unit of a published day (on the server, ?level=COMMUNE keeps one level). latest.* are the files of the latest published day (its date in the Tiendo-Date and Content-Location headers). CSV: commas, plain numbers, a dot for decimals, an empty cell where there is no data; the rankings page’s “Download CSV (display copy)” button gives a display copy (formatted numbers), not these data files. Each milestone’s frozen ranking: /downloads/{campaign}/milestones/{date}.csv and .json (the record byte for byte, checkable against its SHA-256).',
     columns: 'CSV columns',
     cols: {
       campaign: 'campaign slug', date: 'day of the figures', scope_code: 'scope unit code', metric: 'metric', rank: 'rank', rank_change: 'places gained (+) or lost (−) since the day before',
@@ -175,7 +175,7 @@ const T = {
     licence: 'Licence and citing', licenceList: [
       'The published figures (figures, rates, rankings, bulletins and every download) are under the CC BY 4.0 licence: copy and reuse them, commercially too, with attribution.',
       'Cite as: Tiến Độ, “title of the page or bulletin, revision”, link, retrieved Month D, YYYY. Every page’s footer has its own citation; its link holds everything shown. The link of a bulletin revision (rN) never changes.',
-      'The JSON download names its licence and citation in the fields licence, licenceUrl, permalink, citation, citationEn and demo. The CSV holds data only: its licence is in the HTTP Link header (rel="license") and in downloads/README.txt beside the files.',
+      '{date}.json is exactly the bytes whose SHA-256 is published (the API’s sha256 field, the bulletin page); {date}.json.sha256 beside it checks them: sha256sum -c {date}.json.sha256. The JSON names its licence in the fields licence, licenceUrl and demo; its permalink is in the HTTP Link header (rel="canonical"). The CSV holds data only: its licence is in the HTTP Link header (rel="license") and in downloads/README.txt beside the files.',
       'When the server runs on demo data every page says “Demo data”; the API says so in dataset { demo }.',
     ],
   },
@@ -210,7 +210,10 @@ function render() {
       el('p', null, el('a', { rel: 'license', href: LICENCE.url }, 'CC BY 4.0 ›'), ' · ', el('a', { href: 'downloads/README.txt' }, 'downloads/README.txt'))),
     section('h-examples', t.examples, ...examples),
     section('h-downloads', t.downloads, el('p', { text: t.downloadsText }),
-      code(`${origin}/downloads/${C}/2023-11-14.csv\n${origin}/downloads/${C}/2023-11-14.json\n${origin}/downloads/${C}/2023-11-14.r1.csv   (bản 1 / revision 1)`),
+      code([`${C}/2023-11-14.csv  .xlsx  .json  .json.sha256`, `${C}/2023-11-14.r1.csv  .r1.xlsx  .r1.json   (bản 1 / revision 1)`,
+        `${C}/2023-11-14.all.csv  .all.xlsx  .all.json   (?level=COMMUNE)`, `${C}/latest.csv  latest.xlsx  latest.json`,
+        `${C}/series.csv  series.xlsx  series.json  series.meta.json`, `series.csv  series.xlsx  series.json  series.meta.json   (mọi chiến dịch / every campaign)`]
+        .map((p) => `${origin}/downloads/${p}`).join('\n')),
       el('p', null, el('a', { href: `downloads/${C}/2023-11-14.csv` }, `${C}/2023-11-14.csv`), ' · ', el('a', { href: `downloads/${C}/2023-11-14.json` }, 'JSON')),
       el('div', { class: 'table-wrap' }, el('table', { id: 'csv-columns' }, el('caption', { text: t.columns }),
         el('tbody', null, ...COLS.map((k) => el('tr', null, el('th', { scope: 'row' }, el('code', { text: k })), el('td', { text: t.cols[k] }))))))),

@@ -21,7 +21,7 @@ const W = {
   vi: {
     title: 'Xếp hạng', campaign: 'Chiến dịch', metric: 'Chỉ số', date: 'Ngày', level: 'Cấp', scope: 'Trong phạm vi', show: 'Xem',
     controls: 'Chọn bảng xếp hạng', crumbs: 'Phạm vi', pager: 'Trang',
-    search: 'Tìm đơn vị', csv: 'Tải CSV', whole: (u) => `${u} (toàn bộ)`,
+    search: 'Tìm đơn vị', csv: 'Tải CSV (bản để xem)', whole: (u) => `${u} (toàn bộ)`,
     levels: { PROVINCE: 'Tỉnh, thành phố', DISTRICT: 'Quận, huyện, thị xã', COMMUNE: 'Xã, phường, thị trấn' },
     heading: (lv, m, u, d) => `${lv} trong ${u} xếp theo tỷ lệ ${m}, ngày ${d}`,
     caption: (n, shown) => `${n} đơn vị${shown != null ? `, ${shown} khớp tìm kiếm` : ''}. Bấm tiêu đề cột để sắp xếp; bấm tên đơn vị để xem chi tiết.`,
@@ -42,7 +42,7 @@ const W = {
   en: {
     title: 'Rankings', campaign: 'Campaign', metric: 'Metric', date: 'Day', level: 'Level', scope: 'Within', show: 'Show',
     controls: 'Choose a ranking', crumbs: 'Scope', pager: 'Pages',
-    search: 'Find a unit', csv: 'Download CSV', whole: (u) => `${u} (all)`,
+    search: 'Find a unit', csv: 'Download CSV (display copy)', whole: (u) => `${u} (all)`,
     levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
     heading: (lv, m, u, d) => `${lv} in ${u} ranked by rate, ${m}, ${d}`,
     caption: (n, shown) => `${n} units${shown != null ? `, ${shown} matching the search` : ''}. Select a column heading to sort; select a unit for its page.`,

@@ -13,6 +13,7 @@ import csv
 import re
 import sys
 import urllib.request
+from urllib.parse import urlsplit
 
 import feedparser
 
@@ -106,8 +107,8 @@ def feeds(base):
                 if not e.get("content") or e.content[0].type != "text/html":
                     sys.exit(f"{slug}{lang}: entry {e.id} has no HTML content")
                 links = [k.href for k in e.links]
-                if len(links) < 3:
-                    sys.exit(f"{slug}{lang}: entry {e.id} links {links}: want the column, CSV and JSON")
+                if [urlsplit(h).path.rsplit(".", 1)[-1] for h in links[1:]] != ["csv", "xlsx", "json"]:
+                    sys.exit(f"{slug}{lang}: entry {e.id} links {links}: want the column, CSV, XLSX and JSON")
                 for href in links:
                     if href not in checked:
                         fetch(href)  # raises on 404
