@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // subtreeSQL selects the ids of a unit's subtree ($1 is the root id).
@@ -30,6 +31,8 @@ const subtreeSQL = `WITH RECURSIVE sub(id) AS (
 // figure rows written. Concurrent refreshes of one campaign are safe: the
 // later one notices the earlier and starts again.
 func (db *DB) RefreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
+	start := time.Now()
+	defer func() { telemetry.ObserveRefresh("refresh", time.Since(start)) }()
 	for attempt := 0; ; attempt++ {
 		n, err := db.refreshFigures(ctx, campaignID, from, now)
 		if err == errRefreshRaced && attempt < 5 {

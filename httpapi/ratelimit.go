@@ -15,6 +15,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // RateLimit bounds how much one client may ask of the API: a bucket of
@@ -281,6 +282,7 @@ func (l *rateLimiter) authFailureKey(r *http.Request) (string, rateClass) {
 // writeRateLimited answers 429 with Retry-After in whole seconds, rounded
 // up, and a GraphQL error that says the limit and when to retry.
 func writeRateLimited(w http.ResponseWriter, r *http.Request, c rateClass, wait time.Duration) {
+	telemetry.RateLimited(c.per)
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	unit := "seconds"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/readset"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // The response cache answers a repeated anonymous query with the bytes
@@ -207,6 +208,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		// An answer that read only versioned figures is proven current
 		// without a round trip to the database.
 		if hit, ok := c.get(k); ok && c.current(hit) {
+			telemetry.CacheHit("response")
 			serveCached(w, r, hit, "hit")
 			return
 		}
@@ -220,9 +222,11 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			return
 		}
 		if hit, ok := c.get(k); ok && !hit.tracked && hit.snap == before {
+			telemetry.CacheHit("response")
 			serveCached(w, r, hit, "hit")
 			return
 		}
+		telemetry.CacheMiss("response")
 		f, leader := c.join(k)
 		if !leader {
 			select {

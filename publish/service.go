@@ -18,6 +18,7 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/episode"
 	"github.com/tiendo-vn/tiendo/press"
+	"github.com/tiendo-vn/tiendo/telemetry"
 )
 
 // Service publishes and serves bulletins.
@@ -237,7 +238,7 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 			return nil, false, err
 		}
 	}
-	return s.DB.PublishEdition(ctx, c.ID, scope.ID, day, actor, func(prev *db.Edition) (*db.EditionContent, error) {
+	ed, created, err := s.DB.PublishEdition(ctx, c.ID, scope.ID, day, actor, func(prev *db.Edition) (*db.EditionContent, error) {
 		in, snapshot, err := s.input(ctx, c, scope, day)
 		if err != nil {
 			return nil, err
@@ -267,6 +268,11 @@ func (s *Service) publish(ctx context.Context, c *domain.Campaign, scope *domain
 		b, err := ed.Marshal()
 		return &db.EditionContent{Content: b, Hash: ed.Hash, Snapshot: snapshot}, err
 	})
+	if err == nil && created && ed != nil && ed.Revision == 1 {
+		// How long after its deadline and grace the day's first edition came out.
+		telemetry.SetPublicationLag(c.Slug, max(0, s.now().Sub(c.Deadline(day).Add(s.Grace))))
+	}
+	return ed, created, err
 }
 
 // PublishDue publishes, for every campaign's scope, each day whose report

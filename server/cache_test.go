@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,13 @@ func TestCacheKeyedByVersions(t *testing.T) {
 	}
 	if got := get(ranking, ""); got.Header().Get("X-Cache") != "hit" {
 		t.Fatalf("the second ask was not a hit: %q", got.Header().Get("X-Cache"))
+	}
+	metrics := httptest.NewRecorder()
+	h.ServeHTTP(metrics, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, want := range []string{`tiendo_cache_requests_total{layer="response",result="hit"}`, `tiendo_figures_refresh_duration_seconds_count{trigger="refresh"}`} {
+		if !strings.Contains(metrics.Body.String(), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	if got := get(ranking, first.Header().Get("ETag")); got.Code != http.StatusNotModified || got.Body.Len() != 0 {
 		t.Errorf("If-None-Match with the ETag: %d (%d bytes), want 304", got.Code, got.Body.Len())
