@@ -90,8 +90,13 @@ const bulletin = await (await fetch(`${base}/bulletins/${C}/2023-11-14`)).text()
 check(bulletin.includes('Dữ liệu minh hoạ') && bulletin.includes('rel="license"') && bulletin.includes('Trích dẫn:'), 'the bulletin page: banner, licence, citation');
 const csv = await fetch(`${base}/downloads/${C}/2023-11-14.csv`);
 check((csv.headers.get('link') || '').includes('rel="license"'), `the CSV names its licence: ${csv.headers.get('link')}`);
-const json = await (await fetch(`${base}/downloads/${C}/2023-11-14.json`)).json();
-check(json.licence === 'CC BY 4.0' && json.demo === true && json.citation.includes(json.permalink), 'the JSON carries licence, demo and citation');
+// The JSON is the exact bytes whose SHA-256 is published: it carries its
+// licence and the demo flag; its permalink (for citing) is in its Link header.
+const jsonRes = await fetch(`${base}/downloads/${C}/2023-11-14.json`);
+const jsonLink = jsonRes.headers.get('link') || '';
+const json = await jsonRes.json();
+check(json.licence === 'CC BY 4.0' && json.demo === true && jsonLink.includes('rel="license"') && jsonLink.includes('rel="canonical"'),
+  `the JSON carries licence and demo, its Link header the licence and its permalink: ${jsonLink}`);
 
 // Rates never round onto an unreached threshold, in the portal's own formatting too.
 const fr = await page.evaluate(async () => {
