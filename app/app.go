@@ -36,7 +36,8 @@ type App struct {
 	QuotaFactor float64
 	Logger      *slog.Logger
 
-	cache cache
+	cache   cache
+	figures figureQueue
 }
 
 // now is the current time.
@@ -61,9 +62,11 @@ func (a *App) TodayIn(c *domain.Campaign) domain.Date {
 // the new map when a clock (tests, replays) is set before it.
 func (a *App) CurrentDay() domain.Date { return max(a.Today(), domain.Reform2025) }
 
-// writeOptions are the options of every write.
-func (a *App) writeOptions() domain.WriteOptions {
-	return domain.WriteOptions{Now: a.now(), QuotaFactor: a.QuotaFactor}
+// writeOptions are the options of every write, and what collects the
+// figures it leaves due.
+func (a *App) writeOptions() (domain.WriteOptions, dueCollector) {
+	due := dueCollector{}
+	return domain.WriteOptions{Now: a.now(), QuotaFactor: a.QuotaFactor, Due: due.add}, due
 }
 
 var vietnam = func() *time.Location {

@@ -9,10 +9,9 @@ import (
 
 // The writes. Each checks who may write and the request's shape here, then
 // hands the request to the store, which checks it against what is stored
-// (rules 1 and 3, in the write's transaction), writes it, and brings the
-// figures up to date before it returns. A result returned with an error
-// means the write was committed but its figures were not refreshed (the
-// figures worker will).
+// (rules 1 and 3, in the write's transaction), writes it and notes which
+// figures it left due; it returns once that is committed, and the figures
+// are refreshed after it (figures.go).
 
 // SubmitReports writes a batch of cumulative figures for one campaign, all
 // or nothing. EUNAUTHENTICATED without a principal; EINVALID for a missing
@@ -35,7 +34,9 @@ func (a *App) SubmitReports(ctx context.Context, p *domain.Principal, req domain
 	if len(req.Reports) > domain.MaxBatch {
 		return nil, domain.FieldErrorf(domain.EINVALID, "reports", "the batch has %d reports; at most %d are accepted at once", len(req.Reports), domain.MaxBatch)
 	}
-	return a.Store.SubmitReports(ctx, p, req, a.writeOptions())
+	opt, due := a.writeOptions()
+	res, err := a.Store.SubmitReports(ctx, p, req, opt)
+	return settle(a, p, due, res, err)
 }
 
 // CorrectReport stores a new revision of one figure with a reason. The
@@ -50,7 +51,9 @@ func (a *App) CorrectReport(ctx context.Context, p *domain.Principal, req domain
 	if err := clientKey(req.ClientKey); err != nil {
 		return nil, err
 	}
-	return a.Store.CorrectReport(ctx, p, req, a.writeOptions())
+	opt, due := a.writeOptions()
+	res, err := a.Store.CorrectReport(ctx, p, req, opt)
+	return settle(a, p, due, res, err)
 }
 
 // clientKey: EINVALID for a client key longer than 200 characters.
@@ -77,7 +80,9 @@ func (a *App) SetQuotas(ctx context.Context, p *domain.Principal, req domain.Set
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
-	return a.Store.SetQuotas(ctx, p, req, a.writeOptions())
+	opt, due := a.writeOptions()
+	res, err := a.Store.SetQuotas(ctx, p, req, opt)
+	return settle(a, p, due, res, err)
 }
 
 // SetTargetsFromRule derives targets from figures and stores them as quota
@@ -86,7 +91,9 @@ func (a *App) SetTargetsFromRule(ctx context.Context, p *domain.Principal, req d
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
-	return a.Store.SetTargetsFromRule(ctx, p, req, a.writeOptions())
+	opt, due := a.writeOptions()
+	res, err := a.Store.SetTargetsFromRule(ctx, p, req, opt)
+	return settle(a, p, due, res, err)
 }
 
 // UpsertUnits creates or updates units, all or nothing, and forgets the
@@ -95,9 +102,10 @@ func (a *App) UpsertUnits(ctx context.Context, p *domain.Principal, units []doma
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
-	out, err := a.Store.UpsertUnits(ctx, p, units, a.writeOptions())
+	opt, due := a.writeOptions()
+	out, err := a.Store.UpsertUnits(ctx, p, units, opt)
 	a.forgetUnits()
-	return out, err
+	return settle(a, p, due, out, err)
 }
 
 // CreateCampaign stores a new campaign. Admins only; EINVALID (every
@@ -115,7 +123,9 @@ func (a *App) UpdateCampaign(ctx context.Context, p *domain.Principal, slug stri
 	if _, err := Admin(p); err != nil {
 		return nil, err
 	}
-	return a.Store.UpdateCampaign(ctx, p, slug, patch, a.writeOptions())
+	opt, due := a.writeOptions()
+	c, err := a.Store.UpdateCampaign(ctx, p, slug, patch, opt)
+	return settle(a, p, due, c, err)
 }
 
 // AuditLog returns a page of the audit log, newest first, and the total.
@@ -125,4 +135,11 @@ func (a *App) AuditLog(ctx context.Context, p *domain.Principal, offset, limit i
 		return nil, 0, err
 	}
 	return a.Store.AuditLog(ctx, offset, limit)
+}
+
+// settle queues the refreshes of what a write left due (whether or not it
+// then failed: what it reported due is committed) and returns its result.
+func settle[T any](a *App, p *domain.Principal, due dueCollector, res T, err error) (T, error) {
+	a.afterWrite(p, due)
+	return res, err
 }

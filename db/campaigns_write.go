@@ -291,10 +291,8 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *domain.Principal, slug stri
 	if err != nil {
 		return nil, err
 	}
-	if figuresChange && !opt.NoRefresh {
-		if err := db.RefreshFiguresAfter(ctx, after.ID, from, opt.Clock()); err != nil {
-			return nil, fmt.Errorf("campaign updated, but refreshing its figures failed: %w", err)
-		}
+	if figuresChange {
+		reportDue(opt, []int64{after.ID}, from)
 	}
 	return db.CampaignBySlug(ctx, slug)
 }

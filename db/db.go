@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io/fs"
 	neturl "net/url"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,10 +32,6 @@ const versionTable = "schema_version"
 // pointer only (Open returns one).
 type DB struct {
 	Pool *pgxpool.Pool
-	// refreshers coalesces the figure refreshes of this database's
-	// campaigns (campaign id → *refresher): per DB, since another
-	// database's campaign 1 is another campaign.
-	refreshers sync.Map
 	// replicas serve queries' reads when set (UseReplicas).
 	replicas *Replicas
 }

@@ -112,38 +112,13 @@ func (db *DB) FiguresBehind(ctx context.Context) ([]*FiguresWork, error) {
 	})
 }
 
-// RefreshIfFree refreshes a campaign's figures as RefreshFiguresAfter does,
-// unless another session (in this process or another) is refreshing it:
-// then it returns at once with ran false, and that refresh, or a later
-// call, covers what is due. Background work uses it so that several
-// servers share the campaigns instead of queueing on each.
-func (db *DB) RefreshIfFree(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (ran bool, err error) {
-	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
-	defer cancel()
-	conn, err := db.Pool.Acquire(ctx)
-	if err != nil {
-		return false, err
+// reportNoted tells opt.Due of a campaign's notes of figures due, if it
+// has any (a replayed write whose first request may have died before its
+// figures were refreshed).
+func (db *DB) reportNoted(ctx context.Context, slug string, opt domain.WriteOptions) error {
+	if opt.Due == nil {
+		return nil
 	}
-	defer conn.Release()
-	var got bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID)).Scan(&got); err != nil || !got {
-		return false, err
-	}
-	defer func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if _, err := conn.Exec(uctx, `SELECT pg_advisory_unlock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID)); err != nil {
-			conn.Conn().Close(uctx) // never hand the pool a session that holds the lock
-		}
-	}()
-	_, err = db.RefreshFigures(ctx, campaignID, from, now)
-	return true, err
-}
-
-// refreshNoted refreshes a campaign's figures if it has notes of figures
-// due (a replayed write whose first request may have died before its
-// refresh).
-func (db *DB) refreshNoted(ctx context.Context, slug string, now time.Time) error {
 	var id int64
 	var from time.Time
 	err := db.reader(ctx).QueryRow(ctx, `SELECT c.id, min(d.from_day) FROM campaigns c JOIN figures_due d ON d.campaign_id = c.id
@@ -153,5 +128,6 @@ func (db *DB) refreshNoted(ctx context.Context, slug string, now time.Time) erro
 	} else if err != nil {
 		return err
 	}
-	return db.RefreshFiguresAfter(ctx, id, toDate(from), now)
+	opt.Due(id, toDate(from))
+	return nil
 }

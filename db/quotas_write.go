@@ -2,7 +2,6 @@ package db
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -147,10 +146,8 @@ func (db *DB) setQuotas(ctx context.Context, p *domain.Principal, action string,
 	if err != nil {
 		return nil, err
 	}
-	if res.Written > 0 && !opt.NoRefresh {
-		if err := db.RefreshFiguresAfter(ctx, campaignID, from, now); err != nil {
-			return res, fmt.Errorf("quotas written, but refreshing the figures failed: %w", err)
-		}
+	if res.Written > 0 {
+		reportDue(opt, []int64{campaignID}, from)
 	}
 	return res, nil
 }

@@ -2,117 +2,80 @@ package db
 
 import (
 	"context"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// Figures are refreshed after every write, so that reads are current when a
-// mutation returns (a read never refreshes: it answers from what is
-// stored). Three things make that safe and cheap:
+// A write never recomputes figures: it notes them due in its own
+// transaction (figures_due.go) and tells its caller (WriteOptions.Due),
+// which refreshes them (package app coalesces the writes of a busy morning
+// into a few refreshes); the figures worker (package figures) refreshes
+// whatever is still noted, on start or within seconds.
 //
-//   - One refresh of a campaign at a time, across processes too (a session
-//     advisory lock). RefreshFigures reads its inputs before it takes its own
-//     lock, so two refreshes racing after two writes could store the older
-//     view last; run one after the other, the last one always reads
-//     everything committed before it started.
-//   - Coalescing inside a process: every write that commits while a refresh
-//     runs is covered by one next refresh (from the earliest day any of
-//     them changed), not one refresh each; a morning of communes reporting
-//     at once costs a few refreshes, not thousands.
-//   - A durable note that figures are due (figures_due.go), written in the
-//     write's own transaction: if the process dies between the commit and
-//     the refresh, or the refresh fails, the figures worker (package
-//     figures) refreshes them later, on start or within seconds.
+// One refresh of a campaign runs at a time, across processes too (a
+// session advisory lock). RefreshFigures reads its inputs before it takes
+// its own lock, so two refreshes racing after two writes could store the
+// older view last; run one after the other, the last one always reads
+// everything committed before it started.
 
 // refreshTimeout bounds one refresh, which runs for every request waiting
 // on it and so does not stop when one of them goes away.
 const refreshTimeout = 5 * time.Minute
 
-// refresher coalesces the refreshes of one campaign.
-type refresher struct {
-	mu        sync.Mutex
-	cond      *sync.Cond
-	requested uint64      // requests so far
-	done      uint64      // requests covered by a finished refresh
-	running   bool        // a refresh is running
-	pending   bool        // requests wait for a refresh that has not started
-	from      domain.Date // earliest day of the pending requests
-	now       time.Time   // latest "now" of those requests
-	// The last failed refresh covered requests failedFrom..failedTo.
-	failedFrom, failedTo uint64
-	err                  error
-}
-
 // RefreshFiguresAfter brings a campaign's figures up to date from day from
-// on, after a write, and returns once a refresh that started after the call
-// has finished.
+// on, after any refresh of the campaign running in another session.
 func (db *DB) RefreshFiguresAfter(ctx context.Context, campaignID int64, from domain.Date, now time.Time) error {
-	v, _ := db.refreshers.LoadOrStore(campaignID, &refresher{})
-	r := v.(*refresher)
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.cond == nil {
-		r.cond = sync.NewCond(&r.mu)
-	}
-	if !r.pending || from < r.from {
-		r.from = from
-	}
-	r.pending = true
-	if now.After(r.now) {
-		r.now = now
-	}
-	r.requested++
-	gen := r.requested
-	for r.done < gen {
-		if r.running {
-			r.cond.Wait()
-			continue
-		}
-		r.running = true
-		upTo, f, n, first := r.requested, r.from, r.now, r.done+1
-		r.pending, r.now = false, time.Time{}
-		r.mu.Unlock()
-		err := db.refreshLocked(ctx, campaignID, f, n)
-		r.mu.Lock()
-		r.running, r.done = false, upTo
-		if err != nil {
-			r.failedFrom, r.failedTo, r.err = first, upTo, err
-		}
-		r.cond.Broadcast()
-	}
-	if r.err != nil && r.failedFrom <= gen && gen <= r.failedTo {
-		return r.err
-	}
-	return nil
-}
-
-// refreshLocked runs RefreshFigures under the campaign's session lock.
-func (db *DB) refreshLocked(ctx context.Context, campaignID int64, from domain.Date, now time.Time) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
-	defer cancel()
-	conn, err := db.Pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Release()
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID)); err != nil {
-		return err
-	}
-	defer conn.Exec(ctx, `SELECT pg_advisory_unlock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID))
-	_, err = db.RefreshFigures(ctx, campaignID, from, now)
+	_, err := db.refreshLocked(context.WithoutCancel(ctx), campaignID, false, from, now)
 	return err
 }
 
-// refreshCampaigns refreshes, from day from, the figures of the campaigns
-// a write noted due (markUnitsDue).
-func (db *DB) refreshCampaigns(ctx context.Context, ids []int64, from domain.Date, now time.Time) error {
-	for _, id := range ids {
-		if err := db.RefreshFiguresAfter(ctx, id, from, now); err != nil {
-			return fmt.Errorf("refresh campaign %d: %w", id, err)
-		}
+// RefreshIfFree refreshes a campaign's figures as RefreshFiguresAfter does,
+// unless another session (in this process or another) is refreshing it:
+// then it returns at once with ran false, and that refresh, or a later
+// call, covers what is due. Background work uses it so that several
+// servers share the campaigns instead of queueing on each.
+func (db *DB) RefreshIfFree(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (ran bool, err error) {
+	return db.refreshLocked(ctx, campaignID, true, from, now)
+}
+
+// refreshLocked runs RefreshFigures under the campaign's session lock,
+// waiting for it, or, with try, not (ran false when another holds it).
+func (db *DB) refreshLocked(ctx context.Context, campaignID int64, try bool, from domain.Date, now time.Time) (ran bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	conn, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	defer conn.Release()
+	got := true
+	if try {
+		err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID)).Scan(&got)
+	} else {
+		_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID))
+	}
+	if err != nil || !got {
+		return false, err
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(uctx, `SELECT pg_advisory_unlock(hashtext('tiendo.refresh'), $1::int)`, int32(campaignID)); err != nil {
+			conn.Conn().Close(uctx) // never hand the pool a session that holds the lock
+		}
+	}()
+	_, err = db.RefreshFigures(ctx, campaignID, from, now)
+	return true, err
+}
+
+// reportDue tells opt.Due, if set, that the campaigns ids have figures
+// due from day from.
+func reportDue(opt domain.WriteOptions, ids []int64, from domain.Date) {
+	if opt.Due == nil {
+		return
+	}
+	for _, id := range ids {
+		opt.Due(id, from)
+	}
 }

@@ -108,26 +108,16 @@ func (db *DB) writeReports(ctx context.Context, p *domain.Principal, op, slug, c
 	if err != nil {
 		return nil, err
 	}
-	return w.res, w.refresh(ctx)
+	return w.res, w.reportDue(ctx)
 }
 
-// refresh brings the figures up to date after the commit (unless the
-// options say the caller will): an error means the write is committed and
-// its figures are noted due, which the figures worker refreshes later.
-func (w *reportWrite) refresh(ctx context.Context) error {
-	if w.opt.NoRefresh {
-		return nil
-	}
-	var err error
+// reportDue tells the caller which figures the write left due.
+func (w *reportWrite) reportDue(ctx context.Context) error {
 	if w.res.Replayed {
-		// The first request may have died before its refresh.
-		err = w.db.refreshNoted(ctx, w.res.Campaign, w.now)
-	} else {
-		err = w.db.refreshCampaigns(ctx, w.due, w.firstDay, w.now)
+		// The first request may have died before its figures were refreshed.
+		return w.db.reportNoted(ctx, w.res.Campaign, w.opt)
 	}
-	if err != nil {
-		return fmt.Errorf("reports written, but refreshing the figures failed: %w", err)
-	}
+	reportDue(w.opt, w.due, w.firstDay)
 	return nil
 }
 

@@ -160,11 +160,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []doma
 	if err != nil {
 		return nil, err
 	}
-	if len(due) > 0 && !opt.NoRefresh {
-		if err := db.refreshCampaigns(ctx, due, unitsChanged, opt.Clock()); err != nil {
-			return out, fmt.Errorf("units written, but refreshing the figures failed: %w", err)
-		}
-	}
+	reportDue(opt, due, unitsChanged)
 	return out, nil
 }
 

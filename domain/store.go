@@ -77,8 +77,7 @@ type ReportStore interface {
 	// SubmitReports stores a checked batch (rules 1 and 3), all or
 	// nothing. EINVALID naming the item, EFORBIDDEN for a unit outside a
 	// reporter's subtree, ECONFLICT for a reused client key, ENOTFOUND
-	// for an unknown campaign. A result with an error: written, figures
-	// not refreshed.
+	// for an unknown campaign. Figures due are reported to opt.Due.
 	SubmitReports(ctx context.Context, p *Principal, req SubmitRequest, opt WriteOptions) (*ReportResult, error)
 	// CorrectReport stores a new revision of one figure, as SubmitReports
 	// does, with the same codes.
@@ -107,7 +106,8 @@ type FigureStore interface {
 	// CurrentFigures returns units' figures on today's map, per day.
 	CurrentFigures(ctx context.Context, c *Campaign, metric string, units []*Unit, lo, hi Date) ([][]*MappedPoint, error)
 	// RefreshFiguresAfter brings a campaign's figures up to date from day
-	// from on, coalescing concurrent calls.
+	// from on, one refresh of a campaign at a time across processes: it
+	// reads its inputs after any other refresh of the campaign committed.
 	RefreshFiguresAfter(ctx context.Context, campaignID int64, from Date, now time.Time) error
 }
 

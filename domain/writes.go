@@ -19,8 +19,13 @@ type WriteOptions struct {
 	// it (then it is stored flagged). 0 means DefaultQuotaFactor; a
 	// negative factor turns the check off.
 	QuotaFactor float64
-	// NoRefresh skips recomputing figures after the write (the caller will).
-	NoRefresh bool
+	// Due, when set, is called after the commit once for each campaign
+	// whose stored figures the write left behind, with the first day they
+	// no longer reflect. The write noted it durably in its own transaction
+	// (the figures worker refreshes whatever nobody does); the store never
+	// recomputes figures itself: the caller (package app) does, coalescing
+	// the writes of a busy morning.
+	Due func(campaignID int64, from Date)
 	// ConfirmAboveQuota, for imports (a file has no per-row confirmation):
 	// store figures above the factor flagged for review instead of refusing
 	// the file.

@@ -84,7 +84,7 @@ var lateReport = domain.SubmitRequest{Campaign: "ref", ClientKey: "k1", Reports:
 	{UnitCode: "90002", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 5000}}}
 
 // Issue 12, item 6: a batch committed whose refresh never ran (the process
-// died between the commit and the refresh: NoRefresh) keeps its old
+// died between the commit and the refresh: nobody refreshes) keeps its old
 // figures until the worker's first pass, which brings them up to date and
 // clears the note.
 func TestWorkerHealsACommittedWrite(t *testing.T) {
@@ -92,7 +92,7 @@ func TestWorkerHealsACommittedWrite(t *testing.T) {
 	w := setup(t)
 	ctx := context.Background()
 	before := w.figure(t, w.c.ID, "90002", "collected", "2023-12-20")
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow}); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.figure(t, w.c.ID, "90002", "collected", "2023-12-20"); got != before || w.notes(t) != 1 {
@@ -117,10 +117,10 @@ func TestReplayRefreshesWhatItsFirstRequestLeftDue(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow})
+	res, err := w.store.SubmitReports(ctx, w.admin, lateReport, dbtest.Refreshing(t, w.store, domain.WriteOptions{Now: dbtest.ExampleNow}))
 	if err != nil || !res.Replayed {
 		t.Fatalf("retry: %+v, %v", res, err)
 	}
@@ -134,7 +134,7 @@ func TestEveryWriteNotesFiguresDue(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	opt := domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true, QuotaFactor: -1}
+	opt := domain.WriteOptions{Now: dbtest.ExampleNow, QuotaFactor: -1}
 	d := domain.MustDate("2023-12-10")
 	writes := map[string]func() error{
 		"submitReports": func() error { _, err := w.store.SubmitReports(ctx, w.admin, lateReport, opt); return err },
@@ -230,7 +230,7 @@ func TestWorkerEachCampaignFailsAlone(t *testing.T) {
 		BEGIN RAISE EXCEPTION 'figures of campaign % refused by the test', NEW.campaign_id; END $$`)
 	mustExec(t, w.store, `CREATE TRIGGER refuse BEFORE INSERT ON figures FOR EACH ROW
 		WHEN (NEW.campaign_id = `+strconv.FormatInt(broken.ID, 10)+`) EXECUTE FUNCTION refuse()`)
-	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow, NoRefresh: true}); err != nil {
+	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow}); err != nil {
 		t.Fatal(err)
 	}
 	wk := w.worker(dbtest.ExampleNow)

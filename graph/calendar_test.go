@@ -33,7 +33,7 @@ func TestProgressCalendar(t *testing.T) {
 		t.Helper()
 		if _, err := w.store.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: "live", ClientKey: key,
 			Reports: []domain.ReportItem{{UnitCode: "92001", Metric: "collected", Date: domain.MustDate(day), Value: value}}},
-			domain.WriteOptions{Now: now}); err != nil {
+			dbtest.Refreshing(t, w.store, domain.WriteOptions{Now: now})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -43,7 +43,7 @@ func TestProgressCalendar(t *testing.T) {
 	// 2 January: no report (missing).
 	if _, err := w.store.CorrectReport(ctx, admin, domain.CorrectRequest{Campaign: "live", Reason: "nhập nhầm",
 		ReportItem: domain.ReportItem{UnitCode: "92001", Metric: "collected", Date: domain.MustDate("2024-01-01"), Value: 12}},
-		domain.WriteOptions{Now: vn("2024-01-05 09:00")}); err != nil {
+		dbtest.Refreshing(t, w.store, domain.WriteOptions{Now: vn("2024-01-05 09:00")})); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
@@ -37,7 +38,7 @@ func correctionsWorld(t *testing.T) *writeWorld {
 		t.Helper()
 		if _, err := w.store.SubmitReports(ctx, p, domain.SubmitRequest{Campaign: "live", ClientKey: unit + day,
 			Reports: []domain.ReportItem{{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}}},
-			domain.WriteOptions{Now: vn(at)}); err != nil {
+			dbtest.Refreshing(t, w.store, domain.WriteOptions{Now: vn(at)})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -45,7 +46,7 @@ func correctionsWorld(t *testing.T) *writeWorld {
 		t.Helper()
 		if _, err := w.store.CorrectReport(ctx, p, domain.CorrectRequest{Campaign: "live", Reason: reason,
 			ReportItem: domain.ReportItem{UnitCode: unit, Metric: "collected", Date: domain.MustDate(day), Value: value}},
-			domain.WriteOptions{Now: vn(at)}); err != nil {
+			dbtest.Refreshing(t, w.store, domain.WriteOptions{Now: vn(at)})); err != nil {
 			t.Fatal(err)
 		}
 	}

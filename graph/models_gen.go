@@ -270,8 +270,10 @@ type MilestoneRankingEdge struct {
 // Every write is all or nothing: when any item is wrong, nothing of the request is stored and every
 // problem found is returned together (up to 20), each as an error with `extensions.code` BAD_INPUT
 // (or FORBIDDEN) and `extensions.field` naming the input item and field, e.g. `reports[3].value`.
-// Every write is recorded in the audit log (who, what, when, before and after), and figures,
-// rankings and series reflect it as soon as the mutation returns.
+// Every write is recorded in the audit log (who, what, when, before and after). A mutation returns
+// once its write is durable; figures, rankings and series reflect it when they are next recomputed,
+// usually within a second or two (one recomputation covers every write committed meanwhile). The
+// writer's own next queries (with the same token, on the same server) wait for it, at most 5 seconds.
 type Mutation struct {
 }
 

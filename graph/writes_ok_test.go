@@ -26,7 +26,7 @@ func TestSubmitReports(t *testing.T) {
 		if r.Written != 3 || r.Unchanged != 0 || r.Replayed || r.ClientKey != "b1" || r.Items[1].Status != "WRITTEN" || r.Items[1].Revision != 1 {
 			t.Fatalf("%+v", r)
 		}
-		// The figures are current as soon as the mutation returns.
+		// The figures are current once the refresh after the write has run.
 		var p struct {
 			Progress struct {
 				Edges []struct {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/domain"
@@ -30,6 +31,7 @@ var writeNow = time.Date(2024, 1, 10, 3, 0, 0, 0, time.UTC)
 // 2024, its quotas, and tokens.
 type writeWorld struct {
 	store *db.DB
+	app   *app.App
 	h     http.Handler
 	// Secrets of the tokens.
 	admin, rep92, rep920, rep921, revoked string
@@ -71,7 +73,7 @@ func setupWrites(t *testing.T) *writeWorld {
 		d := domain.MustDate(f[4])
 		quotas = append(quotas, domain.QuotaChange{UnitCode: f[1], Metric: f[2], Target: target, EffectiveFrom: &d, Reason: f[5]})
 	}
-	if _, err := store.SetQuotas(ctx, cli, domain.SetQuotasRequest{Campaign: "live", Quotas: quotas}, domain.WriteOptions{Now: writeNow}); err != nil {
+	if _, err := store.SetQuotas(ctx, cli, domain.SetQuotasRequest{Campaign: "live", Quotas: quotas}, dbtest.Refreshing(t, store, domain.WriteOptions{Now: writeNow})); err != nil {
 		t.Fatal(err)
 	}
 	mk := func(role, unit, name string) string {
@@ -90,7 +92,10 @@ func setupWrites(t *testing.T) *writeWorld {
 	if _, _, err := store.RevokeToken(ctx, cli, ts[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Now: func() time.Time { return writeNow }}
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	now := func() time.Time { return writeNow }
+	w.app = &app.App{Store: store, Now: now, Logger: logger}
+	res := &graph.Resolver{DB: store, Logger: logger, Now: now, App: w.app}
 	w.h = graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 2000, Depth: 8}))
 	return w
 }
@@ -121,6 +126,13 @@ func (w *writeWorld) raw(t testing.TB, method, token, contentType, target string
 	}
 	rec := httptest.NewRecorder()
 	w.h.ServeHTTP(rec, req)
+	// A write is acknowledged before its figures are refreshed: the tests
+	// read what every write before settled to.
+	if w.app != nil {
+		if err := w.app.Settle(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var resp response
 	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 		t.Fatalf("%s %s: %v: %s", method, target, err, rec.Body)

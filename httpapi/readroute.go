@@ -7,6 +7,7 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
 )
@@ -18,14 +19,19 @@ import (
 // only once it has replayed that position (bounded wait, else the
 // primary). A client that writes through one server and reads through
 // another sends the position back in the Tiendo-Min-LSN header.
+//
+// A write is acknowledged before the figures it changed are refreshed
+// (app/figures.go): the token's next queries first wait, bounded, for those
+// refreshes, then read at the primary's position after them.
 type readRouting struct {
 	store   *db.DB
+	app     *app.App
 	written *lru.Cache[int64, db.LSN] // token id → its last write's position (per server)
 }
 
-func newReadRouting(store *db.DB) readRouting {
+func newReadRouting(store *db.DB, uses *app.App) readRouting {
 	c, _ := lru.New[int64, db.LSN](100000)
-	return readRouting{store: store, written: c}
+	return readRouting{store: store, app: uses, written: c}
 }
 
 var (
@@ -49,6 +55,11 @@ func (rr readRouting) InterceptOperation(ctx context.Context, next graphql.Opera
 			after, _ = db.ParseLSN(h)
 		}
 		if p != nil {
+			if rr.app.AwaitOwnWrites(ctx, p) {
+				if lsn, err := rr.store.WALPosition(ctx); err == nil {
+					rr.written.Add(p.TokenID, lsn)
+				}
+			}
 			if l, ok := rr.written.Get(p.TokenID); ok && l > after {
 				after = l
 			}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/live"
@@ -35,6 +36,10 @@ type Config struct {
 	Live *live.Hub
 	// ReadyLines describes more of the server for /readyz (the replicas).
 	ReadyLines func() []string
+	// App holds the use cases (nil: one over the store made here). The
+	// caller keeps it to Settle the figures' refreshes before the store
+	// closes.
+	App *app.App
 }
 
 // NewRouter wires every route of the process: the API, the schema,
@@ -43,8 +48,12 @@ func NewRouter(store *db.DB, cfg Config, logger *slog.Logger) http.Handler {
 	bulletins := &publish.Service{DB: store, Logger: logger, Grace: cfg.PublishGrace, SiteURL: cfg.SiteURL, Contact: cfg.Contact}
 	health := graph.NewDBHealth(store, logger)
 	bulletins.Outage = health.Failed
-	res := &graph.Resolver{DB: store, Logger: logger, QuotaFactor: cfg.QuotaFactor, Bulletins: bulletins, Contact: cfg.Contact, Health: health, Live: cfg.Live}
-	cfg.Limits.Extensions = append(cfg.Limits.Extensions, telemetry.GraphQL{}, newReadRouting(store))
+	uses := cfg.App
+	if uses == nil {
+		uses = &app.App{Store: store, QuotaFactor: cfg.QuotaFactor, Logger: logger}
+	}
+	res := &graph.Resolver{DB: store, Logger: logger, Bulletins: bulletins, Contact: cfg.Contact, Health: health, Live: cfg.Live, App: uses}
+	cfg.Limits.Extensions = append(cfg.Limits.Extensions, telemetry.GraphQL{}, newReadRouting(store, uses))
 	api := graph.LoaderMiddleware(store, Timeout(cfg.RequestTimeout, NewHandler(res, cfg.Limits)))
 	mux := http.NewServeMux()
 	graphqlRoute := telemetry.HTTP("graphql", limitBody(cfg.MaxBodyBytes, compressed(api)))

@@ -209,7 +209,7 @@ func TestPublication(t *testing.T) {
 	admin := &domain.Principal{Name: "test", Role: domain.RoleAdmin}
 	from := domain.MustDate("2023-06-01")
 	if _, err := store.SetQuotas(ctx, admin, domain.SetQuotasRequest{Campaign: "hai-phong-cao-diem", Quotas: []domain.QuotaChange{{UnitCode: "317",
-		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, domain.WriteOptions{Now: now}); err != nil {
+		Metric: "activated", Target: 17_000, EffectiveFrom: &from, Reason: "rà soát công dân không đủ điều kiện"}}}, dbtest.Refreshing(t, store, domain.WriteOptions{Now: now})); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Hour)

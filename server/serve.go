@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/episode"
 	"github.com/tiendo-vn/tiendo/figures"
 	"github.com/tiendo-vn/tiendo/httpapi"
@@ -73,6 +74,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	worker := &figures.Worker{DB: store, Logger: logger}
 	pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.http.PublishGrace, RetryMin: cfg.publishEvery, SiteURL: cfg.http.SiteURL, Contact: cfg.http.Contact}
 	cfg.http.Jobs = func() []string { return failingJobs(worker.Failing(), pub.Failing()) }
+	cfg.http.App = &app.App{Store: store, QuotaFactor: cfg.http.QuotaFactor, Logger: logger}
 	srv := &http.Server{
 		Addr:              cfg.listenAddr,
 		Handler:           httpapi.NewRouter(store, cfg.http, logger),
@@ -114,7 +116,9 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	return nil
+	// Acknowledged writes are durable either way; refreshing their figures
+	// now saves the next start the work.
+	return cfg.http.App.Settle(sctx)
 }
 
 // siteURLFor checks a configured public origin (http or https, a host, no

@@ -44,6 +44,11 @@ var (
 		Help:    "Time to bring a campaign's figures up to date after writes or a new day, by trigger.",
 		Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
 	}, []string{"trigger"})
+	figuresBehind = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Namespace: namespace, Name: "figures_behind_seconds",
+		Help:    "From a write's acknowledgement to the commit of the figures refresh covering it (the earliest write each refresh covers).",
+		Buckets: []float64{.05, .1, .2, .5, 1, 2, 5, 10, 30, 60},
+	})
 	publicationLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "publication_lag_seconds",
 		Help: "How long after its deadline (plus grace) a campaign's last bulletin was published.",
@@ -68,7 +73,7 @@ var (
 )
 
 func init() {
-	Registry.MustRegister(requests, latency, cache, refresh, publicationLag, replicaLag, replicaServing, refusals, queries,
+	Registry.MustRegister(requests, latency, cache, refresh, figuresBehind, publicationLag, replicaLag, replicaServing, refusals, queries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }
 
@@ -85,6 +90,10 @@ func CacheMiss(layer string) { cache.WithLabelValues(layer, "miss").Inc() }
 func ObserveRefresh(trigger string, d time.Duration) {
 	refresh.WithLabelValues(trigger).Observe(d.Seconds())
 }
+
+// ObserveFiguresBehind records how long after a write's acknowledgement
+// the refresh covering it committed.
+func ObserveFiguresBehind(d time.Duration) { figuresBehind.Observe(d.Seconds()) }
 
 // SetPublicationLag records how late a campaign's bulletin was published.
 func SetPublicationLag(campaign string, d time.Duration) {

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/localpg"
 )
 
@@ -216,4 +217,16 @@ func New(tb testing.TB) *db.DB {
 	}
 	tb.Cleanup(store.Close)
 	return store
+}
+
+// Refreshing returns opt with Due set to refresh the figures a write left
+// due before the write returns, as the application layer's figures queue
+// does later: for tests that write through the store and then read.
+func Refreshing(tb testing.TB, store *db.DB, opt domain.WriteOptions) domain.WriteOptions {
+	opt.Due = func(campaignID int64, from domain.Date) {
+		if err := store.RefreshFiguresAfter(context.Background(), campaignID, from, opt.Clock()); err != nil {
+			tb.Errorf("refresh campaign %d from %s: %v", campaignID, from, err)
+		}
+	}
+	return opt
 }
