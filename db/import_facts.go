@@ -219,16 +219,22 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 		if len(errs) > 0 {
 			return errs
 		}
-		// The new revisions, and report_current after them, in one pass.
+		// The new revisions, and report_current after them, in one pass. A
+		// row after its metric's last stored day replaces nothing: only the
+		// others probe for the report they replace (a probe reads a leaf page
+		// of the (unit, metric, day) key, and a morning's would read more of
+		// them with every day stored).
 		tag, err := tx.Exec(ctx, `
-			WITH ins AS (
+			WITH tops AS MATERIALIZED (
+				SELECT m.id AS metric_id, (SELECT max(rc.day) FROM report_current rc WHERE rc.metric_id = m.id) AS top FROM metrics m),
+			ins AS (
 				INSERT INTO report_revisions (unit_id, metric_id, day, revision, value, reported_at, actor, note, correction, flagged,
 					submitted_via, submitter_role, submitter_unit_id)
 				SELECT i.unit_id, i.metric_id, i.day, COALESCE(c.revision, 0) + 1, i.value, i.reported_at, $1, i.note, c.revision IS NOT NULL, i.flagged,
 					'IMPORT', nullif($2, ''), $3::bigint
-				FROM import_reports i LEFT JOIN LATERAL (
+				FROM import_reports i JOIN tops t ON t.metric_id = i.metric_id LEFT JOIN LATERAL (
 					SELECT c.revision, c.value FROM report_current c
-					WHERE c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
+					WHERE i.day <= t.top AND c.unit_id = i.unit_id AND c.metric_id = i.metric_id AND c.day = i.day
 					LIMIT 1) c ON true -- LIMIT keeps it an index probe, not a scan of every report
 				WHERE c.value IS DISTINCT FROM i.value
 				ORDER BY i.line

@@ -190,11 +190,30 @@ var (
 // allows it. It appends at most 20 errors.
 func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *domain.ImportErrors) error {
 	return collectErrors(ctx, tx, l, errs, `
-		WITH keys AS (
-			SELECT k.*, l.day AS last_day, l.value AS last_value
-			FROM (SELECT unit_id, metric_id, min(day) AS lo, max(day) AS hi FROM `+staging+` GROUP BY unit_id, metric_id) k
+		WITH k0 AS (
+			SELECT unit_id, metric_id, min(day) AS lo, max(day) AS hi FROM `+staging+` GROUP BY unit_id, metric_id),
+		-- The last stored day of each metric (one probe of its (metric, day)
+		-- index), and that day's stored figures read by the same index, for
+		-- a metric with many keys whose new figures start the day after it
+		-- (a new morning's). Those keys find their last stored figure there;
+		-- only the others (days back, new days after a gap, units that
+		-- skipped that day, a few items) probe their own last one. A probe
+		-- reads a leaf page of the (unit, metric, day) key, a page per key
+		-- once a key's stored days fill one: a morning of probes would cost
+		-- more with every day stored.
+		tops AS MATERIALIZED (
+			SELECT m.metric_id, (SELECT max(rc.day) FROM report_current rc WHERE rc.metric_id = m.metric_id) AS top
+			FROM (SELECT DISTINCT metric_id FROM k0) m),
+		edge AS MATERIALIZED (
+			SELECT rc.* FROM tops t CROSS JOIN LATERAL (
+				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
+				WHERE rc.metric_id = t.metric_id AND rc.day = t.top OFFSET 0) rc
+			WHERE (SELECT count(*) FROM k0 WHERE k0.metric_id = t.metric_id AND k0.lo = t.top + 1) >= 64),
+		keys AS (
+			SELECT k.*, COALESCE(e.day, l.day) AS last_day, COALESCE(e.value, l.value) AS last_value
+			FROM k0 k LEFT JOIN edge e ON e.unit_id = k.unit_id AND e.metric_id = k.metric_id AND e.day = k.lo - 1
 			LEFT JOIN LATERAL (SELECT rc.day, rc.value FROM report_current rc
-				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id ORDER BY rc.day DESC LIMIT 1) l ON true),
+				WHERE e.unit_id IS NULL AND rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id ORDER BY rc.day DESC LIMIT 1) l ON true),
 		-- The stored figures that can neighbour a new one. Usually the new
 		-- days come after every stored one, and the last stored is the only
 		-- neighbour (before: it cannot share a day with a new one);

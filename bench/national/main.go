@@ -11,7 +11,7 @@
 //
 // -days and -start give the campaign another length and first day (its
 // slug is quoc-gia-{days}-ngay), so the cost of a new day can be measured
-// with 30, 90 or 365 days stored (bench/newday-history.sh).
+// with 35, 90 or 365 days of the campaign (bench/newday-history.sh).
 package main
 
 import (
