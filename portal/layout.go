@@ -22,13 +22,18 @@ import (
 //	-->
 //	<main …>…</main>
 //
-// FS() holds the pages expanded, so the server, the static copy (publish
-// --out) and the tests all see whole pages.
+// The main is itself a template: {{template "loading"}} and {{template
+// "table"}} place the pieces that pages share, written once in
+// partials.html. FS() holds the pages expanded, so the server, the static
+// copy (publish --out) and the tests all see whole pages.
 
 //go:embed layout.html
 var layoutHTML string
 
-var layout = template.Must(template.New("layout").Parse(layoutHTML))
+//go:embed partials.html
+var partialsHTML string
+
+var layout = template.Must(template.Must(template.New("layout").Parse(layoutHTML)).New("partials").Parse(partialsHTML))
 
 // layoutMark starts a page written for the layout.
 const layoutMark = "<!--layout"
@@ -73,9 +78,20 @@ func expandPage(name string, b []byte) ([]byte, error) {
 	if p.Title == "" || p.Script == "" {
 		return nil, fmt.Errorf("%s: the layout comment needs a title and a script", name)
 	}
-	p.Main = template.HTML(bytes.TrimSuffix(main, []byte("\n")))
+	set, err := layout.Clone()
+	if err == nil {
+		_, err = set.New("main").Parse(string(bytes.TrimSuffix(main, []byte("\n"))))
+	}
 	var out bytes.Buffer
-	if err := layout.Execute(&out, p); err != nil {
+	if err == nil {
+		err = set.ExecuteTemplate(&out, "main", nil)
+	}
+	p.Main = template.HTML(out.String())
+	out.Reset()
+	if err == nil {
+		err = set.ExecuteTemplate(&out, "layout", p)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out.Bytes(), nil
