@@ -80,6 +80,8 @@ export const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
 export const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
 
 const memo = new Map();
+/** Forgets every run of cached (the figures changed). */
+export const forget = () => memo.clear();
 /** Runs fn once per key (a failed run is forgotten, so it is retried). */
 export function cached(key, fn) {
   if (!memo.has(key)) {

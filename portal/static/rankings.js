@@ -10,6 +10,7 @@ import {
 } from './common.js';
 import { chooseCampaign, labelPage, fillSelect, cursorBefore, renderPager } from './page.js';
 import { csvText } from './csv.js';
+import { follow } from './live.js';
 
 const words = (st) => allWords(st.lang);
 const KEYS = ['campaign', 'metric', 'date', 'level', 'scope', 'sort', 'dir', 'q', 'page', 'map'];
@@ -243,6 +244,7 @@ function render(focusId) {
   return rendering(words(st), async (current) => {
     const c = await chooseCampaign(Q_CAMPAIGNS, st, current);
     if (!c) return;
+    follow(c.slug, () => render(null));
 
     const asOf = clamp(st.date || today(), c.startDate, c.endDate);
     const scopeCode = st.scope || c.scope.code;
