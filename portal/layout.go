@@ -19,6 +19,8 @@ import (
 //	script: rankings.js
 //	description: … (optional)
 //	home: yes (optional: the home page's footer has no link to the method)
+//	frame: yes (optional: a page for other sites' frames, without the skip
+//	link, header and footer; its body is of class "embed")
 //	-->
 //	<main …>…</main>
 //
@@ -41,7 +43,7 @@ const layoutMark = "<!--layout"
 // page is what one page gives the layout.
 type page struct {
 	Title, Script, Description string
-	Home                       bool
+	Home, Frame                bool
 	Main                       template.HTML
 }
 
@@ -71,6 +73,8 @@ func expandPage(name string, b []byte) ([]byte, error) {
 			p.Description = value
 		case key == "home":
 			p.Home = value == "yes"
+		case key == "frame":
+			p.Frame = value == "yes"
 		default:
 			return nil, fmt.Errorf("%s: unknown layout field %q", name, key)
 		}
