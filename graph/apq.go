@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"time"
 
@@ -10,20 +12,30 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 )
 
-// apqCache holds the automatic persisted queries: this server's recent
-// ones in memory, and every server's in PostgreSQL, so a hash registered
-// through one server is known to all.
+// apqCache holds the automatic persisted queries: the trusted documents
+// known from the start (the portal's), this server's recent ones in memory,
+// and every server's in PostgreSQL, so a hash registered through one server
+// is known to all.
 type apqCache struct {
-	mem    *lru.LRU[string]
-	store  *db.DB
-	logger *slog.Logger
+	trusted map[string]string // by the hex SHA-256 of the document
+	mem     *lru.LRU[string]
+	store   *db.DB
+	logger  *slog.Logger
 }
 
-func newAPQCache(store *db.DB, logger *slog.Logger) apqCache {
-	return apqCache{mem: lru.New[string](1000), store: store, logger: logger}
+func newAPQCache(store *db.DB, logger *slog.Logger, trusted []string) apqCache {
+	c := apqCache{trusted: map[string]string{}, mem: lru.New[string](1000), store: store, logger: logger}
+	for _, q := range trusted {
+		sum := sha256.Sum256([]byte(q))
+		c.trusted[hex.EncodeToString(sum[:])] = q
+	}
+	return c
 }
 
 func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
+	if q, ok := c.trusted[hash]; ok {
+		return q, true
+	}
 	if q, ok := c.mem.Get(ctx, hash); ok {
 		return q, true
 	}

@@ -28,6 +28,10 @@ type Limits struct {
 	// Extensions are more gqlgen extensions (metrics, read routing), used
 	// after the limits.
 	Extensions []graphql.HandlerExtension
+	// Trusted are documents known as persisted queries from the start (the
+	// portal's: portal.Queries), so that a GET naming one by its hash alone
+	// is answered the first time.
+	Trusted []string
 }
 
 // Executor runs GraphQL operations over the schema, whatever carries them
@@ -68,7 +72,7 @@ func NewExecutor(r *Resolver, lim Limits) *Executor {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	exec.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger)})
+	exec.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger, lim.Trusted)})
 	exec.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
 	exec.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
 	exec.Use(trackedRoots{})

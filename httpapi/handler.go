@@ -35,6 +35,9 @@ type Limits struct {
 	PlainExecutor bool
 	// Extensions are more gqlgen extensions (metrics, read routing).
 	Extensions []graphql.HandlerExtension
+	// Trusted are documents known as persisted queries from the start (see
+	// graph.Limits); NewRouter adds the portal's.
+	Trusted []string
 }
 
 // NewHandler returns the GraphQL endpoint: GraphQL over HTTP (GET for
@@ -44,7 +47,7 @@ type Limits struct {
 // authentication (authMiddleware), per-client rate limiting (RateLimit),
 // the response cache, and a guard that keeps mutations off GET (httpGuard).
 func NewHandler(r *graph.Resolver, lim Limits) http.Handler {
-	exec := graph.NewExecutor(r, graph.Limits{Complexity: lim.Complexity, Depth: lim.Depth, PlainExecutor: lim.PlainExecutor, Extensions: lim.Extensions})
+	exec := graph.NewExecutor(r, graph.Limits{Complexity: lim.Complexity, Depth: lim.Depth, PlainExecutor: lim.PlainExecutor, Extensions: lim.Extensions, Trusted: lim.Trusted})
 	srv := &server{exec: exec, transports: []graphql.Transport{
 		transport.Options{},
 		httpTransport{exec: exec, admit: newAdmission()},

@@ -19,16 +19,23 @@ import (
 //	script: rankings.js
 //	description: … (optional)
 //	home: yes (optional: the home page's footer has no link to the method)
+//	frame: yes (optional: a page for other sites' frames, without the skip
+//	link, header and footer; its body is of class "embed")
 //	-->
 //	<main …>…</main>
 //
-// FS() holds the pages expanded, so the server, the static copy (publish
-// --out) and the tests all see whole pages.
+// The main is itself a template: {{template "loading"}} and {{template
+// "table"}} place the pieces that pages share, written once in
+// partials.html. FS() holds the pages expanded, so the server, the static
+// copy (publish --out) and the tests all see whole pages.
 
 //go:embed layout.html
 var layoutHTML string
 
-var layout = template.Must(template.New("layout").Parse(layoutHTML))
+//go:embed partials.html
+var partialsHTML string
+
+var layout = template.Must(template.Must(template.New("layout").Parse(layoutHTML)).New("partials").Parse(partialsHTML))
 
 // layoutMark starts a page written for the layout.
 const layoutMark = "<!--layout"
@@ -36,7 +43,7 @@ const layoutMark = "<!--layout"
 // page is what one page gives the layout.
 type page struct {
 	Title, Script, Description string
-	Home                       bool
+	Home, Frame                bool
 	Main                       template.HTML
 }
 
@@ -66,6 +73,8 @@ func expandPage(name string, b []byte) ([]byte, error) {
 			p.Description = value
 		case key == "home":
 			p.Home = value == "yes"
+		case key == "frame":
+			p.Frame = value == "yes"
 		default:
 			return nil, fmt.Errorf("%s: unknown layout field %q", name, key)
 		}
@@ -73,9 +82,20 @@ func expandPage(name string, b []byte) ([]byte, error) {
 	if p.Title == "" || p.Script == "" {
 		return nil, fmt.Errorf("%s: the layout comment needs a title and a script", name)
 	}
-	p.Main = template.HTML(bytes.TrimSuffix(main, []byte("\n")))
+	set, err := layout.Clone()
+	if err == nil {
+		_, err = set.New("main").Parse(string(bytes.TrimSuffix(main, []byte("\n"))))
+	}
 	var out bytes.Buffer
-	if err := layout.Execute(&out, p); err != nil {
+	if err == nil {
+		err = set.ExecuteTemplate(&out, "main", nil)
+	}
+	p.Main = template.HTML(out.String())
+	out.Reset()
+	if err == nil {
+		err = set.ExecuteTemplate(&out, "layout", p)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return out.Bytes(), nil

@@ -12,7 +12,8 @@ import (
 )
 
 // TestLayout: each page of static/ holds only its main; the server, FS()
-// and the static copy (Export) give it whole, with the one header.
+// and the static copy (Export) give it whole, with the one header (a page
+// for frames, embed-chart.html, with the head only).
 func TestLayout(t *testing.T) {
 	t.Parallel()
 	raw := mustSub(embedded, "static")
@@ -29,9 +30,16 @@ func TestLayout(t *testing.T) {
 	for _, name := range pages {
 		src, _ := fs.ReadFile(raw, name)
 		if !bytes.HasPrefix(src, []byte(layoutMark)) {
-			continue // embed-chart.html, made for other sites' frames, has no header
+			t.Errorf("%s does not use the layout", name)
+			continue
 		}
 		laid++
+		// embed-chart.html, made for other sites' frames, has the head only.
+		frame := bytes.Contains(src, []byte("\nframe: yes\n"))
+		header, skip := 1, true
+		if frame {
+			header, skip = 0, false
+		}
 		if bytes.Contains(src, []byte("<header")) || bytes.Contains(src, []byte("<head>")) {
 			t.Errorf("%s repeats the layout's head or header", name)
 		}
@@ -44,9 +52,9 @@ func TestLayout(t *testing.T) {
 			t.Fatal(err)
 		}
 		for what, b := range map[string][]byte{"FS()": whole, "served": served, "copied": copied} {
-			if bytes.Count(b, nav) != 1 || !bytes.HasPrefix(b, []byte("<!doctype html>")) || !bytes.Contains(b, []byte(`class="skip"`)) ||
-				bytes.Count(b, []byte("<main")) != 1 || !bytes.HasSuffix(b, []byte("</html>\n")) {
-				t.Errorf("%s %s is not a whole page with one header:\n%.400s", what, name, b)
+			if bytes.Count(b, nav) != header || !bytes.HasPrefix(b, []byte("<!doctype html>")) || bytes.Contains(b, []byte(`class="skip"`)) != skip ||
+				bytes.Count(b, []byte("<main")) != 1 || !bytes.HasSuffix(b, []byte("</html>\n")) || bytes.Contains(b, []byte(`<body class="embed">`)) != frame {
+				t.Errorf("%s %s is not a whole page with %d header:\n%.400s", what, name, header, b)
 			}
 		}
 		title := strings.SplitN(string(src), "\ntitle: ", 2)[1]

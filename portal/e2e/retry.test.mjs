@@ -14,7 +14,9 @@ const refuse = (route) => route.fulfill({
 
 // Two refusals, then the API answers: the page waits, says so, and renders.
 let refused = 0;
-await page.route('**/graphql', (route) => (refused < 2 && route.request().method() === 'POST' ? (refused++, refuse(route)) : route.continue()));
+// The portal reads by GET (/graphql?variables…&extensions…).
+const API = /\/graphql(\?|$)/;
+await page.route(API, (route) => (refused < 2 && route.request().method() === 'GET' ? (refused++, refuse(route)) : route.continue()));
 await page.goto(`${base}/?campaign=ben-tre-cong-dan-so&date=2023-11-14`);
 await page.waitForFunction(() => /giây/.test(document.getElementById('status').textContent));
 ok2(await page.locator('#status').innerText());
@@ -25,11 +27,11 @@ check(await page.locator('#error').isHidden(), 'after waiting, the page shows no
 check(!/giây/.test(await page.locator('#status').innerText()), 'the waiting message is gone');
 
 // In English, an API that keeps refusing: retried, then an English error.
-await page.unroute('**/graphql');
+await page.unroute(API);
 // Each query the page sends (the figures, the demo notice…) is asked once
 // and retried three times, no more.
 const asked = new Map();
-await page.route('**/graphql', (route) => {
+await page.route(API, (route) => {
   const q = route.request().postData() || route.request().url();
   asked.set(q, (asked.get(q) || 0) + 1);
   return refuse(route);

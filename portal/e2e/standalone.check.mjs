@@ -18,11 +18,11 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 const context = await browser.newContext({ viewport: { width: 1000, height: 820 }, locale: 'vi-VN' });
 // The API is unreachable: a connection refused, as from a host without it.
 let asked = 0;
-await context.route(/\/graphql$/, (r) => { asked++; return r.abort('connectionrefused'); });
+await context.route(/\/graphql(\?|$)/, (r) => { asked++; return r.abort('connectionrefused'); });
 const page = await context.newPage();
 const errors = [], foreign = [];
 const origin = new URL(site).origin;
-page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:') && !u.endsWith('/graphql')) foreign.push(u); });
+page.on('request', (r) => { const u = r.url(); if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:') && !/\/graphql(\?|$)/.test(u)) foreign.push(u); });
 page.on('console', (m) => { if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|ERR_FAILED/.test(m.text())) errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 page.on('response', (r) => { if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`); });

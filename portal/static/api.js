@@ -1,5 +1,6 @@
-// The GraphQL client of the portal: POST to the API named by
-// <meta name="tiendo-api"> (default: /graphql on this origin). In a static
+// The GraphQL client of the portal: GET from the API named by
+// <meta name="tiendo-api"> (default: /graphql on this origin), a query named
+// by its SHA-256 (persisted queries), so answers revalidate (ETag, 304). In a static
 // copy (publish --out, whose pages carry <meta name="tiendo-static">), the
 // queries are answered from the copy's data/ files (static-api.js) when the
 // API is "none" or cannot be reached, and the page says so.
@@ -59,17 +60,23 @@ async function pause(secs) {
   if (status && status.textContent === words().wait(secs)) status.textContent = before;
 }
 
-async function post(query, variables) {
+/** A GET by the query's hash, with its text when full (which registers it) or without SubtleCrypto (plain HTTP). */
+async function get(query, variables, full) {
+  const u = new URL(endpoint);
+  const hash = crypto.subtle && Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(query))), (x) => x.toString(16).padStart(2, '0')).join('');
+  if (full || !hash) u.searchParams.set('query', query);
+  if (variables) u.searchParams.set('variables', JSON.stringify(variables));
+  if (hash) u.searchParams.set('extensions', JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }));
   try {
-    return await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
-      body: JSON.stringify({ query, variables }),
-    });
+    return await fetch(u, { headers: { Accept: 'application/json' }, cache: fresh ? 'no-cache' : 'default' });
   } catch (e) {
     throw new ApiError(e.message, 'NETWORK');
   }
 }
+
+let fresh = false;
+/** While on, reads revalidate whatever the browser's cache holds (a live update). */
+export const revalidating = (on) => { fresh = on; };
 
 /** The copy's answer to a query (static-api.js, loaded only then). */
 const fromCopy = async (query, variables) => (await import('./static-api.js')).staticAnswer(query, variables, ApiError);
@@ -87,7 +94,7 @@ export async function gql(query, variables) {
   try {
     return await live(query, variables);
   } catch (e) {
-    // No API there (the host refuses POST or has no such path): the copy answers.
+    // No API there (no such path, or no answer): the copy answers.
     if (!copy || (e.code !== 'NETWORK' && e.code !== 'HTTP')) throw e;
     offline = true;
     try {
@@ -99,20 +106,26 @@ export async function gql(query, variables) {
   }
 }
 
-async function live(query, variables) {
-  let res = await post(query, variables);
+/** The response to a query, after the waits the API asked for (429, 503 with Retry-After). */
+async function ask(query, variables, full) {
+  let res = await get(query, variables, full);
   for (let i = 0; i < RETRIES && (res.status === 429 || res.status === 503); i++) {
     const secs = Number.parseInt(res.headers.get('Retry-After') || '', 10);
     if (!(secs >= 0 && secs <= MAX_WAIT)) break;
     await pause(secs);
-    res = await post(query, variables);
+    res = await get(query, variables, full);
   }
-  let body;
   try {
-    body = await res.json();
+    return [res, await res.json()];
   } catch {
     throw new ApiError('HTTP ' + res.status, 'HTTP');
   }
+}
+
+async function live(query, variables) {
+  let [res, body] = await ask(query, variables, false);
+  // A query the server does not know yet (built as the page runs): once more with its text.
+  if (body.errors && body.errors[0].message === 'PersistedQueryNotFound') [res, body] = await ask(query, variables, true);
   if (body.errors && body.errors.length) {
     const ext = body.errors[0].extensions || {};
     const mine = words()[ext.code];

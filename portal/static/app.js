@@ -5,9 +5,9 @@
 import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached,
-  nameOf, unitName, metricName, applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark,
-  markCorrections,
+  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections, rendering,
+  campaignList, followLinks, moreRows, metricDayControls,
 } from './common.js';
 
 const KEYS = ['campaign', 'scope', 'metric', 'date'];
@@ -16,11 +16,6 @@ const KEYS = ['campaign', 'scope', 'metric', 'date'];
 
 const readState = () => readParams(KEYS);
 const link = (patch) => urlWith(KEYS, patch);
-
-function go(url, focusId) {
-  if (url !== location.pathname + location.search) history.pushState(null, '', url);
-  render(focusId);
-}
 
 // ---- Queries ----
 
@@ -70,7 +65,6 @@ function fetchProgress(c, unit, metrics, from, to, lang) {
 
 // ---- Rendering ----
 
-let seq = 0;
 let more = null; // how to load the next page of the ranking shown
 
 function renderList(list, chosen, st, w) {
@@ -190,7 +184,7 @@ const Q_SERIES = `query Series($c: String!, $u: String!, $m: String!, $from: Dat
     edges { node { date figure quota rate pace7d projectedCompletion outcome figureText(lang: $lang) quotaText(lang: $lang) rateText(lang: $lang) } } } }`;
 
 /** The scope's cumulative series against the quota, projected at its 7-day pace, with the milestones. */
-async function renderChart(c, unit, metric, day, st, w, my) {
+async function renderChart(c, unit, metric, day, st, w, current) {
   const points = await cached(`chart:${c.slug}:${unit.code}:${metric.key}:${day}:${st.lang}`, async () => {
     const out = [];
     let after = null;
@@ -201,12 +195,12 @@ async function renderChart(c, unit, metric, day, st, w, my) {
       after = p.pageInfo.endCursor;
     }
   });
-  if (my !== seq) return;
+  if (!current()) return;
   const cur = points[points.length - 1];
   $('h-chart').textContent = w.chartOf(metricName(metric, st.lang), unitName(unit, st.lang));
   $('chart-summary').textContent = summary(points, cur, c, st.lang);
   const { drawSeries, projectAtPace } = await import('./chart.js');
-  if (my !== seq || !points.length) return;
+  if (!current() || !points.length) return;
   await drawSeries($('chart'), {
     series: { dates: points.map((p) => p.date), figures: points.map((p) => p.figure), quotas: points.map((p) => p.quota) },
     projection: cur ? projectAtPace(cur.date, cur.figure, cur.pace7d, cur.quota, c.endDate) : null,
@@ -238,23 +232,10 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
   $('rows').replaceChildren(...rankRows(rank.edges.map((e) => e.node), bands, st, w));
   const mark = () => markCorrections($('rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
   mark();
-  let page = rank.pageInfo;
-  const btn = $('more');
-  btn.hidden = !page.hasNextPage;
-  more = async () => {
-    btn.disabled = true;
-    try {
-      const next = await fetchRanking(c.slug, metric.key, rank.date, unit.code, level, page.endCursor, st.lang);
-      $('rows').append(...rankRows(next.edges.map((e) => e.node), bands, st, w));
-      mark();
-      page = next.pageInfo;
-      btn.hidden = !page.hasNextPage;
-    } catch (e) {
-      showError(e, w);
-    } finally {
-      btn.disabled = false;
-    }
-  };
+  more = moreRows(rank.pageInfo, (after) => fetchRanking(c.slug, metric.key, rank.date, unit.code, level, after, st.lang), (next) => {
+    $('rows').append(...rankRows(next.edges.map((e) => e.node), bands, st, w));
+    mark();
+  }, w);
 }
 
 function renderControls(c, metrics, metric, day, st) {
@@ -284,21 +265,16 @@ function renderBulletin(c, node, st, w) {
   $('bulletin-feed').href = `feeds/${slug}.atom`;
 }
 
-async function render(focusId) {
-  const my = ++seq;
+function render(focusId) {
   const st = readState();
   const w = applyWords(st, 'home');
-  $('error').hidden = true;
-  const main = $('main');
-  main.setAttribute('aria-busy', 'true');
-  setStatus(w.loading);
-  try {
-    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
-    if (my !== seq) return;
+  return rendering(w, async (current) => {
+    const list = await campaignList(Q_CAMPAIGNS);
+    if (!current()) return;
     let c = list.find((x) => x.slug === st.campaign);
     if (!c && st.campaign) {
       c = await cached('c:' + st.campaign, () => gql(Q_CAMPAIGN, { slug: st.campaign }).then((d) => d.campaign));
-      if (my !== seq) return;
+      if (!current()) return;
     }
     if (!c && st.campaign) {
       renderList(list, null, st, w);
@@ -317,7 +293,7 @@ async function render(focusId) {
     const asOf = clamp(now, c.startDate, c.endDate);
     const unitCode = st.scope || c.scope.code;
     const d = await cached(`d:${c.slug}:${unitCode}:${asOf}`, () => gql(Q_DETAIL, { slug: c.slug, unit: unitCode, asOf }));
-    if (my !== seq) return;
+    if (!current()) return;
     if (!d.campaign) throw new ApiError(w.notFound(c.slug), 'NOT_FOUND');
     const unit = d.unit;
     if (!unit) throw new ApiError(w.unknownUnit(unitCode), 'NOT_FOUND');
@@ -331,14 +307,14 @@ async function render(focusId) {
     if (level && metric) {
       rank = await cached(`r:${c.slug}:${metric.key}:${day}:${unit.code}:${level}:${st.lang}`,
         () => fetchRanking(c.slug, metric.key, day, unit.code, level, null, st.lang));
-      if (my !== seq) return;
+      if (!current()) return;
       day = rank.date;
     }
     if (!day) day = now < c.startDate ? c.startDate : asOf;
     const from = addDays(day, -6) < c.startDate ? c.startDate : addDays(day, -6);
     const series = await cached(`p:${c.slug}:${unit.code}:${from}:${day}:${st.lang}`,
       () => fetchProgress(c.slug, unit.code, metrics, from, day, st.lang));
-    if (my !== seq) return;
+    if (!current()) return;
 
     $('campaign').hidden = false;
     $('h-campaign').textContent = nameOf(c, st.lang);
@@ -349,39 +325,19 @@ async function render(focusId) {
     if (metric) renderControls(c, metrics, metric, day, st);
     $('controls').hidden = !metric;
     renderRanking(c, unit, level, metric, rank, bands, st, w);
-    renderChart(c, unit, metric || metrics[0], day, st, w, my).catch((e) => showError(e, w));
+    renderChart(c, unit, metric || metrics[0], day, st, w, current).catch((e) => showError(e, w));
     // The bulletin of the day shown, else the latest one.
     const b = await cached(`b:${c.slug}:${day}:${st.lang}`, () => gql(Q_BULLETIN, { c: c.slug, d: day, lang: apiLang(st.lang) }).catch(() => null));
-    if (my !== seq) return;
+    if (!current()) return;
     renderBulletin(c, b && (b.day || (b.latest.edges[0] && b.latest.edges[0].node)), st, w);
     setStatus('');
     if (focusId) $(focusId)?.focus();
-  } catch (e) {
-    if (my !== seq) return;
-    setStatus('');
-    $('campaign').hidden = true;
-    showError(e, w);
-  } finally {
-    if (my === seq) main.removeAttribute('aria-busy');
-  }
+  }, () => { $('campaign').hidden = true; });
 }
 
 // ---- Events ----
 
-document.addEventListener('click', (ev) => {
-  const a = ev.target.closest && ev.target.closest('a[data-nav]');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-  ev.preventDefault();
-  const focus = a.closest('#campaigns') ? 'h-campaign' : a.closest('#rows, #crumbs') ? 'h-progress' : null;
-  go(a.getAttribute('href'), focus);
-});
-
-$('controls').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  go(link({ metric: $('metric').value, date: $('date').value }), 'h-ranking');
-});
-$('metric').addEventListener('change', () => go(link({ metric: $('metric').value }), null));
-$('more').addEventListener('click', () => more && more());
-window.addEventListener('popstate', () => render(null));
+const go = followLinks(render, (a) => (a.closest('#campaigns') ? 'h-campaign' : a.closest('#rows, #crumbs') ? 'h-progress' : null));
+metricDayControls(go, link, 'h-ranking', () => more);
 
 render(null);

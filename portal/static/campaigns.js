@@ -4,8 +4,8 @@
 import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, readParams, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar,
+  $, el, readParams, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName, applyWords, setStatus,
+  bandOf, bandBadge, bar, rendering, campaignList,
 } from './common.js';
 
 const W = {
@@ -138,18 +138,14 @@ async function renderOne(c, st, w, words) {
   return out;
 }
 
-async function render() {
+function render() {
   const st = readParams(['campaign']);
   const w = W[st.lang];
   const words = allWords(st.lang);
   applyWords(st, 'campaigns');
   $('lede').textContent = w.lede;
-  $('error').hidden = true;
-  const main = $('main');
-  main.setAttribute('aria-busy', 'true');
-  setStatus(words.loading);
-  try {
-    const list = await cached('list', () => gql(Q_LIST).then((d) => d.campaigns.edges.map((e) => e.node)));
+  return rendering(words, async () => {
+    const list = await campaignList(Q_LIST);
     if (st.campaign) {
       const c = list.find((x) => x.slug === st.campaign);
       if (!c) throw new ApiError(words.notFound(st.campaign), 'NOT_FOUND');
@@ -162,12 +158,7 @@ async function render() {
       $('content').replaceChildren(list.length ? renderList(list, st, w, words) : el('p', { text: words.noCampaigns }));
     }
     setStatus('');
-  } catch (e) {
-    setStatus('');
-    showError(e, words);
-  } finally {
-    main.removeAttribute('aria-busy');
-  }
+  });
 }
 
 render();

@@ -80,6 +80,8 @@ export const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
 export const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
 
 const memo = new Map();
+/** Forgets every run of cached (the figures changed). */
+export const forget = () => memo.clear();
 /** Runs fn once per key (a failed run is forgotten, so it is retried). */
 export function cached(key, fn) {
   if (!memo.has(key)) {
@@ -256,45 +258,97 @@ export function setStatus(text) {
   if (s) s.textContent = text;
 }
 
+// ---- A render ----
+
+let renders = 0;
+
 /**
- * A pager into nav: previous and next links (link({ page }) gives their
- * URLs, followed in place through data-nav) around "page p of n"; nothing
- * for a single page. w has prev, next and page(p, n).
+ * One render of the page: hides the error, marks <main> busy and says
+ * w.loading while body(current) runs. current() turns false once a newer
+ * render has started; body then returns without touching the page. An error
+ * clears the status, runs onError (if given) and is shown in #error, unless
+ * a newer render took over.
  */
-export function renderPager(nav, page, pages, w, link) {
-  nav.replaceChildren();
-  if (pages <= 1) return;
-  const p = Math.min(page, pages);
-  nav.append(
-    p > 1 ? el('a', { href: link({ page: p - 1 === 1 ? '' : String(p - 1) }), 'data-nav': true, rel: 'prev' }, '‹ ' + w.prev) : el('span', { class: 'muted', text: '‹ ' + w.prev }),
-    el('span', { 'aria-current': 'page', text: ' ' + w.page(p, pages) + ' ' }),
-    p < pages ? el('a', { href: link({ page: String(p + 1) }), 'data-nav': true, rel: 'next' }, w.next + ' ›') : el('span', { class: 'muted', text: w.next + ' ›' }),
-  );
+export async function rendering(w, body, onError) {
+  const my = ++renders;
+  const current = () => my === renders;
+  $('error').hidden = true;
+  const main = $('main');
+  main.setAttribute('aria-busy', 'true');
+  setStatus(w.loading);
+  try {
+    await body(current);
+  } catch (e) {
+    if (!current()) return;
+    setStatus('');
+    if (onError) onError(e);
+    showError(e, w);
+  } finally {
+    if (current()) main.removeAttribute('aria-busy');
+  }
 }
 
-// ---- Navigation ----
+/** Every campaign (query: a Campaigns query), memoised for the visit of the page. */
+export const campaignList = (query) => cached('list', () => gql(query).then((d) => d.campaigns.edges.map((e) => e.node)));
 
-/** The campaign of list named slug, else the active one, else the first; NOT_FOUND when none. */
-export function pickCampaign(list, slug, w) {
-  let c = list.find((x) => x.slug === slug);
-  if (!c && slug) throw new ApiError(w.notFound(slug), 'NOT_FOUND');
-  if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
-  if (!c) throw new ApiError(w.noCampaigns, 'NOT_FOUND');
-  return c;
+/**
+ * The "show more" button (#more) of a paged list from its first page's
+ * pageInfo: next(after) loads the following page (a connection), add(conn)
+ * shows its rows. Returns what the button's click runs.
+ */
+export function moreRows(pageInfo, next, add, w) {
+  const btn = $('more');
+  let page = pageInfo;
+  btn.hidden = !page.hasNextPage;
+  return async () => {
+    btn.disabled = true;
+    try {
+      const conn = await next(page.endCursor);
+      add(conn);
+      page = conn.pageInfo;
+      btn.hidden = !page.hasNextPage;
+    } catch (e) {
+      showError(e, w);
+    } finally {
+      btn.disabled = false;
+    }
+  };
+}
+
+/**
+ * The controls of a page showing a metric on a day (#controls with #metric
+ * and #date, and #more): go(url, focusId) shows what they choose (focusing
+ * focusId on submit); the more button runs what more() gives.
+ */
+export function metricDayControls(go, link, focusId, more) {
+  $('controls').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go(link({ metric: $('metric').value, date: $('date').value }), focusId);
+  });
+  $('metric').addEventListener('change', () => go(link({ metric: $('metric').value }), null));
+  $('more').addEventListener('click', () => more()?.());
 }
 
 /**
  * Follows the page's own links (a[data-nav]) in place, keeping the state in
- * the URL: go(url, focusId) renders it; back and forward render too.
+ * the URL; back and forward render too. focus is the id of what to focus
+ * after a link's render, or a function of the link giving it. Returns
+ * go(url, focusId), which pushes url (unless it is the current one) and
+ * renders it.
  */
-export function followLinks(go, focusId, render) {
+export function followLinks(render, focus) {
+  const go = (url, focusId) => {
+    if (url !== location.pathname + location.search) history.pushState(null, '', url);
+    render(focusId);
+  };
   document.addEventListener('click', (ev) => {
     const a = ev.target.closest && ev.target.closest('a[data-nav]');
     if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     ev.preventDefault();
-    go(a.getAttribute('href'), focusId);
+    go(a.getAttribute('href'), typeof focus === 'function' ? focus(a) : focus);
   });
   window.addEventListener('popstate', () => render(null));
+  return go;
 }
 
 // ---- Corrected figures ----

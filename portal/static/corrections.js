@@ -6,49 +6,57 @@
 // unit and ranking pages link here for one unit and day.
 import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
-import { $, el, DAY, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName, applyWords, showError, setStatus, renderPager,
-  pickCampaign, followLinks } from './common.js';
+import {
+  $, el, DAY, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName, applyWords, setStatus,
+  rendering, followLinks,
+} from './common.js';
+import { bilingual, chooseCampaign, labelPage, fillSelect, cursorBefore, renderPager } from './page.js';
 
 const words = (st) => allWords(st.lang);
 const KEYS = ['campaign', 'scope', 'metric', 'from', 'to', 'page'];
 const PAGE = 50;
 
-const W = {
-  vi: {
-    title: 'Đính chính số liệu',
-    lede: 'Mọi số liệu đã được thay thế vẫn công khai: số cũ, số mới, thời điểm nhận, lý do đính chính và đơn vị gửi. Không bao giờ công bố tên người hay mã truy cập.',
-    campaign: 'Chiến dịch', metric: 'Chỉ số', from: 'Từ ngày', to: 'Đến ngày', show: 'Xem', controls: 'Chọn đính chính', pager: 'Trang',
-    allMetrics: 'Tất cả chỉ số',
-    heading: (n, c) => `${n} lần đính chính — ${c}`,
-    within: (u) => `Trong phạm vi: ${u} và các đơn vị trực thuộc.`,
-    whole: 'Xem toàn bộ chiến dịch',
-    caption: 'Mới nhất trước. Số cũ → số mới; thời điểm nhận theo giờ Việt Nam.',
-    feed: 'Theo dõi đính chính qua Atom',
-    th: { date: 'Ngày số liệu', unit: 'Đơn vị', metric: 'Chỉ số', change: 'Số cũ → số mới', reason: 'Lý do', by: 'Đơn vị gửi', at: 'Thời điểm nhận' },
-    onTime: 'đúng hạn', late: 'trễ hạn', noReason: '(không ghi lý do)',
-    admin: 'quản trị viên', imported: 'nhập từ tệp', unknown: 'không rõ',
-    revised: 'bản tin ngày này đã đính chính', bulletin: 'Bản tin',
-    none: 'Không có đính chính nào khớp.',
-    page: (i, n) => `Trang ${i}/${n}`, prev: 'Trang trước', next: 'Trang sau',
+const W = bilingual({
+  title: ['Đính chính số liệu', 'Corrections'],
+  lede: [
+    'Mọi số liệu đã được thay thế vẫn công khai: số cũ, số mới, thời điểm nhận, lý do đính chính và đơn vị gửi. Không bao giờ công bố tên người hay mã truy cập.',
+    'Every superseded figure stays public: the old value and the new one, when it was received, the reason given and the unit that sent it. Names of people and access tokens are never published.',
+  ],
+  campaign: ['Chiến dịch', 'Campaign'],
+  metric: ['Chỉ số', 'Metric'],
+  from: ['Từ ngày', 'From'],
+  to: ['Đến ngày', 'To'],
+  show: ['Xem', 'Show'],
+  controls: ['Chọn đính chính', 'Choose corrections'],
+  pager: ['Trang', 'Pages'],
+  allMetrics: ['Tất cả chỉ số', 'All metrics'],
+  heading: [(n, c) => `${n} lần đính chính — ${c}`, (n, c) => `${n} corrections — ${c}`],
+  within: [(u) => `Trong phạm vi: ${u} và các đơn vị trực thuộc.`, (u) => `Within: ${u} and the units under it.`],
+  whole: ['Xem toàn bộ chiến dịch', 'Show the whole campaign'],
+  caption: ['Mới nhất trước. Số cũ → số mới; thời điểm nhận theo giờ Việt Nam.', 'Newest first. Old value → new value; times in Vietnam time.'],
+  feed: ['Theo dõi đính chính qua Atom', 'Follow corrections by Atom'],
+  th: {
+    date: ['Ngày số liệu', 'Day of the figure'],
+    unit: ['Đơn vị', 'Unit'],
+    metric: ['Chỉ số', 'Metric'],
+    change: ['Số cũ → số mới', 'Old → new'],
+    reason: ['Lý do', 'Reason'],
+    by: ['Đơn vị gửi', 'Sent by'],
+    at: ['Thời điểm nhận', 'Received'],
   },
-  en: {
-    title: 'Corrections',
-    lede: 'Every superseded figure stays public: the old value and the new one, when it was received, the reason given and the unit that sent it. Names of people and access tokens are never published.',
-    campaign: 'Campaign', metric: 'Metric', from: 'From', to: 'To', show: 'Show', controls: 'Choose corrections', pager: 'Pages',
-    allMetrics: 'All metrics',
-    heading: (n, c) => `${n} corrections — ${c}`,
-    within: (u) => `Within: ${u} and the units under it.`,
-    whole: 'Show the whole campaign',
-    caption: 'Newest first. Old value → new value; times in Vietnam time.',
-    feed: 'Follow corrections by Atom',
-    th: { date: 'Day of the figure', unit: 'Unit', metric: 'Metric', change: 'Old → new', reason: 'Reason', by: 'Sent by', at: 'Received' },
-    onTime: 'on time', late: 'late', noReason: '(no reason given)',
-    admin: 'an administrator', imported: 'file import', unknown: 'unknown',
-    revised: 'this day’s bulletin was corrected', bulletin: 'Bulletin',
-    none: 'No correction matches.',
-    page: (i, n) => `Page ${i} of ${n}`, prev: 'Previous page', next: 'Next page',
-  },
-};
+  onTime: ['đúng hạn', 'on time'],
+  late: ['trễ hạn', 'late'],
+  noReason: ['(không ghi lý do)', '(no reason given)'],
+  admin: ['quản trị viên', 'an administrator'],
+  imported: ['nhập từ tệp', 'file import'],
+  unknown: ['không rõ', 'unknown'],
+  revised: ['bản tin ngày này đã đính chính', 'this day’s bulletin was corrected'],
+  bulletin: ['Bản tin', 'Bulletin'],
+  none: ['Không có đính chính nào khớp.', 'No correction matches.'],
+  page: [(i, n) => `Trang ${i}/${n}`, (i, n) => `Page ${i} of ${n}`],
+  prev: ['Trang trước', 'Previous page'],
+  next: ['Trang sau', 'Next page'],
+});
 
 const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node {
   slug name nameEn startDate endDate status scope { code } metrics { key nameVi nameEn } } } } }`;
@@ -79,9 +87,6 @@ function fmtTime(iso, lang) {
   }).format(new Date(iso));
 }
 
-/** Offset cursors (graph/paging.go): the unpadded base64url of "o:" and the offset. */
-const cursorBefore = (offset) => (offset > 0 ? btoa('o:' + (offset - 1)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : null);
-
 function sender(n, w, lang) {
   if (n.submitterUnit) return unitName(n.submitterUnit, lang);
   if (n.submitterRole === 'ADMIN') return w.admin;
@@ -104,29 +109,15 @@ function rowOf(n, c, st, w) {
   );
 }
 
-const fill = (sel, options, value) => sel.replaceChildren(...options.map(([v, label]) => el('option', { value: v, selected: v === value }, label)));
-
-let seq = 0;
-
-async function render(focusId) {
-  const my = ++seq;
+function render(focusId) {
   const st = readState();
   const w = W[st.lang];
   applyWords(st, 'corrections');
-  document.title = `${w.title} — Tiến Độ`;
-  for (const [id, k] of [['h1', 'title'], ['lede', 'lede'], ['l-campaign', 'campaign'], ['l-metric', 'metric'], ['l-from', 'from'], ['l-to', 'to'], ['show', 'show']]) $(id).textContent = w[k];
-  $('controls').setAttribute('aria-label', w.controls);
-  $('pager').setAttribute('aria-label', w.pager);
-  $('error').hidden = true;
-  const main = $('main');
-  main.setAttribute('aria-busy', 'true');
-  setStatus(words(st).loading);
-  try {
-    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
-    if (my !== seq) return;
-    const c = pickCampaign(list, st.campaign, words(st));
-    fill($('campaign'), list.map((x) => [x.slug, nameOf(x, st.lang)]), c.slug);
-    fill($('metric'), [['', w.allMetrics], ...c.metrics.map((m) => [m.key, metricName(m, st.lang)])], st.metric);
+  labelPage(w, [['h1', 'title'], ['lede', 'lede'], ['l-campaign', 'campaign'], ['l-metric', 'metric'], ['l-from', 'from'], ['l-to', 'to'], ['show', 'show']]);
+  return rendering(words(st), async (current) => {
+    const c = await chooseCampaign(Q_CAMPAIGNS, st, current);
+    if (!c) return;
+    fillSelect($('metric'), [['', w.allMetrics], ...c.metrics.map((m) => [m.key, metricName(m, st.lang)])], st.metric);
     for (const id of ['from', 'to']) Object.assign($(id), { min: c.startDate, max: c.endDate, value: st[id] });
 
     const scope = st.scope && st.scope !== c.scope.code ? st.scope : '';
@@ -135,7 +126,7 @@ async function render(focusId) {
       gql(Q_CORRECTIONS, { c: c.slug, s: scope || null, m: st.metric || null, from: st.from || null, to: st.to || null,
         first: PAGE, after: cursorBefore((st.page - 1) * PAGE), lang: apiLang(st.lang) }),
     ]);
-    if (my !== seq) return;
+    if (!current()) return;
     if (scope && !(u && u.unit)) throw new ApiError(words(st).unknownUnit(scope), 'NOT_FOUND');
     $('filter').replaceChildren(...(scope ? [w.within(unitName(u.unit, st.lang)) + ' ', el('a', { href: link({ scope: '', page: '' }), 'data-nav': true }, w.whole)] : []));
     const conn = d.corrections;
@@ -148,21 +139,10 @@ async function render(focusId) {
     renderPager($('pager'), st.page, Math.ceil(conn.totalCount / PAGE), w, link);
     setStatus('');
     if (focusId) $(focusId)?.focus();
-  } catch (e) {
-    if (my !== seq) return;
-    setStatus('');
-    showError(e, words(st));
-  } finally {
-    if (my === seq) main.removeAttribute('aria-busy');
-  }
+  });
 }
 
-function go(url, focusId) {
-  if (url !== location.pathname + location.search) history.pushState(null, '', url);
-  render(focusId);
-}
-
-followLinks(go, 'h-table', render);
+const go = followLinks(render, 'h-table');
 $('controls').addEventListener('submit', (ev) => {
   ev.preventDefault();
   go(link({ campaign: $('campaign').value, metric: $('metric').value, from: $('from').value, to: $('to').value, page: '' }), 'h-table');

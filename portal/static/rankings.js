@@ -5,11 +5,12 @@
 import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandBadge, bar, rankCell, riskMark, renderPager,
-  markCorrections,
+  $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, unitName, metricName, applyWords,
+  setStatus, bandBadge, bar, rankCell, riskMark, markCorrections, rendering, followLinks,
 } from './common.js';
+import { chooseCampaign, labelPage, fillSelect, cursorBefore, renderPager } from './page.js';
 import { csvText } from './csv.js';
+import { follow } from './live.js';
 
 const words = (st) => allWords(st.lang);
 const KEYS = ['campaign', 'metric', 'date', 'level', 'scope', 'sort', 'dir', 'q', 'page', 'map'];
@@ -95,8 +96,7 @@ const readState = () => {
 };
 const link = (patch) => urlWith(KEYS, patch);
 
-let seq = 0;
-let current = null; // what the table shows: { rows, st, w, ... } for CSV and paging
+let table = null; // what the table shows: { rows, st, w, ... } for CSV and paging
 
 // ---- Loading ----
 
@@ -235,37 +235,21 @@ function renderMaps(old, onNow, c, w) {
   nav.replaceChildren(el('span', { class: 'small muted', text: w.maps + ': ' }), opt(false, w.mapOld(c.startDate.slice(0, 4))), ' / ', opt(true, w.mapNow));
 }
 
-function fillSelect(sel, options, value) {
-  sel.replaceChildren(...options.map(([v, label]) => el('option', { value: v, selected: v === value }, label)));
-}
-
-async function render(focusId) {
-  const my = ++seq;
+function render(focusId) {
   const st = readState();
   const w = W[st.lang];
   applyWords(st, 'rankings');
-  document.title = `${w.title} — Tiến Độ`;
-  for (const [id, k] of [['h1', 'title'], ['l-campaign', 'campaign'], ['l-metric', 'metric'], ['l-date', 'date'], ['l-level', 'level'], ['l-scope', 'scope'], ['show', 'show'], ['l-q', 'search'], ['csv', 'csv']]) $(id).textContent = w[k];
-  $('controls').setAttribute('aria-label', w.controls);
+  labelPage(w, [['h1', 'title'], ['l-campaign', 'campaign'], ['l-metric', 'metric'], ['l-date', 'date'], ['l-level', 'level'], ['l-scope', 'scope'], ['show', 'show'], ['l-q', 'search'], ['csv', 'csv']]);
   $('crumbs').setAttribute('aria-label', w.crumbs);
-  $('pager').setAttribute('aria-label', w.pager);
-  $('error').hidden = true;
-  const main = $('main');
-  main.setAttribute('aria-busy', 'true');
-  setStatus(words(st).loading);
-  try {
-    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
-    if (my !== seq) return;
-    let c = list.find((x) => x.slug === st.campaign);
-    if (!c && st.campaign) throw new ApiError(words(st).notFound(st.campaign), 'NOT_FOUND');
-    if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
-    if (!c) throw new ApiError(words(st).noCampaigns, 'NOT_FOUND');
-    fillSelect($('campaign'), list.map((x) => [x.slug, nameOf(x, st.lang)]), c.slug);
+  return rendering(words(st), async (current) => {
+    const c = await chooseCampaign(Q_CAMPAIGNS, st, current);
+    if (!c) return;
+    follow(c.slug, () => render(null));
 
     const asOf = clamp(st.date || today(), c.startDate, c.endDate);
     const scopeCode = st.scope || c.scope.code;
     const d = await cached(`d:${c.slug}:${scopeCode}:${asOf}`, () => gql(Q_DETAIL, { slug: c.slug, unit: scopeCode, asOf }));
-    if (my !== seq) return;
+    if (!current()) return;
     const unit = d.unit;
     if (!unit) throw new ApiError(words(st).unknownUnit(scopeCode), 'NOT_FOUND');
     if (unit.code !== c.scope.code && !unit.ancestors.some((a) => a.code === c.scope.code)) throw new ApiError(words(st).outOfScope, 'NOT_FOUND');
@@ -312,7 +296,7 @@ async function render(focusId) {
     const mapArg = onNow ? 'CURRENT' : null;
     const rank = await cached(`r:${c.slug}:${metric.key}:${day}:${scopeArg}:${level}:${st.lang}:${mapArg}`,
       () => fetchRanking(c.slug, metric.key, day, scopeArg, level, st.lang, mapArg));
-    if (my !== seq) return;
+    if (!current()) return;
     dateInput.value = rank.date;
     if (onNow) fillSelect($('scope'), [['', rank.scopeName]], '');
     $('h-table').textContent = w.heading(w.levels[level], metricName(metric, st.lang).toLowerCase(), onNow ? rank.scopeName : unitName(unit, st.lang), fmtDate(rank.date, st.lang));
@@ -342,33 +326,23 @@ async function render(focusId) {
       pages = Math.ceil(rank.total / PAGE);
       const p = Math.min(st.page, pages);
       rows = await cached(`rp:${c.slug}:${metric.key}:${rank.date}:${scopeArg}:${level}:${p}:${st.lang}:${mapArg}`, () => pageAt(c.slug, metric.key, rank.date, scopeArg, level, p, st.lang, mapArg));
-      if (my !== seq) return;
+      if (!current()) return;
     }
     renderFormer(st, w, c);
     $('rows').replaceChildren(...(rows.length ? rows.map((r) => rowOf(r, bandMap, stWithDate, w, c)) : [el('tr', null, el('td', { colspan: '8', text: w.noRows }))]));
     renderPager($('pager'), st.page, pages, w, link);
-    current = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
+    table = { rows: rank.rows, st: stWithDate, w, c, level, unit, metric };
     await markCorrections($('rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
-    if (my !== seq) return;
+    if (!current()) return;
     $('csv').disabled = !rank.whole;
     setStatus('');
     if (focusId) $(focusId)?.focus();
-  } catch (e) {
-    if (my !== seq) return;
-    setStatus('');
-    showError(e, words(st));
-  } finally {
-    if (my === seq) main.removeAttribute('aria-busy');
-  }
+  });
 }
 
-/**
- * Page p (PAGE rows) of a ranking too big to hold. Cursors are opaque to
- * other clients; the portal ships with the API and knows them: the
- * unpadded base64url of "o:" and the row's offset (graph/paging.go).
- */
+/** Page p (PAGE rows) of a ranking too big to hold. */
 async function pageAt(c, metric, date, scope, level, p, lang, map) {
-  const after = p > 1 ? btoa('o:' + ((p - 1) * PAGE - 1)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_') : null;
+  const after = cursorBefore((p - 1) * PAGE);
   const d = await gql(Q_RANKING, { c, m: metric, d: date, s: scope, l: level, first: PAGE, after, lang: apiLang(lang), map });
   return d.ranking.edges.map((e) => e.node);
 }
@@ -376,8 +350,8 @@ async function pageAt(c, metric, date, scope, level, p, lang, map) {
 // ---- CSV ----
 
 function downloadCSV() {
-  if (!current) return;
-  const { rows, st, w, c, level, unit, metric } = current;
+  if (!table) return;
+  const { rows, st, w, c, level, unit, metric } = table;
   const lines = [w.csvHead];
   for (const r of rows) {
     lines.push([r.rank ?? '', r.rankChange ?? '', r.unit.code, unitName(r.unit, st.lang), r.figure ?? '', r.quota ?? '', r.rateText ?? '',
@@ -395,17 +369,7 @@ function downloadCSV() {
 
 // ---- Events ----
 
-function go(url, focusId) {
-  if (url !== location.pathname + location.search) history.pushState(null, '', url);
-  render(focusId);
-}
-
-document.addEventListener('click', (ev) => {
-  const a = ev.target.closest && ev.target.closest('a[data-nav]');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-  ev.preventDefault();
-  go(a.getAttribute('href'), a.closest('#pager') ? 'h-table' : null);
-});
+const go = followLinks(render, (a) => (a.closest('#pager') ? 'h-table' : null));
 $('controls').addEventListener('submit', (ev) => {
   ev.preventDefault();
   go(link({ campaign: $('campaign').value, metric: $('metric').value, date: $('date').value, level: $('level').value, scope: $('scope').value, page: '' }), 'h-table');
@@ -422,6 +386,5 @@ $('q').addEventListener('input', () => {
   }, 200);
 });
 $('csv').addEventListener('click', downloadCSV);
-window.addEventListener('popstate', () => render(null));
 
 render(null);

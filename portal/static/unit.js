@@ -6,65 +6,100 @@ import { gql, ApiError } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
   $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections,
+  applyWords, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections, rendering, campaignList,
+  followLinks, moreRows, metricDayControls,
 } from './common.js';
+import { pickCampaign, fillSelect } from './page.js';
 import { drawSeries, projectAtPace } from './chart.js';
+import { bilingual } from './page.js';
 
 const KEYS = ['campaign', 'unit', 'metric', 'date'];
-const W = {
-  vi: {
-    unit: 'Đơn vị', metric: 'Chỉ số', date: 'Ngày', show: 'Xem', controls: 'Chọn số liệu', crumbs: 'Đơn vị cấp trên',
-    sub: (kind, code, c) => `${kind}, mã ${code} · ${c}`,
-    fixes: (d) => `Xem đính chính số liệu ngày ${d}`,
-    kinds: { NATION: 'Quốc gia', PROVINCE: 'Tỉnh, thành phố', DISTRICT: 'Quận, huyện', COMMUNE: 'Xã, phường, thị trấn', VILLAGE: 'Thôn, tổ dân phố', AGENCY: 'Cơ quan' },
-    figures: (d) => `Số liệu tính đến ngày ${d}`,
-    pace: (n) => `Tốc độ 7 ngày qua: ${n}/ngày`, need: (n) => `cần ${n}/ngày để đạt chỉ tiêu đúng hạn`, reached: 'đã đạt chỉ tiêu',
-    projected: (d) => `dự kiến đạt chỉ tiêu ngày ${d}`,
-    source: { REPORTED: 'đơn vị tự báo cáo', ROLLUP: 'cộng từ các đơn vị cấp dưới', CARRIED: 'giữ số liệu báo cáo trước', NONE: 'chưa có số liệu' },
-    chart: (m) => `Diễn biến ${m}`,
-    labels: { figure: 'Số liệu', quota: 'Chỉ tiêu', projection: 'Dự kiến theo tốc độ 7 ngày' },
-    data: 'Số liệu từng ngày (bảng)', th: { date: 'Ngày', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ', delta: 'Tăng', report: 'Báo cáo' },
-    calendar: (m) => `Lịch báo cáo (${m})`,
-    calCaption: 'Mỗi ô là một ngày của chiến dịch.',
-    weekdays: ['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'],
-    st: { onTime: 'đúng hạn', late: 'trễ hạn', missing: 'không báo cáo', partial: 'có đơn vị trễ hoặc chưa báo cáo', corrected: 'đã đính chính', future: 'chưa đến hạn' },
-    part: (on, total) => `${on}/${total} đúng hạn`,
-    children: (lv) => `${lv} trực thuộc`,
-    childrenCaption: (n) => `${n} đơn vị, xếp theo tỷ lệ đạt.`,
-    levels: { PROVINCE: 'Các tỉnh, thành phố', DISTRICT: 'Các quận, huyện', COMMUNE: 'Các xã, phường, thị trấn' },
-    rth: { rank: 'Hạng', unit: 'Đơn vị', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt', band: 'Xếp loại' },
-    quotas: 'Lịch sử chỉ tiêu', qth: { metric: 'Chỉ số', target: 'Chỉ tiêu', from: 'Áp dụng từ', reason: 'Lý do', ref: 'Văn bản' },
-    noQuota: 'Đơn vị chưa có chỉ tiêu riêng: chỉ tiêu của đơn vị là tổng chỉ tiêu của các đơn vị cấp dưới.',
-    more: 'Xem thêm',
-    nowPart: 'Nay thuộc ', formedFrom: 'Hình thành từ ',
+const W = bilingual({
+  unit: ['Đơn vị', 'Unit'],
+  metric: ['Chỉ số', 'Metric'],
+  date: ['Ngày', 'Day'],
+  show: ['Xem', 'Show'],
+  controls: ['Chọn số liệu', 'Choose figures'],
+  crumbs: ['Đơn vị cấp trên', 'Units above'],
+  sub: [(kind, code, c) => `${kind}, mã ${code} · ${c}`, (kind, code, c) => `${kind}, code ${code} · ${c}`],
+  fixes: [(d) => `Xem đính chính số liệu ngày ${d}`, (d) => `See the corrections of ${d}`],
+  kinds: {
+    NATION: ['Quốc gia', 'Nation'],
+    PROVINCE: ['Tỉnh, thành phố', 'Province'],
+    DISTRICT: ['Quận, huyện', 'District'],
+    COMMUNE: ['Xã, phường, thị trấn', 'Commune'],
+    VILLAGE: ['Thôn, tổ dân phố', 'Village'],
+    AGENCY: ['Cơ quan', 'Agency'],
   },
-  en: {
-    unit: 'Unit', metric: 'Metric', date: 'Day', show: 'Show', controls: 'Choose figures', crumbs: 'Units above',
-    sub: (kind, code, c) => `${kind}, code ${code} · ${c}`,
-    fixes: (d) => `See the corrections of ${d}`,
-    kinds: { NATION: 'Nation', PROVINCE: 'Province', DISTRICT: 'District', COMMUNE: 'Commune', VILLAGE: 'Village', AGENCY: 'Agency' },
-    figures: (d) => `Figures as of ${d}`,
-    pace: (n) => `7-day pace: ${n}/day`, need: (n) => `needs ${n}/day to reach the quota in time`, reached: 'quota reached',
-    projected: (d) => `quota projected on ${d}`,
-    source: { REPORTED: 'own report', ROLLUP: 'sum of the units below', CARRIED: 'earlier report carried forward', NONE: 'no data' },
-    chart: (m) => `${m} over time`,
-    labels: { figure: 'Figure', quota: 'Quota', projection: 'Projected at the 7-day pace' },
-    data: 'Day by day (table)', th: { date: 'Day', figure: 'Figure', quota: 'Quota', rate: 'Rate', delta: 'Change', report: 'Report' },
-    calendar: (m) => `Reporting calendar (${m})`,
-    calCaption: 'One cell per day of the campaign.',
-    weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-    st: { onTime: 'on time', late: 'late', missing: 'not reported', partial: 'some units late or not reported', corrected: 'corrected', future: 'not yet due' },
-    part: (on, total) => `${on}/${total} on time`,
-    children: (lv) => `${lv} below`,
-    childrenCaption: (n) => `${n} units, by rate.`,
-    levels: { PROVINCE: 'Provinces', DISTRICT: 'Districts', COMMUNE: 'Communes' },
-    rth: { rank: 'Rank', unit: 'Unit', figure: 'Figure', quota: 'Quota', rate: 'Rate', band: 'Band' },
-    quotas: 'Quota history', qth: { metric: 'Metric', target: 'Quota', from: 'From', reason: 'Reason', ref: 'Document' },
-    noQuota: 'This unit has no quota of its own: its quota is the sum of its children’s.',
-    more: 'Show more',
-    nowPart: 'Now part of ', formedFrom: 'Formed from ',
+  figures: [(d) => `Số liệu tính đến ngày ${d}`, (d) => `Figures as of ${d}`],
+  pace: [(n) => `Tốc độ 7 ngày qua: ${n}/ngày`, (n) => `7-day pace: ${n}/day`],
+  need: [(n) => `cần ${n}/ngày để đạt chỉ tiêu đúng hạn`, (n) => `needs ${n}/day to reach the quota in time`],
+  reached: ['đã đạt chỉ tiêu', 'quota reached'],
+  projected: [(d) => `dự kiến đạt chỉ tiêu ngày ${d}`, (d) => `quota projected on ${d}`],
+  source: {
+    REPORTED: ['đơn vị tự báo cáo', 'own report'],
+    ROLLUP: ['cộng từ các đơn vị cấp dưới', 'sum of the units below'],
+    CARRIED: ['giữ số liệu báo cáo trước', 'earlier report carried forward'],
+    NONE: ['chưa có số liệu', 'no data'],
   },
-};
+  chart: [(m) => `Diễn biến ${m}`, (m) => `${m} over time`],
+  labels: {
+    figure: ['Số liệu', 'Figure'],
+    quota: ['Chỉ tiêu', 'Quota'],
+    projection: ['Dự kiến theo tốc độ 7 ngày', 'Projected at the 7-day pace'],
+  },
+  data: ['Số liệu từng ngày (bảng)', 'Day by day (table)'],
+  th: {
+    date: ['Ngày', 'Day'],
+    figure: ['Số liệu', 'Figure'],
+    quota: ['Chỉ tiêu', 'Quota'],
+    rate: ['Tỷ lệ', 'Rate'],
+    delta: ['Tăng', 'Change'],
+    report: ['Báo cáo', 'Report'],
+  },
+  calendar: [(m) => `Lịch báo cáo (${m})`, (m) => `Reporting calendar (${m})`],
+  calCaption: ['Mỗi ô là một ngày của chiến dịch.', 'One cell per day of the campaign.'],
+  weekdays: [['T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'], ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']],
+  st: {
+    onTime: ['đúng hạn', 'on time'],
+    late: ['trễ hạn', 'late'],
+    missing: ['không báo cáo', 'not reported'],
+    partial: ['có đơn vị trễ hoặc chưa báo cáo', 'some units late or not reported'],
+    corrected: ['đã đính chính', 'corrected'],
+    future: ['chưa đến hạn', 'not yet due'],
+  },
+  part: [(on, total) => `${on}/${total} đúng hạn`, (on, total) => `${on}/${total} on time`],
+  children: [(lv) => `${lv} trực thuộc`, (lv) => `${lv} below`],
+  childrenCaption: [(n) => `${n} đơn vị, xếp theo tỷ lệ đạt.`, (n) => `${n} units, by rate.`],
+  levels: {
+    PROVINCE: ['Các tỉnh, thành phố', 'Provinces'],
+    DISTRICT: ['Các quận, huyện', 'Districts'],
+    COMMUNE: ['Các xã, phường, thị trấn', 'Communes'],
+  },
+  rth: {
+    rank: ['Hạng', 'Rank'],
+    unit: ['Đơn vị', 'Unit'],
+    figure: ['Số liệu', 'Figure'],
+    quota: ['Chỉ tiêu', 'Quota'],
+    rate: ['Tỷ lệ đạt', 'Rate'],
+    band: ['Xếp loại', 'Band'],
+  },
+  quotas: ['Lịch sử chỉ tiêu', 'Quota history'],
+  qth: {
+    metric: ['Chỉ số', 'Metric'],
+    target: ['Chỉ tiêu', 'Quota'],
+    from: ['Áp dụng từ', 'From'],
+    reason: ['Lý do', 'Reason'],
+    ref: ['Văn bản', 'Document'],
+  },
+  noQuota: [
+    'Đơn vị chưa có chỉ tiêu riêng: chỉ tiêu của đơn vị là tổng chỉ tiêu của các đơn vị cấp dưới.',
+    'This unit has no quota of its own: its quota is the sum of its children’s.',
+  ],
+  more: ['Xem thêm', 'Show more'],
+  nowPart: ['Nay thuộc ', 'Now part of '],
+  formedFrom: ['Hình thành từ ', 'Formed from '],
+});
 const MARK = { onTime: '✓', late: '⏱', missing: '✗', partial: '◐', future: '·' };
 
 const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn startDate endDate status scope { code fullName nameEn } }';
@@ -99,7 +134,6 @@ const Q_RANKING = `query Ranking($c: String!, $m: String!, $d: Date, $s: String,
 
 const readState = () => readParams(KEYS);
 const link = (patch) => urlWith(KEYS, patch);
-let seq = 0;
 let more = null;
 
 /** A unit's series for one metric over days from..to (every page). */
@@ -274,23 +308,10 @@ function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
   $('children-rows').replaceChildren(...rowsOf(rank));
   const mark = () => markCorrections($('children-rows'), { campaign: c.slug, metric: metric.key, date: rank.date, scope: unit.code, lang: st.lang });
   mark();
-  let page = rank.pageInfo;
-  const btn = $('more');
-  btn.hidden = !page.hasNextPage;
-  more = async () => {
-    btn.disabled = true;
-    try {
-      const next = (await gql(Q_RANKING, { c: c.slug, m: metric.key, d: rank.date, s: unit.code, l: level, after: page.endCursor, lang: apiLang(st.lang) })).ranking;
-      $('children-rows').append(...rowsOf(next));
-      mark();
-      page = next.pageInfo;
-      btn.hidden = !page.hasNextPage;
-    } catch (e) {
-      showError(e, words);
-    } finally {
-      btn.disabled = false;
-    }
-  };
+  more = moreRows(rank.pageInfo, async (after) => (await gql(Q_RANKING, { c: c.slug, m: metric.key, d: rank.date, s: unit.code, l: level, after, lang: apiLang(st.lang) })).ranking, (next) => {
+    $('children-rows').append(...rowsOf(next));
+    mark();
+  }, words);
 }
 
 function renderQuotas(history, st, w) {
@@ -307,8 +328,7 @@ function renderQuotas(history, st, w) {
     el('td', { text: q.reference || '—' }))));
 }
 
-async function render(focusId) {
-  const my = ++seq;
+function render(focusId) {
   const st = readState();
   const w = W[st.lang];
   const words = allWords(st.lang);
@@ -316,21 +336,14 @@ async function render(focusId) {
   for (const [id, k] of [['l-metric', 'metric'], ['l-date', 'date'], ['show', 'show'], ['more', 'more'], ['h-quotas', 'quotas'], ['chart-data-label', 'data']]) $(id).textContent = w[k];
   $('controls').setAttribute('aria-label', w.controls);
   $('crumbs').setAttribute('aria-label', w.crumbs);
-  $('error').hidden = true;
-  const main = $('main');
-  main.setAttribute('aria-busy', 'true');
-  setStatus(words.loading);
-  try {
-    const list = await cached('list', () => gql(Q_CAMPAIGNS).then((d) => d.campaigns.edges.map((e) => e.node)));
-    if (my !== seq) return;
-    let c = list.find((x) => x.slug === st.campaign);
-    if (!c && st.campaign) throw new ApiError(words.notFound(st.campaign), 'NOT_FOUND');
-    if (!c) c = list.find((x) => x.status === 'ACTIVE') || list[0];
-    if (!c) throw new ApiError(words.noCampaigns, 'NOT_FOUND');
+  return rendering(words, async (current) => {
+    const list = await campaignList(Q_CAMPAIGNS);
+    if (!current()) return;
+    const c = pickCampaign(list, st.campaign, words);
     const asOf = clamp(st.date || today(), c.startDate, c.endDate);
     const code = st.unit || c.scope.code;
     const d = await cached(`u:${c.slug}:${code}:${asOf}:${st.lang}`, () => gql(Q_DETAIL, { slug: c.slug, unit: code, asOf, lang: apiLang(st.lang) }));
-    if (my !== seq) return;
+    if (!current()) return;
     const unit = d.unit;
     if (!unit) throw new ApiError(words.unknownUnit(code), 'NOT_FOUND');
     if (unit.code !== c.scope.code && !unit.ancestors.some((a) => a.code === c.scope.code)) throw new ApiError(words.outOfScope, 'NOT_FOUND');
@@ -348,12 +361,12 @@ async function render(focusId) {
       ? el('span', { 'aria-current': 'page', text: unitName(u, st.lang) })
       : el('a', { href: link({ unit: u.code === c.scope.code ? '' : u.code }), 'data-nav': true }, unitName(u, st.lang)))));
     $('crumbs').replaceChildren(ol);
-    $('metric').replaceChildren(...metrics.map((m) => el('option', { value: m.key, selected: m.key === metric.key }, metricName(m, st.lang))));
+    fillSelect($('metric'), metrics.map((m) => [m.key, metricName(m, st.lang)]), metric.key);
 
     // The whole series of the chosen metric: the chart, the table and the calendar.
     const last = clamp(today(), c.startDate, c.endDate);
     const points = await cached(`s:${c.slug}:${unit.code}:${metric.key}:${st.lang}`, () => fetchSeries(c.slug, unit.code, metric.key, c.startDate, last, st.lang));
-    if (my !== seq) return;
+    if (!current()) return;
     const withData = points.filter((p) => p.source !== 'NONE' || p.coverage.total > 0);
     const latestDay = withData.length ? withData[withData.length - 1].date : c.startDate;
     const day = st.date ? clamp(st.date, c.startDate, latestDay) : latestDay;
@@ -363,14 +376,14 @@ async function render(focusId) {
     dateInput.value = day;
 
     const cards = await cached(`day:${c.slug}:${unit.code}:${day}:${st.lang}`, () => fetchDay(c.slug, unit.code, metrics, day, st.lang));
-    if (my !== seq) return;
+    if (!current()) return;
     $('h-figures').textContent = w.figures(fmtDate(day, st.lang));
     renderCards(cards, bands, stm, w, words);
 
     const level = LEVELS.find((k) => unit[k[0].toLowerCase()].totalCount > 0);
     const rank = level ? await cached(`r:${c.slug}:${metric.key}:${day}:${unit.code}:${level}:${st.lang}`,
       () => gql(Q_RANKING, { c: c.slug, m: metric.key, d: day, s: unit.code, l: level, lang: apiLang(st.lang) }).then((x) => x.ranking)) : null;
-    if (my !== seq) return;
+    if (!current()) return;
     renderChildren(c, unit, level, metric, rank, bands, st, w, words);
     renderQuotas(d.campaign.quotaHistory, st, w);
 
@@ -384,7 +397,7 @@ async function render(focusId) {
     const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
     $('chart-summary').textContent = summary(shown, cur, c, st.lang);
     setStatus('');
-    main.removeAttribute('aria-busy');
+    $('main').removeAttribute('aria-busy');
     if (focusId) $(focusId)?.focus();
     if (shown.length) {
       await drawSeries($('chart'), {
@@ -396,32 +409,10 @@ async function render(focusId) {
     } else {
       $('chart').replaceChildren();
     }
-  } catch (e) {
-    if (my !== seq) return;
-    setStatus('');
-    showError(e, words);
-  } finally {
-    if (my === seq) main.removeAttribute('aria-busy');
-  }
+  });
 }
 
-function go(url, focusId) {
-  if (url !== location.pathname + location.search) history.pushState(null, '', url);
-  render(focusId);
-}
-
-document.addEventListener('click', (ev) => {
-  const a = ev.target.closest && ev.target.closest('a[data-nav]');
-  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-  ev.preventDefault();
-  go(a.getAttribute('href'), 'h1');
-});
-$('controls').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  go(link({ metric: $('metric').value, date: $('date').value }), 'h-figures');
-});
-$('metric').addEventListener('change', () => go(link({ metric: $('metric').value }), null));
-$('more').addEventListener('click', () => more && more());
-window.addEventListener('popstate', () => render(null));
+const go = followLinks(render, 'h1');
+metricDayControls(go, link, 'h-figures', () => more);
 
 render(null);
