@@ -24,6 +24,20 @@ export async function api(query, variables) {
   return j.data;
 }
 
+/**
+ * Waits until the figures of the admin's writes are current. A write is
+ * acknowledged before its figures are recomputed; the writer's next query
+ * (with its token) waits for them, so after this every reader sees them.
+ */
+export async function settled() {
+  const r = await fetch(base + '/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' + process.env.E2E_ADMIN_TOKEN },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+  await r.json();
+}
+
 /** A browser page that records console errors, failed responses and requests to other origins. */
 export async function open(viewport = { width: 1000, height: 820 }) {
   const browser = await chromium.launch({

@@ -3,7 +3,7 @@
 // a correction of the milestone day after the freeze: the frozen ranking stays
 // as it was, the current figures beside it differ, marked and linked to the
 // corrections page. Reached from the campaign page's milestones.
-import { base, api, check, open, fail, shots } from './lib.mjs';
+import { base, api, check, open, fail, shots, settled } from './lib.mjs';
 import { join } from 'node:path';
 
 const C = 'hai-phong-cao-diem';
@@ -61,6 +61,7 @@ const res = await fetch(base + '/graphql', {
   }),
 }).then((r) => r.json());
 check(!res.errors && res.data.correctReport.written === 1, `a correction of ${commune.unit.code} on 20/6 is stored${res.errors ? ': ' + JSON.stringify(res.errors) : ''}`);
+await settled();
 
 const after = (await api(Q, { l: 'DISTRICT' })).milestoneRanking;
 check(after.sha256 === frozen.sha256 && JSON.stringify(after.edges.map((e) => [e.node.unit.code, e.node.figure, e.node.rank])) ===

@@ -3,7 +3,7 @@
 // banded by version 2, and the unit page shows the band the API gives each
 // day, not one recomputed from the latest thresholds; the campaign page
 // lists both versions.
-import { base, api, check, open } from './lib.mjs';
+import { base, api, check, open, settled } from './lib.mjs';
 
 const C = 'khanh-hoa-30-6';
 const FROM = '2023-06-20';
@@ -29,6 +29,7 @@ const res = await fetch(base + '/graphql', {
   }),
 }).then((r) => r.json());
 check(!res.errors && res.data.updateCampaign.rulesVersions.length === 2, `the band change is version 2 from ${FROM}${res.errors ? ': ' + JSON.stringify(res.errors) : ''}`);
+await settled();
 
 const still = await day(before.d);
 const after = await day('2023-06-25');
