@@ -120,6 +120,21 @@ func (r *Resolver) bulletinScope(ctx context.Context, slug string, scopeCode *st
 	return c, u, nil
 }
 
+// publishBulletin publishes, as p, the bulletin of a campaign's scope (default:
+// the campaign's own) for a day, or finds it published already.
+func (r *Resolver) publishBulletin(ctx context.Context, p *domain.Principal, campaign string, scopeCode *string, date domain.Date) (*PublishBulletinResult, error) {
+	c, scope, err := r.bulletinScope(ctx, campaign, scopeCode, date)
+	if err != nil {
+		return nil, err
+	}
+	ed, created, err := r.bulletinService().Publish(ctx, c, scope, date, p.Actor())
+	if err != nil {
+		return nil, fail(ctx, err)
+	}
+	b, err := bulletinOf(ed, c, LangVi)
+	return &PublishBulletinResult{Bulletin: b, Created: created}, err
+}
+
 func (r *Resolver) bulletinService() *publish.Service {
 	if r.Bulletins != nil {
 		return r.Bulletins
