@@ -1,12 +1,9 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
@@ -38,15 +36,8 @@ type gqlError struct {
 // the HTTP status.
 func errorsOf(t *testing.T, h http.Handler, query string) []gqlError {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
 	var resp struct{ Errors []gqlError }
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, rec.Body)
-	}
+	graphtest.Decode(t, graphtest.Query(h, query), &resp)
 	if len(resp.Errors) == 0 {
 		t.Fatalf("query succeeded: %s", query)
 	}
