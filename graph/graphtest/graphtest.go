@@ -1,6 +1,6 @@
-// Package graphtest sends GraphQL requests to an http.Handler in tests as
-// clients do (a JSON POST to /graphql), for the tests of graph, server and
-// publish.
+// Package graphtest is what the tests of graph, httpapi, server and publish
+// share: GraphQL requests sent to an http.Handler as clients send them (a
+// JSON POST to /graphql), and a log buffer to read while a server writes.
 package graphtest
 
 import (
