@@ -27,6 +27,12 @@ func setup(t *testing.T) (*client.Client, http.Handler) {
 	return client.New(h), h
 }
 
+// pageInfo is a connection's pageInfo.
+type pageInfo struct {
+	HasNextPage bool
+	EndCursor   string
+}
+
 type gqlError struct {
 	Message    string         `json:"message"`
 	Extensions map[string]any `json:"extensions"`
@@ -84,11 +90,8 @@ func TestQueries(t *testing.T) {
 		var resp struct {
 			Units struct {
 				TotalCount int
-				PageInfo   struct {
-					HasNextPage bool
-					EndCursor   string
-				}
-				Edges []struct{ Node struct{ Code string } }
+				PageInfo   pageInfo
+				Edges      []struct{ Node struct{ Code string } }
 			}
 		}
 		c.MustPost(`{ units(kind: COMMUNE, asOf: "2023-12-10", first: 10) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`, &resp)
