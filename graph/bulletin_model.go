@@ -19,12 +19,7 @@ type Bulletin struct {
 	Lang     Lang
 }
 
-func (b *Bulletin) lang() string {
-	if b.Lang == LangEn {
-		return "en"
-	}
-	return "vi"
-}
+func (b *Bulletin) lang() string { return b.Lang.code() }
 
 // Date is the bulletin's day.
 func (b *Bulletin) Date() domain.Date { return b.Edition.Day }
@@ -45,12 +40,7 @@ func (b *Bulletin) Title() string { return b.Content.Text(b.lang()).Title }
 func (b *Bulletin) Lead() string { return b.Content.Text(b.lang()).Lead }
 
 // Paragraphs are the rest.
-func (b *Bulletin) Paragraphs() []string {
-	if p := b.Content.Text(b.lang()).Paragraphs; p != nil {
-		return p
-	}
-	return []string{}
-}
+func (b *Bulletin) Paragraphs() []string { return orEmpty(b.Content.Text(b.lang()).Paragraphs) }
 
 // Correction is the notice of a correcting revision.
 func (b *Bulletin) Correction() *BulletinCorrection {
@@ -78,6 +68,22 @@ func (b *Bulletin) CsvURL() string {
 // JSONURL downloads the edition.
 func (b *Bulletin) JSONURL() string {
 	return fmt.Sprintf("/downloads/%s/%s.json?rev=%d", b.Campaign.Slug, b.Edition.Day, b.Edition.Revision)
+}
+
+// code is the language's code in press and publish.
+func (l Lang) code() string {
+	if l == LangEn {
+		return "en"
+	}
+	return "vi"
+}
+
+// orEmpty is p, or an empty list for a non-null list field.
+func orEmpty(p []string) []string {
+	if p == nil {
+		return []string{}
+	}
+	return p
 }
 
 func bulletinOf(ed *db.Edition, c *domain.Campaign, lang Lang) (*Bulletin, error) {
