@@ -16,6 +16,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
@@ -137,13 +138,8 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt domai
 	return nil
 }
 
-func formatThousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// formatThousands writes a count the English way: 48,552.
+func formatThousands(n int) string { return numfmt.FormatCount(int64(n), numfmt.LangEN) }
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	store, closeStore, err := openStoreArgs(ctx, "demo", args, stderr, logger)
