@@ -17,11 +17,7 @@ import (
 func (db *DB) ImportQuotas(ctx context.Context, file string, rows []csvio.Line[domain.QuotaRow], actor string) (domain.ImportResult, error) {
 	res := domain.ImportResult{Read: len(rows)}
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		ix, err := db.loadUnitIndex(ctx, tx)
-		if err != nil {
-			return err
-		}
-		metrics, err := db.metricIDs(ctx, tx)
+		ix, metrics, err := db.unitsAndMetrics(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -127,11 +123,7 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports'))`); err != nil {
 			return err
 		}
-		ix, err := db.loadUnitIndex(ctx, tx)
-		if err != nil {
-			return err
-		}
-		metrics, err := db.metricIDs(ctx, tx)
+		ix, metrics, err := db.unitsAndMetrics(ctx, tx)
 		if err != nil {
 			return err
 		}

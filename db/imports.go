@@ -66,6 +66,17 @@ func (db *DB) metricIDs(ctx context.Context, q pgx.Tx) (map[string]int16, error)
 	return m, err
 }
 
+// unitsAndMetrics loads what a facts import resolves its rows against: the
+// units by code and the metrics' ids by key.
+func (db *DB) unitsAndMetrics(ctx context.Context, tx pgx.Tx) (unitIndex, map[string]int16, error) {
+	ix, err := db.loadUnitIndex(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	metrics, err := db.metricIDs(ctx, tx)
+	return ix, metrics, err
+}
+
 func spanOverlaps(a, b unitSpan) bool {
 	aFrom, bFrom := domain.Date(-1<<31), domain.Date(-1<<31)
 	aTo, bTo := domain.Date(1<<31-1), domain.Date(1<<31-1)

@@ -10,6 +10,7 @@ import (
 	"github.com/tiendo-vn/tiendo/csvio"
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/numfmt"
 	"github.com/tiendo-vn/tiendo/reform"
 )
 
@@ -165,10 +166,4 @@ func refreshAll(ctx context.Context, store *db.DB, stderr io.Writer) error {
 }
 
 // formatThousands writes a count the Vietnamese way: 48.552.
-func formatThousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
-}
+func formatThousands(n int) string { return numfmt.FormatCount(int64(n), numfmt.LangVI) }

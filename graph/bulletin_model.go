@@ -19,12 +19,7 @@ type Bulletin struct {
 	Lang     Lang
 }
 
-func (b *Bulletin) lang() string {
-	if b.Lang == LangEn {
-		return "en"
-	}
-	return "vi"
-}
+func (b *Bulletin) lang() string { return b.Lang.code() }
 
 // Date is the bulletin's day.
 func (b *Bulletin) Date() domain.Date { return b.Edition.Day }
@@ -45,12 +40,7 @@ func (b *Bulletin) Title() string { return b.Content.Text(b.lang()).Title }
 func (b *Bulletin) Lead() string { return b.Content.Text(b.lang()).Lead }
 
 // Paragraphs are the rest.
-func (b *Bulletin) Paragraphs() []string {
-	if p := b.Content.Text(b.lang()).Paragraphs; p != nil {
-		return p
-	}
-	return []string{}
-}
+func (b *Bulletin) Paragraphs() []string { return orEmpty(b.Content.Text(b.lang()).Paragraphs) }
 
 // Correction is the notice of a correcting revision.
 func (b *Bulletin) Correction() *BulletinCorrection {
@@ -78,6 +68,22 @@ func (b *Bulletin) CsvURL() string {
 // JSONURL downloads the edition.
 func (b *Bulletin) JSONURL() string {
 	return fmt.Sprintf("/downloads/%s/%s.json?rev=%d", b.Campaign.Slug, b.Edition.Day, b.Edition.Revision)
+}
+
+// code is the language's code in press and publish.
+func (l Lang) code() string {
+	if l == LangEn {
+		return "en"
+	}
+	return "vi"
+}
+
+// orEmpty is p, or an empty list for a non-null list field.
+func orEmpty(p []string) []string {
+	if p == nil {
+		return []string{}
+	}
+	return p
 }
 
 func bulletinOf(ed *db.Edition, c *domain.Campaign, lang Lang) (*Bulletin, error) {
@@ -118,6 +124,21 @@ func (r *Resolver) bulletinScope(ctx context.Context, slug string, scopeCode *st
 		return nil, nil, domain.FieldErrorf(domain.EINVALID, "scopeCode", "unit %s is outside the campaign's scope", *scopeCode)
 	}
 	return c, u, nil
+}
+
+// publishBulletin publishes, as p, the bulletin of a campaign's scope (default:
+// the campaign's own) for a day, or finds it published already.
+func (r *Resolver) publishBulletin(ctx context.Context, p *domain.Principal, campaign string, scopeCode *string, date domain.Date) (*PublishBulletinResult, error) {
+	c, scope, err := r.bulletinScope(ctx, campaign, scopeCode, date)
+	if err != nil {
+		return nil, err
+	}
+	ed, created, err := r.bulletinService().Publish(ctx, c, scope, date, p.Actor())
+	if err != nil {
+		return nil, fail(ctx, err)
+	}
+	b, err := bulletinOf(ed, c, LangVi)
+	return &PublishBulletinResult{Bulletin: b, Created: created}, err
 }
 
 func (r *Resolver) bulletinService() *publish.Service {

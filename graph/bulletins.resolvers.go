@@ -34,16 +34,7 @@ func (r *mutationResolver) PublishBulletin(ctx context.Context, campaign string,
 	if err != nil {
 		return nil, err
 	}
-	c, scope, err := r.bulletinScope(ctx, campaign, scopeCode, date)
-	if err != nil {
-		return nil, err
-	}
-	ed, created, err := r.bulletinService().Publish(ctx, c, scope, date, p.Actor())
-	if err != nil {
-		return nil, fail(ctx, err)
-	}
-	b, err := bulletinOf(ed, c, LangVi)
-	return &PublishBulletinResult{Bulletin: b, Created: created}, err
+	return r.publishBulletin(ctx, p, campaign, scopeCode, date)
 }
 
 func (r *queryResolver) Bulletin(ctx context.Context, campaign string, date domain.Date, scopeCode *string, lang *Lang, revision *int) (*Bulletin, error) {

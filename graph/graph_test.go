@@ -1,12 +1,9 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
@@ -29,6 +27,12 @@ func setup(t *testing.T) (*client.Client, http.Handler) {
 	return client.New(h), h
 }
 
+// pageInfo is a connection's pageInfo.
+type pageInfo struct {
+	HasNextPage bool
+	EndCursor   string
+}
+
 type gqlError struct {
 	Message    string         `json:"message"`
 	Extensions map[string]any `json:"extensions"`
@@ -38,15 +42,8 @@ type gqlError struct {
 // the HTTP status.
 func errorsOf(t *testing.T, h http.Handler, query string) []gqlError {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
 	var resp struct{ Errors []gqlError }
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, rec.Body)
-	}
+	graphtest.Decode(t, graphtest.Query(h, query), &resp)
 	if len(resp.Errors) == 0 {
 		t.Fatalf("query succeeded: %s", query)
 	}
@@ -93,11 +90,8 @@ func TestQueries(t *testing.T) {
 		var resp struct {
 			Units struct {
 				TotalCount int
-				PageInfo   struct {
-					HasNextPage bool
-					EndCursor   string
-				}
-				Edges []struct{ Node struct{ Code string } }
+				PageInfo   pageInfo
+				Edges      []struct{ Node struct{ Code string } }
 			}
 		}
 		c.MustPost(`{ units(kind: COMMUNE, asOf: "2023-12-10", first: 10) { totalCount pageInfo { hasNextPage endCursor } edges { node { code } } } }`, &resp)

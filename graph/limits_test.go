@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
@@ -38,16 +38,9 @@ type limitsAnswer struct {
 
 func postGraphQL(t *testing.T, h http.Handler, body map[string]any) limitsAnswer {
 	t.Helper()
-	b, _ := json.Marshal(body)
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/graphql-response+json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := graphtest.Post(h, body, "Accept", "application/graphql-response+json")
 	a := limitsAnswer{status: rec.Code}
-	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil {
-		t.Fatalf("%v: %.300s", err, rec.Body)
-	}
+	graphtest.Decode(t, rec, &a)
 	return a
 }
 

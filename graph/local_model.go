@@ -15,12 +15,7 @@ type LocalBulletin struct {
 	Content  *press.Edition
 }
 
-func (b *LocalBulletin) lang() string {
-	if b.Lang == LangEn {
-		return "en"
-	}
-	return "vi"
-}
+func (b *LocalBulletin) lang() string { return b.Lang.code() }
 
 // Notice says the column is not an official edition.
 func (b *LocalBulletin) Notice() string { return publish.LocalNotice[b.lang()] }
@@ -32,12 +27,7 @@ func (b *LocalBulletin) Title() string { return b.Content.Text(b.lang()).Title }
 func (b *LocalBulletin) Lead() string { return b.Content.Text(b.lang()).Lead }
 
 // Paragraphs are the rest.
-func (b *LocalBulletin) Paragraphs() []string {
-	if p := b.Content.Text(b.lang()).Paragraphs; p != nil {
-		return p
-	}
-	return []string{}
-}
+func (b *LocalBulletin) Paragraphs() []string { return orEmpty(b.Content.Text(b.lang()).Paragraphs) }
 
 // URL is the column's permalink.
 func (b *LocalBulletin) URL() string {

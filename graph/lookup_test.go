@@ -1,12 +1,12 @@
 package graph_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 )
 
 // TestLookupRule: the rule the schema's descriptions state. A field that
@@ -50,17 +50,10 @@ func TestLookupRule(t *testing.T) {
 
 func run(t *testing.T, h http.Handler, query string) (map[string]json.RawMessage, []gqlError) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
 	var resp struct {
 		Data   map[string]json.RawMessage
 		Errors []gqlError
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, rec.Body)
-	}
+	graphtest.Decode(t, graphtest.Query(h, query), &resp)
 	return resp.Data, resp.Errors
 }

@@ -13,27 +13,15 @@ import (
 )
 
 func (r *mutationResolver) SubmitReports(ctx context.Context, input SubmitReportsInput) (*ReportWriteResult, error) {
-	p, err := writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.app().SubmitReports(ctx, p, submitRequest(input))
-	if res, err = written(ctx, r.Resolver, res, err); err != nil {
-		return nil, err
-	}
-	return reportResult(res), nil
+	return r.reportWrite(ctx, func(p *domain.Principal) (*domain.ReportResult, error) {
+		return r.app().SubmitReports(ctx, p, submitRequest(input))
+	})
 }
 
 func (r *mutationResolver) CorrectReport(ctx context.Context, input CorrectReportInput) (*ReportWriteResult, error) {
-	p, err := writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.app().CorrectReport(ctx, p, correctRequest(input))
-	if res, err = written(ctx, r.Resolver, res, err); err != nil {
-		return nil, err
-	}
-	return reportResult(res), nil
+	return r.reportWrite(ctx, func(p *domain.Principal) (*domain.ReportResult, error) {
+		return r.app().CorrectReport(ctx, p, correctRequest(input))
+	})
 }
 
 func (r *mutationResolver) CreateCampaign(ctx context.Context, input CreateCampaignInput) (*domain.Campaign, error) {

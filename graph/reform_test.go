@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/reform"
 )
@@ -46,18 +46,11 @@ func TestReform(t *testing.T) {
 // post runs a query and decodes its data into out; it returns the errors.
 func post(t *testing.T, h http.Handler, query string, vars map[string]any, out any) []gqlError {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
 	var resp struct {
 		Data   json.RawMessage
 		Errors []gqlError
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("%v: %s", err, rec.Body)
-	}
+	graphtest.Decode(t, graphtest.Post(h, map[string]any{"query": query, "variables": vars}), &resp)
 	if len(resp.Errors) == 0 && out != nil {
 		if err := json.Unmarshal(resp.Data, out); err != nil {
 			t.Fatal(err)
@@ -86,17 +79,7 @@ type rankRows struct {
 		ScopeName  string
 		Map        string
 		Edges      []struct {
-			Node struct {
-				Rank                *int
-				Figure              *int64
-				Quota               *int64
-				Comparable          bool
-				Unit                struct{ Code string }
-				PartialPredecessors []struct {
-					Kind string
-					Unit struct{ Code string }
-				}
-			}
+			Node rankRowsNode
 		}
 	}
 }

@@ -36,11 +36,7 @@ func MarshalUnitKind(k domain.UnitKind) graphql.Marshaler { return quoted(string
 
 // UnmarshalUnitKind reads the enum value, in any case.
 func UnmarshalUnitKind(v any) (domain.UnitKind, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("unit kind must be a string")
-	}
-	return domain.ParseUnitKind(s)
+	return unmarshalString(v, "unit kind", domain.ParseUnitKind)
 }
 
 // MarshalSource writes the enum value.
@@ -48,15 +44,24 @@ func MarshalSource(s domain.Source) graphql.Marshaler { return quoted(string(s))
 
 // UnmarshalSource reads the enum value.
 func UnmarshalSource(v any) (domain.Source, error) {
-	str, ok := v.(string)
+	return unmarshalString(v, "source", func(str string) (domain.Source, error) {
+		switch s := domain.Source(str); s {
+		case domain.SourceReported, domain.SourceRollup, domain.SourceCarried, domain.SourceNone:
+			return s, nil
+		}
+		return "", fmt.Errorf("unknown source %q", str)
+	})
+}
+
+// unmarshalString parses v with parse if it is a string; what names the
+// value in the error otherwise.
+func unmarshalString[T any](v any, what string, parse func(string) (T, error)) (T, error) {
+	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("source must be a string")
+		var zero T
+		return zero, fmt.Errorf("%s must be a string", what)
 	}
-	switch s := domain.Source(str); s {
-	case domain.SourceReported, domain.SourceRollup, domain.SourceCarried, domain.SourceNone:
-		return s, nil
-	}
-	return "", fmt.Errorf("unknown source %q", str)
+	return parse(s)
 }
 
 // MarshalCampaignOutcome writes the enum value.

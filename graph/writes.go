@@ -62,6 +62,20 @@ func written[T any](ctx context.Context, r *Resolver, res *T, err error) (*T, er
 	return res, nil
 }
 
+// reportWrite runs a report write (a submission or a correction) as the
+// request's writer and translates its result.
+func (r *Resolver) reportWrite(ctx context.Context, write func(*domain.Principal) (*domain.ReportResult, error)) (*ReportWriteResult, error) {
+	p, err := writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := write(p)
+	if res, err = written(ctx, r, res, err); err != nil {
+		return nil, err
+	}
+	return reportResult(res), nil
+}
+
 func (r *Resolver) logger() *slog.Logger {
 	if r.Logger != nil {
 		return r.Logger

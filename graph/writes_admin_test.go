@@ -153,11 +153,8 @@ func TestAdminWrites(t *testing.T) {
 		var a struct {
 			AuditLog struct {
 				TotalCount int
-				PageInfo   struct {
-					HasNextPage bool
-					EndCursor   string
-				}
-				Edges []struct{ Node struct{ ID, Action string } }
+				PageInfo   pageInfo
+				Edges      []struct{ Node struct{ ID, Action string } }
 			}
 		}
 		w.must(t, w.admin, `{ auditLog(first: 3) { totalCount pageInfo { hasNextPage endCursor } edges { node { id action } } } }`, nil, &a)

@@ -45,21 +45,12 @@ func (s *keyScanner) value() bool {
 		return s.object()
 	case '[':
 		s.i++
-		for n := 0; ; n++ {
-			s.space()
-			if s.i >= len(s.b) || s.b[s.i] == ']' {
-				s.i++
-				return false
-			}
+		for n := 0; !s.closed(']'); n++ {
 			s.path = append(s.path, "["+strconv.Itoa(n)+"]")
 			if s.value() {
 				return true
 			}
-			s.path = s.path[:len(s.path)-1]
-			s.space()
-			if s.i < len(s.b) && s.b[s.i] == ',' {
-				s.i++
-			}
+			s.next()
 		}
 	case '"':
 		s.str()
@@ -75,12 +66,7 @@ func (s *keyScanner) object() bool {
 	s.i++
 	var keys []string
 	var many map[string]bool // past a few members, a set
-	for {
-		s.space()
-		if s.i >= len(s.b) || s.b[s.i] == '}' {
-			s.i++
-			return false
-		}
+	for !s.closed('}') {
 		k := s.str()
 		if s.seen(k, &keys, &many) {
 			s.path = append(s.path, s.member(k))
@@ -92,11 +78,29 @@ func (s *keyScanner) object() bool {
 		if s.value() {
 			return true
 		}
-		s.path = s.path[:len(s.path)-1]
-		s.space()
-		if s.i < len(s.b) && s.b[s.i] == ',' {
-			s.i++
-		}
+		s.next()
+	}
+	return false
+}
+
+// closed skips white space and reports whether the array or object being
+// read ends there (with end), moving past its end.
+func (s *keyScanner) closed(end byte) bool {
+	s.space()
+	if s.i >= len(s.b) || s.b[s.i] == end {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// next leaves the element or member just read: its path step, the white
+// space and the comma after it.
+func (s *keyScanner) next() {
+	s.path = s.path[:len(s.path)-1]
+	s.space()
+	if s.i < len(s.b) && s.b[s.i] == ',' {
+		s.i++
 	}
 }
 

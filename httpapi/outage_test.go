@@ -1,39 +1,20 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 )
-
-// syncBuffer is a log destination tests read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestDatabaseUnreachable: with no PostgreSQL behind the pool, reads and
 // token lookups answer 503 with Retry-After and UNAVAILABLE (not 200 or
@@ -46,7 +27,7 @@ func TestDatabaseUnreachable(t *testing.T) {
 	}
 	t.Cleanup(pool.Close)
 	store := &db.DB{Pool: pool}
-	var logs syncBuffer
+	var logs graphtest.LogBuffer
 	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{}))
 	for i, c := range []struct{ accept, bearer string }{

@@ -110,15 +110,9 @@ func (s *Service) serveCorrections(w http.ResponseWriter, r *http.Request, f fee
 	s.writeAtom(w, r, b, err)
 }
 
-// writeAtom answers with a feed, or with err.
+// writeAtom answers with a feed (cached a minute), or with err.
 func (s *Service) writeAtom(w http.ResponseWriter, r *http.Request, b []byte, err error) {
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=60")
-	w.Write(b)
+	s.writeMinute(w, r, "application/atom+xml; charset=utf-8", b, err)
 }
 
 // pagesOf is how many feed pages total corrections take (at least one).

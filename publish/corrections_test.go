@@ -13,11 +13,14 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
+// feedLink is an Atom link: its relation and target.
+type feedLink struct {
+	Rel  string `xml:"rel,attr"`
+	Href string `xml:"href,attr"`
+}
+
 type pagedFeed struct {
-	Links []struct {
-		Rel  string `xml:"rel,attr"`
-		Href string `xml:"href,attr"`
-	} `xml:"link"`
+	Links   []feedLink `xml:"link"`
 	Entries []struct {
 		ID      string `xml:"id"`
 		Title   string `xml:"title"`

@@ -17,17 +17,12 @@ import (
 )
 
 type feedDoc struct {
-	Lang    string    `xml:"lang,attr"`
-	Archive *struct{} `xml:"http://purl.org/syndication/history/1.0 archive"`
-	Links   []struct {
-		Rel  string `xml:"rel,attr"`
-		Href string `xml:"href,attr"`
-	} `xml:"link"`
+	Lang    string     `xml:"lang,attr"`
+	Archive *struct{}  `xml:"http://purl.org/syndication/history/1.0 archive"`
+	Links   []feedLink `xml:"link"`
 	Entries []struct {
-		ID    string `xml:"id"`
-		Links []struct {
-			Href string `xml:"href,attr"`
-		} `xml:"link"`
+		ID      string     `xml:"id"`
+		Links   []feedLink `xml:"link"`
 		Content struct {
 			Type string `xml:"type,attr"`
 			Body string `xml:",chardata"`

@@ -56,11 +56,17 @@ func (s *Service) archiveAll(w http.ResponseWriter, r *http.Request) {
 
 // archivePage sends an archive page (cached a minute), or the error.
 func (s *Service) archivePage(w http.ResponseWriter, r *http.Request, b []byte, err error) {
+	s.writeMinute(w, r, "text/html; charset=utf-8", b, err)
+}
+
+// writeMinute answers with b, of type contentType and cached a minute, or
+// with err.
+func (s *Service) writeMinute(w http.ResponseWriter, r *http.Request, contentType string, b []byte, err error) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "public, max-age=60")
 	w.Write(b)
 }

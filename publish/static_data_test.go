@@ -1,13 +1,10 @@
 package publish_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +13,7 @@ import (
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/graph"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/publish"
 )
@@ -52,11 +50,7 @@ func TestExportData(t *testing.T) {
 	}
 	ask := func(query string, v any) {
 		t.Helper()
-		body, _ := json.Marshal(map[string]string{"query": query})
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		api.ServeHTTP(rec, req)
+		rec := graphtest.Query(api, query)
 		var out struct{ Data json.RawMessage }
 		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || rec.Code != 200 {
 			t.Fatalf("%d %s", rec.Code, rec.Body)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 // Stats summarises a crosswalk for its report and its tests.
@@ -128,10 +130,4 @@ func (cw *Crosswalk) WriteReport(w io.Writer, sources []Source) error {
 }
 
 // thousands writes 10519 as 10,519 (the report is English).
-func thousands(v int) string {
-	s := fmt.Sprint(v)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+func thousands(v int) string { return numfmt.FormatCount(int64(v), numfmt.LangEN) }

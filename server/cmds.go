@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,17 +16,11 @@ import (
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/demo"
 	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/numfmt"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var dbf dbFlags
-	dbf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	_, closeStore, err := openStore(ctx, dbf, logger)
+	_, closeStore, err := openStoreArgs(ctx, "migrate", args, stderr, logger)
 	if err != nil {
 		return err
 	}
@@ -37,14 +30,11 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 }
 
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, dbf := dbFlagSet("import", stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: server import [flags] FILE...\n\nEach file is units, quotas, reports, crosswalk or campaigns CSV (told apart by its header row);\nfiles are imported in the order given, each all or nothing.")
 		fs.PrintDefaults()
 	}
-	var dbf dbFlags
-	dbf.register(fs)
 	actor := fs.String("actor", "import", "who the audit log names as the writer")
 	var opt domain.WriteOptions
 	// Off unless asked for: bulk files are usually official records already
@@ -59,7 +49,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		fs.Usage()
 		return fmt.Errorf("no files to import")
 	}
-	store, closeStore, err := openStore(ctx, dbf, logger)
+	store, closeStore, err := openStore(ctx, *dbf, logger)
 	if err != nil {
 		return err
 	}
@@ -148,23 +138,11 @@ func importFile(ctx context.Context, store *db.DB, path, actor string, opt domai
 	return nil
 }
 
-func formatThousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// formatThousands writes a count the English way: 48,552.
+func formatThousands(n int) string { return numfmt.FormatCount(int64(n), numfmt.LangEN) }
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var dbf dbFlags
-	dbf.register(fs)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	store, closeStore, err := openStore(ctx, dbf, logger)
+	store, closeStore, err := openStoreArgs(ctx, "demo", args, stderr, logger)
 	if err != nil {
 		return err
 	}

@@ -66,42 +66,34 @@ func envOr(key, def string) string {
 }
 
 func envDuration(key string, def time.Duration) time.Duration {
-	v := strings.TrimSpace(os.Getenv(key))
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		badEnv(key, v, "a duration such as 30s or 15m")
-		return def
-	}
-	return d
+	return envParsed(key, def, "a duration such as 30s or 15m", func(v string) (time.Duration, error) {
+		d, err := time.ParseDuration(v)
+		if err == nil && d < 0 {
+			err = errors.New("negative")
+		}
+		return d, err
+	})
 }
 
-func envInt(key string, def int) int {
-	v := strings.TrimSpace(os.Getenv(key))
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		badEnv(key, v, "a whole number")
-		return def
-	}
-	return n
-}
+func envInt(key string, def int) int { return envParsed(key, def, "a whole number", strconv.Atoi) }
 
 func envFloat(key string, def float64) float64 {
+	return envParsed(key, def, "a number", func(v string) (float64, error) { return strconv.ParseFloat(v, 64) })
+}
+
+// envParsed reads key with parse: def when it is unset or blank, def and a
+// problem for parseFlags (saying the value is not want) when parse fails.
+func envParsed[T any](key string, def T, want string, parse func(string) (T, error)) T {
 	v := strings.TrimSpace(os.Getenv(key))
 	if v == "" {
 		return def
 	}
-	f, err := strconv.ParseFloat(v, 64)
+	x, err := parse(v)
 	if err != nil {
-		badEnv(key, v, "a number")
+		badEnv(key, v, want)
 		return def
 	}
-	return f
+	return x
 }
 
 // newLogger builds the process's logger from LOG_LEVEL (debug, info, warn,

@@ -22,6 +22,21 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
+// buildServer builds this command into a temporary directory and returns
+// the binary's path.
+func buildServer(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tiendo")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // healWithin bounds how long after a restart every committed write must be
 // in the figures.
 const healWithin = 5 * time.Second
@@ -40,15 +55,7 @@ func TestKillNineDuringWrites(t *testing.T) {
 	}
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tiendo")
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	url := dbtest.NewURL(t)
 	store, err := db.Open(ctx, url, db.Options{})
 	if err != nil {

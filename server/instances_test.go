@@ -6,9 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,15 +23,7 @@ func TestTwoServerProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts two servers")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "tiendo")
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		gobin = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	if out, err := exec.Command(gobin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildServer(t)
 	url := dbtest.NewURL(t)
 	ctx := context.Background()
 	store, err := db.Open(ctx, url, db.Options{})

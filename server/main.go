@@ -95,6 +95,16 @@ type dbFlags struct {
 	dataDir     string
 }
 
+// dbFlagSet is a command's flag set, writing its errors and usage to stderr,
+// with the database flags registered.
+func dbFlagSet(name string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbf := &dbFlags{}
+	dbf.register(fs)
+	return fs, dbf
+}
+
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.databaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL connection string [DATABASE_URL]; empty starts a private PostgreSQL")
 	fs.StringVar(&f.dataDir, "data-dir", envOr("DATA_DIR", "./data/pg"), "data directory of the private PostgreSQL [DATA_DIR]")

@@ -18,25 +18,10 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/localpg"
 )
-
-// lockedBuffer is a log destination the test reads while the server writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Len() int { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Len() }
-
-func (l *lockedBuffer) From(n int) string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String()[n:] }
 
 // outageReply is one answer the read load got.
 type outageReply struct {
@@ -93,7 +78,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	dbtest.MustLoadExample(t, store)
 
-	var logs lockedBuffer
+	var logs graphtest.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	srv := httptest.NewServer(httpapi.NewRouter(store, testConfig(), logger))
 	defer srv.Close()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,10 +19,7 @@ import (
 
 // cmdPublish writes the portal and the bulletin archive as static files.
 func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var dbf dbFlags
-	dbf.register(fs)
+	fs, dbf := dbFlagSet("publish", stderr)
 	out := fs.String("out", "", "directory to write the static site into (required)")
 	api := fs.String("api", envOr("PORTAL_API_URL", "/graphql"), "the GraphQL endpoint the pages call: /graphql on the API's own origin, else its absolute URL, whose server must allow the site's origin in CORS_ALLOWED_ORIGINS; none: the pages read only the copy's data/ files, as they do whenever the API does not answer [PORTAL_API_URL]")
 	base := fs.String("base", "/", "the path the site is served under, e.g. /tiendo/ on a project page")
@@ -46,7 +42,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		fs.Usage()
 		return fmt.Errorf("publish needs --site-url with http:// or https:// (got %q): Atom feeds must link absolutely", *site)
 	}
-	store, closeStore, err := openStore(ctx, dbf, logger)
+	store, closeStore, err := openStore(ctx, *dbf, logger)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 	"github.com/tiendo-vn/tiendo/telemetry"
 )
@@ -123,12 +123,7 @@ func replicaQueries(t *testing.T, h http.Handler) float64 {
 
 func post(t *testing.T, h http.Handler, token, query string, vars map[string]any) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+token)
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := graphtest.Post(h, map[string]any{"query": query, "variables": vars}, "Authorization", "Bearer "+token)
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || out["errors"] != nil {
 		t.Fatalf("%s\n→ %d %s", query, rec.Code, rec.Body)
@@ -150,13 +145,8 @@ func TestPersistedQueriesAcrossServers(t *testing.T) {
 		if withQuery {
 			body["query"] = query
 		}
-		raw, _ := json.Marshal(body)
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(raw))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
 		var out map[string]any
-		json.Unmarshal(rec.Body.Bytes(), &out)
+		graphtest.Decode(t, graphtest.Post(h, body), &out)
 		return out
 	}
 	if got := ask(b, false); got["errors"] == nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/graph/graphtest"
 	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
@@ -64,11 +65,7 @@ func loadedDemo(t *testing.T) *db.DB {
 // test on any GraphQL error.
 func gql(t *testing.T, h http.Handler, query string) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := graphtest.Query(h, query)
 	var out struct {
 		Data   map[string]any
 		Errors []any

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -10,6 +11,16 @@ import (
 	"github.com/tiendo-vn/tiendo/localpg"
 	"github.com/tiendo-vn/tiendo/telemetry"
 )
+
+// openStoreArgs opens the store for a command that takes only the database
+// flags.
+func openStoreArgs(ctx context.Context, name string, args []string, stderr io.Writer, logger *slog.Logger) (*db.DB, func(), error) {
+	fs, dbf := dbFlagSet(name, stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return nil, nil, err
+	}
+	return openStore(ctx, *dbf, logger)
+}
 
 // openStore connects to DATABASE_URL, or starts the private PostgreSQL when
 // there is none, and migrates the schema. close stops both.

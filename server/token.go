@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,11 +33,8 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		return nil
 	}
 	action, args := args[0], args[1:]
-	fs := flag.NewFlagSet("token "+action, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, dbf := dbFlagSet("token "+action, stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, tokenUsage); fs.PrintDefaults() }
-	var dbf dbFlags
-	dbf.register(fs)
 	role := fs.String("role", "", "admin or reporter (create)")
 	unit := fs.String("unit", "", "the reporter's unit code (create)")
 	name := fs.String("name", "", "whose token it is, e.g. \"Công an xã Tân Lập\" (create)")
@@ -69,7 +65,7 @@ func cmdToken(ctx context.Context, args []string, stdout, stderr io.Writer, logg
 		fmt.Fprint(stderr, tokenUsage)
 		return fmt.Errorf("unknown token action %q", action)
 	}
-	store, closeStore, err := openStore(ctx, dbf, logger)
+	store, closeStore, err := openStore(ctx, *dbf, logger)
 	if err != nil {
 		return err
 	}
