@@ -16,8 +16,6 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-type metricsKey struct{}
-
 type metricsCache struct {
 	once sync.Once
 	all  map[string]*domain.Metric
@@ -26,9 +24,9 @@ type metricsCache struct {
 
 // metrics returns every metric by key, loaded once per request.
 func (r *Resolver) metrics(ctx context.Context) (map[string]*domain.Metric, error) {
-	c, ok := ctx.Value(metricsKey{}).(*metricsCache)
-	if !ok {
-		c = &metricsCache{}
+	c := &metricsCache{}
+	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
+		c = &l.metrics
 	}
 	c.once.Do(func() {
 		ms, err := r.DB.Metrics(ctx)

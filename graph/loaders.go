@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -72,19 +73,28 @@ func newLoaders(store *db.DB) *Loaders {
 	}
 }
 
+// requestLoaders is a request's loaders, made when a field first needs one
+// (most requests need none: a cached answer, a ranking, __typename), and
+// its metrics cache; one context value for both.
+type requestLoaders struct {
+	store   *db.DB
+	once    sync.Once
+	loaders *Loaders
+	metrics metricsCache
+}
+
 // LoaderMiddleware gives every request its own loaders and metrics cache.
 func LoaderMiddleware(store *db.DB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, newLoaders(store))
-		ctx = context.WithValue(ctx, metricsKey{}, &metricsCache{})
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loadersKey{}, &requestLoaders{store: store})))
 	})
 }
 
 // loaders returns the request's loaders (fresh ones outside a request).
 func (r *Resolver) loaders(ctx context.Context) *Loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*Loaders); ok {
-		return l
+	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
+		l.once.Do(func() { l.loaders = newLoaders(l.store) })
+		return l.loaders
 	}
 	return newLoaders(r.DB)
 }

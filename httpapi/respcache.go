@@ -66,6 +66,7 @@ type cachedResponse struct {
 	contentType string
 	vary        []string // the Vary values the handler added (Accept): a hit says the same
 	body        []byte
+	gz          []byte // body gzipped (nil when small): see gzipped
 	// An answer is current while either what it read is at the same
 	// versions (tracked: the campaigns' figures versions and the base
 	// counter), or the database's snapshot is the one it ran under.
@@ -104,7 +105,7 @@ const cacheableRequest = 16 << 10
 func newResponseCache(snapshot func(context.Context) (string, error), maxBytes int) *responseCache {
 	c := &responseCache{snapshot: snapshot, now: time.Now, maxBody: 1 << 20, maxSize: maxBytes, flights: map[[32]byte]*flight{}}
 	c.entries, _ = lru.NewWithEvict[[32]byte, *cachedResponse](100000, func(_ [32]byte, v *cachedResponse) {
-		c.size -= len(v.body)
+		c.size -= len(v.body) + len(v.gz)
 	})
 	c.latest, _ = lru.New[[32]byte, [32]byte](100000)
 	return c
@@ -153,11 +154,11 @@ func (c *responseCache) put(k, sk [32]byte, v *cachedResponse) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.entries.Peek(k); ok {
-		c.size -= len(old.body) // replaced, not evicted
+		c.size -= len(old.body) + len(old.gz) // replaced, not evicted
 	}
 	c.entries.Add(k, v)
 	c.latest.Add(sk, k)
-	c.size += len(v.body)
+	c.size += len(v.body) + len(v.gz)
 	for c.size > c.maxSize && c.entries.Len() > 0 {
 		c.entries.RemoveOldest()
 	}
@@ -277,6 +278,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		vary := w.Header().Values("Vary")
 		entry.vary = slices.Clone(vary[min(varied, len(vary)):])
 		entry.etag = etagOf(entry.body)
+		entry.gz = gzipped(entry.body)
 		stored = entry
 		c.put(k, sk, stored)
 		if get {
@@ -303,7 +305,8 @@ func (c *responseCache) serveStale(w http.ResponseWriter, r *http.Request, sk [3
 // extension; xcache says how it was found.
 func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcache string) {
 	body := v.body
-	if m := meterFrom(r.Context()); m != nil {
+	m := meterFrom(r.Context())
+	if m != nil {
 		ext := m.ext(costCached)
 		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
 	}
@@ -318,6 +321,10 @@ func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcac
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+	}
+	if m == nil && v.gz != nil && acceptsGzip(r) {
+		writeGzipped(w, v.status, v.gz)
+		return
 	}
 	w.WriteHeader(v.status)
 	w.Write(body)

@@ -26,7 +26,8 @@ import (
 )
 
 func main() {
-	logger, err := newLogger(os.Stderr)
+	logs := newLogBuffer(os.Stderr)
+	logger, err := newLogger(logs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tiendo:", err)
 		os.Exit(1)
@@ -34,7 +35,9 @@ func main() {
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, logger); err != nil {
+	err = run(ctx, os.Args[1:], os.Stdout, os.Stderr, logger)
+	logs.Flush()
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0) // -h asked for the usage, which was printed
 		}

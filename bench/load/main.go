@@ -27,19 +27,27 @@ func main() {
 	warm := flag.Int("warm", 50, "requests sent first and not measured")
 	name := flag.String("name", "query", "label for the result line")
 	get := flag.Bool("get", false, "send the query with GET (as a cache or CDN in front would see it) instead of POST")
+	encoding := flag.String("accept-encoding", "gzip", `the Accept-Encoding of the measured requests ("" for none); their answers are read as sent, not decompressed (that is the client's work, and it would share the server's cores)`)
 	flag.Parse()
 	body, _ := json.Marshal(map[string]string{"query": *query})
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc}, Timeout: 30 * time.Second}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, DisableCompression: true}, Timeout: 30 * time.Second}
 	getURL := *url + "?query=" + neturl.QueryEscape(*query)
-	send := func() (time.Duration, error) {
+	// send asks once; the warm-up asks without compression, so its answers
+	// are checked for errors too.
+	send := func(accept string) (time.Duration, error) {
 		t := time.Now()
-		var resp *http.Response
-		var err error
+		req, err := http.NewRequest(http.MethodPost, *url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		if *get {
-			resp, err = client.Get(getURL)
-		} else {
-			resp, err = client.Post(*url, "application/json", bytes.NewReader(body))
+			req, err = http.NewRequest(http.MethodGet, getURL, nil)
 		}
+		if err != nil {
+			return 0, err
+		}
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			return 0, err
 		}
@@ -48,13 +56,13 @@ func main() {
 		if err != nil {
 			return 0, err
 		}
-		if resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") == "" && bytes.Contains(b, []byte(`"errors"`)) {
 			return 0, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
 		}
 		return time.Since(t), nil
 	}
 	for range *warm {
-		if _, err := send(); err != nil {
+		if _, err := send(""); err != nil {
 			fmt.Fprintln(os.Stderr, "load:", err)
 			os.Exit(1)
 		}
@@ -78,7 +86,7 @@ func main() {
 				}
 				count++
 				mu.Unlock()
-				d, err := send()
+				d, err := send(*encoding)
 				mu.Lock()
 				if err != nil {
 					failures++
