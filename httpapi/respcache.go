@@ -322,7 +322,7 @@ func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcac
 			return
 		}
 	}
-	if m == nil && v.gz != nil && acceptsGzip(r) {
+	if m == nil && v.gz != nil && servesStoredGzip(r) {
 		writeGzipped(w, v.status, v.gz)
 		return
 	}

@@ -32,13 +32,20 @@ func gzipped(body []byte) []byte {
 	return b.Bytes()
 }
 
-// acceptsGzip reports whether the request's Accept-Encoding accepts gzip
-// by name with a non-zero weight.
-func acceptsGzip(r *http.Request) bool {
+// servesStoredGzip reports whether the compression around the handler
+// would answer r with gzip: the client accepts gzip and not zstd (which
+// that compression prefers when both are accepted).
+func servesStoredGzip(r *http.Request) bool {
+	return accepts(r, "gzip") && !accepts(r, "zstd")
+}
+
+// accepts reports whether the request's Accept-Encoding accepts the
+// encoding by name with a non-zero weight.
+func accepts(r *http.Request, encoding string) bool {
 	for _, v := range r.Header.Values("Accept-Encoding") {
 		for part := range strings.SplitSeq(v, ",") {
 			name, params, _ := strings.Cut(part, ";")
-			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			if !strings.EqualFold(strings.TrimSpace(name), encoding) {
 				continue
 			}
 			q, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
