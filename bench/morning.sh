@@ -3,7 +3,7 @@
 # submit their 3 metrics for the next day separately, at RATE submissions
 # a second, while 16 readers rank the provinces. Prints the acknowledgement
 # latencies, how far behind the writes the figures were (from /metrics), and
-# the readers' throughput, then rewinds the day (so it can be run again).
+# the readers' throughput (READERS clients, 16 by default; 0 for none), then rewinds the day (so it can be run again).
 #   bench/morning.sh            RATE=10 N=600 by default (one minute)
 # Needs PostgreSQL at BENCH_ADMIN_URL (default: the local server, user postgres)
 # and the national world in BENCH_DB (default tiendo_bench, loaded by bench/run.sh).
@@ -15,6 +15,8 @@ URL=${ADMIN%%/postgres\?*}/$DBNAME?sslmode=disable
 PORT=${BENCH_PORT:-18081}
 RATE=${RATE:-10}
 N=${N:-600}
+READERS=${READERS:-16}
+source bench/lib.sh
 go build -o /tmp/tiendo-bench-server ./server
 go build -o /tmp/tiendo-bench-load ./bench/load
 go build -o /tmp/tiendo-bench-morning ./bench/morning
@@ -34,12 +36,16 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+settle "$SERVER_PID"
 
 echo "# $(date -u +%F) $(nproc) cores; PostgreSQL $(psql "$URL" -Atc 'show server_version') shared_buffers=$(psql "$URL" -Atc 'show shared_buffers'); campaign $C, day $DAY, $N communes at $RATE/s"
 Q_PROV="{ ranking(campaign: \"$C\", metric: \"activated\", date: \"$PREV\", level: PROVINCE, first: 63) { totalCount edges { node { rank rankChange figure quota rate band pace7d requiredPace atRisk source unit { code name } } } } }"
 secs=$(( N / RATE + 10 ))
-/tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c 16 -d "${secs}s" -name "readers-during-morning" -query "$Q_PROV" &
-LOAD_PID=$!
+LOAD_PID=""
+if [ "$READERS" -gt 0 ]; then
+  /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c "$READERS" -d "${secs}s" -name "readers-during-morning c=$READERS" -query "$Q_PROV" &
+  LOAD_PID=$!
+fi
 /tmp/tiendo-bench-morning -url "http://127.0.0.1:$PORT/graphql" -token "$TOKEN" -campaign "$C" -date "$DAY" -rate "$RATE" -n "$N"
-wait "$LOAD_PID"
+[ -z "$LOAD_PID" ] || wait "$LOAD_PID"
 echo "server_rss_peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)"

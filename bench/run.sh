@@ -32,22 +32,10 @@ log "# $(date -u +%F) $(nproc) cores; PostgreSQL $(psql "$URL" -Atc 'show server
 start_server() {
   RESPONSE_CACHE_MB=${1:-64} RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR="127.0.0.1:$PORT" /tmp/tiendo-bench-server serve >/tmp/tiendo-bench-server.log 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && settle && return; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null && settle "$SERVER_PID" && return; sleep 0.1; done
   echo "server did not start"; cat /tmp/tiendo-bench-server.log; exit 1
 }
-# settle waits (up to 3 minutes) until the server is idle: after the figures
-# changed (the last run's new day and corrections) it starts by refreshing
-# the days passed and republishing every bulletin, a minute of CPU that
-# would otherwise be measured as slow reads.
-settle() {
-  local t0 t1
-  for _ in $(seq 1 180); do
-    t0=$(awk '{print $14+$15}' "/proc/$SERVER_PID/stat")
-    sleep 1
-    t1=$(awk '{print $14+$15}' "/proc/$SERVER_PID/stat")
-    [ $((t1 - t0)) -le 5 ] && return 0 # under 5% of a core
-  done
-}
+source bench/lib.sh
 stop_server() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
 trap stop_server EXIT
 start_server
