@@ -53,14 +53,7 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 	ctx := context.Background()
 	store := dbtest.New(t)
 	c := dbtest.MustLoadExample(t, store)
-	_, secret, err := store.CreateToken(ctx, domain.CLI("test"), domain.RoleAdmin, "", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := store.Authenticate(ctx, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := dbtest.MustAdmin(t, store)
 	g := &gatedStore{DB: store, started: make(chan domain.Date, 10), gate: make(chan struct{})}
 	a := &app.App{Store: g, Now: func() time.Time { return dbtest.ExampleNow }, QuotaFactor: -1}
 	t.Cleanup(func() { close(g.gate); a.Settle(ctx) })

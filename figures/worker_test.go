@@ -27,15 +27,7 @@ func setup(t *testing.T) *world {
 	t.Helper()
 	store := dbtest.New(t)
 	c := dbtest.MustLoadExample(t, store)
-	ctx := context.Background()
-	_, secret, err := store.CreateToken(ctx, domain.CLI("test"), domain.RoleAdmin, "", "admin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := store.Authenticate(ctx, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin := dbtest.MustAdmin(t, store)
 	return &world{store: store, c: c, admin: admin, log: &bytes.Buffer{}}
 }
 

@@ -230,3 +230,19 @@ func Refreshing(tb testing.TB, store *db.DB, opt domain.WriteOptions) domain.Wri
 	}
 	return opt
 }
+
+// MustAdmin creates an admin token and returns its principal, as a request
+// with its secret is authenticated.
+func MustAdmin(tb testing.TB, store *db.DB) *domain.Principal {
+	tb.Helper()
+	ctx := context.Background()
+	_, secret, err := store.CreateToken(ctx, domain.CLI("test"), domain.RoleAdmin, "", "admin")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := store.Authenticate(ctx, secret)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
