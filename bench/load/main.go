@@ -1,11 +1,13 @@
 // Command load sends one GraphQL query to a server from N concurrent
 // clients for a fixed time or number of requests and prints throughput and
 // latency percentiles. It only talks to the address it is given (loopback
-// in the benchmark), and stops by itself.
+// in the benchmark), and stops by itself, or when interrupted (SIGINT,
+// SIGTERM: it then prints what it measured so far).
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -13,8 +15,10 @@ import (
 	"net/http"
 	neturl "net/url"
 	"os"
+	"os/signal"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -67,6 +71,8 @@ func main() {
 			os.Exit(1)
 		}
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	var mu sync.Mutex
 	var lat []time.Duration
 	var failures int
@@ -78,7 +84,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
 				mu.Lock()
 				if count >= *maxReq {
 					mu.Unlock()
