@@ -25,7 +25,8 @@
 #                     every 100 ms): target p99 ≤ 20 ms, lag ≤ 1 s
 #   summary           medians over the runs, and rush-B over quiet-B
 #   rss_kb            each server's peak memory
-#   bench/scaleout.sh            (BENCH_DURATION=10s BENCH_RUNS=3 by default; WRK_CONNS=32)
+#   bench/scaleout.sh            (BENCH_DURATION=10s BENCH_RUNS=3 by default; WRK_CONNS=32;
+#                                PROXY_WORKERS, nginx's worker processes, 1 by default)
 # The rush writes at most ~280 s (every commune's 3 metrics of one day); each
 # run of the script takes that day back first.
 set -euo pipefail

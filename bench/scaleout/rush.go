@@ -44,7 +44,7 @@ func rushCommunes(ctx context.Context, store *db.DB) ([]string, error) {
 		WHERE u.kind = 'COMMUNE' AND u.valid @> $1::date AND u.valid @> $2::date
 		  AND NOT EXISTS (SELECT 1 FROM report_current rc JOIN metrics m ON m.id = rc.metric_id
 		                  WHERE rc.unit_id = u.id AND m.key = ANY($3))
-		ORDER BY u.code`, rushStart.String(), rushDay().String(), rushMetrics)
+		ORDER BY u.code`, rushStart.UTC(), rushDay().UTC(), rushMetrics)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func create(ctx context.Context, store *db.DB) (*domain.Campaign, error) {
 func rewind(ctx context.Context, store *db.DB, c *domain.Campaign) error {
 	var removed int64
 	err := pgx.BeginFunc(ctx, store.Pool, func(tx pgx.Tx) error {
-		day := rushDay().String()
+		day := rushDay().UTC()
 		for i, q := range []struct {
 			sql  string
 			args []any

@@ -36,7 +36,7 @@ func openSlots(ctx context.Context, store *db.DB) ([]slot, error) {
 		JOIN units u ON u.id = p.unit_id JOIN metrics m ON m.id = p.metric_id
 		WHERE p.day = $1::date - 1 AND m.key = ANY($2) AND NOT EXISTS (SELECT 1 FROM report_current r
 			WHERE r.unit_id = p.unit_id AND r.metric_id = p.metric_id AND r.day = $1::date)
-		ORDER BY u.code, m.key`, rushDay().String(), rushMetrics)
+		ORDER BY u.code, m.key`, rushDay().UTC(), rushMetrics)
 	if err != nil {
 		return nil, err
 	}
