@@ -117,6 +117,7 @@ through_proxy() {
   before=$(origin_answers)
   curl -sN "http://127.0.0.1:18081/events?campaign=$A" >"$DIR/events" 2>/dev/null &
   ev=$!
+  pids+=($ev)
   "$@"
   kill "$ev" 2>/dev/null || true
   wait "$ev" 2>/dev/null || true
@@ -177,6 +178,7 @@ if [ "$NATIONAL" != 0 ]; then
     lp=$!
     /tmp/tiendo-bench-scaleout -database-url "$NAT_P" -every 100ms -metrics http://127.0.0.1:18084/metrics -name "nat-lag run=$run" lag >"$DIR/nat-lag.txt" &
     lg=$!
+    pids+=($lp $lg)
     sleep 1
     nat newday | tee -a "$out" || true
     sleep 1 # the replica's last replay

@@ -51,6 +51,9 @@ func (w *writer) run(ctx context.Context, store *db.DB) error {
 	if w.token == "" || w.batch < 1 {
 		return fmt.Errorf("write needs -token and a positive -batch")
 	}
+	if len(left) == 0 {
+		return fmt.Errorf("campaign %s has nothing left to report on %s: run setup (it takes that day back)", rushSlug, rushDay())
+	}
 	client := &http.Client{Timeout: 60 * time.Second}
 	tick := time.NewTicker(w.every)
 	defer tick.Stop()
