@@ -86,14 +86,13 @@ func (w *writer) run(ctx context.Context, store *db.DB) error {
 	}
 	elapsed := time.Since(began)
 	slices.Sort(acks)
-	at := func(p float64) float64 {
-		if len(acks) == 0 {
-			return 0
-		}
-		return float64(acks[min(len(acks)-1, int(p*float64(len(acks))))].Microseconds()) / 1000
+	ms := func(i int) float64 { return float64(acks[i].Microseconds()) / 1000 }
+	var p50, p99, worst float64
+	if n := len(acks); n > 0 {
+		p50, p99, worst = ms(n/2), ms(n*99/100), ms(n-1)
 	}
 	fmt.Printf("%s batches=%d reports=%d failures=%d batches_per_s=%.2f ack_p50_ms=%.1f ack_p99_ms=%.1f ack_max_ms=%.1f left=%d\n",
-		w.name, len(acks), reports, failures, float64(len(acks))/elapsed.Seconds(), at(0.5), at(0.99), at(1), len(left))
+		w.name, len(acks), reports, failures, float64(len(acks))/elapsed.Seconds(), p50, p99, worst, len(left))
 	if len(left) == 0 {
 		fmt.Fprintf(os.Stderr, "scaleout write: every commune has reported %s; run setup again to rewind it\n", rushDay())
 	}
