@@ -9,11 +9,11 @@ import (
 
 // result is what the connections heard of one commit.
 type result struct {
-	lat      []time.Duration          // each delivery's latency from the acknowledgement
+	lat      []time.Duration            // each delivery's latency from the acknowledgement
 	kinds    map[string][]time.Duration // the same by transport
-	heard    []bool                   // by connection
-	versions map[string]int           // the figures versions announced (1 expected)
-	early    int                      // deliveries before the acknowledgement (counted as 0)
+	heard    []bool                     // by connection
+	versions map[string]int             // the figures versions announced (1 expected)
+	early    int                        // deliveries before the acknowledgement (counted as 0)
 }
 
 // collect takes each connection's first event since the write, waiting

@@ -29,13 +29,13 @@ func TestReadSSE(t *testing.T) {
 }
 
 func TestFirstErrorMessage(t *testing.T) {
-	for body, want := range map[string]string{
-		`[{"message":"20 live subscriptions from one address at most","extensions":{"code":"RATE_LIMITED"}}]`: "20 live subscriptions from one address at most",
-		`{"errors":[{"message":"no such campaign"}]}`: "no such campaign",
-		"not json\n": "not json",
+	for _, c := range []struct{ body, want string }{
+		{`[{"message":"20 live subscriptions from one address at most","extensions":{"code":"RATE_LIMITED"}}]`, "20 live subscriptions from one address at most"},
+		{`{"errors":[{"message":"no such campaign"}]}`, "no such campaign"},
+		{"not json\n", "not json"},
 	} {
-		if got := firstErrorMessage([]byte(body)); got != want {
-			t.Errorf("firstErrorMessage(%s) = %q; want %q", body, got, want)
+		if got := firstErrorMessage([]byte(c.body)); got != c.want {
+			t.Errorf("firstErrorMessage(%s) = %q; want %q", c.body, got, c.want)
 		}
 	}
 }

@@ -122,7 +122,7 @@ type bench struct {
 	timeout time.Duration
 	name    string
 	mode    string // sse, ws or mix
-	extra   int // events beyond each commit's first, and between commits
+	extra   int    // events beyond each commit's first, and between commits
 }
 
 // kindOf says which transport connection i uses.
