@@ -5,12 +5,18 @@
 # latencies, how far behind the writes the figures were (from /metrics), and
 # the readers' throughput (READERS clients, 16 by default; 0 for none), then rewinds the day (so it can be run again).
 #   bench/morning.sh            RATE=10 N=600 by default (one minute)
-# Needs PostgreSQL at BENCH_ADMIN_URL (default: the local server, user postgres)
-# and the national world in BENCH_DB (default tiendo_bench, loaded by bench/run.sh).
+# Needs PostgreSQL at BENCH_ADMIN_URL (default: the local server, user postgres).
+# Its world, in BENCH_DB (default tiendo_bench_morning, loaded the first time:
+# about 3 minutes), is the national world of bench/run.sh with reports up to
+# the campaign's day before last, so that the morning's reports are for the
+# campaign's last day: as on a morning of a campaign under way, when the
+# reports are for yesterday and no later day is computed yet (with
+# bench/run.sh's world, whose last 5 days are left out, each refresh would
+# also recompute the 4 days after the reports, carried forward).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADMIN=${BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
-DBNAME=${BENCH_DB:-tiendo_bench}
+DBNAME=${BENCH_DB:-tiendo_bench_morning}
 URL=${ADMIN%%/postgres\?*}/$DBNAME?sslmode=disable
 PORT=${BENCH_PORT:-18081}
 RATE=${RATE:-10}
@@ -22,6 +28,11 @@ go build -o /tmp/tiendo-bench-load ./bench/load
 go build -o /tmp/tiendo-bench-morning ./bench/morning
 go build -o /tmp/tiendo-bench-national ./bench/national
 
+if ! psql "$ADMIN" -qAtc "select 1 from pg_database where datname='$DBNAME'" | grep -q 1; then
+  psql "$ADMIN" -qc "create database $DBNAME"
+  /tmp/tiendo-bench-national -database-url "$URL" -new 1 load
+  psql "$URL" -qc "vacuum analyze"
+fi
 C=$(psql "$URL" -Atc "select slug from campaigns where slug like 'quoc-gia-%' order by id limit 1")
 DAY=$(psql "$URL" -Atc "select max(day) + 1 from report_current")
 PREV=$(psql "$URL" -Atc "select max(day) from report_current")

@@ -59,10 +59,10 @@ for cache in 64 0; do
     start_server 0
     suffix="-nocache"
   fi
-  for name in provinces communes series series-columns; do
+  for name in provinces communes series series-columns typename; do
     # Rankings under load (16 clients); series as one client's latency.
     c=16
-    case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES; c=1;; series-columns) q=$Q_COLUMNS; c=1;; esac
+    case $name in provinces) q=$Q_PROV;; communes) q=$Q_COMM;; series) q=$Q_SERIES; c=1;; series-columns) q=$Q_COLUMNS; c=1;; typename) q='{ __typename }';; esac
     for run in $(seq 1 "$RUNS"); do
       /tmp/tiendo-bench-load -url "http://127.0.0.1:$PORT/graphql" -c "$c" -d "$DUR" -name "$name$suffix run=$run" -query "$q" | tee -a "$out"
     done

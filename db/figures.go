@@ -49,6 +49,7 @@ type refreshPlan struct {
 	in          engine.Input
 	from, to    domain.Date // the days to rewrite
 	tail        bool        // rewrite every stored day from from on (to is the last day)
+	stored      domain.Date // the last day whose figures are stored (zero: none, or not to be reused)
 	prevSnap    *string     // the state read, to detect a concurrent refresh
 	snapshot    string
 	fingerprint string
@@ -119,35 +120,59 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 // those of its days, returning the rows written.
 func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16) (int, error) {
 	c := plan.in.Campaign
-	if plan.tail {
-		// The days from plan.from on are rewritten: mostly days not stored
-		// yet (a new day), so delete and copy.
+	if plan.tail && plan.from > plan.stored {
+		// Only days not stored yet (a new day): delete whatever a
+		// shortened campaign left after them, and copy.
 		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
 			return 0, err
 		}
 		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in)
 	}
-	// A window of stored days (a late correction): most of its figures come
-	// out the same, so copy them aside and write only those that differ,
-	// instead of deleting and inserting every row (and index entry) of the
-	// window.
+	// Stored days (a late correction, or the reports of a morning coming in
+	// while their day is computed already): most of their figures come out
+	// the same, so copy them aside and write only those that differ,
+	// instead of deleting and inserting every row (and index entry, and
+	// the WAL of both) of the days.
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
 		return 0, err
 	}
 	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in); err != nil {
 		return 0, err
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
-		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates+`
-		WHERE (figures.*) IS DISTINCT FROM (EXCLUDED.*)`)
+	// Rows the new figures no longer have may lie after the window when
+	// every later day was recomputed (a shortened campaign).
+	last := pgDate(plan.to)
+	if plan.tail {
+		last = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	}
+	// Both statements below join the days' stored figures (a range of the
+	// primary key) with the new ones (a temporary table without index or
+	// statistics): by hash, whatever the planner guesses of either side (a
+	// nested loop over the temporary table, picked after statistics taken
+	// before the day existed, ran past the statement timeout).
+	// (Memory for the hash: a national day is 32,385 rows, about 7 MB.)
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'`); err != nil {
+		return 0, err
+	}
+	// The comparison is a read: only the rows that differ reach the
+	// insert (an ON CONFLICT that updates nothing would still lock, so
+	// write, every row it matched).
+	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT n.* FROM figures_new n
+		LEFT JOIN (SELECT * FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day BETWEEN $3 AND $4) f
+			ON f.campaign_id = n.campaign_id AND f.metric_id = n.metric_id AND f.day = n.day AND f.unit_id = n.unit_id
+		WHERE f.campaign_id IS NULL OR (f.*) IS DISTINCT FROM (n.*)
+		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates, c.ID, ids, pgDate(plan.from), last)
 	if err != nil {
 		return 0, err
 	}
 	written := int(tag.RowsAffected())
 	tag, err = tx.Exec(ctx, `DELETE FROM figures f WHERE f.campaign_id = $1 AND f.metric_id = ANY($2) AND f.day BETWEEN $3 AND $4
 		AND NOT EXISTS (SELECT 1 FROM figures_new n WHERE n.campaign_id = f.campaign_id AND n.metric_id = f.metric_id AND n.day = f.day AND n.unit_id = f.unit_id)`,
-		c.ID, ids, pgDate(plan.from), pgDate(plan.to))
+		c.ID, ids, pgDate(plan.from), last)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `RESET enable_nestloop; RESET work_mem`); err != nil {
 		return 0, err
 	}
 	return written + int(tag.RowsAffected()), nil

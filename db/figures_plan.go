@@ -83,6 +83,7 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 			plan.from = c.Start
 		}
 	} else {
+		plan.stored = toDate(*computedTo)
 		var metrics []string
 		if plan.from, plan.to, plan.tail, metrics, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
 			return nil, err

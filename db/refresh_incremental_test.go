@@ -119,3 +119,39 @@ func TestIncrementalRefreshEqualsFull(t *testing.T) {
 		t.Errorf("a refresh with nothing new wrote %d rows (%v)", n, err)
 	}
 }
+
+// TestSameDayReportWritesWhatChanged: on a report morning the day's
+// figures are stored after its first reports, and each later refresh of
+// the day stores only the figures the new reports changed (the commune,
+// its ancestors, the ranks that moved), not the whole day again.
+func TestSameDayReportWritesWhatChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := dbtest.New(t)
+	c := dbtest.MustLoadExample(t, store)
+	var code, metric string
+	var day, value, dayRows int64
+	err := store.Pool.QueryRow(ctx, `
+		SELECT u.code, m.key, (s.computed_to - date '1970-01-01')::bigint, l.value,
+			(SELECT count(*) FROM figures f WHERE f.campaign_id = s.campaign_id AND f.metric_id = m.id AND f.day = s.computed_to)
+		FROM figures_state s CROSS JOIN units u CROSS JOIN metrics m CROSS JOIN LATERAL (
+			SELECT rc.value FROM report_current rc WHERE rc.unit_id = u.id AND rc.metric_id = m.id AND rc.day <= s.computed_to
+			ORDER BY rc.day DESC LIMIT 1) l
+		WHERE s.campaign_id = $1 AND u.kind = 'COMMUNE' AND m.key = ANY($2)
+		ORDER BY u.code, m.key LIMIT 1`, c.ID, c.MetricKeys).Scan(&code, &metric, &day, &value, &dayRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := domain.Date(day)
+	dbtest.MustImportReports(t, store, fmt.Sprintf("unit_code,metric,date,value,note\n%s,%s,%s,%d,nhập bổ sung\n", code, metric, d, value+7))
+	n, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n >= int(dayRows) {
+		t.Errorf("a report of %s %s for the day computed last (%s) rewrote %d figures of the day's %d: only those it changed should be", code, metric, d, n, dayRows)
+	}
+	if diff := diffDumps(figureDump(t, store, c.ID), fullRecompute(t, store, c)); diff != "" {
+		t.Fatalf("after a report of %s %s for %s: %s", code, metric, d, diff)
+	}
+}

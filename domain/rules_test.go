@@ -3,6 +3,7 @@ package domain_test
 import (
 	"errors"
 	"fmt"
+	"math/big"
 	"testing"
 
 	"github.com/tiendo-vn/tiendo/domain"
@@ -130,5 +131,25 @@ func TestSearchKeyAndText(t *testing.T) {
 	}
 	if domain.TextLen("Bến Tre") != 7 {
 		t.Errorf("TextLen(Bến Tre) = %d, want 7 characters", domain.TextLen("Bến Tre"))
+	}
+}
+
+// TestBandReachedEqualsExactFractions: the 64-bit comparison of a count
+// with a band's minimum agrees with the exact fraction (big.Rat) on
+// thresholds, beside them, and on counts near the int64 limit.
+func TestBandReachedEqualsExactFractions(t *testing.T) {
+	mins := []float64{0, 0.4, 0.7, 1, 0.333, 0.95, 1.25, 0.123456789012, 1e-9, -0.5}
+	figures := []int64{0, 1, 2, 3, 7, 10, 69, 70, 71, 333, 999, 1000, 1001, 4_000_000_000, 1<<62 + 1, 1<<63 - 1}
+	quotas := []int64{1, 3, 10, 100, 1000, 3000, 7_000_000_000, 1<<62 + 3, 1<<63 - 1}
+	for _, m := range mins {
+		b := domain.Band{Key: "B", Min: m}
+		for _, f := range figures {
+			for _, q := range quotas {
+				want := new(big.Rat).SetFrac64(f, q).Cmp(b.MinRat()) >= 0
+				if got := b.Reached(f, q); got != want {
+					t.Errorf("min %v: Reached(%d, %d) = %v, exact %v", m, f, q, got, want)
+				}
+			}
+		}
 	}
 }

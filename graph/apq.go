@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/tiendo-vn/tiendo/db"
 )
@@ -15,16 +16,29 @@ import (
 // apqCache holds the automatic persisted queries: the trusted documents
 // known from the start (the portal's), this server's recent ones in memory,
 // and every server's in PostgreSQL, so a hash registered through one server
-// is known to all.
+// is known to all. A hash PostgreSQL does not know is remembered as unknown
+// for unknownFor, so a stale page or client asking for it again and again
+// (each answered "PersistedQueryNotFound", then sending the document) does
+// not cost a database round trip each time; a hash registered meanwhile
+// through another server costs a client at most one more retry.
 type apqCache struct {
 	trusted map[string]string // by the hex SHA-256 of the document
 	mem     *lru.LRU[string]
+	unknown *expirable.LRU[string, struct{}]
 	store   *db.DB
 	logger  *slog.Logger
 }
 
+// unknownFor is how long a hash PostgreSQL did not know is answered as
+// unknown without asking again; unknownHashes bounds how many are kept.
+const (
+	unknownFor    = 10 * time.Second
+	unknownHashes = 10000
+)
+
 func newAPQCache(store *db.DB, logger *slog.Logger, trusted []string) apqCache {
-	c := apqCache{trusted: map[string]string{}, mem: lru.New[string](1000), store: store, logger: logger}
+	c := apqCache{trusted: map[string]string{}, mem: lru.New[string](1000), store: store, logger: logger,
+		unknown: expirable.NewLRU[string, struct{}](unknownHashes, nil, unknownFor)}
 	for _, q := range trusted {
 		sum := sha256.Sum256([]byte(q))
 		c.trusted[hex.EncodeToString(sum[:])] = q
@@ -39,7 +53,7 @@ func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
 	if q, ok := c.mem.Get(ctx, hash); ok {
 		return q, true
 	}
-	if c.store == nil {
+	if c.store == nil || c.unknown.Contains(hash) {
 		return "", false
 	}
 	q, ok, err := c.store.PersistedQuery(ctx, hash)
@@ -49,6 +63,8 @@ func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
 	}
 	if ok {
 		c.mem.Add(ctx, hash, q)
+	} else {
+		c.unknown.Add(hash, struct{}{})
 	}
 	return q, ok
 }
@@ -58,6 +74,7 @@ func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
 // costs another server one "PersistedQueryNotFound" round trip).
 func (c apqCache) Add(ctx context.Context, hash, query string) {
 	c.mem.Add(ctx, hash, query)
+	c.unknown.Remove(hash)
 	if c.store == nil {
 		return
 	}

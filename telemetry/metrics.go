@@ -47,7 +47,7 @@ var (
 	figuresBehind = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Namespace: namespace, Name: "figures_behind_seconds",
 		Help:    "From a write's acknowledgement to the commit of the figures refresh covering it (the earliest write each refresh covers).",
-		Buckets: []float64{.05, .1, .2, .5, 1, 2, 5, 10, 30, 60},
+		Buckets: []float64{.05, .1, .2, .5, .75, 1, 1.5, 2, 3, 5, 10, 30, 60},
 	})
 	publicationLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "publication_lag_seconds",

@@ -89,7 +89,8 @@ func TestTraceSpansHTTPToSQL(t *testing.T) {
 	if _, err := SetupTracing(context.Background(), "test"); err != nil { // propagation only: no OTEL_* set
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { otel.SetTracerProvider(prev) })
+	tracing.Store(true) // as SetupTracing does when it installs an exporter
+	t.Cleanup(func() { otel.SetTracerProvider(prev); tracing.Store(false) })
 	pool := testPool(t)
 	before := testutil.CollectAndCount(queries)
 	h := HTTP("graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -50,6 +50,7 @@ func SetupTracing(ctx context.Context, version string) (shutdown func(context.Co
 	}
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp), sdktrace.WithResource(res))
 	otel.SetTracerProvider(tp)
+	tracing.Store(true)
 	return tp.Shutdown, nil
 }
 

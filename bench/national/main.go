@@ -33,8 +33,11 @@ import (
 // slug names the benchmark campaign (quoc-gia-90-ngay by default).
 var slug string
 
-// newDays are left out of load, for newday to add one at a time.
-const newDays = 5
+// newDays are left out of load, for newday to add one at a time (-new;
+// bench/morning.sh leaves out only the last, so that a morning's reports
+// are for the campaign's last day, as they are for "yesterday" in a
+// campaign under way: no later day is computed yet).
+var newDays = 5
 
 var (
 	start   = domain.MustDate("2024-03-01")
@@ -58,10 +61,11 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the step to this file")
 	flag.IntVar(&days, "days", days, "the campaign's length in days (at least 35: newday adds the last 5, correction goes 30 back)")
 	startFlag := flag.String("start", start.String(), "the campaign's first day (YYYY-MM-DD)")
+	flag.IntVar(&newDays, "new", newDays, "the last days left out of load, for newday to add (1 to 5)")
 	flag.Parse()
 	var err error
-	if start, err = domain.ParseDate(*startFlag); err != nil || days < 35 || days > 3660 {
-		fmt.Fprintf(os.Stderr, "national: -start %q -days %d: want a date YYYY-MM-DD and 35 to 3660 days\n", *startFlag, days)
+	if start, err = domain.ParseDate(*startFlag); err != nil || days < 35 || days > 3660 || newDays < 1 || newDays > 5 {
+		fmt.Fprintf(os.Stderr, "national: -start %q -days %d -new %d: want a date YYYY-MM-DD, 35 to 3660 days and 1 to 5 new\n", *startFlag, days, newDays)
 		os.Exit(2)
 	}
 	slug = fmt.Sprintf("quoc-gia-%d-ngay", days)

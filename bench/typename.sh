@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Tail latency of a trivial query (issue 14, item 9): `{ __typename }` over
+# POST at 16 connections, measured with wrk (C, so the load generator takes
+# less of the two cores than bench/load), against tiendo and against
+# PostGraphile (started by bench/postgraphile.sh's set-up), alternating,
+# BENCH_RUNS times each. Appends to bench/results/typename.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ADMIN=${BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+URL=${ADMIN%%/postgres\?*}/${BENCH_DB:-tiendo_bench}?sslmode=disable
+RUNS=${BENCH_RUNS:-5}
+DUR=${BENCH_DURATION:-10s}
+DIR=${PGL_DIR:-/var/tmp/tiendo-postgraphile}
+out=bench/results/typename.txt
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+source bench/lib.sh
+go build -o /tmp/tiendo-bench-server ./server
+RATE_LIMIT=0 TOKEN_RATE_LIMIT=0 DATABASE_URL="$URL" LISTEN_ADDR=127.0.0.1:18083 /tmp/tiendo-bench-server serve >/tmp/tiendo-typename.log 2>&1 &
+pids=($!)
+[ -x "$DIR/node_modules/.bin/postgraphile" ] || { mkdir -p "$DIR"; cp bench/postgraphile/package*.json "$DIR/"; (cd "$DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); }
+node "$DIR/node_modules/.bin/postgraphile" -c "${URL%%\?*}" -s public --host 127.0.0.1 --port 18091 --disable-query-log --disable-graphiql >/tmp/tiendo-typename-pgl.log 2>&1 &
+pids+=($!)
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for port in 18083 18091; do
+  for _ in $(seq 1 150); do curl -fs -H 'Content-Type: application/json' -d '{"query":"{ __typename }"}' "http://127.0.0.1:$port/graphql" >/dev/null && break; sleep 0.2; done
+done
+settle "${pids[0]}"
+echo "# $(date -u +%F) $(nproc) cores; wrk -t2 -c16 -d$DUR, POST { __typename }; tiendo $(git rev-parse --short HEAD), PostGraphile $(node -p "require('$DIR/node_modules/postgraphile/package.json').version")" | tee -a "$out"
+for run in $(seq 1 "$RUNS"); do
+  for who in tiendo:18083 postgraphile:18091; do
+    QUERY='{ __typename }' wrk -t2 -c16 -d"$DUR" --latency -s bench/wrk/post.lua "http://127.0.0.1:${who#*:}/graphql" >/tmp/wrk.txt
+    awk -v name="${who%%:*}" -v run="$run" '
+      /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
+      END {printf "typename-%s run=%d rps=%d p50=%s p99=%s non2xx=%d\n", name, run, rps, p50, p99, bad}' /tmp/wrk.txt | tee -a "$out"
+  done
+done
