@@ -42,6 +42,10 @@ http {
   uwsgi_temp_path $dir/tmp/uwsgi;
   scgi_temp_path $dir/tmp/scgi;
   proxy_cache_path $dir/cache levels=1:2 keys_zone=tiendo:16m max_size=256m inactive=10m use_temp_path=off;
+  # Clients' Accept-Encoding reduced to gzip or nothing: the origin
+  # compresses an answer once and the proxy keeps at most two copies of it
+  # (a CDN normalises the header the same way).
+  map \$http_accept_encoding \$tiendo_ae { ~*gzip gzip; default ""; }
   upstream tiendo { $(for u in ${upstream//,/ }; do printf 'server %s; ' "$u"; done) keepalive 32; }
   server {
     listen 127.0.0.1:$port;
@@ -51,10 +55,9 @@ http {
       proxy_set_header Connection "";
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      # One stored copy per answer: the proxy compresses for its clients.
-      proxy_set_header Accept-Encoding "";
+      proxy_set_header Accept-Encoding \$tiendo_ae;
       proxy_cache tiendo;
-      proxy_cache_key \$request_method\$host\$request_uri\$http_accept;
+      proxy_cache_key \$request_method\$host\$request_uri\$http_accept\$tiendo_ae;
       proxy_cache_lock on;
       proxy_cache_revalidate on;
       proxy_cache_background_update on;
