@@ -17,10 +17,10 @@ import (
 // known from the start (the portal's), this server's recent ones in memory,
 // and every server's in PostgreSQL, so a hash registered through one server
 // is known to all. A hash PostgreSQL does not know is remembered as unknown
-// for unknownFor, so a stale page or client asking for it again and again
-// (each answered "PersistedQueryNotFound", then sending the document) does
-// not cost a database round trip each time; a hash registered meanwhile
-// through another server costs a client at most one more retry.
+// for unknownFor, so the clients of a stale page asking for it at once, or
+// again and again, cost one database round trip a second, not one each; a
+// hash registered meanwhile through another server is known here within
+// that second (TestPersistedQueriesAcrossServers).
 type apqCache struct {
 	trusted map[string]string // by the hex SHA-256 of the document
 	mem     *lru.LRU[string]
@@ -32,7 +32,7 @@ type apqCache struct {
 // unknownFor is how long a hash PostgreSQL did not know is answered as
 // unknown without asking again; unknownHashes bounds how many are kept.
 const (
-	unknownFor    = 10 * time.Second
+	unknownFor    = time.Second
 	unknownHashes = 10000
 )
 
