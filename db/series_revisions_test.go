@@ -17,10 +17,7 @@ import (
 // value, leave the figure as it was: the refresh still finds the day
 // changed, stores three revisions, and equals a recomputation from scratch.
 func TestSeriesRevisionsFromFigures(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := dbtest.New(t)
-	c := dbtest.MustLoadExample(t, store)
+	ctx, store, c := correctedExample(t, "1329,gõ nhầm")
 	day := domain.MustDate("2023-12-10")
 	u, err := store.UnitByCode(ctx, "90001", day)
 	if err != nil {
@@ -35,17 +32,15 @@ func TestSeriesRevisionsFromFigures(t *testing.T) {
 		return ps[0]
 	}
 	if p := point(); *p.Value != 1328 || p.Revisions != 1 {
-		t.Fatalf("before any correction: %d, %d revisions; want 1328, 1", *p.Value, p.Revisions)
+		t.Fatalf("before any correction refreshed: %d, %d revisions; want 1328, 1", *p.Value, p.Revisions)
 	}
 	_, before, err := store.FiguresVersion(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-
-	dbtest.MustImportReports(t, store, "unit_code,metric,date,value,note\n90001,collected,2023-12-10,1329,gõ nhầm\n")
-	dbtest.MustImportReports(t, store, "unit_code,metric,date,value,note\n90001,collected,2023-12-10,1328,sửa lại\n")
+	correct(t, store, "1328,sửa lại")
 	if p := point(); p.Revisions != 1 {
-		t.Errorf("corrected, not refreshed: %d revisions, want the figures' 1", p.Revisions)
+		t.Errorf("corrected twice, not refreshed: %d revisions, want the figures' 1", p.Revisions)
 	}
 
 	n, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow)
@@ -68,11 +63,7 @@ func TestSeriesRevisionsFromFigures(t *testing.T) {
 // figures stored before it as the refresh computes them (campaigns that
 // are never refreshed again keep them).
 func TestFigureRevisionsBackfill(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	store := dbtest.New(t)
-	c := dbtest.MustLoadExample(t, store)
-	dbtest.MustImportReports(t, store, "unit_code,metric,date,value,note\n90001,collected,2023-12-10,1329,gõ nhầm\n")
+	ctx, store, c := correctedExample(t, "1329,gõ nhầm")
 	if _, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
 		t.Fatal(err)
 	}
@@ -100,4 +91,21 @@ func TestFigureRevisionsBackfill(t *testing.T) {
 	if diff := diffDumps(figureDump(t, store, c.ID), computed); diff != "" {
 		t.Fatalf("backfilled against computed: %s", diff)
 	}
+}
+
+// correctedExample is the spec's example with its figures, and 90001's
+// collected figure of 10/12 (1328) corrected to value,reason (not
+// refreshed).
+func correctedExample(t *testing.T, correction string) (context.Context, *db.DB, *domain.Campaign) {
+	t.Parallel()
+	store := dbtest.New(t)
+	c := dbtest.MustLoadExample(t, store)
+	correct(t, store, correction)
+	return context.Background(), store, c
+}
+
+// correct imports value,reason as 90001's collected figure of 10/12.
+func correct(t *testing.T, store *db.DB, correction string) {
+	t.Helper()
+	dbtest.MustImportReports(t, store, "unit_code,metric,date,value,note\n90001,collected,2023-12-10,"+correction+"\n")
 }
