@@ -31,9 +31,10 @@ type Series struct {
 	Today  domain.Date // today in the campaign's time zone
 }
 
-// Series answers a page of a series from the figures stored. EINVALID for
-// a metric the campaign does not track or from after to; ENOTFOUND for an
-// unknown campaign or unit.
+// Series answers a page of a series from the figures stored, and from them
+// alone (with the campaign and its units): its answer is that of the
+// campaign's figures version. EINVALID for a metric the campaign does not
+// track or from after to; ENOTFOUND for an unknown campaign or unit.
 func (a *App) Series(ctx context.Context, q SeriesQuery) (*Series, error) {
 	at := q.To
 	if q.Current {
@@ -75,9 +76,12 @@ func (a *App) Series(ctx context.Context, q SeriesQuery) (*Series, error) {
 
 // CampaignUnitMetric resolves the arguments most figure fields share: the
 // campaign, and the unit valid on day (nil: today) inside the campaign.
-// EINVALID for a metric the campaign does not track; ENOTFOUND.
+// It reads the campaign with its figures version (CampaignFigures notes it
+// in the request's readset), so an answer read from the campaign's figures
+// through it is versioned. EINVALID for a metric the campaign does not
+// track; ENOTFOUND.
 func (a *App) CampaignUnitMetric(ctx context.Context, slug, unitCode, metric string, day *domain.Date) (*domain.Campaign, *domain.Unit, error) {
-	c, err := a.Store.CampaignBySlug(ctx, slug)
+	c, _, err := a.Store.CampaignFigures(ctx, slug)
 	if err != nil {
 		return nil, nil, err
 	}

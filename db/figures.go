@@ -242,7 +242,7 @@ func FiguresDue(c *domain.Campaign, now time.Time) domain.Date {
 
 var figureColumns = []string{"campaign_id", "metric_id", "day", "unit_id", "kind", "parent_id", "value", "source",
 	"stale_days", "quota", "quota_own", "quota_revision", "rate", "delta", "delta7", "pace7d", "required_pace",
-	"projected", "at_risk", "band", "rank", "rank_change", "on_time", "late", "missing", "rules_version"}
+	"projected", "at_risk", "band", "rank", "rank_change", "on_time", "late", "missing", "rules_version", "revisions"}
 
 func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) []any {
 	var value, quota, qrev any
@@ -268,7 +268,7 @@ func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) [
 	}
 	return []any{campaignID, metricIDs[f.Metric], pgDate(f.Day), f.UnitID, string(f.Kind), f.ParentID, value, string(f.Source),
 		f.StaleDays, quota, f.QuotaOwn, qrev, f.Rate, f.Delta, f.Delta7, f.Pace7d, f.RequiredPace,
-		projected, f.AtRisk, band, rank, f.RankChange, f.OnTime, f.Late, f.Missing, int32(f.RulesVersion)}
+		projected, f.AtRisk, band, rank, f.RankChange, f.OnTime, f.Late, f.Missing, int32(f.RulesVersion), int32(f.Revisions)}
 }
 
 type figureSource struct {

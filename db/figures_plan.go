@@ -157,9 +157,9 @@ func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricK
 	var out []engine.Report
 	var r engine.Report
 	var day time.Time
-	scan := []any{&r.UnitID, &mid, &day, &r.Value, &r.FirstReportedAt}
+	scan := []any{&r.UnitID, &mid, &day, &r.Value, &r.Revision, &r.FirstReportedAt}
 	rows, err = tx.Query(ctx, `
-		SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+		SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.revision, rc.first_reported_at FROM report_current rc
 		WHERE rc.metric_id = ANY($1) AND rc.day BETWEEN $2 AND $3 AND rc.unit_id = ANY($4)`,
 		mids, pgDate(lo), pgDate(to), ids)
 	if err != nil {
@@ -188,9 +188,9 @@ func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricK
 		return out, nil
 	}
 	rows, err = tx.Query(ctx, `
-		SELECT l.unit_id, l.metric_id, l.day, l.value, l.first_reported_at
+		SELECT l.unit_id, l.metric_id, l.day, l.value, l.revision, l.first_reported_at
 		FROM unnest($1::bigint[], $2::smallint[]) AS k(unit_id, metric_id) CROSS JOIN LATERAL (
-			SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.first_reported_at FROM report_current rc
+			SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.revision, rc.first_reported_at FROM report_current rc
 			WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < $3
 			ORDER BY rc.day DESC LIMIT 1) l`, pu, pm, pgDate(lo))
 	if err != nil {
@@ -206,7 +206,8 @@ func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricK
 
 // changedWindow finds the days to recompute after the refresh whose
 // inputs were read in snapshot: from the earliest day a new report or quota revision
-// touches to where its effect ends, and any days not computed yet.
+// touches to where its effect ends, and any days not computed yet. A new
+// report revision counts whatever its value: figures carry revision counts.
 func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*domain.Unit, snapshot string, computedTo, to domain.Date) (from, until domain.Date, tail bool, metrics []string, err error) {
 	from, until = domain.Date(math.MaxInt32), domain.Date(math.MinInt32)
 	touched := map[string]bool{}

@@ -74,15 +74,16 @@ func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*domain.
 }
 
 // Series returns a page of a unit's daily figures for one metric between
-// from and to (inclusive), oldest first, and the total number of days.
+// from and to (inclusive), oldest first, and the total number of days. It
+// reads the figures alone (and metrics), so the campaign's figures version
+// describes its answer.
 func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*domain.Point, int, error) {
 	// One range of figures_unit_series_idx (migration 008): a unit's days
 	// of one metric lie together there, while the primary key keeps a day's
 	// units together for rankings and refreshes.
 	rows, err := db.reader(ctx).Query(ctx, `
-		SELECT `+pointColumns+`, coalesce(rc.revision, 0), count(*) OVER ()
+		SELECT `+pointColumns+`, f.revisions, count(*) OVER ()
 		FROM figures f
-		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.unit_id = $2
 		  AND f.day BETWEEN $4 AND $5
 		ORDER BY f.day OFFSET $6 LIMIT $7`, campaignID, unitID, metric, pgDate(from), pgDate(to), offset, limit)

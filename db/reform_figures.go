@@ -50,10 +50,9 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		all = append(all, l.OldID)
 	}
 	rows, err := db.reader(ctx).Query(ctx, `
-		SELECT `+pointColumns+`, coalesce(rc.revision, 0)
+		SELECT `+pointColumns+`, f.revisions
 		FROM figures f
 		JOIN (SELECT DISTINCT id FROM unnest($5::bigint[]) AS x(id)) x ON x.id = f.unit_id
-		LEFT JOIN report_current rc ON rc.unit_id = f.unit_id AND rc.metric_id = f.metric_id AND rc.day = f.day
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day BETWEEN $3 AND $4`, c.ID, metric, pgDate(lo), pgDate(hi), all)
 	if err != nil {
 		return nil, mapErr(err, "figures")

@@ -80,8 +80,8 @@ func figures(t *testing.T, c *domain.Campaign, units []*domain.Unit, reports []e
 	var out []string
 	err := engine.Compute(engine.Input{Campaign: c, Units: units, Reports: reports, From: from, To: c.End}, func(day []engine.Figure) error {
 		for _, f := range day {
-			out = append(out, fmt.Sprintf("%s %s %d %v %d %s %d %d/%d/%d %s %s %d %s", f.Metric, f.Day, f.UnitID, f.HasValue, f.Value, f.Source,
-				f.StaleDays, f.OnTime, f.Late, f.Missing, num(f.Delta), num(f.Delta7), f.Rank, num(f.RankChange)))
+			out = append(out, fmt.Sprintf("%s %s %d %v %d %s %d %d/%d/%d %s %s %d %s r%d", f.Metric, f.Day, f.UnitID, f.HasValue, f.Value, f.Source,
+				f.StaleDays, f.OnTime, f.Late, f.Missing, num(f.Delta), num(f.Delta7), f.Rank, num(f.RankChange), f.Revisions))
 		}
 		return nil
 	})

@@ -29,7 +29,8 @@ type Point struct {
 	Late         int
 	Missing      int
 	RulesVersion int // the campaign's rules version the band was given by
-	// Revisions of the unit's own report for the day (read by Series only).
+	// Revisions of the unit's own report for the day, as of the refresh
+	// that stored the figure (read for series only).
 	Revisions int
 }
 

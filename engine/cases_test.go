@@ -134,10 +134,10 @@ func TestCases(t *testing.T) {
 		w.report(5, "2023-12-02", 210)
 		days := w.run()
 		d1 := w.fig(days, "2023-12-01", 3)
-		if d1.Source != domain.SourceReported || d1.Value != 500 || d1.OnTime != 2 || d1.Missing != 0 {
+		if d1.Source != domain.SourceReported || d1.Value != 500 || d1.OnTime != 2 || d1.Missing != 0 || d1.Revisions != 1 {
 			t.Errorf("district's own report wins (coverage still its communes'): %+v", d1)
 		}
-		if p := w.fig(days, "2023-12-01", 2); p.Source != domain.SourceRollup || p.Value != 550 || p.OnTime != 3 {
+		if p := w.fig(days, "2023-12-01", 2); p.Source != domain.SourceRollup || p.Value != 550 || p.OnTime != 3 || p.Revisions != 0 {
 			t.Errorf("province: the district's 500, not its communes' 300, plus 50: %+v", p)
 		}
 		d2 := w.fig(days, "2023-12-02", 3)
@@ -162,16 +162,17 @@ func TestCases(t *testing.T) {
 		// 03/12 was first reported as 180, then corrected to 90 (duplicates
 		// removed): the input holds the latest revision, first received on time.
 		w.report(2, "2023-12-03", 90)
+		w.in.Reports[len(w.in.Reports)-1].Revision = 2
 		w.report(3, "2023-12-03", 120)
 		days := w.run()
 		c := w.fig(days, "2023-12-03", 2)
-		if c.Value != 90 || *c.Delta != -60 || c.OnTime != 1 || c.Rank != 2 {
-			t.Errorf("corrected commune: %+v", c)
+		if c.Value != 90 || *c.Delta != -60 || c.OnTime != 1 || c.Rank != 2 || c.Revisions != 2 {
+			t.Errorf("corrected commune (2 revisions): %+v", c)
 		}
-		if c := w.fig(days, "2023-12-04", 2); c.Source != domain.SourceCarried || c.Value != 90 || *c.Delta != 0 {
-			t.Errorf("the corrected figure is what is carried: %+v", c)
+		if c := w.fig(days, "2023-12-04", 2); c.Source != domain.SourceCarried || c.Value != 90 || *c.Delta != 0 || c.Revisions != 0 {
+			t.Errorf("the corrected figure is what is carried, not its revisions: %+v", c)
 		}
-		if n := w.fig(days, "2023-12-03", 1); n.Value != 210 || *n.Delta != 60 {
+		if n := w.fig(days, "2023-12-03", 1); n.Value != 210 || *n.Delta != 60 || n.Revisions != 0 {
 			t.Errorf("nation: %+v", n)
 		}
 	})

@@ -47,7 +47,8 @@ func (w *caseWorld) report(unit int64, day string, value int64) {
 }
 
 func (w *caseWorld) reportAt(unit int64, day string, value int64, at time.Time) {
-	w.in.Reports = append(w.in.Reports, engine.Report{UnitID: unit, Metric: "collected", Day: domain.MustDate(day), Value: value, FirstReportedAt: at})
+	w.in.Reports = append(w.in.Reports, engine.Report{UnitID: unit, Metric: "collected", Day: domain.MustDate(day), Value: value,
+		Revision: 1, FirstReportedAt: at})
 }
 
 // run computes the figures with the engine, checks that the reference

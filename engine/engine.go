@@ -17,7 +17,8 @@ import (
 
 // Version names the rules this package implements. Stored figures record
 // it, so changing how any figure is computed (bump it then) recomputes them.
-const Version = 3
+// 4: figures carry the revision count of the unit's own report.
+const Version = 4
 
 // Report is the latest revision of a unit's report for one metric and day,
 // with when it was first reported (judged against the deadline).
@@ -26,6 +27,7 @@ type Report struct {
 	Metric          string
 	Day             domain.Date
 	Value           int64
+	Revision        int // the latest revision's number (1 for a first report)
 	FirstReportedAt time.Time
 }
 
@@ -67,6 +69,7 @@ type Figure struct {
 	RankChange      *int
 	OnTime, Late    int
 	Missing         int
+	Revisions       int // of the unit's own report for the day (0 without one)
 }
 
 // node is a unit with its place in the tree.
@@ -89,6 +92,7 @@ type dayState struct {
 	quotaOwn              bool
 	quotaRev              int64
 	onTime, late, missing int
+	revisions             int // of the unit's own report for the day
 	leaf                  bool
 }
 
@@ -237,7 +241,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			}
 			switch {
 			case last != nil && last.Day == d:
-				s.has, s.value, s.source = true, last.Value, domain.SourceReported
+				s.has, s.value, s.source, s.revisions = true, last.Value, domain.SourceReported, last.Revision
 			case anyChild:
 				s.has, s.value, s.source = true, sum, domain.SourceRollup
 			case last != nil:
@@ -281,7 +285,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			f := Figure{Metric: metric, Day: d, UnitID: u.ID, Code: u.Code, Kind: u.Kind, ParentID: u.ParentID,
 				HasValue: s.has, Value: s.value, Source: s.source, StaleDays: s.stale,
 				HasQuota: s.hasQuota, Quota: s.quota, QuotaOwn: s.quotaOwn, QuotaRevisionID: s.quotaRev,
-				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version}
+				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version, Revisions: s.revisions}
 			if s.has && s.hasQuota && s.quota > 0 {
 				r := float64(s.value) / float64(s.quota)
 				f.Rate = &r

@@ -267,7 +267,10 @@ func (g *gen) reports() {
 				default:
 					at = due.Add(-time.Duration(g.r.Int64N(int64(30 * time.Hour)))) // on time
 				}
-				g.in.Reports = append(g.in.Reports, engine.Report{UnitID: u.ID, Metric: m, Day: d, Value: value, FirstReportedAt: at})
+				// Corrected reports: some revision counts above 1, drawn from the day
+				// rather than the generator so that every seed keeps its world.
+				g.in.Reports = append(g.in.Reports, engine.Report{UnitID: u.ID, Metric: m, Day: d, Value: value,
+					Revision: 1 + int(d-first)%3, FirstReportedAt: at})
 			}
 		}
 	}

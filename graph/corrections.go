@@ -82,7 +82,10 @@ func (r *Resolver) submitterUnit(ctx context.Context, v *ReportRevision) (*domai
 }
 
 // pointRevisions loads the revisions of a series point's report, batched
-// with the other points of the request.
+// with the other points of the request: the first RevisionCount of them,
+// those the point's figure was computed with. Revisions are append-only
+// and numbered from 1, so the list is the figures version's as the count
+// is (a revision stored since the last refresh shows with its figure).
 func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*ReportRevision, error) {
 	if p.campaign == nil || p.RevisionCount == 0 {
 		return []*ReportRevision{}, nil
@@ -91,10 +94,12 @@ func (r *Resolver) pointRevisions(ctx context.Context, p *ProgressPoint) ([]*Rep
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*ReportRevision, len(revs))
-	for i, v := range revs {
-		rv := newReportRevision(v, p.campaign)
-		out[i] = &rv
+	out := make([]*ReportRevision, 0, len(revs))
+	for _, v := range revs {
+		if v.Revision <= p.RevisionCount {
+			rv := newReportRevision(v, p.campaign)
+			out = append(out, &rv)
+		}
 	}
 	return out, nil
 }

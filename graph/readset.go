@@ -15,7 +15,12 @@ import (
 // campaigns and units (the base counter): the response cache proves them
 // current by versions. Any other root field makes an answer depend on the
 // database's snapshot.
-var versionedRoots = map[string]bool{"ranking": true, "__typename": true}
+//
+// progress reads its campaign through app.CampaignUnitMetric, its days from
+// the figures alone (the revision counts are stored with them), units and
+// unit links; ProgressPoint.revisions lists the report's revisions up to
+// the stored count, which never change (report_revisions is append-only).
+var versionedRoots = map[string]bool{"ranking": true, "progress": true, "__typename": true}
 
 // trackedRoots marks operations that select another root field (or are
 // not queries) as untracked.

@@ -116,7 +116,7 @@ func (w *refWorld) figure(u *domain.Unit, m string, d domain.Date) engine.Figure
 	f := engine.Figure{Metric: m, Day: d, UnitID: u.ID, Code: u.Code, Kind: u.Kind, ParentID: u.ParentID,
 		HasValue: b.has, Value: b.value, Source: b.source, StaleDays: b.stale,
 		HasQuota: b.hasQuota, Quota: b.quota, QuotaOwn: b.quotaOwn, QuotaRevisionID: b.quotaRev,
-		OnTime: b.onTime, Late: b.late, Missing: b.missing, RulesVersion: w.rulesOn(d).Version}
+		OnTime: b.onTime, Late: b.late, Missing: b.missing, RulesVersion: w.rulesOn(d).Version, Revisions: b.revisions}
 	if rated(b) {
 		f.Rate = ratio(b.value, b.quota)
 		f.Band = w.band(b.value, b.quota, d)

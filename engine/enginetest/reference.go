@@ -18,7 +18,9 @@ import (
 // The rules, as it reads them (domain.md, rules 1–5):
 //
 //   - The input holds the latest revision of each report (rule 1); a
-//     correction that lowers a figure is just a lower value.
+//     correction that lowers a figure is just a lower value. A figure
+//     carries the number of revisions of the unit's own report for its day
+//     (0 without one: carried, rolled up or none).
 //   - A unit exists on a day inside its validity period; only existing units
 //     have figures, and only existing children count in their parent.
 //   - Children are the units whose parent it is, in the same branch: an agency
@@ -103,6 +105,7 @@ type refBase struct {
 	quotaOwn              bool
 	quotaRev              int64
 	onTime, late, missing int
+	revisions             int // of the unit's own report for the day
 }
 
 type refWorld struct {
@@ -200,7 +203,7 @@ func (w *refWorld) base(u *domain.Unit, m string, d domain.Date) refBase {
 		}
 	}
 	if reported {
-		b.has, b.value, b.source = true, own.Value, domain.SourceReported
+		b.has, b.value, b.source, b.revisions = true, own.Value, domain.SourceReported, own.Revision
 	} else if anyChild {
 		b.has, b.value, b.source = true, sum, domain.SourceRollup
 	} else if prev, ok := w.reportBefore(u, m, d); ok {
