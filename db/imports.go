@@ -34,7 +34,12 @@ func (ix unitIndex) lookup(code string, day domain.Date) (unitSpan, bool) {
 }
 
 func (db *DB) loadUnitIndex(ctx context.Context, q pgx.Tx) (unitIndex, error) {
-	rows, err := q.Query(ctx, `SELECT u.id, u.code, u.kind, lower(u.valid), upper(u.valid) FROM units u`)
+	return collectUnitIndex(q.Query(ctx, `SELECT u.id, u.code, u.kind, lower(u.valid), upper(u.valid) FROM units u`))
+}
+
+// collectUnitIndex reads rows of units (id, code, kind, lower and upper
+// bounds of their validity) into an index, or returns err.
+func collectUnitIndex(rows pgx.Rows, err error) (unitIndex, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -199,15 +204,7 @@ func (db *DB) ImportUnits(ctx context.Context, file string, rows []csvio.Line[do
 			if full == "" {
 				full = u.Name
 			}
-			var lo, hi *time.Time
-			if u.ValidFrom != nil {
-				t := pgDate(*u.ValidFrom)
-				lo = &t
-			}
-			if u.ValidTo != nil {
-				t := pgDate(u.ValidTo.AddDays(1))
-				hi = &t
-			}
+			lo, hi := validBounds(u)
 			id := ix.idOf(u.Code, u.ValidFrom, u.ValidTo)
 			src[i] = []any{id, u.Code, u.Name, full, u.NameEN, string(u.Kind), n.parent, lo, hi,
 				domain.SearchKey(u.Name + " " + full + " " + u.NameEN)}

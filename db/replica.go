@@ -55,6 +55,9 @@ type ReplicaOptions struct {
 	// Poll is how often each replica's position is measured (default 200 ms).
 	Poll   time.Duration
 	Logger *slog.Logger
+	// Measured, if set, is given every replica's status after each
+	// measurement of Run (the server exports them as metrics).
+	Measured func([]ReplicaStatus)
 }
 
 func (o ReplicaOptions) withDefaults() ReplicaOptions {
@@ -135,7 +138,7 @@ func (rs *Replicas) Close() {
 	}
 }
 
-// Run measures the replicas every Poll until ctx ends.
+// Run measures the replicas every Poll until ctx ends, telling Measured.
 func (rs *Replicas) Run(ctx context.Context) {
 	t := time.NewTicker(rs.opt.Poll)
 	defer t.Stop()
@@ -145,6 +148,9 @@ func (rs *Replicas) Run(ctx context.Context) {
 			return
 		case <-t.C:
 			rs.measure(ctx)
+			if rs.opt.Measured != nil {
+				rs.opt.Measured(rs.Status())
+			}
 		}
 	}
 }

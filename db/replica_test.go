@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -61,8 +62,10 @@ func TestReplicas(t *testing.T) {
 	if _, err := primary.Pool.Exec(ctx, `create table seen (n int)`); err != nil {
 		t.Fatal(err)
 	}
+	var measured atomic.Pointer[[]db.ReplicaStatus]
 	rs, err := db.OpenReplicas(ctx, primary, []string{standbyURL}, db.Options{},
-		db.ReplicaOptions{MaxLag: 600 * time.Millisecond, Wait: 2 * time.Second, Poll: 50 * time.Millisecond})
+		db.ReplicaOptions{MaxLag: 600 * time.Millisecond, Wait: 2 * time.Second, Poll: 50 * time.Millisecond,
+			Measured: func(st []db.ReplicaStatus) { measured.Store(&st) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +75,10 @@ func TestReplicas(t *testing.T) {
 	go rs.Run(runCtx)
 
 	waitFor(t, "the standby serving reads", func() bool { return rs.Status()[0].Serving })
+	waitFor(t, "Measured told the standby serves", func() bool {
+		st := measured.Load()
+		return st != nil && len(*st) == 1 && (*st)[0].Serving && (*st)[0].Name == rs.Status()[0].Name
+	})
 
 	t.Run("a writer reads its own write on the replica", func(t *testing.T) {
 		for i := 1; i <= 20; i++ {

@@ -225,24 +225,7 @@ func ancestors(ctx context.Context, tx pgx.Tx, ids []int64) (map[int64][]int64, 
 
 // loadUnitIndexFor is loadUnitIndex for a few codes only.
 func loadUnitIndexFor(ctx context.Context, tx pgx.Tx, codes []string) (unitIndex, error) {
-	rows, err := tx.Query(ctx, `SELECT u.id, u.code, u.kind, lower(u.valid), upper(u.valid) FROM units u WHERE u.code = ANY($1)`, codes)
-	if err != nil {
-		return nil, err
-	}
-	ix := unitIndex{}
-	var id int64
-	var code, kind string
-	var from, until *time.Time
-	_, err = pgx.ForEachRow(rows, []any{&id, &code, &kind, &from, &until}, func() error {
-		s := unitSpan{id: id, from: toDatePtr(from), kind: domain.UnitKind(kind)}
-		if until != nil {
-			last := toDate(*until).AddDays(-1)
-			s.to = &last
-		}
-		ix[code] = append(ix[code], s)
-		return nil
-	})
-	return ix, err
+	return collectUnitIndex(tx.Query(ctx, `SELECT u.id, u.code, u.kind, lower(u.valid), upper(u.valid) FROM units u WHERE u.code = ANY($1)`, codes))
 }
 
 // loadLocation loads an IANA zone, falling back to Vietnam's offset.

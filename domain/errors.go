@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Application error codes. They are the values of extensions.code in the
@@ -69,4 +70,21 @@ func ErrorMessage(err error) string {
 		return e.Error()
 	}
 	return "internal error"
+}
+
+// HTTPStatus is how a plain HTTP endpoint (the event stream, the bulletin
+// pages and downloads) answers err: 404, 400 or 429 with the *Error's message
+// for ENOTFOUND, EINVALID and ERATELIMITED; 500 and "" for any other error,
+// whose detail is not for clients (the caller logs it and says something
+// generic).
+func HTTPStatus(err error) (int, string) {
+	switch ErrorCode(err) {
+	case ENOTFOUND:
+		return http.StatusNotFound, ErrorMessage(err)
+	case EINVALID:
+		return http.StatusBadRequest, ErrorMessage(err)
+	case ERATELIMITED:
+		return http.StatusTooManyRequests, ErrorMessage(err)
+	}
+	return http.StatusInternalServerError, ""
 }

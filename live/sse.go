@@ -118,16 +118,12 @@ func sseEvent(ctx context.Context, campaigns Campaigns, e Event) (string, []byte
 }
 
 func writeErr(w http.ResponseWriter, err error) {
-	status := http.StatusInternalServerError
-	msg := "internal error"
-	switch domain.ErrorCode(err) {
-	case domain.ENOTFOUND:
-		status, msg = http.StatusNotFound, domain.ErrorMessage(err)
-	case domain.ERATELIMITED:
-		status, msg = http.StatusTooManyRequests, domain.ErrorMessage(err)
+	status, msg := domain.HTTPStatus(err)
+	switch {
+	case status == http.StatusInternalServerError:
+		msg = "internal error"
+	case status == http.StatusTooManyRequests:
 		w.Header().Set("Retry-After", "30")
-	case domain.EINVALID:
-		status, msg = http.StatusBadRequest, domain.ErrorMessage(err)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -186,10 +186,10 @@ func facts(m MetricDay, ended bool) MetricFacts {
 		if ch.Unit.Kind != kind {
 			continue
 		}
-		if ch.Rank > 0 && ch.Value != nil && ch.Quota != nil && *ch.Quota > 0 {
+		hasQuota := ch.Value != nil && ch.Quota != nil && *ch.Quota > 0
+		if hasQuota && ch.Rank > 0 {
 			ranked = append(ranked, ch)
 		}
-		hasQuota := ch.Value != nil && ch.Quota != nil && *ch.Quota > 0
 		switch {
 		case hasQuota && *ch.Value >= *ch.Quota:
 			f.Completed = append(f.Completed, named(ch))
@@ -258,18 +258,12 @@ func coverageLists(ms []MetricDay) (late, missing []string) {
 		return nil, nil
 	}
 	for _, ch := range ms[0].Children {
-		if ch.Unit.Leaf {
-			if ch.Missing > 0 {
-				missing = append(missing, ch.Unit.Code)
-			} else if ch.Late > 0 {
-				late = append(late, ch.Unit.Code)
-			}
-			continue
-		}
 		if ch.Missing > 0 {
 			missing = append(missing, ch.Unit.Code)
 		}
-		if ch.Late > 0 {
+		// A reporting unit is late or missing; a unit above others may
+		// have some of each.
+		if ch.Late > 0 && (ch.Missing == 0 || !ch.Unit.Leaf) {
 			late = append(late, ch.Unit.Code)
 		}
 	}

@@ -71,21 +71,14 @@ func (s *Service) Handler() http.Handler {
 }
 
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := http.StatusInternalServerError
-	msg := "lỗi máy chủ / server error"
-	switch domain.ErrorCode(err) {
-	case domain.ENOTFOUND:
-		code, msg = http.StatusNotFound, domain.ErrorMessage(err)
-	case domain.EINVALID:
-		code, msg = http.StatusBadRequest, domain.ErrorMessage(err)
-	case domain.EINTERNAL:
-		if s.Outage != nil && s.Outage(r.Context(), err) {
-			w.Header().Set("Retry-After", "5")
-			code, msg = http.StatusServiceUnavailable, "tạm thời không truy cập được cơ sở dữ liệu, vui lòng thử lại sau / the database cannot be reached for the moment, please retry later"
-			break
-		}
-		fallthrough
+	code, msg := domain.HTTPStatus(err)
+	switch {
+	case code != http.StatusInternalServerError:
+	case domain.ErrorCode(err) == domain.EINTERNAL && s.Outage != nil && s.Outage(r.Context(), err):
+		w.Header().Set("Retry-After", "5")
+		code, msg = http.StatusServiceUnavailable, "tạm thời không truy cập được cơ sở dữ liệu, vui lòng thử lại sau / the database cannot be reached for the moment, please retry later"
 	default:
+		msg = "lỗi máy chủ / server error"
 		s.logger().ErrorContext(r.Context(), "bulletin page", "path", r.URL.Path, "err", err)
 	}
 	http.Error(w, msg, code)

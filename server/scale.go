@@ -59,7 +59,7 @@ func startScaleOut(ctx context.Context, store *db.DB, cfg scaleConfig, logger *s
 			return nil, fmt.Errorf("--replica-urls (DATABASE_REPLICA_URLS): %w", err)
 		}
 		s.replicas, err = db.OpenReplicas(ctx, store, urls, db.Options{StatementTimeout: envDuration("STATEMENT_TIMEOUT", 30*time.Second), Tracer: telemetry.PGX{Pool: "replica"}},
-			db.ReplicaOptions{MaxLag: cfg.replicaLag, Wait: cfg.replicaWait, Logger: logger})
+			db.ReplicaOptions{MaxLag: cfg.replicaLag, Wait: cfg.replicaWait, Logger: logger, Measured: exportReplicaLag})
 		if err != nil {
 			return nil, err
 		}
@@ -67,24 +67,15 @@ func startScaleOut(ctx context.Context, store *db.DB, cfg scaleConfig, logger *s
 			logger.Info("replica", "name", st.Name, "serving", st.Serving, "lag", st.Lag, "err", st.Error)
 		}
 		go s.replicas.Run(ctx)
-		go s.exportReplicaLag(ctx)
 	}
 	go s.hub.Run(ctx, store, logger)
 	return s, nil
 }
 
-func (s *scaleOut) exportReplicaLag(ctx context.Context) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			for _, st := range s.replicas.Status() {
-				telemetry.SetReplica(st.Name, st.Lag, st.Serving)
-			}
-		}
+// exportReplicaLag puts each replica's measured lag in the metrics.
+func exportReplicaLag(replicas []db.ReplicaStatus) {
+	for _, st := range replicas {
+		telemetry.SetReplica(st.Name, st.Lag, st.Serving)
 	}
 }
 

@@ -54,8 +54,6 @@ func morningAfter(d domain.Date) time.Time {
 	return d.AddDays(1).Time(vn).Add(8 * time.Hour)
 }
 
-var ()
-
 func main() {
 	url := flag.String("database-url", os.Getenv("DATABASE_URL"), "database to load")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the step to this file")
@@ -138,7 +136,10 @@ func value(c commune, i, m, d int) int64 {
 // missing reports whether commune i skipped day d (about 3%).
 func missing(i, d int) bool { return (i*31+d*17)%100 < 3 && d > 0 }
 
-func reportsFor(cs []commune, d int) func(fn func(csvio.Line[domain.ReportRow]) error) error {
+// reports hands an import its rows one by one.
+type reports = func(fn func(csvio.Line[domain.ReportRow]) error) error
+
+func reportsFor(cs []commune, d int) reports {
 	return func(fn func(csvio.Line[domain.ReportRow]) error) error {
 		line := 1
 		day := start.AddDays(d)
@@ -211,58 +212,61 @@ func load(ctx context.Context, store *db.DB) error {
 	return nil
 }
 
-func campaign(ctx context.Context, store *db.DB) (*domain.Campaign, []commune, error) {
+// campaign reads the benchmark campaign, its communes and the last day of
+// reports loaded.
+func campaign(ctx context.Context, store *db.DB) (*domain.Campaign, []commune, domain.Date, error) {
 	c, err := store.CampaignBySlug(ctx, slug)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
+	}
+	var last time.Time
+	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
+		return nil, nil, 0, err
 	}
 	units, err := demo.Units()
-	return c, communes(units), err
+	return c, communes(units), domain.DateFromTime(last), err
+}
+
+// timed imports src (as name) and brings c's figures up to date as of at,
+// printing what, the rows written and the seconds of each step.
+func timed(ctx context.Context, store *db.DB, c *domain.Campaign, name string, src reports, at time.Time, what string) error {
+	t0 := time.Now()
+	res, err := store.ImportReports(ctx, name, src, "bench", now, nil)
+	if err != nil {
+		return err
+	}
+	t1 := time.Now()
+	n, err := store.RefreshFigures(ctx, c.ID, 0, at)
+	if err != nil {
+		return err
+	}
+	t2 := time.Now()
+	fmt.Printf("%s rows=%d ingest_s=%.3f refresh_s=%.3f figures=%d total_s=%.3f\n",
+		what, res.Inserted, t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), n, t2.Sub(t0).Seconds())
+	return nil
 }
 
 // newDay adds the last day's reports for every commune and brings every
 // figure, rate and rank of that day up to date, timing both.
 func newDay(ctx context.Context, store *db.DB) error {
-	c, cs, err := campaign(ctx, store)
+	c, cs, last, err := campaign(ctx, store)
 	if err != nil {
 		return err
 	}
-	var last time.Time
-	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
-		return err
-	}
-	d := int(domain.DateFromTime(last)-start) + 1
+	d := int(last-start) + 1
 	if d >= days {
 		return fmt.Errorf("every day of the campaign is loaded already; drop the benchmark database to start again")
 	}
-	t0 := time.Now()
-	res, err := store.ImportReports(ctx, "reports", reportsFor(cs, d), "bench", now, nil)
-	if err != nil {
-		return err
-	}
-	t1 := time.Now()
-	n, err := store.RefreshFigures(ctx, c.ID, 0, morningAfter(start.AddDays(d)))
-	if err != nil {
-		return err
-	}
-	t2 := time.Now()
-	fmt.Printf("newday day=%s rows=%d ingest_s=%.3f refresh_s=%.3f figures=%d total_s=%.3f\n",
-		start.AddDays(d), res.Inserted, t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), n, t2.Sub(t0).Seconds())
-	return nil
+	return timed(ctx, store, c, "reports", reportsFor(cs, d), morningAfter(start.AddDays(d)), fmt.Sprintf("newday day=%s", start.AddDays(d)))
 }
 
 // correction lowers one commune's figure 30 days before the last day, with
 // a reason, and brings every later day up to date.
 func correction(ctx context.Context, store *db.DB) error {
-	c, cs, err := campaign(ctx, store)
+	c, cs, lastDay, err := campaign(ctx, store)
 	if err != nil {
 		return err
 	}
-	var last time.Time
-	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
-		return err
-	}
-	lastDay := domain.DateFromTime(last)
 	d := int(lastDay-start) - 30
 	i := 17
 	day := start.AddDays(d)
@@ -283,38 +287,21 @@ func correction(ctx context.Context, store *db.DB) error {
 		return fn(csvio.Line[domain.ReportRow]{Line: 2, Row: domain.ReportRow{UnitCode: cs[i].code, Metric: "collected", Date: day,
 			Value: v, ReportedAt: now, Note: fmt.Sprintf("đính chính %s", time.Now().Format(time.RFC3339Nano))}})
 	}
-	t0 := time.Now()
-	res, err := store.ImportReports(ctx, "correction", src, "bench", now, nil)
-	if err != nil {
-		return err
-	}
-	t1 := time.Now()
-	n, err := store.RefreshFigures(ctx, c.ID, 0, morningAfter(lastDay))
-	if err != nil {
-		return err
-	}
-	t2 := time.Now()
-	fmt.Printf("correction rows=%d ingest_s=%.3f refresh_s=%.3f figures=%d total_s=%.3f\n",
-		res.Inserted, t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds(), n, t2.Sub(t0).Seconds())
-	return nil
+	return timed(ctx, store, c, "correction", src, morningAfter(lastDay), "correction")
 }
 
 // refresh recomputes every figure as of the morning after the last day
 // loaded (setup, not measured: after a schema change, say).
 func refresh(ctx context.Context, store *db.DB) error {
-	c, _, err := campaign(ctx, store)
+	c, _, last, err := campaign(ctx, store)
 	if err != nil {
-		return err
-	}
-	var last time.Time
-	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
 		return err
 	}
 	if _, err := store.Pool.Exec(ctx, `DELETE FROM figures_state WHERE campaign_id = $1`, c.ID); err != nil {
 		return err
 	}
 	t0 := time.Now()
-	n, err := store.RefreshFigures(ctx, c.ID, 0, morningAfter(domain.DateFromTime(last)))
+	n, err := store.RefreshFigures(ctx, c.ID, 0, morningAfter(last))
 	fmt.Printf("refresh figures=%d s=%.1f\n", n, time.Since(t0).Seconds())
 	return err
 }
@@ -324,7 +311,7 @@ func refresh(ctx context.Context, store *db.DB) error {
 // append-only triggers (as a superuser, with replication role), which the
 // service itself never does.
 func rewind(ctx context.Context, store *db.DB) error {
-	c, _, err := campaign(ctx, store)
+	c, _, last, err := campaign(ctx, store)
 	if err != nil {
 		return err
 	}
@@ -333,10 +320,6 @@ func rewind(ctx context.Context, store *db.DB) error {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	var last time.Time
-	if err := tx.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
-		return err
-	}
 	for _, q := range []string{
 		`SET LOCAL session_replication_role = replica`,
 		`DELETE FROM report_revisions WHERE day = $1`,
@@ -346,13 +329,13 @@ func rewind(ctx context.Context, store *db.DB) error {
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {
-			args = append(args, last)
+			args = append(args, last.UTC())
 		}
 		if _, err := tx.Exec(ctx, q, args...); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("rewound %s (campaign %d)\n", domain.DateFromTime(last), c.ID)
+	fmt.Printf("rewound %s (campaign %d)\n", last, c.ID)
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}

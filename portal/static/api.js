@@ -134,3 +134,22 @@ async function live(query, variables) {
   if (!res.ok || !body.data) throw new ApiError('HTTP ' + res.status, 'HTTP');
   return body.data;
 }
+
+// ---- Calls ----
+
+/** A query's lang argument for a page's language. */
+export const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
+
+const memo = new Map();
+/** Forgets every run of cached (the figures changed). */
+export const forget = () => memo.clear();
+/** Runs fn once per key (a failed run is forgotten, so it is retried). */
+export function cached(key, fn) {
+  if (!memo.has(key)) {
+    if (memo.size > 200) memo.clear();
+    const p = fn();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return memo.get(key);
+}

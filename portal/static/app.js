@@ -2,11 +2,11 @@
 // metric, and the ranking of the units below it. State lives in the URL
 // (?campaign=slug&scope=code&metric=key&date=YYYY-MM-DD&lang=en), so links can
 // be shared and back/forward work. Everything is read from the GraphQL API.
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDelta, fmtRate, fmtDate } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections, rendering,
+  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, nameOf, unitName, metricName, labelOf,
+  applyWords, showError, setStatus, bandOf, bandBadge, bar, rankCell, riskMark, markCorrections, rendering,
   campaignList, followLinks, moreRows, metricDayControls,
 } from './common.js';
 
@@ -98,7 +98,7 @@ function renderFacts(c, st, w) {
     const dd = el('dd', { id: 'milestone-links' });
     c.milestones.forEach((m, i) => dd.append(i ? ' · ' : '', el('a', {
       href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang),
-      title: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi,
+      title: labelOf(m, st.lang),
     }, fmtDate(m.date, st.lang))));
     dl.append(el('div', null, el('dt', { text: w.milestonesLabel }), dd));
   }
@@ -126,7 +126,7 @@ function renderMetrics(series, bands, selected, st, w) {
     const p = points[points.length - 1];
     const band = p && bandOf(bands, p.rate, p.band);
     const li = el('li', { class: metric.key === selected ? 'selected' : null },
-      el('h4', { text: st.lang === 'en' ? metric.nameEn : metric.nameVi }));
+      el('h4', { text: metricName(metric, st.lang) }));
     if (!p || p.figure == null) {
       li.append(el('p', { class: 'muted', text: w.noData }));
     } else {
@@ -198,13 +198,14 @@ async function renderChart(c, unit, metric, day, st, w, current) {
   if (!current()) return;
   const cur = points[points.length - 1];
   $('h-chart').textContent = w.chartOf(metricName(metric, st.lang), unitName(unit, st.lang));
+  const { drawSeries, projectAtPace, summary } = await import('./chart.js');
+  if (!current()) return;
   $('chart-summary').textContent = summary(points, cur, c, st.lang);
-  const { drawSeries, projectAtPace } = await import('./chart.js');
-  if (!current() || !points.length) return;
+  if (!points.length) return;
   await drawSeries($('chart'), {
     series: { dates: points.map((p) => p.date), figures: points.map((p) => p.figure), quotas: points.map((p) => p.quota) },
     projection: cur ? projectAtPace(cur.date, cur.figure, cur.pace7d, cur.quota, c.endDate) : null,
-    milestones: (c.milestones || []).map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
+    milestones: c.milestones,
     labels: w.chartLabels, lang: st.lang, title: $('h-chart').textContent,
   });
 }
@@ -226,7 +227,7 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
   wrap.hidden = false;
   const h = $('h-ranking');
   h.hidden = false;
-  h.textContent = w.rankingOf(w.levels[level], (st.lang === 'en' ? metric.nameEn : metric.nameVi).toLowerCase(), fmtDate(rank.date, st.lang));
+  h.textContent = w.rankingOf(w.levels[level], metricName(metric, st.lang).toLowerCase(), fmtDate(rank.date, st.lang));
   $('ranking-caption').textContent = w.caption(fmtInt(rank.totalCount, st.lang));
   renderBandCounts(rank.bandCounts, level, st, w);
   $('rows').replaceChildren(...rankRows(rank.edges.map((e) => e.node), bands, st, w));
@@ -240,7 +241,7 @@ function renderRanking(c, unit, level, metric, rank, bands, st, w) {
 
 function renderControls(c, metrics, metric, day, st) {
   const sel = $('metric');
-  sel.replaceChildren(...metrics.map((m) => el('option', { value: m.key, selected: m.key === metric.key }, st.lang === 'en' ? m.nameEn : m.nameVi)));
+  sel.replaceChildren(...metrics.map((m) => el('option', { value: m.key, selected: m.key === metric.key }, metricName(m, st.lang))));
   const d = $('date');
   d.min = c.startDate;
   d.max = c.endDate < today() ? c.endDate : today();

@@ -1,11 +1,11 @@
 // The campaigns page: every campaign with its legal basis, dates and status;
 // ?campaign=slug shows one in full: deadline, bands, metrics with the
 // scope's current figures, milestones and the scope's quotas.
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, readParams, pageURL, today, clamp, apiLang, cached, nameOf, unitName, metricName, applyWords, setStatus,
-  bandOf, bandBadge, bar, rendering, campaignList,
+  $, el, readParams, pageURL, today, clamp, nameOf, unitName, metricName, labelOf, applyWords, setStatus, bandOf,
+  bandBadge, bar, rendering, campaignList,
 } from './common.js';
 
 const W = {
@@ -121,7 +121,7 @@ async function renderOne(c, st, w, words) {
     c.milestones.length
       ? el('ul', { id: 'milestones' }, ...c.milestones.map((m) => el('li', null,
         el('a', { href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang) }, el('strong', { text: fmtDate(m.date, st.lang) })),
-        ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))
+        ' — ', labelOf(m, st.lang))))
       : el('p', { class: 'muted', text: w.noMilestones }),
     el('h2', { text: w.quotas(unitName(c.scope, st.lang)) }),
   ];

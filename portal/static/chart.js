@@ -4,7 +4,7 @@
 // also says its numbers in text, and the chart itself carries a one-sentence
 // summary for screen readers. Milestones are numbered on the chart and named
 // in a list below it, so that their labels never overlap or get cut.
-import { fmtInt, fmtDate, words } from './i18n.js';
+import { fmtInt, fmtRate, fmtDate, words } from './i18n.js';
 
 let loading = null;
 
@@ -43,13 +43,13 @@ const toDay = (sec) => new Date(sec * 1000).toISOString().slice(0, 10);
  * Draws a series into el (emptied first) and returns the uPlot instance.
  *   series:     { dates: ['YYYY-MM-DD'…], figures: [n|null…], quotas: [n|null…] }
  *   projection: { dates, values } (optional) a dashed line ahead of the series
- *   milestones: [{ date, label }] (optional) vertical markers with labels
+ *   milestones: [{ date, labelVi, labelEn }] (optional) vertical markers, labelled in lang
  *   labels:     { figure, quota, projection } the legend's words
  *   lang:       'vi' or 'en' for the axes' numbers and dates
  *   title:      the chart's title, for its downloads (PNG, SVG)
  * The y axis starts at zero.
  */
-export async function drawSeries(el, { series, projection, milestones = [], labels, lang, height = 260, title = '' }) {
+export async function drawSeries(el, { series, projection, milestones, labels, lang, height = 260, title = '' }) {
   const uPlot = await loadUPlot();
   // One x axis for the series and the projection, day by day.
   const days = [...series.dates];
@@ -73,7 +73,8 @@ export async function drawSeries(el, { series, projection, milestones = [], labe
   const projs = days.map((d) => (proj.has(d) ? proj.get(d) : null));
   const locale = words(lang).locale;
   const num = new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
-  const marks = milestones.filter((m) => m.date >= days[0] && m.date <= days[days.length - 1]).sort((a, b) => (a.date < b.date ? -1 : 1));
+  const marks = (milestones || []).filter((m) => m.date >= days[0] && m.date <= days[days.length - 1]).sort((a, b) => (a.date < b.date ? -1 : 1))
+    .map((m) => ({ date: m.date, label: (lang === 'en' && m.labelEn) || m.labelVi }));
   const cw = words(lang).chart;
   const w = Math.max(280, el.clientWidth || 600);
   el.replaceChildren();
@@ -172,4 +173,31 @@ export function projectAtPace(day, figure, pace, quota, end) {
     values.push(Math.round(v));
   }
   return { dates, values };
+}
+
+const reachedQuota = (p) => p && p.figure != null && p.quota != null && p.quota > 0 && p.figure >= p.quota;
+
+/**
+ * The chart's summary of a series (points oldest first, cur one of them):
+ * the day's figure, then after the campaign's end its outcome; for a unit at
+ * or over its quota that it has reached it, since the first day of that run
+ * when the series shows it; else the projection at the 7-day pace.
+ */
+export function summary(points, cur, c, lang) {
+  const w = words(lang);
+  if (!cur || cur.figure == null) return w.noData;
+  const s = w.summary;
+  const out = [s.head(cur.figureText ?? fmtInt(cur.figure, lang), cur.quota == null ? '' : cur.quotaText ?? fmtInt(cur.quota, lang), fmtDate(cur.date, lang))];
+  if (cur.outcome) out.push(s[cur.outcome](cur.rateText ?? fmtRate(cur.rate, lang)));
+  if (reachedQuota(cur)) {
+    let i = points.indexOf(cur);
+    while (i > 0 && reachedQuota(points[i - 1])) i--;
+    const known = i > 0 || (points[0] && points[0].date === c.startDate);
+    out.push(s.reached(known ? fmtDate(points[Math.max(i, 0)].date, lang) : ''));
+  } else if (!cur.outcome && cur.pace7d != null) {
+    const pace = fmtInt(Math.round(cur.pace7d), lang);
+    const proj = cur.projectedCompletion;
+    out.push(!proj ? s.notBeforeEnd(pace) : proj <= c.endDate ? s.projected(pace, fmtDate(proj, lang)) : s.projectedLate(pace, fmtDate(proj, lang)));
+  }
+  return out.join(' ');
 }

@@ -1,9 +1,9 @@
 // What every portal page shares: building elements, state in the URL, days,
-// memoised API calls, the header (navigation and the language switch, which
-// keeps the page and its state) and the small widgets of a ranking (band
-// badge, rate bar, rank change).
-import { ApiError, gql } from './api.js';
-import { words, fmtInt, fmtRate, fmtDate, LICENCE } from './i18n.js';
+// names, the header (navigation and the language switch, which keeps the page
+// and its state), the trust footer, a render's cycle and the small widgets of
+// a ranking (band badge, rate bar, rank change, corrected rows).
+import { ApiError, gql, cached } from './api.js';
+import { words, fmtDate, LICENCE } from './i18n.js';
 
 export const $ = (id) => document.getElementById(id);
 export const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -41,11 +41,7 @@ export function readParams(keys) {
 /** The URL of this page with the state of keys changed by patch (empty values dropped). */
 export function urlWith(keys, patch, path = location.pathname) {
   const st = { ...readParams(keys), ...patch };
-  const q = new URLSearchParams();
-  for (const k of keys) if (st[k] != null && st[k] !== '') q.set(k, st[k]);
-  if (st.lang === 'en') q.set('lang', 'en');
-  const s = q.toString();
-  return s ? path + '?' + s : path;
+  return pageURL(path, Object.fromEntries(keys.map((k) => [k, st[k]])), st.lang);
 }
 
 /** A link to another portal page (a file next to this one) with params and the language. */
@@ -75,29 +71,12 @@ export function addDays(day, n) {
 
 export const clamp = (day, lo, hi) => (day < lo ? lo : day > hi ? hi : day);
 
-// ---- API ----
-
-export const apiLang = (lang) => (lang === 'en' ? 'EN' : 'VI');
-
-const memo = new Map();
-/** Forgets every run of cached (the figures changed). */
-export const forget = () => memo.clear();
-/** Runs fn once per key (a failed run is forgotten, so it is retried). */
-export function cached(key, fn) {
-  if (!memo.has(key)) {
-    if (memo.size > 200) memo.clear();
-    const p = fn();
-    memo.set(key, p);
-    p.catch(() => memo.delete(key));
-  }
-  return memo.get(key);
-}
-
 // ---- Names ----
 
 export const nameOf = (x, lang) => (lang === 'en' && x.nameEn) || x.name;
 export const unitName = (u, lang) => (lang === 'en' && u.nameEn) || u.fullName;
 export const metricName = (m, lang) => (lang === 'en' ? m.nameEn || m.nameVi : m.nameVi);
+export const labelOf = (x, lang) => (lang === 'en' && x.labelEn) || x.labelVi;
 
 // ---- The header ----
 
@@ -189,43 +168,6 @@ function renderTrust(st) {
   if (citeWatch) citeWatch.disconnect();
   const title = document.querySelector('title');
   if (title && 'MutationObserver' in window) (citeWatch = new MutationObserver(cite)).observe(title, { childList: true, characterData: true, subtree: true });
-}
-
-// ---- What a figure says ----
-
-const reachedQuota = (p) => p && p.figure != null && p.quota != null && p.quota > 0 && p.figure >= p.quota;
-
-/**
- * The chart's summary of a series (points oldest first, cur one of them):
- * the day's figure, then after the campaign's end its outcome; for a unit at
- * or over its quota that it has reached it, since the first day of that run
- * when the series shows it; else the projection at the 7-day pace.
- */
-export function summary(points, cur, c, lang) {
-  const w = words(lang);
-  if (!cur || cur.figure == null) return w.noData;
-  const s = w.summary;
-  const out = [s.head(cur.figureText ?? fmtInt(cur.figure, lang), cur.quota == null ? '' : cur.quotaText ?? fmtInt(cur.quota, lang), fmtDate(cur.date, lang))];
-  if (cur.outcome) out.push(s[cur.outcome](cur.rateText ?? fmtRate(cur.rate, lang)));
-  if (reachedQuota(cur)) {
-    let i = points.indexOf(cur);
-    while (i > 0 && reachedQuota(points[i - 1])) i--;
-    const known = i > 0 || (points[0] && points[0].date === c.startDate);
-    out.push(s.reached(known ? fmtDate(points[Math.max(i, 0)].date, lang) : ''));
-  } else if (!cur.outcome && cur.pace7d != null) {
-    const pace = fmtInt(Math.round(cur.pace7d), lang);
-    const proj = cur.projectedCompletion;
-    out.push(!proj ? s.notBeforeEnd(pace) : proj <= c.endDate ? s.projected(pace, fmtDate(proj, lang)) : s.projectedLate(pace, fmtDate(proj, lang)));
-  }
-  return out.join(' ');
-}
-
-/** A ranking row's mark: its outcome once the campaign is over, else whether it is at risk. */
-export function riskMark(r, w) {
-  if (r.outcome) {
-    return el('span', { class: 'small block outcome outcome-' + r.outcome, 'data-outcome': r.outcome, text: (r.outcome === 'COMPLETED' ? '✓ ' : '✗ ') + w.outcome[r.outcome] });
-  }
-  return r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : '';
 }
 
 let scrollWatch = null;
@@ -420,7 +362,7 @@ export function bandOf(bands, rate, key) {
 /** The band named in text; its colour only repeats the name. */
 export function bandBadge(band, lang) {
   if (!band) return el('span', { class: 'band', text: '—' });
-  return el('span', { class: 'band band-' + band.key, text: lang === 'en' ? band.labelEn : band.labelVi });
+  return el('span', { class: 'band band-' + band.key, text: labelOf(band, lang) });
 }
 
 /** A bar filled to the rate (capped at 100%), decorative: the rate is in text beside it. */
@@ -428,6 +370,14 @@ export function bar(rate, bandKey) {
   const fill = el('span', { class: 'fill' + (bandKey ? ' band-' + bandKey : '') });
   fill.style.width = Math.max(0, Math.min(rate || 0, 1)) * 100 + '%';
   return el('span', { class: 'bar', 'aria-hidden': 'true' }, fill);
+}
+
+/** A ranking row's mark: its outcome once the campaign is over, else whether it is at risk. */
+export function riskMark(r, w) {
+  if (r.outcome) {
+    return el('span', { class: 'small block outcome outcome-' + r.outcome, 'data-outcome': r.outcome, text: (r.outcome === 'COMPLETED' ? '✓ ' : '✗ ') + w.outcome[r.outcome] });
+  }
+  return r.atRisk ? el('span', { class: 'small block warn', text: '⚠ ' + w.atRisk }) : '';
 }
 
 /** A rank with its change since the day before: ▲/▼ and the words for screen readers. */

@@ -4,11 +4,11 @@
 // was reported, on time or late, the reason and the unit that sent it.
 // State lives in the URL (?campaign&scope&metric&from&to&page&lang), so the
 // unit and ranking pages link here for one unit and day.
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, DAY, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName, applyWords, setStatus,
-  rendering, followLinks,
+  $, el, DAY, readParams, urlWith, pageURL, nameOf, unitName, metricName, applyWords, setStatus, rendering,
+  followLinks,
 } from './common.js';
 import { bilingual, chooseCampaign, labelPage, fillSelect, cursorBefore, renderPager } from './page.js';
 

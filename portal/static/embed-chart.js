@@ -1,10 +1,10 @@
 // The embeddable chart (embed-chart.html): one unit's cumulative series of one
 // metric against its quota, as of ?date= (default: the latest day), with the
 // campaign's milestones, its summary in words, downloads, and a link back.
-import { gql } from './api.js';
-import { $, el, readParams, apiLang, unitName, metricName, nameOf, summary, pageURL, showError } from './common.js';
+import { gql, apiLang } from './api.js';
+import { $, el, readParams, unitName, metricName, nameOf, pageURL, showError } from './common.js';
 import { words, fmtDate, LICENCE } from './i18n.js';
-import { drawSeries, projectAtPace } from './chart.js';
+import { drawSeries, projectAtPace, summary } from './chart.js';
 
 const Q_CAMPAIGN = `query Embed($c: String!) {
   campaign(slug: $c) { slug name nameEn startDate endDate scope { code } metrics { key nameVi nameEn } milestones { date labelVi labelEn } }
@@ -54,7 +54,7 @@ async function main() {
     await drawSeries($('chart'), {
       series: { dates: shown.map((p) => p.date), figures: shown.map((p) => p.figure), quotas: shown.map((p) => p.quota) },
       projection: (() => { const pr = projectAtPace(cur.date, cur.figure, cur.pace7d, cur.quota, c.endDate); return pr.dates.length > 1 ? pr : null; })(),
-      milestones: (c.milestones || []).map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
+      milestones: c.milestones,
       labels: w.chartLabels, lang: st.lang, title, height: 220,
     });
   } catch (e) {

@@ -43,7 +43,7 @@ const vi = {
   noRate: 'Chưa có tỷ lệ',
   details: 'chi tiết',
   chartOf: (m, u) => `Diễn biến ${m.toLowerCase()} của ${u}`,
-  // The chart's summary: the day's figure, then what the figure says (see common.js summary()).
+  // The chart's summary: the day's figure, then what the figure says (see chart.js summary()).
   summary: {
     head: (fig, q, d) => `Ngày ${d}: ${fig}${q ? ' / ' + q : ''}.`,
     reached: (since) => `Đã đạt chỉ tiêu${since ? ` từ ngày ${since}` : ''}.`,
@@ -65,7 +65,6 @@ const vi = {
   th: { rank: 'Hạng', unit: 'Đơn vị', figure: 'Số liệu', quota: 'Chỉ tiêu', rate: 'Tỷ lệ đạt', band: 'Xếp loại' },
   up: (n) => `lên ${n} bậc`,
   down: (n) => `xuống ${n} bậc`,
-  same: 'giữ nguyên',
   unranked: 'chưa xếp hạng',
   atRisk: 'có nguy cơ không hoàn thành',
   outcome: { COMPLETED: 'đã hoàn thành chỉ tiêu', NOT_COMPLETED: 'không hoàn thành chỉ tiêu' },
@@ -150,7 +149,6 @@ const en = {
   th: { rank: 'Rank', unit: 'Unit', figure: 'Figure', quota: 'Quota', rate: 'Rate', band: 'Band' },
   up: (n) => `up ${n}`,
   down: (n) => `down ${n}`,
-  same: 'unchanged',
   unranked: 'not ranked',
   atRisk: 'at risk of missing the quota',
   outcome: { COMPLETED: 'quota completed', NOT_COMPLETED: 'quota not completed' },

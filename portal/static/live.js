@@ -8,8 +8,8 @@
 // the stream is closed, and when it shows again it is opened again and the
 // page read once more. A static copy (publish --out) does not follow: its
 // figures are those published.
-import { endpoint, revalidating } from './api.js';
-import { $, forget, setStatus } from './common.js';
+import { endpoint, revalidating, forget } from './api.js';
+import { $, setStatus } from './common.js';
 
 const WORDS = { vi: 'Đang cập nhật…', en: 'Updating…' };
 const off = endpoint === 'none' || !!document.querySelector('meta[name="tiendo-static"]') || !('EventSource' in window);

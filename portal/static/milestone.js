@@ -4,11 +4,11 @@
 // it what the current figures give for the same day, the differences marked
 // and linked to the corrections that caused them.
 // ?campaign=slug&date=YYYY-MM-DD&metric=key&level=DISTRICT&scope=code&lang=en
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, showError, setStatus, bandBadge,
+  $, el, LEVELS, readParams, urlWith, pageURL, nameOf, unitName, metricName, labelOf, applyWords, showError,
+  setStatus, bandBadge,
 } from './common.js';
 
 const KEYS = ['campaign', 'date', 'metric', 'level', 'scope'];
@@ -95,7 +95,7 @@ function milestoneList(c, st, w) {
   if (!c.milestones.length) return [el('p', { text: w.noMilestones })];
   return [el('p', { text: w.choose }), el('ul', { id: 'milestone-list' }, ...c.milestones.map((m) => el('li', null,
     el('a', { href: pageURL('milestone.html', { campaign: c.slug, date: m.date }, st.lang) }, fmtDate(m.date, st.lang)),
-    ' — ', st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi)))];
+    ' — ', labelOf(m, st.lang))))];
 }
 
 function recordBox(r, c, st, w) {
@@ -196,7 +196,7 @@ async function render() {
       c: c.slug, d: st.date, m: metric.key, l: level, s: st.scope || null, lang: apiLang(st.lang),
     }));
     if (my !== seq) return;
-    const label = st.lang === 'en' ? r.milestone.labelEn || r.milestone.labelVi : r.milestone.labelVi;
+    const label = labelOf(r.milestone, st.lang);
     document.title = `${w.titleOf(fmtDate(st.date, st.lang))} — ${nameOf(c, st.lang)} — Tiến Độ`;
     $('h1').textContent = w.titleOf(fmtDate(st.date, st.lang));
     $('record').replaceChildren(back, label ? el('p', { class: 'lead', text: label }) : '', recordBox(r, c, st, w),

@@ -2,11 +2,11 @@
 // sortable, searchable, paged table that downloads as CSV. State lives in the
 // URL (?campaign&metric&date&level&scope&sort&dir&q&page&lang), so a table
 // can be shared as a link and back/forward work.
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, apiLang, cached, unitName, metricName, applyWords,
-  setStatus, bandBadge, bar, rankCell, riskMark, markCorrections, rendering, followLinks,
+  $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, unitName, metricName, applyWords, setStatus, bandBadge,
+  bar, rankCell, riskMark, markCorrections, rendering, followLinks,
 } from './common.js';
 import { chooseCampaign, labelPage, fillSelect, cursorBefore, renderPager } from './page.js';
 import { csvText } from './csv.js';

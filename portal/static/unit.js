@@ -2,16 +2,16 @@
 // series against the quota, a calendar of its reports, the units below it
 // and its quota history. State lives in the URL
 // (?campaign&unit&metric&date&lang).
-import { gql, ApiError } from './api.js';
+import { gql, ApiError, apiLang, cached } from './api.js';
 import { fmtInt, fmtDelta, fmtDate, words as allWords } from './i18n.js';
 import {
-  $, el, LEVELS, readParams, urlWith, pageURL, today, addDays, clamp, apiLang, cached, nameOf, unitName, metricName,
-  applyWords, setStatus, bandOf, bandBadge, bar, rankCell, summary, riskMark, markCorrections, rendering, campaignList,
-  followLinks, moreRows, metricDayControls,
+  $, el, LEVELS, readParams, urlWith, pageURL, today, clamp, nameOf, unitName, metricName, applyWords, setStatus,
+  bandOf, bandBadge, bar, rankCell, riskMark, markCorrections, rendering, campaignList, followLinks, moreRows,
+  metricDayControls,
 } from './common.js';
-import { pickCampaign, fillSelect } from './page.js';
-import { drawSeries, projectAtPace } from './chart.js';
-import { bilingual } from './page.js';
+import { bilingual, pickCampaign, fillSelect } from './page.js';
+import { drawSeries, projectAtPace, summary } from './chart.js';
+import { renderCalendar } from './calendar.js';
 
 const KEYS = ['campaign', 'unit', 'metric', 'date'];
 const W = bilingual({
@@ -100,7 +100,6 @@ const W = bilingual({
   nowPart: ['Nay thuộc ', 'Now part of '],
   formedFrom: ['Hình thành từ ', 'Formed from '],
 });
-const MARK = { onTime: '✓', late: '⏱', missing: '✗', partial: '◐', future: '·' };
 
 const CAMPAIGN_FIELDS = 'fragment C on Campaign { slug name nameEn startDate endDate status scope { code fullName nameEn } }';
 const Q_CAMPAIGNS = `query Campaigns { campaigns(first: 50) { edges { node { ...C } } } } ${CAMPAIGN_FIELDS}`;
@@ -182,21 +181,6 @@ function renderReform(unit, c, st, w) {
   );
 }
 
-/**
- * A day's status: for a unit that reports itself, how it reported; for a
- * unit above others, "partial" when some of them were late or missing, and
- * "missing" only when none reported on time.
- */
-function statusOf(p) {
-  if (!p) return 'future';
-  const cv = p.coverage;
-  if (cv.total === 0) return 'future';
-  if (cv.total > 1) return cv.onTime === cv.total ? 'onTime' : cv.onTime === 0 ? 'missing' : 'partial';
-  if (cv.missing) return 'missing';
-  if (cv.late) return 'late';
-  return 'onTime';
-}
-
 function renderCards(list, bands, st, w, words) {
   $('metrics').replaceChildren(...list.map(({ metric, p }) => {
     const li = el('li', { class: metric.key === st.metric ? 'selected' : null }, el('h3', { text: metricName(metric, st.lang) }));
@@ -239,46 +223,6 @@ function renderSeriesTable(points, st, w) {
 function fixLink(day, st, w, text) {
   const href = pageURL('corrections.html', { campaign: st.campaign, scope: st.unit, metric: st.metric, from: day, to: day }, st.lang);
   return el('a', { class: 'cal-fix', href, title: w.fixes(fmtDate(day, st.lang)) }, text);
-}
-
-function renderCalendar(c, points, st, w) {
-  const byDay = new Map(points.map((p) => [p.date, p]));
-  const keys = points.some((p) => p.coverage.total > 1) ? ['onTime', 'partial', 'missing', 'future'] : ['onTime', 'late', 'missing', 'future'];
-  $('legend').replaceChildren(...keys.flatMap((k, i) => [i ? ' · ' : '', el('span', { class: 'cal cal-' + k, 'aria-hidden': 'true', text: MARK[k] }), ' ' + w.st[k]]),
-    ' · ', el('span', { class: 'cal-fix', 'aria-hidden': 'true', text: '✎' }), ' ' + w.st.corrected);
-  $('calendar-caption').textContent = w.calCaption;
-  $('cal-head').replaceChildren(el('tr', null, ...w.weekdays.map((d) => el('th', { scope: 'col', text: d }))));
-  const rows = [];
-  let day = c.startDate;
-  // Weeks start on Monday.
-  const dow = (d) => (new Date(d + 'T00:00:00Z').getUTCDay() + 6) % 7;
-  // A month's name above the week holding its first day (and the first week).
-  const monthName = (d) => new Intl.DateTimeFormat(st.lang === 'en' ? 'en-US' : 'vi-VN', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(d + 'T00:00:00Z'));
-  const monthRow = (d) => el('tr', { class: 'cal-month' }, el('td', { colspan: '7', text: monthName(d).replace(/^./, (x) => x.toUpperCase()) }));
-  rows.push(monthRow(day));
-  let tr = el('tr');
-  for (let i = 0; i < dow(day); i++) tr.append(el('td'));
-  while (day <= c.endDate) {
-    // The week in progress is pushed after: the name goes above it.
-    if (day.endsWith('-01') && day !== c.startDate) rows.push(monthRow(day));
-    const p = byDay.get(day);
-    const s = statusOf(p);
-    const cv = p && p.coverage;
-    const partial = cv && cv.total > 1;
-    const label = `${fmtDate(day, st.lang)}: ${partial ? w.part(cv.onTime, cv.total) + (cv.late ? `, ${cv.late} ${w.st.late}` : '') + (cv.missing ? `, ${cv.missing} ${w.st.missing}` : '') : w.st[s]}${p && p.corrected ? ', ' + w.st.corrected : ''}`;
-    tr.append(el('td', { class: 'cal cal-' + s, title: label, 'data-day': day, 'data-status': s + (p && p.corrected ? ' corrected' : '') },
-      el('span', { class: 'd', text: String(+day.slice(8)) }),
-      el('span', { 'aria-hidden': 'true', class: 'm', text: partial && s !== 'future' ? `${cv.onTime}/${cv.total}` : MARK[s] }),
-      p && p.corrected ? fixLink(day, st, w, '✎') : '',
-      el('span', { class: 'sr', text: label })));
-    if (dow(day) === 6) {
-      rows.push(tr);
-      tr = el('tr');
-    }
-    day = addDays(day, 1);
-  }
-  if (tr.children.length) rows.push(tr);
-  $('cal-rows').replaceChildren(...rows);
 }
 
 function renderChildren(c, unit, level, metric, rank, bands, st, w, words) {
@@ -392,7 +336,7 @@ function render(focusId) {
     renderSeriesTable(shown, stu, w);
     $('h-chart').textContent = w.chart(metricName(metric, st.lang));
     $('h-calendar').textContent = w.calendar(metricName(metric, st.lang).toLowerCase());
-    renderCalendar(c, points.filter((p) => p.date <= latestDay), stu, w);
+    renderCalendar(c, points.filter((p) => p.date <= latestDay), stu.lang, w, (day, text) => fixLink(day, stu, w, text));
     const cur = shown[shown.length - 1];
     const proj = cur ? projectAtPace(day, cur.figure, cur.pace7d, cur.quota, c.endDate) : null;
     $('chart-summary').textContent = summary(shown, cur, c, st.lang);
@@ -403,7 +347,7 @@ function render(focusId) {
       await drawSeries($('chart'), {
         series: { dates: shown.map((p) => p.date), figures: shown.map((p) => p.figure), quotas: shown.map((p) => p.quota) },
         projection: proj && proj.dates.length > 1 ? proj : null,
-        milestones: milestones.map((m) => ({ date: m.date, label: st.lang === 'en' ? m.labelEn || m.labelVi : m.labelVi })),
+        milestones,
         labels: w.labels, lang: st.lang, title: `${$('h-chart').textContent} — ${unitName(unit, st.lang)}`,
       });
     } else {
