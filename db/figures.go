@@ -151,6 +151,8 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	// nested loop over the temporary table, picked after statistics taken
 	// before the day existed, ran past the statement timeout).
 	// (Memory for the hash: a national day is 32,385 rows, about 7 MB.)
+	// SET LOCAL ends with the transaction, whose other statements are the
+	// figures' state and the notes of figures due, by key.
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off; SET LOCAL work_mem = '64MB'`); err != nil {
 		return 0, err
 	}
@@ -170,9 +172,6 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 		AND NOT EXISTS (SELECT 1 FROM figures_new n WHERE n.campaign_id = f.campaign_id AND n.metric_id = f.metric_id AND n.day = f.day AND n.unit_id = f.unit_id)`,
 		c.ID, ids, pgDate(plan.from), last)
 	if err != nil {
-		return 0, err
-	}
-	if _, err := tx.Exec(ctx, `RESET enable_nestloop; RESET work_mem`); err != nil {
 		return 0, err
 	}
 	return written + int(tag.RowsAffected()), nil
