@@ -98,6 +98,23 @@ func TestBehindACachingProxy(t *testing.T) {
 	}
 	t.Logf("origin requests for 202 readers: %d", origin.Load())
 
+	// A client asking for gzip gets the origin's compressed answer, stored
+	// as such (the proxy once stripped Accept-Encoding and never compressed).
+	const communes = `{ ranking(campaign: "ref", metric: "collected", date: "2023-12-10", level: COMMUNE, first: 100) { totalCount edges { node { rank figure quota rate band unit { code name } } } } }`
+	for i := range 2 {
+		req, _ := http.NewRequest("GET", proxy+"/graphql?query="+url.QueryEscape(communes), nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("request %d for gzip through the proxy: %d, Content-Encoding %q, %d bytes", i+1, res.StatusCode, res.Header.Get("Content-Encoding"), len(b))
+		}
+	}
+
 	changed := so.hub.Changed()
 	if _, err := store.Pool.Exec(ctx, `UPDATE figures_state SET updated_at = clock_timestamp() WHERE campaign_id = $1`, c.ID); err != nil {
 		t.Fatal(err)
