@@ -12,49 +12,23 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-work="$(mktemp -d)"
-server_pid=""
-created_db=""
-admin="${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
+source "$root/scripts/lib/demo.sh"
 
-cleanup() {
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [ -n "$created_db" ]; then
-    psql "$admin" -qc "drop database if exists $created_db" >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "installing node and npm with apt-get" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-  else
-    echo "node and npm are needed (apt-get install -y nodejs npm)" >&2
-    exit 1
-  fi
-fi
+command -v node >/dev/null && command -v npm >/dev/null || demo_install nodejs npm
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-
-(cd "$root" && go build -o "$work/tiendo" ./server)
-
+demo_build
 if [ -z "${DATABASE_URL:-}" ]; then
-  created_db="tiendo_httpaudit_$$_$RANDOM"
-  psql "$admin" -qc "create database $created_db" >/dev/null
-  server_url="${admin%%\?*}"
-  DATABASE_URL="${server_url%/*}/$created_db?sslmode=disable"
+  demo_database "tiendo_httpaudit_$$_$RANDOM"
+  DATABASE_URL="$url"
 fi
 
 # The server's default settings, limits included: the audit's client waits
 # out a 429 as its Retry-After says (audit.mjs). Port 0: any free port, read
 # back from the log.
-DATABASE_URL="$DATABASE_URL" "$work/tiendo" serve --listen "127.0.0.1:${AUDIT_PORT:-0}" \
+DATABASE_URL="$DATABASE_URL" "$work/server" serve --listen "127.0.0.1:${AUDIT_PORT:-0}" \
   >"$work/server.log" 2>&1 &
 server_pid=$!
+pids+=("$server_pid")
 base=""
 for _ in $(seq 1 300); do
   addr="$(sed -n 's/.*msg=serving addr=\([^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"

@@ -12,38 +12,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-admin="${ADMIN_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 py=/usr/bin/python3
-work="$(mktemp -d)"
-db="tiendo_feedcheck_$$"
-pid=""
-spid=""
-cleanup() {
-  [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
-  [ -n "$spid" ] && { kill "$spid" 2>/dev/null || true; wait "$spid" 2>/dev/null || true; }
-  psql "$admin" -qc "drop database if exists $db" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$root/scripts/lib/demo.sh"
 
-if ! "$py" -c 'import feedparser' 2>/dev/null; then
-  echo "installing python3-feedparser with apt-get" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq python3-feedparser >/dev/null
-fi
-
-psql "$admin" -qc "create database $db"
-url="${admin%%/postgres\?*}/$db?sslmode=disable"
-port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$root" && go build -o "$work/server" ./server)
-DATABASE_URL="$url" RATE_LIMIT=0 "$work/server" serve --demo --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
-pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 300); do
-  # The server publishes the demo's bulletins as it starts.
-  if curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o /dev/null 2>/dev/null; then break; fi
-  sleep 0.2
-done
+"$py" -c 'import feedparser' 2>/dev/null || demo_install python3-feedparser
+demo_database "tiendo_feedcheck_$$"
+demo_build
+RATE_LIMIT=0 demo_serve "$(demo_freeport)"
 # Wait for the first pass of publication to end (every campaign's days).
 for _ in $(seq 1 600); do grep -q "bulletins published" "$work/server.log" && break; sleep 0.2; done
 curl -fs "$base/feeds/bulletins.atom" -o "$work/all.atom"
@@ -55,11 +30,8 @@ curl -fs "$base/downloads/ben-tre-cong-dan-so/2023-11-14.csv" -o "$work/ben-tre.
 "$py" "$here/check.py" feeds "$base/"
 
 # The static copy on a plain static host, under a sub-path.
-sport=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-DATABASE_URL="$url" "$work/server" publish --out "$work/site/tiendo" --base /tiendo/ --site-url "http://127.0.0.1:$sport" 2>/dev/null
-"$py" -m http.server "$sport" --bind 127.0.0.1 --directory "$work/site" >"$work/static.log" 2>&1 &
-spid=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$sport/tiendo/" -o /dev/null && break; sleep 0.1; done
+sport=$(demo_freeport)
+demo_static "$sport"
 "$py" "$here/check.py" feeds "http://127.0.0.1:$sport/tiendo/"
 # The corrections feeds, every page (feedparser follows rel="next").
 "$py" "$here/check.py" pages "$base/feeds/corrections.atom"
