@@ -2,17 +2,10 @@ package graph_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/tiendo-vn/tiendo/db/dbtest"
-	"github.com/tiendo-vn/tiendo/graph"
-	"github.com/tiendo-vn/tiendo/httpapi"
 )
 
 // BenchmarkWriter is an uncached province ranking, every field of its
@@ -28,28 +21,18 @@ func BenchmarkWriter(b *testing.B) {
 		totalCount date pageInfo { hasNextPage endCursor } bandCounts { count band { key min labelVi labelEn } }
 		edges { cursor node { rank rankChange figure quota quotaOwn rate band delta delta7 pace7d requiredPace projectedCompletion atRisk outcome source staleDays
 			coverage { onTime late missing total } figureText quotaText rateText unit { id code name fullName nameEn kind validFrom validTo } } } } }`
-	body, _ := json.Marshal(map[string]any{"query": query})
 	for _, plain := range []bool{false, true} {
 		name := "writer"
 		if plain {
 			name = "executor"
 		}
 		b.Run(name, func(b *testing.B) {
-			res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-				Now: func() time.Time { return dbtest.ExampleNow }}
-			h := graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 20000, CacheBytes: -1, PlainExecutor: plain}))
-			post := func() *httptest.ResponseRecorder {
-				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				return rec
-			}
-			if rec := post(); rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
+			h := writerHandler(store, plain)
+			if rec := serveQuery(h, query, nil); rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
 				b.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 			for b.Loop() {
-				post()
+				serveQuery(h, query, nil)
 			}
 		})
 	}
