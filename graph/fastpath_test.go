@@ -134,3 +134,23 @@ func serveQuery(h http.Handler, query string, vars map[string]any) *httptest.Res
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+// writerAcrossTheReform: on today's map, the rows that are not comparable
+// name their partial predecessors (UnitLink); the writer writes them as
+// the executor does.
+func writerAcrossTheReform(t *testing.T, store *db.DB) {
+	q := `{ ranking(campaign: "vinh-long-he-2025", metric: "activated_l2", date: "2025-06-20", level: COMMUNE, scopeCode: "01", map: CURRENT, first: 100) ` +
+		graph.WriterSelection("ranking") + ` }`
+	want := serveQuery(writerHandler(store, true), q, nil).Body.String()
+	before := graph.WriterAnswers()
+	got := serveQuery(writerHandler(store, false), q, nil).Body.String()
+	if graph.WriterAnswers() == before {
+		t.Errorf("the writer did not answer: %.300s", got)
+	}
+	if !strings.Contains(got, `"partialPredecessors":[{`) {
+		t.Errorf("no row with partial predecessors: %.300s", got)
+	}
+	if got != want {
+		t.Fatalf("the writer answered\n%s\nthe executor\n%s", got, want)
+	}
+}
