@@ -3,13 +3,10 @@ package graph
 import (
 	"context"
 	"io"
-	"math"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"github.com/tiendo-vn/tiendo/domain"
 )
 
 // Rankings and series are the API's hottest reads: a page of up to 100 rows
@@ -20,34 +17,23 @@ import (
 // instead: it runs the same resolver (so the same arguments, checks and
 // data) and writes the JSON of the selection directly, byte for byte what
 // the executor writes (TestWriterMatchesExecutor compares them). It is not a
-// cache: every request runs the resolver against the current figures. A
-// selection it does not know (a unit's parent, ancestors or children, which
-// need their own resolvers) goes to the executor.
-
-// writerSelectable is, for each type a ranking's or a series' selection can
-// reach, its fields the writer answers, and the type of those that are
-// objects.
-var writerSelectable = map[string]map[string]string{
-	"ProgressConnection": {"edges": "ProgressEdge", "pageInfo": "PageInfo", "totalCount": "", "columns": "ProgressColumns"},
-	"ProgressEdge":       {"cursor": "", "node": "ProgressPoint"},
-	"ProgressPoint": {"date": "", "figure": "", "quota": "", "rate": "", "source": "", "staleDays": "", "delta": "", "band": "",
-		"pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "coverage": "Coverage", "revisionCount": "",
-		"corrected": "", "figureText": "", "quotaText": "", "rateText": "", "outcome": "", "rulesVersion": ""},
-	"ProgressColumns":   {"dates": "", "figures": "", "quotas": "", "rates": "", "sources": "", "deltas": ""},
-	"RankingConnection": {"edges": "RankingEdge", "pageInfo": "PageInfo", "totalCount": "", "date": "", "bandCounts": "BandCount"},
-	"RankingEdge":       {"cursor": "", "node": "RankingRow"},
-	"RankingRow": {"rank": "", "rankChange": "", "unit": "Unit", "figure": "", "quota": "", "quotaOwn": "", "rate": "", "band": "",
-		"delta": "", "delta7": "", "pace7d": "", "requiredPace": "", "projectedCompletion": "", "atRisk": "", "source": "",
-		"staleDays": "", "coverage": "Coverage", "figureText": "", "quotaText": "", "rateText": "", "outcome": "", "rulesVersion": ""},
-	"Unit":      {"id": "", "code": "", "name": "", "fullName": "", "nameEn": "", "kind": "", "validFrom": "", "validTo": ""},
-	"PageInfo":  {"hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""},
-	"BandCount": {"band": "Band", "count": ""},
-	"Band":      {"key": "", "min": "", "labelVi": "", "labelEn": ""},
-	"Coverage":  {"onTime": "", "late": "", "missing": "", "total": ""},
-}
+// cache: every request runs the resolver against the current figures.
+//
+// The writer is generated with gqlgen's code (go generate ./...: the root
+// fields are named in generate.go) from gqlgen's own binding of each field
+// to its Go field or method: fastpath_write_gen.go. A selection of a field
+// it leaves to the executor (writerFallback: a unit's parent, ancestors or
+// children, which need their own resolvers, ...) sends the root field
+// there, as does a value the executor would refuse (a null where the
+// schema says non-null, a float that is not finite), which the executor
+// then reports.
 
 // writerAnswers counts the root fields the writer answered (for tests).
 var writerAnswers atomic.Int64
+
+// writerSizes are, per root type, the length of the last answer written:
+// the next one's buffer starts that large.
+var writerSizes [len(writerTypeNames)]atomic.Int64
 
 // rootWriter is a RootResolverMiddleware for the ranking and progress fields.
 type rootWriter struct {
@@ -57,9 +43,17 @@ type rootWriter struct {
 
 func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) (m graphql.Marshaler) {
 	// The executor recovers from a resolver's panic inside next, not
-	// here: if anything here panics, let the executor answer (and report).
+	// here: if anything here panics, let the executor answer (and report),
+	// with the resolver's answer if it has one (a value it cannot write
+	// either, such as a nil embedded pointer).
+	var field *ast.Field
+	var res any
+	var err error
 	defer func() {
 		if p := recover(); p != nil {
+			if res != nil || err != nil {
+				ctx = withResolved(ctx, field, res, err)
+			}
 			m = next(ctx)
 		}
 	}()
@@ -67,47 +61,33 @@ func (rw rootWriter) rootField(ctx context.Context, next graphql.RootResolver) (
 	if rf == nil || rf.Field.Field == nil || rf.Field.ObjectDefinition == nil || rf.Field.ObjectDefinition.Name != "Query" {
 		return next(ctx)
 	}
-	var typ string
-	switch rf.Field.Name {
-	case "ranking":
-		typ = "RankingConnection"
-	case "progress":
-		typ = "ProgressConnection"
-	default:
+	typ := writerRootType(rf.Field.Name)
+	if typ == wtNone {
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query || !selectable(oc, rf.Field.Selections, typ) {
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Query {
 		return next(ctx)
 	}
 	ec := newExecutionContext(oc, rw.es, nil)
-	raw := rf.Field.ArgumentMap(oc.Variables)
-	var v any
-	var rows int
-	if typ == "RankingConnection" {
-		args, err := ec.field_Query_ranking_args(ctx, raw)
-		if err != nil {
-			return next(ctx) // the executor reports it
-		}
-		conn, err := rw.r.Query().Ranking(ctx, args["campaign"].(string), args["metric"].(string), args["date"].(*domain.Date),
-			args["scopeCode"].(*string), args["level"].(domain.UnitKind), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap))
-		if err != nil || !writableRanking(conn) {
-			return next(withResolved(ctx, rf.Field.Field, conn, err))
-		}
-		v, rows = conn, len(conn.Edges)
-	} else {
-		args, err := ec.field_Query_progress_args(ctx, raw)
-		if err != nil {
-			return next(ctx)
-		}
-		conn, err := rw.r.Query().Progress(ctx, args["campaign"].(string), args["unitCode"].(string), args["metric"].(string),
-			args["from"].(*domain.Date), args["to"].(*domain.Date), args["first"].(*int), args["after"].(*string), args["map"].(*ReformMap))
-		if err != nil || !writableProgress(conn) {
-			return next(withResolved(ctx, rf.Field.Field, conn, err))
-		}
-		v, rows = conn, len(conn.Edges)
+	p, ok := compile(ctx, ec, rf.Field.Selections, typ)
+	if !ok {
+		return next(ctx)
 	}
-	b := compile(oc, rf.Field.Selections, typ).write(make([]byte, 0, 256+rows*256), v)
+	field = rf.Field.Field
+	res, ok, err = writerResolve(ctx, ec, rw.r, rf.Field.Name, rf.Field.ArgumentMap(oc.Variables))
+	if !ok {
+		return next(ctx) // the executor reports the arguments' error
+	}
+	if err != nil || res == nil {
+		return next(withResolved(ctx, field, res, err))
+	}
+	hint := &writerSizes[typ]
+	b, ok := writeObject(make([]byte, 0, hint.Load()+512), p, res)
+	if !ok {
+		return next(withResolved(ctx, field, res, err))
+	}
+	hint.Store(int64(len(b)))
 	writerAnswers.Add(1)
 	return graphql.WriterFunc(func(w io.Writer) { w.Write(b) })
 }
@@ -124,12 +104,8 @@ type resolved struct {
 
 type resolvedKey struct{}
 
-func withResolved[T any](ctx context.Context, f *ast.Field, res *T, err error) context.Context {
-	r := &resolved{field: f, err: err}
-	if res != nil {
-		r.res = res // a nil *T stays a nil any, as the executor expects
-	}
-	return context.WithValue(ctx, resolvedKey{}, r)
+func withResolved(ctx context.Context, f *ast.Field, res any, err error) context.Context {
+	return context.WithValue(ctx, resolvedKey{}, &resolved{field: f, res: res, err: err})
 }
 
 // resolvedField is a field middleware: the root field the writer handed
@@ -142,82 +118,4 @@ func resolvedField(ctx context.Context, next graphql.Resolver) (any, error) {
 		}
 	}
 	return next(ctx)
-}
-
-// selectable reports whether the writer answers every field of a selection
-// on type typ.
-func selectable(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) bool {
-	fields := writerSelectable[typ]
-	for _, f := range graphql.CollectFields(oc, sel, []string{typ}) {
-		if f.Name == "__typename" {
-			continue
-		}
-		child, ok := fields[f.Name]
-		if !ok || len(f.Directives) > 0 && hasCustomDirective(f.Directives) {
-			return false
-		}
-		if child != "" && !selectable(oc, f.Selections, child) {
-			return false
-		}
-	}
-	return true
-}
-
-// hasCustomDirective: @skip and @include are applied by CollectFields; any
-// other directive goes to the executor.
-func hasCustomDirective(ds ast.DirectiveList) bool {
-	for _, d := range ds {
-		if d.Name != "skip" && d.Name != "include" {
-			return true
-		}
-	}
-	return false
-}
-
-func finite(f *float64) bool { return f == nil || !math.IsInf(*f, 0) && !math.IsNaN(*f) }
-
-// writableProgress reports whether every value can be written as the
-// executor would: non-null fields present, floats finite (the executor
-// turns anything else into an error, which it should report).
-func writableProgress(c *ProgressConnection) bool {
-	if c == nil || c.PageInfo == nil || c.Columns == nil {
-		return false
-	}
-	for _, e := range c.Edges {
-		if e == nil || e.Node == nil || e.Node.Coverage == nil {
-			return false
-		}
-		n := e.Node
-		if !finite(n.Rate) || !finite(n.Pace7d) || !finite(n.RequiredPace) {
-			return false
-		}
-	}
-	for i := range c.Columns.Rates {
-		if !finite(c.Columns.Rates[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// writableRanking is writableProgress for a ranking.
-func writableRanking(c *RankingConnection) bool {
-	if c == nil || c.PageInfo == nil {
-		return false
-	}
-	for _, e := range c.Edges {
-		if e == nil || e.Node == nil || e.Node.RankRow == nil || e.Node.Unit == nil {
-			return false
-		}
-		n := e.Node
-		if !finite(n.Rate) || !finite(n.Pace7d) || !finite(n.RequiredPace) {
-			return false
-		}
-	}
-	for _, b := range c.BandCounts {
-		if b == nil || b.Band != nil && !finite(&b.Band.Min) {
-			return false
-		}
-	}
-	return true
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 	"github.com/tiendo-vn/tiendo/graph"
 	"github.com/tiendo-vn/tiendo/httpapi"
@@ -20,24 +21,15 @@ import (
 // the API with their own writer and with gqlgen's executor alone, and
 // expects the same bytes: fields in order, aliases, fragments, @skip and
 // @include, __typename, variables, nulls, floats, texts in both languages,
-// errors, and selections the writer leaves to the executor.
+// errors, and selections the writer leaves to the executor; and a selection
+// of every field the generated writer writes, whatever the schema grows.
 func TestWriterMatchesExecutor(t *testing.T) {
 	// Not parallel: it counts the writer's answers.
 	store := dbtest.New(t)
 	dbtest.MustLoadExample(t, store)
-	newHandler := func(plain bool) http.Handler {
-		res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-			Now: func() time.Time { return dbtest.ExampleNow }}
-		return graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 5000, Depth: 10, CacheBytes: -1, PlainExecutor: plain}))
-	}
-	fast, plain := newHandler(false), newHandler(true)
+	fast, plain := writerHandler(store, false), writerHandler(store, true)
 	post := func(h http.Handler, query string, vars map[string]any) string {
-		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		return rec.Body.String()
+		return serveQuery(h, query, vars).Body.String()
 	}
 	every := `rank rankChange figure quota quotaOwn rate band rulesVersion delta delta7 pace7d requiredPace projectedCompletion atRisk outcome source staleDays
 		coverage { onTime late missing total } figureText quotaText rateText en: rateText(lang: EN) enFigure: figureText(lang: EN) enQuota: quotaText(lang: EN)
@@ -63,6 +55,12 @@ func TestWriterMatchesExecutor(t *testing.T) {
 			fragment row on RankingRow { rank figure rate }
 			fragment u on Unit { code name }`,
 			map[string]any{"c": "ref", "d": "2023-12-15", "l": "DISTRICT", "n": 4, "lang": "EN", "no": true}, 2},
+		{"every field the writer writes, provinces", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: PROVINCE, first: 100) ` +
+			graph.WriterSelection("ranking") + ` }`, nil, 1},
+		{"every field the writer writes, today's map", `{ ranking(campaign: "ref", metric: "collected", date: "2023-12-20", level: COMMUNE, map: CURRENT, first: 20) ` +
+			graph.WriterSelection("ranking") + ` }`, nil, 1},
+		{"every field the writer writes, a series", `{ progress(campaign: "ref", unitCode: "90001", metric: "collected") ` +
+			graph.WriterSelection("progress") + ` }`, nil, 1},
 		{"a selection the writer leaves to the executor", `{ ranking(campaign: "ref", metric: "activated", date: "2023-12-10", level: DISTRICT, first: 5) {
 			edges { node { rank unit { code parent { code } } } } } }`, nil, 0},
 		{"a series, every field", `{ progress(campaign: "ref", unitCode: "VN", metric: "activated") { __typename totalCount
@@ -116,5 +114,43 @@ func TestWriterPanicIsAnInternalError(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if !strings.Contains(rec.Body.String(), `"path":["ranking"]`) || !strings.Contains(rec.Body.String(), `"INTERNAL"`) {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
+
+// writerHandler is the API over store with the rankings' and series'
+// writer, or with gqlgen's executor alone (plain); no response cache.
+func writerHandler(store *db.DB, plain bool) http.Handler {
+	res := &graph.Resolver{DB: store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: func() time.Time { return dbtest.ExampleNow }}
+	return graph.LoaderMiddleware(store, httpapi.NewHandler(res, httpapi.Limits{Complexity: 20000, Depth: 10, CacheBytes: -1, PlainExecutor: plain}))
+}
+
+// serveQuery posts a query with its variables to h.
+func serveQuery(h http.Handler, query string, vars map[string]any) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// writerAcrossTheReform: on today's map, the rows that are not comparable
+// name their partial predecessors (UnitLink); the writer writes them as
+// the executor does.
+func writerAcrossTheReform(t *testing.T, store *db.DB) {
+	q := `{ ranking(campaign: "vinh-long-he-2025", metric: "activated_l2", date: "2025-06-20", level: COMMUNE, scopeCode: "01", map: CURRENT, first: 100) ` +
+		graph.WriterSelection("ranking") + ` }`
+	want := serveQuery(writerHandler(store, true), q, nil).Body.String()
+	before := graph.WriterAnswers()
+	got := serveQuery(writerHandler(store, false), q, nil).Body.String()
+	if graph.WriterAnswers() == before {
+		t.Errorf("the writer did not answer: %.300s", got)
+	}
+	if !strings.Contains(got, `"partialPredecessors":[{`) {
+		t.Errorf("no row with partial predecessors: %.300s", got)
+	}
+	if got != want {
+		t.Fatalf("the writer answered\n%s\nthe executor\n%s", got, want)
 	}
 }

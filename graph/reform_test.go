@@ -41,6 +41,7 @@ func TestReform(t *testing.T) {
 	t.Run("AcrossTheReform", func(t *testing.T) { acrossTheReform(t, h) })
 	t.Run("Totals", func(t *testing.T) { totals(t, store) })
 	t.Run("BadInputs", func(t *testing.T) { badInputs(t, store, h) })
+	t.Run("WriterAcrossTheReform", func(t *testing.T) { writerAcrossTheReform(t, store) })
 }
 
 // post runs a query and decodes its data into out; it returns the errors.
