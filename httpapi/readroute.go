@@ -23,8 +23,10 @@ import (
 // A write is acknowledged before the figures it changed are refreshed
 // (app/figures.go): the token's next queries, on any server, first wait,
 // bounded, for those refreshes (the notes of figures due name the token),
-// then read at the primary's position after them. If the wait ends first,
-// the answer says so (extension ownWritesPending).
+// then read at the primary's position after them; with replicas, a token's
+// query reads at least at the primary's position as it starts, so that a
+// refresh committed a moment ago through another server is in it. If the
+// wait ends first, the answer says so (extension ownWritesPending).
 type readRouting struct {
 	store   *db.DB
 	app     *app.App
@@ -60,9 +62,10 @@ func (rr readRouting) InterceptOperation(ctx context.Context, next graphql.Opera
 			return next(db.PinReader(db.ReadFromReplica(ctx, after)))
 		}
 		own := rr.app.AwaitOwnWrites(ctx, p)
-		if own != app.OwnWritesNone {
-			// After the refreshes of its writes (through any server): at the
-			// primary's position.
+		if own != app.OwnWritesNone || rr.store.Replicated() {
+			// After the refreshes of its writes (through any server), or
+			// those done a moment ago on a replica behind: at the primary's
+			// position.
 			if lsn, err := rr.store.WALPosition(ctx); err == nil {
 				rr.written.Add(p.TokenID, lsn)
 			}
