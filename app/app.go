@@ -35,6 +35,11 @@ type App struct {
 	// negative: no check).
 	QuotaFactor float64
 	Logger      *slog.Logger
+	// Changed, if set, returns a channel closed at the next announced
+	// change of any campaign's figures (live.Hub.Changed): a writer's read
+	// waiting for a refresh through another server looks again at once,
+	// not at its next poll.
+	Changed func() <-chan struct{}
 
 	cache   cache
 	figures figureQueue

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -19,8 +20,8 @@ import (
 // a refresh or two per second per campaign, not one per write, and no
 // writer waits for it.
 //
-// A writer reads its own writes: its next reads wait, bounded, for the
-// refreshes covering them (AwaitOwnWrites). Everyone else sees the figures
+// A writer reads its own writes: its next reads, through any server, wait,
+// bounded, for the refreshes covering them (AwaitOwnWrites). Everyone else sees the figures
 // when the refresh commits, usually within a second or two. If the
 // process dies first, or a refresh fails, the note stays and the figures
 // worker (package figures) refreshes the campaign later.
@@ -151,13 +152,44 @@ func (a *App) awaitFigures(ctx context.Context, id int64, gen uint64, deadline <
 	}
 }
 
+// OwnWrites is what a writer's read found of its own writes' figures.
+type OwnWrites int
+
+const (
+	// OwnWritesNone: none of the writer's writes had figures still due.
+	OwnWritesNone OwnWrites = iota
+	// OwnWritesRefreshed: the read waited, and the figures of every write
+	// the writer made before it are refreshed now.
+	OwnWritesRefreshed
+	// OwnWritesPending: the read waited OwnWritesWait (or a refresh
+	// failed) and some are still due; it answers from the figures stored.
+	OwnWritesPending
+)
+
 // AwaitOwnWrites waits, at most OwnWritesWait, until the figures of every
-// write p made through this App are refreshed, so that a writer reads its
-// own writes. It reports whether it waited for anything.
-func (a *App) AwaitOwnWrites(ctx context.Context, p *domain.Principal) bool {
+// write p made are refreshed, so that a writer reads its own writes: first
+// for the refreshes this App queued, then, on the primary, for the notes of
+// figures due that p's writes through any server left (migration 022), so
+// that a writer behind a load balancer reads its writes on every server.
+// Anonymous reads (p nil) return at once and ask nothing.
+func (a *App) AwaitOwnWrites(ctx context.Context, p *domain.Principal) OwnWrites {
 	if p == nil {
-		return false
+		return OwnWritesNone
 	}
+	deadline := time.Now().Add(OwnWritesWait)
+	local := a.awaitQueued(ctx, p, deadline)
+	if p.TokenID == 0 {
+		return local
+	}
+	if noted := a.awaitNoted(ctx, p.TokenID, deadline); noted != OwnWritesNone {
+		return noted
+	}
+	return local
+}
+
+// awaitQueued waits until deadline for the refreshes this App queued after
+// p's writes.
+func (a *App) awaitQueued(ctx context.Context, p *domain.Principal, deadline time.Time) OwnWrites {
 	q := &a.figures
 	q.mu.Lock()
 	want := make(map[int64]uint64, len(q.own[p.TokenID]))
@@ -166,16 +198,65 @@ func (a *App) AwaitOwnWrites(ctx context.Context, p *domain.Principal) bool {
 	}
 	q.mu.Unlock()
 	if len(want) == 0 {
-		return false
+		return OwnWritesNone
 	}
-	deadline := time.NewTimer(OwnWritesWait)
-	defer deadline.Stop()
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
 	for id, g := range want {
-		if a.awaitFigures(ctx, id, g, deadline.C) != nil && ctx.Err() != nil {
+		if a.awaitFigures(ctx, id, g, timer.C) != nil && ctx.Err() != nil {
 			break
 		}
 	}
-	return true
+	return OwnWritesRefreshed
+}
+
+// awaitNoted waits until deadline for the notes of figures due that token's
+// writes left (through this server or another) to be deleted by the
+// refreshes covering them. It asks the primary again at each announced
+// change of figures (a.Changed), and in any case after 10 ms, 20, 40, 80,
+// then every 100 ms. Notes written after the first look are not waited
+// for: a writer that never stops writing still gets its answers.
+func (a *App) awaitNoted(ctx context.Context, token int64, deadline time.Time) OwnWrites {
+	changed := a.changed()
+	upTo, err := a.Store.WriterFiguresDue(ctx, token, math.MaxInt64)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.logger().Warn("asking the primary for a writer's figures due failed; answering from the figures stored", "token", token, "err", err)
+		}
+		return OwnWritesNone
+	}
+	if upTo == 0 {
+		return OwnWritesNone
+	}
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return OwnWritesPending
+		}
+		t := time.NewTimer(min(wait, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return OwnWritesPending
+		case <-changed:
+		case <-t.C:
+		}
+		t.Stop()
+		changed = a.changed()
+		if upTo, err = a.Store.WriterFiguresDue(ctx, token, upTo); err != nil {
+			return OwnWritesPending
+		} else if upTo == 0 {
+			return OwnWritesRefreshed
+		}
+	}
+}
+
+// changed is a.Changed's channel, or one never closed.
+func (a *App) changed() <-chan struct{} {
+	if a.Changed == nil {
+		return nil
+	}
+	return a.Changed()
 }
 
 // dueCollector gathers a write's figures due (WriteOptions.Due).

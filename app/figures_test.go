@@ -86,7 +86,7 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 	// from the earliest of their days.
 	submit("k2", "92201", "2023-12-20", 4000)
 	submit("k3", "90002", "2023-12-19", 4001)
-	own := make(chan bool, 1)
+	own := make(chan app.OwnWrites, 1)
 	go func() { own <- a.AwaitOwnWrites(ctx, admin) }()
 	select {
 	case <-own:
@@ -102,9 +102,9 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 	}
 	g.gate <- struct{}{} // the coalesced one
 	select {
-	case waited := <-own:
-		if !waited {
-			t.Fatal("AwaitOwnWrites says it waited for nothing")
+	case got := <-own:
+		if got != app.OwnWritesRefreshed {
+			t.Fatalf("AwaitOwnWrites says %v, want OwnWritesRefreshed", got)
 		}
 	case <-time.After(app.OwnWritesWait + 5*time.Second):
 		t.Fatal("the writer's read never returned")
@@ -118,7 +118,62 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 	if n := g.ran.Load(); n != 2 {
 		t.Fatalf("%d refreshes for 3 writes, want 2 (one running, one covering the two after it)", n)
 	}
-	if a.AwaitOwnWrites(ctx, admin) {
+	if a.AwaitOwnWrites(ctx, admin) != app.OwnWritesNone {
 		t.Fatal("a writer whose writes are all refreshed still waits")
+	}
+}
+
+// Issue 14, item 7, across servers: a writer behind a load balancer writes
+// through one server and reads through another, which never queued the
+// refresh. Its read there waits for the refresh of the first (the notes of
+// figures due name the writer's token) and then sees the new figure; an
+// anonymous read, and another token's, wait for nothing. Before, the
+// second server knew nothing of the write and answered at once.
+func TestWriterReadsItsWritesThroughAnotherServer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := dbtest.New(t)
+	c := dbtest.MustLoadExample(t, store)
+	admin := dbtest.MustAdmin(t, store)
+	g := &gatedStore{DB: store, started: make(chan domain.Date, 10), gate: make(chan struct{})}
+	a := &app.App{Store: g, Now: func() time.Time { return dbtest.ExampleNow }, QuotaFactor: -1}
+	b := &app.App{Store: store, Now: func() time.Time { return dbtest.ExampleNow }}
+	t.Cleanup(func() { close(g.gate); a.Settle(ctx) })
+	if _, err := a.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: c.Slug, ClientKey: "elsewhere",
+		Reports: []domain.ReportItem{{UnitCode: "90002", Metric: "collected", Date: domain.MustDate("2023-12-20"), Value: 5000}}}); err != nil {
+		t.Fatal(err)
+	}
+	<-g.started // A's refresh waits at the gate
+
+	start := time.Now()
+	if got := b.AwaitOwnWrites(ctx, nil); got != app.OwnWritesNone || time.Since(start) > 50*time.Millisecond {
+		t.Fatalf("an anonymous read on the other server: %v after %s, want OwnWritesNone at once", got, time.Since(start))
+	}
+	other := &domain.Principal{TokenID: admin.TokenID + 1000, Role: domain.RoleAdmin}
+	if got := b.AwaitOwnWrites(ctx, other); got != app.OwnWritesNone {
+		t.Fatalf("another token's read on the other server: %v, want OwnWritesNone", got)
+	}
+
+	own := make(chan app.OwnWrites, 1)
+	go func() { own <- b.AwaitOwnWrites(ctx, admin) }()
+	select {
+	case got := <-own:
+		t.Fatalf("the writer's read through the other server did not wait for its write's figures (%v)", got)
+	case <-time.After(300 * time.Millisecond):
+	}
+	g.gate <- struct{}{}
+	select {
+	case got := <-own:
+		if got != app.OwnWritesRefreshed {
+			t.Fatalf("the writer's read through the other server: %v, want OwnWritesRefreshed", got)
+		}
+	case <-time.After(app.OwnWritesWait + 5*time.Second):
+		t.Fatal("the writer's read through the other server never returned")
+	}
+	if got := figure(t, store, c.ID, "90002", "2023-12-20"); got != 5000 {
+		t.Fatalf("figure %d once the writer's read returned, want 5000", got)
+	}
+	if got := b.AwaitOwnWrites(ctx, admin); got != app.OwnWritesNone {
+		t.Fatalf("a writer whose writes are all refreshed: %v, want OwnWritesNone", got)
 	}
 }

@@ -282,7 +282,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *domain.Principal, slug stri
 				after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
 				return err
 			}
-			if err := markCampaignDue(ctx, tx, after.ID, from); err != nil {
+			if err := markCampaignDue(ctx, tx, p, after.ID, from); err != nil {
 				return err
 			}
 		}

@@ -9,7 +9,7 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-// Figures due (migration 011): every write that changes figures notes, in
+// Figures due (migration 012): every write that changes figures notes, in
 // its own transaction, the campaigns whose figures it makes due and from
 // which day. The refresh that covers a note deletes it in the transaction
 // that writes the figures, so a note outlives its write only when the
@@ -21,10 +21,19 @@ import (
 // start, and leaves the others alone).
 var unitsChanged = domain.MustDate("1900-01-01")
 
-// markUnitsDue notes that the figures of every campaign whose scope holds
-// one of the units, and that has not ended before from, are due from day
-// from on. It returns those campaigns' ids.
-func markUnitsDue(ctx context.Context, tx pgx.Tx, unitIDs []int64, from domain.Date) ([]int64, error) {
+// writerToken is the token a note of figures due names (migration 022):
+// the writer's, nil for the command line.
+func writerToken(p *domain.Principal) *int64 {
+	if p == nil || p.TokenID == 0 {
+		return nil
+	}
+	return &p.TokenID
+}
+
+// markUnitsDue notes, for the writer p, that the figures of every campaign
+// whose scope holds one of the units, and that has not ended before from,
+// are due from day from on. It returns those campaigns' ids.
+func markUnitsDue(ctx context.Context, tx pgx.Tx, p *domain.Principal, unitIDs []int64, from domain.Date) ([]int64, error) {
 	rows, err := tx.Query(ctx, `
 		WITH RECURSIVE up(id) AS (
 			SELECT id FROM unnest($1::bigint[]) AS k(id)
@@ -33,19 +42,19 @@ func markUnitsDue(ctx context.Context, tx pgx.Tx, unitIDs []int64, from domain.D
 			-- a batch's units are few and share their ancestors.
 			UNION SELECT parent FROM (SELECT (SELECT u.parent_id FROM units u WHERE u.id = up.id) AS parent FROM up) p
 			WHERE parent IS NOT NULL)
-		INSERT INTO figures_due (campaign_id, from_day)
-		SELECT c.id, $2 FROM campaigns c WHERE c.scope_unit_id IN (SELECT id FROM up) AND c.end_date >= $2
+		INSERT INTO figures_due (campaign_id, from_day, token_id)
+		SELECT c.id, $2, $3 FROM campaigns c WHERE c.scope_unit_id IN (SELECT id FROM up) AND c.end_date >= $2
 		ORDER BY c.id
-		RETURNING campaign_id`, unitIDs, pgDate(from))
+		RETURNING campaign_id`, unitIDs, pgDate(from), writerToken(p))
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-// markCampaignDue notes that a campaign's figures are due from day from on.
-func markCampaignDue(ctx context.Context, tx pgx.Tx, campaignID int64, from domain.Date) error {
-	_, err := tx.Exec(ctx, `INSERT INTO figures_due (campaign_id, from_day) VALUES ($1, $2)`, campaignID, pgDate(from))
+// markCampaignDue notes, for the writer p, that a campaign's figures are due from day from on.
+func markCampaignDue(ctx context.Context, tx pgx.Tx, p *domain.Principal, campaignID int64, from domain.Date) error {
+	_, err := tx.Exec(ctx, `INSERT INTO figures_due (campaign_id, from_day, token_id) VALUES ($1, $2, $3)`, campaignID, pgDate(from), writerToken(p))
 	return err
 }
 
@@ -71,6 +80,22 @@ func clearDue(ctx context.Context, tx pgx.Tx, campaignID int64, snapshot string)
 	_, err := tx.Exec(ctx, `DELETE FROM figures_due WHERE campaign_id = $1 AND pg_visible_in_snapshot(xid, $2::pg_snapshot)`,
 		campaignID, snapshot)
 	return err
+}
+
+// WriterFiguresDue returns the newest note of figures due that the writes
+// of token tokenID left, numbered upTo or less (0: none): one probe of the
+// index of migration 022, on the primary (the refreshes delete the notes
+// there; a replica may not have replayed the write).
+func (db *DB) WriterFiguresDue(ctx context.Context, tokenID, upTo int64) (int64, error) {
+	var id *int64
+	err := db.Pool.QueryRow(ctx, `SELECT max(id) FROM figures_due WHERE token_id = $1 AND id <= $2`, tokenID, upTo).Scan(&id)
+	if err != nil {
+		return 0, mapErr(err, "figures due")
+	}
+	if id == nil {
+		return 0, nil
+	}
+	return *id, nil
 }
 
 // FiguresWork is a campaign whose figures may be behind: it has notes of

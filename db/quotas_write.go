@@ -137,7 +137,7 @@ func (db *DB) setQuotas(ctx context.Context, p *domain.Principal, action string,
 		if res.Written == 0 {
 			return nil
 		}
-		if err := markCampaignDue(ctx, tx, c.id, from); err != nil {
+		if err := markCampaignDue(ctx, tx, p, c.id, from); err != nil {
 			return err
 		}
 		return db.auditAs(ctx, tx, p, action, "quotas", c.slug,

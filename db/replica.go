@@ -343,6 +343,9 @@ func ReadFromReplica(ctx context.Context, after LSN) context.Context {
 // UseReplicas makes the store serve marked reads from rs.
 func (db *DB) UseReplicas(rs *Replicas) { db.replicas = rs }
 
+// Replicated reports whether queries may be served by replicas.
+func (db *DB) Replicated() bool { return db.replicas != nil && len(db.replicas.members) > 0 }
+
 // reader is the pool a read runs on: a replica for a query's reads when
 // one is serving and has replayed what the query must see, else the
 // primary. The choice is made once per request (the first read), so every

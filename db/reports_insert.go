@@ -58,7 +58,7 @@ func (w *reportWrite) insert(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	if len(w.written) > 0 {
-		if w.due, err = markUnitsDue(ctx, tx, w.written, w.firstDay); err != nil {
+		if w.due, err = markUnitsDue(ctx, tx, w.p, w.written, w.firstDay); err != nil {
 			return err
 		}
 	}

@@ -150,7 +150,7 @@ func (db *DB) UpsertUnits(ctx context.Context, p *domain.Principal, units []doma
 		}
 		if len(changed) > 0 {
 			var err error
-			if due, err = markUnitsDue(ctx, tx, changed, unitsChanged); err != nil {
+			if due, err = markUnitsDue(ctx, tx, p, changed, unitsChanged); err != nil {
 				return err
 			}
 		}

@@ -109,6 +109,11 @@ type FigureStore interface {
 	// from on, one refresh of a campaign at a time across processes: it
 	// reads its inputs after any other refresh of the campaign committed.
 	RefreshFiguresAfter(ctx context.Context, campaignID int64, from Date, now time.Time) error
+	// WriterFiguresDue returns the newest note of figures due that the
+	// writes of token tokenID left, among those numbered upTo or less, as
+	// its number (0: none). It reads the primary: the writes may have gone
+	// through another server.
+	WriterFiguresDue(ctx context.Context, tokenID, upTo int64) (int64, error)
 }
 
 // AuditStore reads the audit log.

@@ -273,7 +273,8 @@ type MilestoneRankingEdge struct {
 // Every write is recorded in the audit log (who, what, when, before and after). A mutation returns
 // once its write is durable; figures, rankings and series reflect it when they are next recomputed,
 // usually within a second or two (one recomputation covers every write committed meanwhile). The
-// writer's own next queries (with the same token, on the same server) wait for it, at most 5 seconds.
+// writer's own next queries (with the same token, through any server) wait for it, at most 5 seconds;
+// an answer given before it is done says so in `extensions.ownWritesPending: true`.
 type Mutation struct {
 }
 

@@ -21,8 +21,12 @@ import (
 // another sends the position back in the Tiendo-Min-LSN header.
 //
 // A write is acknowledged before the figures it changed are refreshed
-// (app/figures.go): the token's next queries first wait, bounded, for those
-// refreshes, then read at the primary's position after them.
+// (app/figures.go): the token's next queries, on any server, first wait,
+// bounded, for those refreshes (the notes of figures due name the token),
+// then read at the primary's position after them; with replicas, a token's
+// query reads at least at the primary's position as it starts, so that a
+// refresh committed a moment ago through another server is in it. If the
+// wait ends first, the answer says so (extension ownWritesPending).
 type readRouting struct {
 	store   *db.DB
 	app     *app.App
@@ -54,17 +58,35 @@ func (rr readRouting) InterceptOperation(ctx context.Context, next graphql.Opera
 		if h := oc.Headers.Get("Tiendo-Min-LSN"); h != "" {
 			after, _ = db.ParseLSN(h)
 		}
-		if p != nil {
-			if rr.app.AwaitOwnWrites(ctx, p) {
-				if lsn, err := rr.store.WALPosition(ctx); err == nil {
-					rr.written.Add(p.TokenID, lsn)
-				}
-			}
-			if l, ok := rr.written.Get(p.TokenID); ok && l > after {
-				after = l
+		if p == nil {
+			return next(db.PinReader(db.ReadFromReplica(ctx, after)))
+		}
+		own := rr.app.AwaitOwnWrites(ctx, p)
+		if own != app.OwnWritesNone || rr.store.Replicated() {
+			// After the refreshes of its writes (through any server), or
+			// those done a moment ago on a replica behind: at the primary's
+			// position.
+			if lsn, err := rr.store.WALPosition(ctx); err == nil {
+				rr.written.Add(p.TokenID, lsn)
 			}
 		}
-		return next(db.PinReader(db.ReadFromReplica(ctx, after)))
+		if l, ok := rr.written.Get(p.TokenID); ok && l > after {
+			after = l
+		}
+		rh := next(db.PinReader(db.ReadFromReplica(ctx, after)))
+		if own != app.OwnWritesPending {
+			return rh
+		}
+		return func(ctx context.Context) *graphql.Response {
+			resp := rh(ctx)
+			if resp != nil {
+				if resp.Extensions == nil {
+					resp.Extensions = map[string]any{}
+				}
+				resp.Extensions["ownWritesPending"] = true
+			}
+			return resp
+		}
 	case ast.Mutation:
 		rh := next(ctx)
 		return func(ctx context.Context) *graphql.Response {

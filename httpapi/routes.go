@@ -51,6 +51,9 @@ func NewRouter(store *db.DB, cfg Config, logger *slog.Logger) http.Handler {
 	uses := cfg.App
 	if uses == nil {
 		uses = &app.App{Store: store, QuotaFactor: cfg.QuotaFactor, Logger: logger}
+		if cfg.Live != nil {
+			uses.Changed = cfg.Live.Changed
+		}
 	}
 	res := &graph.Resolver{DB: store, Logger: logger, Bulletins: bulletins, Contact: cfg.Contact, Health: health, Live: cfg.Live, App: uses}
 	cfg.Limits.Extensions = append(cfg.Limits.Extensions, telemetry.GraphQL{}, newReadRouting(store, uses))

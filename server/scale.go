@@ -26,7 +26,7 @@ type scaleConfig struct {
 func (c *scaleConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.replicaURLs, "replica-urls", envOr("DATABASE_REPLICA_URLS", ""), "comma-separated URLs of PostgreSQL streaming replicas to serve queries from (writes and publication use the primary) [DATABASE_REPLICA_URLS]")
 	fs.DurationVar(&c.replicaLag, "replica-max-lag", envDuration("REPLICA_MAX_LAG", 5*time.Second), "a replica further behind the primary serves no query [REPLICA_MAX_LAG]")
-	fs.DurationVar(&c.replicaWait, "replica-wait", envDuration("REPLICA_WAIT", 500*time.Millisecond), "how long a writer's next read waits for a replica to replay its write before it reads the primary [REPLICA_WAIT]")
+	fs.DurationVar(&c.replicaWait, "replica-wait", envDuration("REPLICA_WAIT", 500*time.Millisecond), "how long a query with a token waits for a replica to replay the primary's position before it reads the primary [REPLICA_WAIT]")
 	fs.IntVar(&c.liveMax, "live-max", envInt("LIVE_MAX_SUBSCRIBERS", 1000), "live subscribers (event streams, subscriptions) this server holds at most [LIVE_MAX_SUBSCRIBERS]")
 	fs.IntVar(&c.livePerAddr, "live-per-address", envInt("LIVE_PER_ADDRESS", 20), "live subscribers one client address holds at most [LIVE_PER_ADDRESS]")
 }

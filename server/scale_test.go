@@ -23,7 +23,9 @@ import (
 
 // TestReadsFromAReplica runs the API over a real primary and streaming
 // standby: queries are answered by the standby, a writer reads its own
-// write at once, /readyz and /metrics describe the replica.
+// write at once, on the server it wrote through and on another (where the
+// write's refresh committed before the read: its query must not read the
+// paused standby), /readyz and /metrics describe the replica.
 func TestReadsFromAReplica(t *testing.T) {
 	primaryURL, standbyURL, _ := dbtest.ReplicaPair(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -51,7 +53,7 @@ func TestReadsFromAReplica(t *testing.T) {
 	cfg := testConfig()
 	cfg.Live, cfg.ReadyLines = so.hub, so.readyLines
 	cfg.Limits.CacheBytes = -1
-	h := httpapi.NewRouter(store, cfg, quiet)
+	h, other := httpapi.NewRouter(store, cfg, quiet), httpapi.NewRouter(store, cfg, quiet)
 	for deadline := time.Now().Add(30 * time.Second); !so.replicas.Status()[0].Serving; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the standby never served: %+v", so.replicas.Status())
@@ -95,6 +97,12 @@ func TestReadsFromAReplica(t *testing.T) {
 		if i == 3 {
 			if got := at(gql(t, h, figure), "progress.edges.0.node.figure"); int(got.(float64)) != v-10 {
 				t.Errorf("an anonymous read during the pause says %v, want the standby's %d (was it not served by the standby?)", got, v-10)
+			}
+			// Another server, where the write's refresh has committed
+			// already and which knows nothing of the write: the token's
+			// read is at the primary's position, not the standby's.
+			if got := post(t, other, admin, figure, nil); int(at(got, "data.progress.edges.0.node.figure").(float64)) != v {
+				t.Errorf("the writer's read through another server during the pause says %v, want %d", at(got, "data.progress.edges.0.node.figure"), v)
 			}
 		}
 	}

@@ -76,7 +76,7 @@ func cmdServe(ctx context.Context, args []string, stderr io.Writer, logger *slog
 	worker := &figures.Worker{DB: store, Logger: logger}
 	pub := &publish.Service{DB: store, Logger: logger, Grace: cfg.http.PublishGrace, RetryMin: cfg.publishEvery, SiteURL: cfg.http.SiteURL, Contact: cfg.http.Contact}
 	cfg.http.Jobs = func() []string { return failingJobs(worker.Failing(), pub.Failing()) }
-	cfg.http.App = &app.App{Store: store, QuotaFactor: cfg.http.QuotaFactor, Logger: logger}
+	cfg.http.App = &app.App{Store: store, QuotaFactor: cfg.http.QuotaFactor, Logger: logger, Changed: scale.hub.Changed}
 	srv := &http.Server{
 		Addr:              cfg.listenAddr,
 		Handler:           httpapi.NewRouter(store, cfg.http, logger),
