@@ -138,8 +138,7 @@ func (db *DB) RevisionsBetween(ctx context.Context, campaignID int64, day domain
 				 AND pg_visible_in_snapshot(p.xid, $3::pg_snapshot) ORDER BY p.revision DESC LIMIT 1) AS previous,
 				rep.note, rep.correction
 			FROM rep JOIN metrics m ON m.id = rep.metric_id
-			WHERE rep.day >= $2::date - 7 OR NOT EXISTS (SELECT 1 FROM report_current c
-				WHERE c.unit_id = rep.unit_id AND c.metric_id = rep.metric_id AND c.day > rep.day AND c.day <= $2::date - 7)
+			WHERE rep.day >= $2::date - 7 OR NOT EXISTS (SELECT 1 FROM report_between(rep.unit_id, rep.metric_id, rep.day + 1, $2::date - 7))
 			UNION ALL
 			SELECT true, q.unit_id, m.key, q.effective_from, 0, q.target, NULL, q.reason, false
 			FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id

@@ -127,8 +127,9 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 
 // windowReports reads the current reports of units for the days lo..to,
 // and, for each unit and metric without one on day lo, its last report
-// before lo. The days are a range of an index on (metric, day), the units a
-// hashed list; only the pairs that need it probe for an earlier report.
+// before lo. The days are a range of the primary key (metric, day, unit),
+// the units a hashed list; only the pairs that need it probe for an earlier
+// report (report_before: span by span, back to the pair's first report).
 func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricKeys []string, lo, to domain.Date) ([]engine.Report, error) {
 	ids := make([]int64, len(units))
 	for i, u := range units {
@@ -189,10 +190,8 @@ func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricK
 	}
 	rows, err = tx.Query(ctx, `
 		SELECT l.unit_id, l.metric_id, l.day, l.value, l.revision, l.first_reported_at
-		FROM unnest($1::bigint[], $2::smallint[]) AS k(unit_id, metric_id) CROSS JOIN LATERAL (
-			SELECT rc.unit_id, rc.metric_id, rc.day, rc.value, rc.revision, rc.first_reported_at FROM report_current rc
-			WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < $3
-			ORDER BY rc.day DESC LIMIT 1) l`, pu, pm, pgDate(lo))
+		FROM unnest($1::bigint[], $2::smallint[]) AS k(unit_id, metric_id)
+		CROSS JOIN LATERAL (SELECT k.unit_id, k.metric_id, b.* FROM report_before(k.unit_id, k.metric_id, $3::date) b) l`, pu, pm, pgDate(lo))
 	if err != nil {
 		return nil, err
 	}
@@ -254,8 +253,8 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 		SELECT c.unit_id, m.key, c.first, c.last,
 			-- A next report within eight days of the last day cannot end the
 			-- effect before it: no need to look for it.
-			CASE WHEN c.last < $3::date - 8 THEN (SELECT min(rc.day) FROM report_current rc
-				WHERE rc.unit_id = c.unit_id AND rc.metric_id = c.metric_id AND rc.day > c.last) END
+			-- (A next report after the last computed day ends nothing.)
+			CASE WHEN c.last < $3::date - 8 THEN (SELECT n.day FROM report_after(c.unit_id, c.metric_id, c.last, $3::date) n) END
 		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to))
 	if err != nil {
 		return 0, 0, false, nil, err

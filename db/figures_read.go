@@ -78,13 +78,16 @@ func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*domain.
 // reads the figures alone (and metrics), so the campaign's figures version
 // describes its answer.
 func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*domain.Point, int, error) {
-	// One range of figures_unit_series_idx (migration 008): a unit's days
-	// of one metric lie together there, while the primary key keeps a day's
+	// One short range of figures_series_idx (migration 022) per 16-day
+	// span of the campaign's days asked for: a unit's days of one metric
+	// and span lie together there, while the primary key keeps a day's
 	// units together for rankings and refreshes.
 	rows, err := db.reader(ctx).Query(ctx, `
 		SELECT `+pointColumns+`, f.revisions, count(*) OVER ()
 		FROM figures f
 		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $3) AND f.unit_id = $2
+		  AND day_bucket(f.day) = ANY(ARRAY(SELECT generate_series(day_bucket(greatest($4, c.start_date)), day_bucket(least($5, c.end_date)))
+			FROM campaigns c WHERE c.id = $1))
 		  AND f.day BETWEEN $4 AND $5
 		ORDER BY f.day OFFSET $6 LIMIT $7`, campaignID, unitID, metric, pgDate(from), pgDate(to), offset, limit)
 	if err != nil {

@@ -211,7 +211,8 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 		if len(errs) > 0 {
 			return errs
 		}
-		// The new revisions, and report_current after them, in one pass. A
+		// The new revisions, report_current after them and report_keys'
+		// first days, in one pass. A
 		// row after its metric's last stored day replaces nothing: only the
 		// others probe for the report they replace (a probe reads a leaf page
 		// of the (unit, metric, day) key, and a morning's would read more of
@@ -230,7 +231,8 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 					LIMIT 1) c ON true -- LIMIT keeps it an index probe, not a scan of every report
 				WHERE c.value IS DISTINCT FROM i.value
 				ORDER BY i.line
-				RETURNING unit_id, metric_id, day, revision, value, reported_at)
+				RETURNING unit_id, metric_id, day, revision, value, reported_at),
+			firsts AS (`+reportKeysInsert+` SELECT metric_id, unit_id, min(day) FROM ins GROUP BY metric_id, unit_id`+reportKeysUpsert+`)
 			INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
 			SELECT unit_id, metric_id, day, value, revision, reported_at FROM ins
 			ON CONFLICT (unit_id, metric_id, day) DO UPDATE SET value = EXCLUDED.value, revision = EXCLUDED.revision`, actor, roleOf(p), unitIDOf(p))
@@ -271,9 +273,23 @@ func (s *chanSource) Next() bool {
 func (s *chanSource) Values() ([]any, error) { return s.cur, nil }
 func (s *chanSource) Err() error             { return nil }
 
+// reportKeysInsert and reportKeysUpsert wrap a SELECT of (metric_id,
+// unit_id, first day) to keep report_keys' first days (migration 023):
+// a row is written only for a unit's first report of a metric, or one
+// before its first.
+const (
+	reportKeysInsert = `INSERT INTO report_keys (metric_id, unit_id, first_day) SELECT * FROM (`
+	reportKeysUpsert = `) n (metric_id, unit_id, first_day)
+		WHERE NOT EXISTS (SELECT 1 FROM report_keys k WHERE k.metric_id = n.metric_id AND k.unit_id = n.unit_id AND k.first_day <= n.first_day)
+		ON CONFLICT (metric_id, unit_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < report_keys.first_day`
+)
+
 // syncReportCurrent brings report_current up to date for the keys in the
 // staging table (which has unit_id, metric_id, day columns).
 func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
+	if _, err := tx.Exec(ctx, reportKeysInsert+`SELECT metric_id, unit_id, min(day) FROM `+staging+` GROUP BY metric_id, unit_id`+reportKeysUpsert); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
 		SELECT r.unit_id, r.metric_id, r.day, r.value, r.revision,

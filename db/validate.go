@@ -192,15 +192,14 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 	return collectErrors(ctx, tx, l, errs, `
 		WITH k0 AS (
 			SELECT unit_id, metric_id, min(day) AS lo, max(day) AS hi FROM `+staging+` GROUP BY unit_id, metric_id),
-		-- The last stored day of each metric (one probe of its (metric, day)
-		-- index), and that day's stored figures read by the same index, for
+		-- The last stored day of each metric (one probe of the primary key,
+		-- (metric, day, unit)), and that day's stored figures read by it, for
 		-- a metric with many keys whose new figures start the day after it
 		-- (a new morning's). Those keys find their last stored figure there;
 		-- only the others (days back, new days after a gap, units that
 		-- skipped that day, a few items) probe their own last one. A probe
-		-- reads a leaf page of the (unit, metric, day) key, a page per key
-		-- once a key's stored days fill one: a morning of probes would cost
-		-- more with every day stored.
+		-- reads a leaf page of report_current_unit_idx, about one a key: a
+		-- morning of probes would cost a page per unit and metric.
 		tops AS MATERIALIZED (
 			SELECT m.metric_id, (SELECT max(rc.day) FROM report_current rc WHERE rc.metric_id = m.metric_id) AS top
 			FROM (SELECT DISTINCT metric_id FROM k0) m),
@@ -209,11 +208,14 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
 				WHERE rc.metric_id = t.metric_id AND rc.day = t.top OFFSET 0) rc
 			WHERE (SELECT count(*) FROM k0 WHERE k0.metric_id = t.metric_id AND k0.lo = t.top + 1) >= 64),
+		-- (report_before and report_after, migration 023, search a unit's
+		-- reports 16 days at a time, nearest first.)
 		keys AS (
-			SELECT k.*, COALESCE(e.day, l.day) AS last_day, COALESCE(e.value, l.value) AS last_value
-			FROM k0 k LEFT JOIN edge e ON e.unit_id = k.unit_id AND e.metric_id = k.metric_id AND e.day = k.lo - 1
-			LEFT JOIN LATERAL (SELECT rc.day, rc.value FROM report_current rc
-				WHERE e.unit_id IS NULL AND rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id ORDER BY rc.day DESC LIMIT 1) l ON true),
+			SELECT k.*, t.top, COALESCE(e.day, l.day) AS last_day, COALESCE(e.value, l.value) AS last_value
+			FROM k0 k JOIN tops t ON t.metric_id = k.metric_id
+			LEFT JOIN edge e ON e.unit_id = k.unit_id AND e.metric_id = k.metric_id AND e.day = k.lo - 1
+			LEFT JOIN LATERAL (SELECT l.day, l.value FROM report_before(k.unit_id, k.metric_id, t.top + 1) l
+				WHERE e.unit_id IS NULL) l ON true),
 		-- The stored figures that can neighbour a new one. Usually the new
 		-- days come after every stored one, and the last stored is the only
 		-- neighbour (before: it cannot share a day with a new one);
@@ -223,20 +225,16 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 		before AS (
 			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo),
 		around AS (
-			SELECT b.* FROM keys k CROSS JOIN LATERAL (
-				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
-				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day BETWEEN k.lo AND k.hi
-				OFFSET 0) b
+			SELECT k.unit_id, k.metric_id, b.day, b.value FROM keys k
+			CROSS JOIN LATERAL report_between(k.unit_id, k.metric_id, k.lo, k.hi) b
 			WHERE k.last_day >= k.lo
 			UNION ALL
-			SELECT p.* FROM keys k CROSS JOIN LATERAL (
-				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
-				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day < k.lo ORDER BY rc.day DESC LIMIT 1) p
+			SELECT k.unit_id, k.metric_id, p.day, p.value FROM keys k
+			CROSS JOIN LATERAL report_before(k.unit_id, k.metric_id, k.lo) p
 			WHERE k.last_day >= k.lo
 			UNION ALL
-			SELECT n.* FROM keys k CROSS JOIN LATERAL (
-				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
-				WHERE rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day > k.hi ORDER BY rc.day LIMIT 1) n
+			SELECT k.unit_id, k.metric_id, n.day, n.value FROM keys k
+			CROSS JOIN LATERAL report_after(k.unit_id, k.metric_id, k.hi, k.top) n
 			WHERE k.last_day > k.hi
 		),
 		merged AS (
