@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A province's series as db.Series reads it, before migration 022 (one range
+# A province's series as db.Series reads it, before migration 023 (one range
 # of figures_unit_series_idx) and after (one range per 16-day span of
 # figures_series_idx), on the copies bench/newday-ab.sh keeps
 # (tiendo_ab_{old,new}_h{days}): pgbench, one client, prepared statements

@@ -78,7 +78,7 @@ func scanPointWith(row pgx.CollectableRow, before []any, extra ...any) (*domain.
 // reads the figures alone (and metrics), so the campaign's figures version
 // describes its answer.
 func (db *DB) Series(ctx context.Context, campaignID, unitID int64, metric string, from, to domain.Date, offset, limit int) ([]*domain.Point, int, error) {
-	// One short range of figures_series_idx (migration 022) per 16-day
+	// One short range of figures_series_idx (migration 023) per 16-day
 	// span of the campaign's days asked for: a unit's days of one metric
 	// and span lie together there, while the primary key keeps a day's
 	// units together for rankings and refreshes.

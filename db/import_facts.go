@@ -274,7 +274,7 @@ func (s *chanSource) Values() ([]any, error) { return s.cur, nil }
 func (s *chanSource) Err() error             { return nil }
 
 // reportKeysInsert and reportKeysUpsert wrap a SELECT of (metric_id,
-// unit_id, first day) to keep report_keys' first days (migration 023):
+// unit_id, first day) to keep report_keys' first days (migration 024):
 // a row is written only for a unit's first report of a metric, or one
 // before its first.
 const (

@@ -8,7 +8,7 @@ import (
 )
 
 // TestReportSpansEqualScans checks report_before, report_after and
-// report_between (migration 023: a unit's reports searched 16 days at a
+// report_between (migration 024: a unit's reports searched 16 days at a
 // time) against plain scans of report_current, for every unit (reporting
 // or not) and metric and every third day around the stored ones, with
 // gaps of 40 days cut into some units' reports so that the searches cross

@@ -208,7 +208,7 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 				SELECT rc.unit_id, rc.metric_id, rc.day, rc.value FROM report_current rc
 				WHERE rc.metric_id = t.metric_id AND rc.day = t.top OFFSET 0) rc
 			WHERE (SELECT count(*) FROM k0 WHERE k0.metric_id = t.metric_id AND k0.lo = t.top + 1) >= 64),
-		-- (report_before and report_after, migration 023, search a unit's
+		-- (report_before and report_after, migration 024, search a unit's
 		-- reports 16 days at a time, nearest first.)
 		keys AS (
 			SELECT k.*, t.top, COALESCE(e.day, l.day) AS last_day, COALESCE(e.value, l.value) AS last_value

@@ -7,7 +7,7 @@
 -- The same uniqueness, day first: a morning's reports are added at the
 -- key's right edge (and it serves what report_current_day_idx did). A
 -- unit's own reports are found by report_current_unit_idx, ordered by
--- 16-day span (day_bucket, migration 022) before the unit: a morning adds
+-- 16-day span (day_bucket, migration 023) before the unit: a morning adds
 -- to the current span's part of it only.
 ALTER TABLE report_current DROP CONSTRAINT report_current_pkey;
 ALTER TABLE report_current ADD PRIMARY KEY (metric_id, day, unit_id);
