@@ -29,6 +29,17 @@ func (g *gatedStore) RefreshFiguresAfter(ctx context.Context, id int64, from dom
 	return g.DB.RefreshFiguresAfter(ctx, id, from, now)
 }
 
+// gatedWorld is the spec's example on its own database, an admin, and an
+// App whose refreshes wait at g's gate.
+func gatedWorld(t *testing.T) (*db.DB, *domain.Campaign, *domain.Principal, *gatedStore, *app.App) {
+	t.Helper()
+	store := dbtest.New(t)
+	c := dbtest.MustLoadExample(t, store)
+	admin := dbtest.MustAdmin(t, store)
+	g := &gatedStore{DB: store, started: make(chan domain.Date, 10), gate: make(chan struct{})}
+	return store, c, admin, g, &app.App{Store: g, Now: func() time.Time { return dbtest.ExampleNow }, QuotaFactor: -1}
+}
+
 // figure is the stored figure of a unit's collected on a day (-1: none).
 func figure(t *testing.T, store *db.DB, campaignID int64, unit, day string) int64 {
 	t.Helper()
@@ -51,11 +62,7 @@ func figure(t *testing.T, store *db.DB, campaignID int64, unit, day string) int6
 func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := dbtest.New(t)
-	c := dbtest.MustLoadExample(t, store)
-	admin := dbtest.MustAdmin(t, store)
-	g := &gatedStore{DB: store, started: make(chan domain.Date, 10), gate: make(chan struct{})}
-	a := &app.App{Store: g, Now: func() time.Time { return dbtest.ExampleNow }, QuotaFactor: -1}
+	store, c, admin, g, a := gatedWorld(t)
 	t.Cleanup(func() { close(g.gate); a.Settle(ctx) })
 	submit := func(key, unit, day string, value int64) {
 		t.Helper()
@@ -132,11 +139,7 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 func TestWriterReadsItsWritesThroughAnotherServer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := dbtest.New(t)
-	c := dbtest.MustLoadExample(t, store)
-	admin := dbtest.MustAdmin(t, store)
-	g := &gatedStore{DB: store, started: make(chan domain.Date, 10), gate: make(chan struct{})}
-	a := &app.App{Store: g, Now: func() time.Time { return dbtest.ExampleNow }, QuotaFactor: -1}
+	store, c, admin, g, a := gatedWorld(t)
 	b := &app.App{Store: store, Now: func() time.Time { return dbtest.ExampleNow }}
 	t.Cleanup(func() { close(g.gate); a.Settle(ctx) })
 	if _, err := a.SubmitReports(ctx, admin, domain.SubmitRequest{Campaign: c.Slug, ClientKey: "elsewhere",
