@@ -108,14 +108,7 @@ func TestWritesAcknowledgedBeforeTheirFiguresCoalesced(t *testing.T) {
 		t.Fatalf("figure %d after the first refresh, want 5000", got)
 	}
 	g.gate <- struct{}{} // the coalesced one
-	select {
-	case got := <-own:
-		if got != app.OwnWritesRefreshed {
-			t.Fatalf("AwaitOwnWrites says %v, want OwnWritesRefreshed", got)
-		}
-	case <-time.After(app.OwnWritesWait + 5*time.Second):
-		t.Fatal("the writer's read never returned")
-	}
+	wantRefreshed(t, own, "the writer's read")
 	if a, b := figure(t, store, c.ID, "90002", "2023-12-19"), figure(t, store, c.ID, "92201", "2023-12-20"); a != 4001 || b != 4000 {
 		t.Fatalf("figures %d and %d after the coalesced refresh, want 4001 and 4000", a, b)
 	}
@@ -165,18 +158,25 @@ func TestWriterReadsItsWritesThroughAnotherServer(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 	g.gate <- struct{}{}
-	select {
-	case got := <-own:
-		if got != app.OwnWritesRefreshed {
-			t.Fatalf("the writer's read through the other server: %v, want OwnWritesRefreshed", got)
-		}
-	case <-time.After(app.OwnWritesWait + 5*time.Second):
-		t.Fatal("the writer's read through the other server never returned")
-	}
+	wantRefreshed(t, own, "the writer's read through the other server")
 	if got := figure(t, store, c.ID, "90002", "2023-12-20"); got != 5000 {
 		t.Fatalf("figure %d once the writer's read returned, want 5000", got)
 	}
 	if got := b.AwaitOwnWrites(ctx, admin); got != app.OwnWritesNone {
 		t.Fatalf("a writer whose writes are all refreshed: %v, want OwnWritesNone", got)
+	}
+}
+
+// wantRefreshed waits for what a writer's read (what) said of its own
+// writes, which must be that it waited for their refresh.
+func wantRefreshed(t *testing.T, own <-chan app.OwnWrites, what string) {
+	t.Helper()
+	select {
+	case got := <-own:
+		if got != app.OwnWritesRefreshed {
+			t.Fatalf("%s: %v, want OwnWritesRefreshed", what, got)
+		}
+	case <-time.After(app.OwnWritesWait + 5*time.Second):
+		t.Fatalf("%s never returned", what)
 	}
 }
