@@ -154,8 +154,12 @@ func windowReports(ctx context.Context, tx pgx.Tx, units []*domain.Unit, metricK
 		unit   int64
 		metric int16
 	}
-	onLo := map[pair]bool{}
-	var out []engine.Report
+	onLo := make(map[pair]bool, len(ids)*len(mids))
+	// About a report per unit, metric and day: growing the slice instead
+	// copies hundreds of thousands of reports (with pointers, so under
+	// the garbage collector's write barriers) several times on a new day.
+	// Untouched capacity costs address space, not memory.
+	out := make([]engine.Report, 0, min(len(ids)*len(mids)*(int(to-lo)+1), 1<<20))
 	var r engine.Report
 	var day time.Time
 	scan := []any{&r.UnitID, &mid, &day, &r.Value, &r.Revision, &r.FirstReportedAt}

@@ -120,7 +120,9 @@ func (db *DB) ImportReportsAs(ctx context.Context, file string, source ReportSou
 	var res domain.ImportResult
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One report import at a time: revision numbers are assigned below.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports'))`); err != nil {
+		// A morning's checks sort about two rows a report: in memory, not
+		// on disk (imports run one at a time).
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.reports')); SET LOCAL work_mem = '64MB'`); err != nil {
 			return err
 		}
 		ix, metrics, err := db.unitsAndMetrics(ctx, tx)

@@ -215,7 +215,7 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 			FROM k0 k JOIN tops t ON t.metric_id = k.metric_id
 			LEFT JOIN edge e ON e.unit_id = k.unit_id AND e.metric_id = k.metric_id AND e.day = k.lo - 1
 			LEFT JOIN LATERAL (SELECT l.day, l.value FROM report_before(k.unit_id, k.metric_id, t.top + 1) l
-				WHERE e.unit_id IS NULL) l ON true),
+				WHERE e.unit_id IS NULL OFFSET 0) l ON true), -- OFFSET keeps the gate before the probe
 		-- The stored figures that can neighbour a new one. Usually the new
 		-- days come after every stored one, and the last stored is the only
 		-- neighbour (before: it cannot share a day with a new one);

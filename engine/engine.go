@@ -124,11 +124,30 @@ func Compute(in Input, emit func(day []Figure) error) error {
 				nodes[p].children = append(nodes[p].children, i)
 			}
 		}
-		for _, r := range in.Reports {
+		// Each node's reports in one shared array (counted first): a
+		// national window holds a few hundred thousand reports, and
+		// growing a slice per unit cost more than the rules.
+		at := make([]int32, len(in.Reports))
+		counts := make([]int, len(nodes)+1)
+		for k, r := range in.Reports {
+			at[k] = -1
 			if r.Metric == metric {
 				if i, ok := idx[r.UnitID]; ok {
-					nodes[i].reports = append(nodes[i].reports, r)
+					at[k] = int32(i)
+					counts[i+1]++
 				}
+			}
+		}
+		for i := range nodes {
+			counts[i+1] += counts[i]
+		}
+		shared := make([]Report, counts[len(nodes)])
+		for i := range nodes {
+			nodes[i].reports = shared[counts[i]:counts[i]:counts[i+1]]
+		}
+		for k, i := range at {
+			if i >= 0 {
+				nodes[i].reports = append(nodes[i].reports, in.Reports[k])
 			}
 		}
 		for _, q := range in.Quotas {
