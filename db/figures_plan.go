@@ -105,14 +105,17 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	if err != nil {
 		return nil, err
 	}
-	in.Quotas, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.QuotaRevision, error) {
-		var q domain.QuotaRevision
-		var eff time.Time
-		err := row.Scan(&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff)
+	// About a revision per unit and metric: sized once (a national
+	// campaign has ninety thousand; growing the slice cost more than
+	// reading them).
+	in.Quotas = make([]domain.QuotaRevision, 0, len(in.Units)*len(c.MetricKeys))
+	var q domain.QuotaRevision
+	var eff time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {
 		q.EffectiveFrom = toDate(eff)
-		return q, err
-	})
-	if err != nil {
+		in.Quotas = append(in.Quotas, q)
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	// The reports the days from..to depend on: those of the days the engine

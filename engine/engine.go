@@ -80,12 +80,29 @@ type node struct {
 	quotas   []domain.QuotaRevision // sorted by effective day, then id
 }
 
+// source is a figure's domain.Source as a small number, so that a
+// dayState holds no pointer: the eight days' states of a national
+// campaign (a few hundred thousand) are cleared each day and never
+// scanned by the garbage collector.
+type source uint8
+
+const (
+	sourceUnset source = iota
+	sourceReported
+	sourceRollup
+	sourceCarried
+	sourceNone
+)
+
+var sources = [...]domain.Source{sourceUnset: "", sourceReported: domain.SourceReported,
+	sourceRollup: domain.SourceRollup, sourceCarried: domain.SourceCarried, sourceNone: domain.SourceNone}
+
 // dayState is one unit's computed figure for one day.
 type dayState struct {
 	valid                 bool
 	has                   bool
 	value                 int64
-	source                domain.Source
+	source                source
 	stale                 int
 	hasQuota              bool
 	quota                 int64
@@ -260,13 +277,13 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			}
 			switch {
 			case last != nil && last.Day == d:
-				s.has, s.value, s.source, s.revisions = true, last.Value, domain.SourceReported, last.Revision
+				s.has, s.value, s.source, s.revisions = true, last.Value, sourceReported, last.Revision
 			case anyChild:
-				s.has, s.value, s.source = true, sum, domain.SourceRollup
+				s.has, s.value, s.source = true, sum, sourceRollup
 			case last != nil:
-				s.has, s.value, s.source, s.stale = true, last.Value, domain.SourceCarried, int(d-last.Day)
+				s.has, s.value, s.source, s.stale = true, last.Value, sourceCarried, int(d-last.Day)
 			default:
-				s.source = domain.SourceNone
+				s.source = sourceNone
 			}
 			if s.leaf {
 				switch {
@@ -302,7 +319,7 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			}
 			u := nodes[i].unit
 			f := Figure{Metric: metric, Day: d, UnitID: u.ID, Code: u.Code, Kind: u.Kind, ParentID: u.ParentID,
-				HasValue: s.has, Value: s.value, Source: s.source, StaleDays: s.stale,
+				HasValue: s.has, Value: s.value, Source: sources[s.source], StaleDays: s.stale,
 				HasQuota: s.hasQuota, Quota: s.quota, QuotaOwn: s.quotaOwn, QuotaRevisionID: s.quotaRev,
 				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version, Revisions: s.revisions}
 			if s.has && s.hasQuota && s.quota > 0 {
