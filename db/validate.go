@@ -222,8 +222,15 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 		-- otherwise those between a key's first and last new day, and the
 		-- nearest on either side (around). (LIMIT and OFFSET keep these index
 		-- probes rather than scans of every report.)
+		-- A key with one new day after every stored one (a morning's, nearly
+		-- every key) has one neighbour, its last stored figure: it is checked
+		-- by a join (simple), and only the other keys are merged and ordered.
+		simple AS (
+			SELECT i.line, i.value, i.note, k.last_day AS prev_day, k.last_value AS prev
+			FROM `+staging+` i JOIN keys k USING (unit_id, metric_id)
+			WHERE k.lo = k.hi AND k.last_day < k.lo AND k.last_value > i.value),
 		before AS (
-			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo),
+			SELECT unit_id, metric_id, last_day AS day, last_value AS value FROM keys WHERE last_day < lo AND lo < hi),
 		around AS (
 			SELECT k.unit_id, k.metric_id, b.day, b.value FROM keys k
 			CROSS JOIN LATERAL report_between(k.unit_id, k.metric_id, k.lo, k.hi) b
@@ -239,7 +246,8 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 		),
 		merged AS (
 			SELECT i.unit_id, i.metric_id, i.day, i.value, i.line, i.note, c.value AS old
-			FROM `+staging+` i LEFT JOIN around c USING (unit_id, metric_id, day)
+			FROM `+staging+` i JOIN keys k USING (unit_id, metric_id) LEFT JOIN around c USING (unit_id, metric_id, day)
+			WHERE k.lo < k.hi OR k.last_day >= k.lo
 			UNION ALL
 			SELECT c.unit_id, c.metric_id, c.day, c.value, NULL, NULL, NULL FROM before c
 			UNION ALL
@@ -258,6 +266,9 @@ func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, m
 			UNION ALL
 			SELECT line, 'value', format('%s is lower than the figure of %s (%s): figures are cumulative, so a lower one is accepted only as a correction; %s', value, to_char(prev_day, 'YYYY-MM-DD'), prev, $2::text)
 			FROM seq WHERE line IS NOT NULL AND prev > value AND (NOT $1 OR note = '')
+			UNION ALL
+			SELECT line, 'value', format('%s is lower than the figure of %s (%s): figures are cumulative, so a lower one is accepted only as a correction; %s', value, to_char(prev_day, 'YYYY-MM-DD'), prev, $2::text)
+			FROM simple WHERE NOT $1 OR note = ''
 			UNION ALL
 			SELECT line, 'value', format('%s is higher than the figure of the later day %s (%s): figures are cumulative; correct that day too, or: %s', value, to_char(next_day, 'YYYY-MM-DD'), next, $2::text)
 			FROM seq WHERE line IS NOT NULL AND next < value AND (NOT $1 OR note = '')
