@@ -68,6 +68,9 @@ func BenchmarkTypename(b *testing.B) {
 				}
 			}
 			serve() // the response cache stores the answer
+			if serve(); w.h.Get("X-Cache") != "hit" {
+				b.Fatalf("X-Cache %q: the answer is not from the response cache", w.h.Get("X-Cache"))
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				serve()
