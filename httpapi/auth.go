@@ -56,7 +56,9 @@ func authMiddleware(auth Authenticator, lim *rateLimiter, health *graph.DBHealth
 		p, err := auth.Authenticate(r.Context(), secret)
 		switch {
 		case err == nil:
-			next.ServeHTTP(w, r.WithContext(graph.WithPrincipal(r.Context(), p)))
+			r, req := requestState(r)
+			req.Principal = p
+			next.ServeHTTP(w, r)
 		case domain.ErrorCode(err) == domain.EUNAUTHENTICATED:
 			refuse(`Bearer realm="tiendo", error="invalid_token"`, domain.EUNAUTHENTICATED, domain.ErrorMessage(err))
 		case health.Failed(r.Context(), err):

@@ -104,7 +104,11 @@ func requestID(next http.Handler) http.Handler {
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+		// The request's state, filled in place by the middleware within
+		// (see graph.Request): the one copy of the request they need.
+		ctx, req := graph.NewRequest(r.Context())
+		req.ID = id
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

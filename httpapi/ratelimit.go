@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"net"
@@ -267,8 +266,9 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			return
 		}
 		m := &meter{l: l, key: key, class: class, h: w.Header()}
-		ctx := graph.WithRateMeter(context.WithValue(r.Context(), meterKey{}, m), m)
-		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r.WithContext(ctx))
+		r, req := requestState(r)
+		req.Meter = m
+		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r)
 		m.charge(costCached) // a request that wrote nothing
 	})
 }

@@ -28,8 +28,6 @@ func operationCost(complexity int) int {
 	return max(1, (complexity+costComplexity-1)/costComplexity)
 }
 
-type meterKey struct{}
-
 // meter charges a request's cost to its bucket, once, when the request
 // knows it (the transport, from the operation's complexity; the response
 // cache, for an answer it holds), or, failing that, when the answer
@@ -51,7 +49,7 @@ type meter struct {
 
 // meterFrom returns the request's meter; nil without a rate limit.
 func meterFrom(ctx context.Context) *meter {
-	m, _ := ctx.Value(meterKey{}).(*meter)
+	m, _ := graph.RateMeterOf(ctx).(*meter)
 	return m
 }
 

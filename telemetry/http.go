@@ -16,16 +16,19 @@ import (
 // installs a provider).
 func tracer() trace.Tracer { return otel.Tracer("github.com/tiendo-vn/tiendo") }
 
-type opKey struct{}
+// OperationKey is the context key of a request's *Operation. A context
+// value that holds the rest of a request's state may answer it too
+// (graph.Request does), so that HTTP adds no context value of its own.
+type OperationKey struct{}
 
-// operation is where the GraphQL layer names the request's operation for
+// Operation is where the GraphQL layer names the request's operation for
 // the HTTP layer's metrics.
-type operation struct{ name string }
+type Operation struct{ name string }
 
 // SetOperation names the request's GraphQL operation (its first root
 // field, "mutation:" before a mutation's): the label of its metrics.
 func SetOperation(ctx context.Context, name string) {
-	if op, ok := ctx.Value(opKey{}).(*operation); ok && op.name == "" {
+	if op, ok := ctx.Value(OperationKey{}).(*Operation); ok && op != nil && op.name == "" {
 		op.name = name
 	}
 }
@@ -43,8 +46,18 @@ func HTTP(route string, next http.Handler) http.Handler {
 			ctx, span = tracer().Start(ctx, r.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
 				trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route)))
 		}
-		op := &operation{}
-		ctx = context.WithValue(ctx, opKey{}, op)
+		// The request's operation: the slot its context holds already, or
+		// a value of its own.
+		op, _ := ctx.Value(OperationKey{}).(*Operation)
+		if op != nil {
+			op.name = ""
+		} else {
+			op = &Operation{}
+			ctx = context.WithValue(ctx, OperationKey{}, op)
+		}
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
 		sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			name := op.name
@@ -58,7 +71,7 @@ func HTTP(route string, next http.Handler) http.Handler {
 				span.End()
 			}
 		}()
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		next.ServeHTTP(sw, r)
 	})
 }
 
