@@ -29,7 +29,7 @@ type Authenticator interface {
 // be reached answers 503 (health).
 func authMiddleware(auth Authenticator, lim *rateLimiter, health *graph.DBHealth, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
+		h := getHeader(r.Header, "Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -90,8 +90,8 @@ func writeHTTPErrorExt(w http.ResponseWriter, r *http.Request, status int, code,
 	if !ok {
 		mt = mediaJSON
 	}
-	w.Header().Set("Content-Type", mt+"; charset=utf-8")
-	w.Header().Add("Vary", "Accept")
+	setHeader(w.Header(), "Content-Type", mt+"; charset=utf-8")
+	addHeader(w.Header(), "Vary", "Accept")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -59,15 +59,15 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
-			case r.Header.Get("Origin") == "":
+			case getHeader(r.Header, "Origin") == "":
 				next.ServeHTTP(w, r)
 			case tr != nil && trusted.OriginAllowed(r):
 				tr.ServeHTTP(w, r)
-			case r.Header.Get("Authorization") != "":
-				w.Header().Add("Vary", "Origin")
+			case getHeader(r.Header, "Authorization") != "":
+				addHeader(w.Header(), "Vary", "Origin")
 				next.ServeHTTP(w, r)
 			default:
-				w.Header().Add("Vary", "Origin")
+				addHeader(w.Header(), "Vary", "Origin")
 				pub.ServeHTTP(w, r)
 			}
 		})
@@ -103,7 +103,7 @@ func requestID(next http.Handler) http.Handler {
 		var b [8]byte
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
+		setHeader(w.Header(), "X-Request-Id", id)
 		// The request's state, filled in place by the middleware within
 		// (see graph.Request): the one copy of the request they need.
 		ctx, req := graph.NewRequest(r.Context())
@@ -141,10 +141,10 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		ms := time.Since(start).Milliseconds()
 		id := graph.RequestID(r.Context())
 		// The client's identity, as Apollo's clients (and ours) send it.
-		if name := r.Header.Get("Apollographql-Client-Name"); name != "" {
+		if name := getHeader(r.Header, "Apollographql-Client-Name"); name != "" {
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Int64("ms", ms), slog.String("request_id", id),
-				slog.String("client", clip(name)), slog.String("client_version", clip(r.Header.Get("Apollographql-Client-Version"))))
+				slog.String("client", clip(name)), slog.String("client_version", clip(getHeader(r.Header, "Apollographql-Client-Version"))))
 			return
 		}
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),

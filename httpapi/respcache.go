@@ -168,9 +168,9 @@ func (c *responseCache) put(k, sk [32]byte, v *cachedResponse) {
 
 func (c *responseCache) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || r.Header.Get("Authorization") != "" {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || getHeader(r.Header, "Authorization") != "" {
 			if r.Method == http.MethodGet {
-				w.Header().Set("Cache-Control", "private, no-store")
+				setHeader(w.Header(), "Cache-Control", "private, no-store")
 			}
 			next.ServeHTTP(w, r)
 			return
@@ -256,7 +256,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status != http.StatusOK || rec.over || bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
 			if get && !rec.over {
-				w.Header().Set("Cache-Control", cacheNone)
+				setHeader(w.Header(), "Cache-Control", cacheNone)
 			}
 			return
 		}
@@ -265,7 +265,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			entry.tracked, entry.deps, entry.base = true, deps, base
 		} else if after, err := c.snapshot(r.Context()); err != nil || after != before {
 			if get {
-				w.Header().Set("Cache-Control", cacheUntracked)
+				setHeader(w.Header(), "Cache-Control", cacheUntracked)
 			}
 			return
 		} else {
@@ -310,11 +310,11 @@ func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcac
 		ext := m.ext(costCached)
 		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
 	}
-	w.Header().Set("Content-Type", v.contentType)
+	setHeader(w.Header(), "Content-Type", v.contentType)
 	for _, vary := range v.vary {
-		w.Header().Add("Vary", vary)
+		addHeader(w.Header(), "Vary", vary)
 	}
-	w.Header().Set("X-Cache", xcache)
+	setHeader(w.Header(), "X-Cache", xcache)
 	if r.Method == http.MethodGet {
 		validators(w, v)
 		if notModified(r, v.etag) {

@@ -13,7 +13,7 @@ import (
 func key(r *http.Request, body []byte, snap, minute string) [32]byte {
 	var small [1024]byte // a small request's text, hashed without garbage
 	b := small[:0]
-	for _, s := range [...]string{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.URL.RawQuery, snap, minute} {
+	for _, s := range [...]string{r.Method, getHeader(r.Header, "Content-Type"), getHeader(r.Header, "Accept"), r.URL.RawQuery, snap, minute} {
 		b = append(append(b, s...), 0)
 	}
 	if len(b)+len(body) <= len(small) {
