@@ -3,9 +3,11 @@ package telemetry
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
@@ -37,6 +39,7 @@ func SetOperation(ctx context.Context, name string) {
 // a latency histogram, and a server span (continuing the caller's trace
 // when a traceparent header comes with it).
 func HTTP(route string, next http.Handler) http.Handler {
+	series := &routeSeries{route: route}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := r.Context()
@@ -64,8 +67,9 @@ func HTTP(route string, next http.Handler) http.Handler {
 			if name == "" {
 				name = "-"
 			}
-			requests.WithLabelValues(route, name, statusText(sw.status)).Inc()
-			latency.WithLabelValues(route, name).Observe(time.Since(start).Seconds())
+			m := series.of(name, sw.status)
+			m.count.Inc()
+			m.latency.Observe(time.Since(start).Seconds())
 			if span != nil {
 				span.SetAttributes(attribute.Int("http.response.status_code", sw.status), attribute.String("graphql.operation", name))
 				span.End()
@@ -73,6 +77,59 @@ func HTTP(route string, next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// routeSeries keeps a route's metrics by operation and status, as
+// WithLabelValues finds them, so that a request finds its own without
+// hashing and formatting its labels: a map read without a lock, copied
+// to add to it (operations are few: the schema's root fields).
+type routeSeries struct {
+	route string
+	mu    sync.Mutex // held to add
+	known atomic.Pointer[map[seriesKey]seriesOf]
+}
+
+type seriesKey struct {
+	operation string
+	status    int
+}
+
+type seriesOf struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// maxSeries bounds what routeSeries keeps; past it, WithLabelValues.
+const maxSeries = 1000
+
+func (s *routeSeries) of(operation string, status int) seriesOf {
+	k := seriesKey{operation, status}
+	if known := s.known.Load(); known != nil {
+		if m, ok := (*known)[k]; ok {
+			return m
+		}
+	}
+	m := seriesOf{requests.WithLabelValues(s.route, operation, statusText(status)), latency.WithLabelValues(s.route, operation)}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.known.Load()
+	if old != nil && len(*old) >= maxSeries {
+		return m
+	}
+	known := make(map[seriesKey]seriesOf, 1+len(ptrMap(old)))
+	for k, v := range ptrMap(old) {
+		known[k] = v
+	}
+	known[k] = m
+	s.known.Store(&known)
+	return m
+}
+
+func ptrMap(p *map[seriesKey]seriesOf) map[seriesKey]seriesOf {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // tracing is on once SetupTracing installed an exporter: without one, a
