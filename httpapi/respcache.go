@@ -306,9 +306,10 @@ func (c *responseCache) serveStale(w http.ResponseWriter, r *http.Request, sk [3
 func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcache string) {
 	body := v.body
 	m := meterFrom(r.Context())
-	if m != nil {
-		ext := m.ext(costCached)
-		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
+	if m != nil { // the answer with the request's rate-limit extension (as rateLimitSuffix ends it)
+		b := append(make([]byte, 0, len(body)+160), body[:len(body)-2]...)
+		b = m.appendExtension(append(b, `,"extensions":{"rateLimit":`...), costCached)
+		body = append(b, "}}\n"...)
 	}
 	setHeader(w.Header(), "Content-Type", v.contentType)
 	for _, vary := range v.vary {
