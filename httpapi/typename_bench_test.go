@@ -58,11 +58,14 @@ func BenchmarkTypename(b *testing.B) {
 			w := &discardWriter{h: http.Header{}}
 			serve := func() {
 				br.Reset(body)
-				r := *tmpl
+				// Each request's context is cancellable, as net/http's are.
+				ctx, cancel := context.WithCancel(ctx)
+				defer cancel()
+				r := tmpl.WithContext(ctx)
 				r.Body = rc
 				clear(w.h)
 				w.status = 0
-				h.ServeHTTP(w, &r)
+				h.ServeHTTP(w, r)
 				if w.status != http.StatusOK {
 					b.Fatalf("status %d", w.status)
 				}
