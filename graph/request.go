@@ -20,6 +20,7 @@ import (
 // that reads them runs, never after.
 type Request struct {
 	ID        string            // the request id errors and logs carry
+	Arrived   time.Time         // when the request reached the server's router
 	Start     time.Time         // when the API began answering (see DBHealth.Failed)
 	Principal *domain.Principal // who the request acts as (nil: anonymous)
 	Meter     RateMeter         // the rate limit's account (nil: no limit)

@@ -9,7 +9,7 @@ import (
 )
 
 // Timeout bounds a request's context: its deadline is d after the request
-// reaches Timeout, and the context is cancelled when next returns. The
+// reached the router (or Timeout, served without NewRouter), and the context is cancelled when next returns. The
 // timer behind the deadline starts only when something waits on the
 // context (Done, Err, a context derived to be cancelled with it): an
 // answer from the response cache never does, and a timer, and the
@@ -17,7 +17,7 @@ import (
 // answer more than the rest of its context.
 func Timeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := &lazyDeadline{Context: r.Context(), deadline: time.Now().Add(d)}
+		ctx := &lazyDeadline{Context: r.Context(), deadline: arrival(r.Context()).Add(d)}
 		defer ctx.end()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -107,7 +108,7 @@ func requestID(next http.Handler) http.Handler {
 		// The request's state, filled in place by the middleware within
 		// (see graph.Request): the one copy of the request they need.
 		ctx, req := graph.NewRequest(r.Context())
-		req.ID = id
+		req.ID, req.Arrived = id, time.Now()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -129,27 +130,37 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// accessLog logs a line per request (but the probes'), at Info. The line
+// is made here, not by logger.LogAttrs: its time is the one the duration
+// ends with, and it has no source location (the same for every request),
+// which LogAttrs would ask the runtime's stack for.
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := arrival(r.Context())
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		ctx := r.Context()
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || !logger.Enabled(ctx, slog.LevelInfo) {
 			return
 		}
-		// (Attrs, not key-value pairs: nothing to convert, nothing boxed.)
-		ms := time.Since(start).Milliseconds()
-		id := graph.RequestID(r.Context())
+		end := time.Now()
+		line := slog.NewRecord(end, slog.LevelInfo, "http", 0)
+		line.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes), slog.Int64("ms", end.Sub(start).Milliseconds()), slog.String("request_id", graph.RequestID(ctx)))
 		// The client's identity, as Apollo's clients (and ours) send it.
 		if name := getHeader(r.Header, "Apollographql-Client-Name"); name != "" {
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Int64("ms", ms), slog.String("request_id", id),
-				slog.String("client", clip(name)), slog.String("client_version", clip(getHeader(r.Header, "Apollographql-Client-Version"))))
-			return
+			line.AddAttrs(slog.String("client", clip(name)), slog.String("client_version", clip(getHeader(r.Header, "Apollographql-Client-Version"))))
 		}
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes), slog.Int64("ms", ms), slog.String("request_id", id))
+		logger.Handler().Handle(ctx, line)
 	})
+}
+
+// arrival is when the request reached the router (requestID), or now.
+func arrival(ctx context.Context) time.Time {
+	if req := graph.RequestOf(ctx); req != nil && !req.Arrived.IsZero() {
+		return req.Arrived
+	}
+	return time.Now()
 }
 
 // clip keeps a client-chosen header value short in the log.

@@ -3,17 +3,17 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/graph"
 )
 
-// withRequestStart notes when a request began (see graph.DBHealth.Failed).
+// withRequestStart notes when a request began (see graph.DBHealth.Failed):
+// when it reached the router, or withRequestStart served without it.
 func withRequestStart(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r, req := requestState(r)
-		req.Start = time.Now()
+		req.Start = arrival(r.Context())
 		next.ServeHTTP(w, r)
 	})
 }
