@@ -3,7 +3,6 @@ package telemetry
 import (
 	"context"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -79,14 +78,10 @@ func HTTP(route string, next http.Handler) http.Handler {
 	})
 }
 
-// routeSeries keeps a route's metrics by operation and status, as
-// WithLabelValues finds them, so that a request finds its own without
-// hashing and formatting its labels: a map read without a lock, copied
-// to add to it (operations are few: the schema's root fields).
+// routeSeries is a route's metrics by operation and status (see known).
 type routeSeries struct {
 	route string
-	mu    sync.Mutex // held to add
-	known atomic.Pointer[map[seriesKey]seriesOf]
+	known known[seriesKey, seriesOf]
 }
 
 type seriesKey struct {
@@ -99,37 +94,10 @@ type seriesOf struct {
 	latency prometheus.Observer
 }
 
-// maxSeries bounds what routeSeries keeps; past it, WithLabelValues.
-const maxSeries = 1000
-
 func (s *routeSeries) of(operation string, status int) seriesOf {
-	k := seriesKey{operation, status}
-	if known := s.known.Load(); known != nil {
-		if m, ok := (*known)[k]; ok {
-			return m
-		}
-	}
-	m := seriesOf{requests.WithLabelValues(s.route, operation, statusText(status)), latency.WithLabelValues(s.route, operation)}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := s.known.Load()
-	if old != nil && len(*old) >= maxSeries {
-		return m
-	}
-	known := make(map[seriesKey]seriesOf, 1+len(ptrMap(old)))
-	for k, v := range ptrMap(old) {
-		known[k] = v
-	}
-	known[k] = m
-	s.known.Store(&known)
-	return m
-}
-
-func ptrMap(p *map[seriesKey]seriesOf) map[seriesKey]seriesOf {
-	if p == nil {
-		return nil
-	}
-	return *p
+	return s.known.get(seriesKey{operation, status}, func(k seriesKey) seriesOf {
+		return seriesOf{requests.WithLabelValues(s.route, k.operation, statusText(k.status)), latency.WithLabelValues(s.route, k.operation)}
+	})
 }
 
 // tracing is on once SetupTracing installed an exporter: without one, a
