@@ -87,7 +87,17 @@ func compressed(next http.Handler) http.Handler {
 	if err != nil {
 		panic(err) // fixed options: a failure is a bug a test catches
 	}
-	return wrap(next)
+	gz := wrap(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if getHeader(r.Header, "Accept-Encoding") == "" {
+			// What gzhttp does for a client that accepts no encoding,
+			// without its writer (which only drops a header we never set).
+			addHeader(w.Header(), "Vary", "Accept-Encoding")
+			next.ServeHTTP(w, r)
+			return
+		}
+		gz.ServeHTTP(w, r)
+	})
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
