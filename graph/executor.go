@@ -178,16 +178,3 @@ func setCode(e *gqlerror.Error, code string) {
 	}
 	e.Extensions["code"] = code
 }
-
-type requestIDKey struct{}
-
-// WithRequestID stores the request id errors carry.
-func WithRequestID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, requestIDKey{}, id)
-}
-
-// RequestID returns the request id, if any.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}

@@ -25,7 +25,7 @@ type metricsCache struct {
 // metrics returns every metric by key, loaded once per request.
 func (r *Resolver) metrics(ctx context.Context) (map[string]*domain.Metric, error) {
 	c := &metricsCache{}
-	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
+	if l := requestLoadersOf(ctx); l != nil {
 		c = &l.metrics
 	}
 	c.once.Do(func() {

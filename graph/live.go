@@ -94,5 +94,6 @@ func NewLiveHandler(r *Resolver, lim Limits) http.Handler {
 
 // IsWebSocket reports whether r asks to upgrade to a WebSocket.
 func IsWebSocket(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+	v := r.Header["Upgrade"] // (canonical: r.Header.Get without canonicalizing, on every request)
+	return len(v) > 0 && strings.EqualFold(v[0], "websocket")
 }

@@ -12,8 +12,6 @@ import (
 	"github.com/tiendo-vn/tiendo/domain"
 )
 
-type loadersKey struct{}
-
 // Loaders batch the lookups nested fields make, once per request.
 type Loaders struct {
 	UnitByID *dataloadgen.Loader[int64, *domain.Unit]
@@ -75,7 +73,7 @@ func newLoaders(store *db.DB) *Loaders {
 
 // requestLoaders is a request's loaders, made when a field first needs one
 // (most requests need none: a cached answer, a ranking, __typename), and
-// its metrics cache; one context value for both.
+// its metrics cache; one slot of the request's Request for both.
 type requestLoaders struct {
 	store   *db.DB
 	once    sync.Once
@@ -83,16 +81,26 @@ type requestLoaders struct {
 	metrics metricsCache
 }
 
-// LoaderMiddleware gives every request its own loaders and metrics cache.
+// LoaderMiddleware gives every request its own loaders and metrics cache:
+// in the request's Request when it has one without them, else in a
+// context value of their own.
 func LoaderMiddleware(store *db.DB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loadersKey{}, &requestLoaders{store: store})))
+		c := requestOf(r.Context())
+		if c == nil || c.req.loaders != nil {
+			ctx, _ := NewRequest(r.Context())
+			r = r.WithContext(ctx)
+			c = ctx.(*requestCtx)
+		}
+		c.own.loaders.store = store
+		c.req.loaders = &c.own.loaders
+		next.ServeHTTP(w, r)
 	})
 }
 
 // loaders returns the request's loaders (fresh ones outside a request).
 func (r *Resolver) loaders(ctx context.Context) *Loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*requestLoaders); ok {
+	if l := requestLoadersOf(ctx); l != nil {
 		l.once.Do(func() { l.loaders = newLoaders(l.store) })
 		return l.loaders
 	}

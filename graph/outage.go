@@ -71,7 +71,7 @@ func (h *DBHealth) Failed(ctx context.Context, err error) bool {
 	if h == nil || err == nil || !(h.unreachable(err) || h.Down() && errors.Is(err, context.DeadlineExceeded)) {
 		return false
 	}
-	begun, _ := ctx.Value(requestStartKey{}).(time.Time)
+	begun := requestStart(ctx)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.down || (!begun.IsZero() && begun.Before(h.upAt)) {
@@ -105,11 +105,4 @@ func (h *DBHealth) probe() {
 		h.logger.Info("database reachable again: outage over", "outage", took.Round(time.Millisecond).String(), "outage_seconds", took.Seconds())
 		return
 	}
-}
-
-type requestStartKey struct{}
-
-// WithRequestStart notes when a request began (see Failed).
-func WithRequestStart(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, requestStartKey{}, t)
 }

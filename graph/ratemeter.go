@@ -9,19 +9,3 @@ type RateMeter interface {
 	// it pays for its operation.
 	RateLimitStatus(ctx context.Context) *RateLimitStatus
 }
-
-type rateMeterKey struct{}
-
-// WithRateMeter stores the request's rate meter.
-func WithRateMeter(ctx context.Context, m RateMeter) context.Context {
-	return context.WithValue(ctx, rateMeterKey{}, m)
-}
-
-// rateLimitStatus is the rateLimit field (nil without a limit).
-func rateLimitStatus(ctx context.Context) *RateLimitStatus {
-	m, _ := ctx.Value(rateMeterKey{}).(RateMeter)
-	if m == nil {
-		return nil
-	}
-	return m.RateLimitStatus(ctx)
-}

@@ -29,7 +29,7 @@ type Authenticator interface {
 // be reached answers 503 (health).
 func authMiddleware(auth Authenticator, lim *rateLimiter, health *graph.DBHealth, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := r.Header.Get("Authorization")
+		h := getHeader(r.Header, "Authorization")
 		if h == "" {
 			next.ServeHTTP(w, r)
 			return
@@ -56,7 +56,9 @@ func authMiddleware(auth Authenticator, lim *rateLimiter, health *graph.DBHealth
 		p, err := auth.Authenticate(r.Context(), secret)
 		switch {
 		case err == nil:
-			next.ServeHTTP(w, r.WithContext(graph.WithPrincipal(r.Context(), p)))
+			r, req := requestState(r)
+			req.Principal = p
+			next.ServeHTTP(w, r)
 		case domain.ErrorCode(err) == domain.EUNAUTHENTICATED:
 			refuse(`Bearer realm="tiendo", error="invalid_token"`, domain.EUNAUTHENTICATED, domain.ErrorMessage(err))
 		case health.Failed(r.Context(), err):
@@ -88,8 +90,8 @@ func writeHTTPErrorExt(w http.ResponseWriter, r *http.Request, status int, code,
 	if !ok {
 		mt = mediaJSON
 	}
-	w.Header().Set("Content-Type", mt+"; charset=utf-8")
-	w.Header().Add("Vary", "Accept")
+	setHeader(w.Header(), "Content-Type", mt+"; charset=utf-8")
+	addHeader(w.Header(), "Vary", "Accept")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)

@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"runtime"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -101,15 +100,6 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusBadRequest)
 	b, _ := json.Marshal(&graphql.Response{Errors: []*gqlerror.Error{{Message: "transport not supported"}}})
 	w.Write(b)
-}
-
-// Timeout bounds a request's context.
-func Timeout(d time.Duration, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // admission lets a bounded number of requests at a time read a large body

@@ -103,14 +103,14 @@ func httpGuard(next http.Handler) http.Handler {
 		}
 		switch r.Method {
 		case http.MethodGet:
-			if r.Header.Get("Upgrade") == "" && getIsNotQuery(r) {
-				w.Header().Set("Allow", "POST")
+			if getHeader(r.Header, "Upgrade") == "" && getIsNotQuery(r) {
+				setHeader(w.Header(), "Allow", "POST")
 				writeHTTPError(w, r, http.StatusMethodNotAllowed, domain.EINVALID,
 					"GET requests may only run queries; send mutations with POST")
 				return
 			}
 		case http.MethodPost:
-			mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			mt, params, err := mime.ParseMediaType(getHeader(r.Header, "Content-Type"))
 			if err != nil || mt != mediaJSON {
 				writeHTTPError(w, r, http.StatusUnsupportedMediaType, domain.EINVALID,
 					"a POST body must be JSON (Content-Type: application/json) with query, variables and operationName")
@@ -123,7 +123,7 @@ func httpGuard(next http.Handler) http.Handler {
 			}
 		case http.MethodOptions:
 		default:
-			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			setHeader(w.Header(), "Allow", "GET, POST, OPTIONS")
 			writeHTTPError(w, r, http.StatusMethodNotAllowed, domain.EINVALID, "use GET for queries or POST for queries and mutations")
 			return
 		}

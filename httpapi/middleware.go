@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -59,15 +60,15 @@ func corsHandler(origins string) func(http.Handler) http.Handler {
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
-			case r.Header.Get("Origin") == "":
+			case getHeader(r.Header, "Origin") == "":
 				next.ServeHTTP(w, r)
 			case tr != nil && trusted.OriginAllowed(r):
 				tr.ServeHTTP(w, r)
-			case r.Header.Get("Authorization") != "":
-				w.Header().Add("Vary", "Origin")
+			case getHeader(r.Header, "Authorization") != "":
+				addHeader(w.Header(), "Vary", "Origin")
 				next.ServeHTTP(w, r)
 			default:
-				w.Header().Add("Vary", "Origin")
+				addHeader(w.Header(), "Vary", "Origin")
 				pub.ServeHTTP(w, r)
 			}
 		})
@@ -86,7 +87,17 @@ func compressed(next http.Handler) http.Handler {
 	if err != nil {
 		panic(err) // fixed options: a failure is a bug a test catches
 	}
-	return wrap(next)
+	gz := wrap(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if getHeader(r.Header, "Accept-Encoding") == "" {
+			// What gzhttp does for a client that accepts no encoding,
+			// without its writer (which only drops a header we never set).
+			addHeader(w.Header(), "Vary", "Accept-Encoding")
+			next.ServeHTTP(w, r)
+			return
+		}
+		gz.ServeHTTP(w, r)
+	})
 }
 
 func limitBody(n int64, next http.Handler) http.Handler {
@@ -103,8 +114,12 @@ func requestID(next http.Handler) http.Handler {
 		var b [8]byte
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(graph.WithRequestID(r.Context(), id)))
+		setHeader(w.Header(), "X-Request-Id", id)
+		// The request's state, filled in place by the middleware within
+		// (see graph.Request): the one copy of the request they need.
+		ctx, req := graph.NewRequest(r.Context())
+		req.ID, req.Arrived = id, time.Now()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -125,22 +140,37 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// accessLog logs a line per request (but the probes'), at Info. The line
+// is made here, not by logger.LogAttrs: its time is the one the duration
+// ends with, and it has no source location (the same for every request),
+// which LogAttrs would ask the runtime's stack for.
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := arrival(r.Context())
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		ctx := r.Context()
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || !logger.Enabled(ctx, slog.LevelInfo) {
 			return
 		}
-		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"ms", time.Since(start).Milliseconds(), "request_id", graph.RequestID(r.Context())}
+		end := time.Now()
+		line := slog.NewRecord(end, slog.LevelInfo, "http", 0)
+		line.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes), slog.Int64("ms", end.Sub(start).Milliseconds()), slog.String("request_id", graph.RequestID(ctx)))
 		// The client's identity, as Apollo's clients (and ours) send it.
-		if name := r.Header.Get("Apollographql-Client-Name"); name != "" {
-			attrs = append(attrs, "client", clip(name), "client_version", clip(r.Header.Get("Apollographql-Client-Version")))
+		if name := getHeader(r.Header, "Apollographql-Client-Name"); name != "" {
+			line.AddAttrs(slog.String("client", clip(name)), slog.String("client_version", clip(getHeader(r.Header, "Apollographql-Client-Version"))))
 		}
-		logger.InfoContext(r.Context(), "http", attrs...)
+		logger.Handler().Handle(ctx, line)
 	})
+}
+
+// arrival is when the request reached the router (requestID), or now.
+func arrival(ctx context.Context) time.Time {
+	if req := graph.RequestOf(ctx); req != nil && !req.Arrived.IsZero() {
+		return req.Arrived
+	}
+	return time.Now()
 }
 
 // clip keeps a client-chosen header value short in the log.

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"net"
@@ -92,6 +91,8 @@ type rateLimiter struct {
 	mu        sync.Mutex
 	buckets   map[string]*bucket
 	lastSweep time.Time
+	// the classes of clients (see newRateLimiter)
+	address, token, fail rateClass
 }
 
 type bucket struct {
@@ -107,6 +108,8 @@ type rateClass struct {
 	burst     int
 	per       string // "address" or "token"
 	policy    string // "address", "token" or "bad-token"
+	// policyField is its RateLimit-Policy header field ("": made when set).
+	policyField string
 }
 
 // newRateLimiter returns nil when cfg limits nothing.
@@ -128,6 +131,9 @@ func newRateLimiter(cfg RateLimit) *rateLimiter {
 		l.now = time.Now
 	}
 	l.lastSweep = l.now()
+	l.address = withPolicyField(rateClass{cfg.PerSecond, cfg.Burst, "address", "address", ""})
+	l.token = withPolicyField(rateClass{cfg.TokenPerSecond, cfg.TokenBurst, "token", "token", ""})
+	l.fail = withPolicyField(rateClass{cfg.FailPerSecond, cfg.FailBurst, "address", "bad-token", ""})
 	return l
 }
 
@@ -138,17 +144,9 @@ func defaultBurst(rate float64, burst int) int {
 	return max(1, int(math.Ceil(2*rate)))
 }
 
-func (l *rateLimiter) addressClass() rateClass {
-	return rateClass{l.cfg.PerSecond, l.cfg.Burst, "address", "address"}
-}
-
-func (l *rateLimiter) tokenClass() rateClass {
-	return rateClass{l.cfg.TokenPerSecond, l.cfg.TokenBurst, "token", "token"}
-}
-
-func (l *rateLimiter) failClass() rateClass {
-	return rateClass{l.cfg.FailPerSecond, l.cfg.FailBurst, "address", "bad-token"}
-}
+func (l *rateLimiter) addressClass() rateClass { return l.address }
+func (l *rateLimiter) tokenClass() rateClass   { return l.token }
+func (l *rateLimiter) failClass() rateClass    { return l.fail }
 
 // bucketState is what a bucket holds after a request: the points left
 // (below zero when the last request cost more than was left) and when it
@@ -252,9 +250,13 @@ func (l *rateLimiter) size() int {
 // in and charges what it cost (see meter).
 func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, class := "a:"+l.clientAddr(r), l.addressClass()
+		var buf [64]byte
+		var key string
+		class := l.addressClass()
 		if p := graph.PrincipalFrom(r.Context()); p != nil {
-			key, class = "t:"+strconv.FormatInt(p.TokenID, 10), l.tokenClass()
+			key, class = string(strconv.AppendInt(append(buf[:0], "t:"...), p.TokenID, 10)), l.tokenClass()
+		} else {
+			key = string(l.appendClientAddr(append(buf[:0], "a:"...), r))
 		}
 		if class.perSecond <= 0 {
 			next.ServeHTTP(w, r) // this class is not limited: nothing to count
@@ -267,8 +269,10 @@ func (l *rateLimiter) middleware(next http.Handler) http.Handler {
 			return
 		}
 		m := &meter{l: l, key: key, class: class, h: w.Header()}
-		ctx := graph.WithRateMeter(context.WithValue(r.Context(), meterKey{}, m), m)
-		next.ServeHTTP(&meterWriter{ResponseWriter: w, m: m}, r.WithContext(ctx))
+		m.w = meterWriter{ResponseWriter: w, m: m}
+		r, req := requestState(r)
+		req.Meter = m
+		next.ServeHTTP(&m.w, r)
 		m.charge(costCached) // a request that wrote nothing
 	})
 }
@@ -311,9 +315,14 @@ func writeRateLimited(w http.ResponseWriter, r *http.Request, c rateClass, wait 
 // X-Forwarded-For that is not itself a trusted proxy. An IPv6 address
 // stands for its /64.
 func (l *rateLimiter) clientAddr(r *http.Request) string {
+	return string(l.appendClientAddr(nil, r))
+}
+
+// appendClientAddr appends clientAddr(r) to b.
+func (l *rateLimiter) appendClientAddr(b []byte, r *http.Request) []byte {
 	ip, ok := parseHostAddr(r.RemoteAddr)
 	if !ok {
-		return r.RemoteAddr
+		return append(b, r.RemoteAddr...)
 	}
 	if l.trusted(ip) {
 		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
@@ -330,9 +339,9 @@ func (l *rateLimiter) clientAddr(r *http.Request) string {
 	}
 	if ip.Is6() {
 		p, _ := ip.Prefix(64)
-		return p.String()
+		return p.AppendTo(b)
 	}
-	return ip.String()
+	return ip.AppendTo(b)
 }
 
 func (l *rateLimiter) trusted(ip netip.Addr) bool {
@@ -346,8 +355,12 @@ func (l *rateLimiter) trusted(ip netip.Addr) bool {
 
 // parseHostAddr reads "1.2.3.4", "1.2.3.4:5678", "::1" or "[::1]:5678".
 func parseHostAddr(s string) (netip.Addr, bool) {
-	if a, err := netip.ParseAddr(s); err == nil {
-		return a.Unmap(), true
+	// An address with a port (a peer's) is tried first as one: a string
+	// is at most one of the two, and a failure costs an error's garbage.
+	if strings.Count(s, ":") != 1 && !strings.HasPrefix(s, "[") {
+		if a, err := netip.ParseAddr(s); err == nil {
+			return a.Unmap(), true
+		}
 	}
 	host, _, err := net.SplitHostPort(s)
 	if err != nil {

@@ -28,8 +28,6 @@ func operationCost(complexity int) int {
 	return max(1, (complexity+costComplexity-1)/costComplexity)
 }
 
-type meterKey struct{}
-
 // meter charges a request's cost to its bucket, once, when the request
 // knows it (the transport, from the operation's complexity; the response
 // cache, for an answer it holds), or, failing that, when the answer
@@ -47,11 +45,13 @@ type meter struct {
 	st      bucketState
 	suffix  []byte
 	noStore bool // the answer shows the bucket: not for the response cache
+
+	w meterWriter // the request's ResponseWriter, charging (one allocation with m)
 }
 
 // meterFrom returns the request's meter; nil without a rate limit.
 func meterFrom(ctx context.Context) *meter {
-	m, _ := ctx.Value(meterKey{}).(*meter)
+	m, _ := graph.RateMeterOf(ctx).(*meter)
 	return m
 }
 
@@ -75,10 +75,14 @@ func (m *meter) charge(cost int) {
 // request charged cost: what it cost, the points left, when the bucket is
 // full again, and its size.
 func (m *meter) extension(cost int) []byte {
+	return m.appendExtension(make([]byte, 0, 96), cost)
+}
+
+// appendExtension appends extension(cost) to b.
+func (m *meter) appendExtension(b []byte, cost int) []byte {
 	m.charge(cost)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	b := make([]byte, 0, 96)
 	b = append(b, `{"cost":`...)
 	b = strconv.AppendInt(b, int64(m.cost), 10)
 	b = append(b, `,"remaining":`...)
@@ -160,10 +164,26 @@ func setRateLimitHeaders(h http.Header, c rateClass, st bucketState) {
 	if c.perSecond <= 0 {
 		return
 	}
-	window := int(math.Ceil(float64(c.burst) / c.perSecond))
-	h.Set("RateLimit-Policy", `"`+c.policy+`";q=`+strconv.Itoa(c.burst)+";w="+strconv.Itoa(window))
+	policy := c.policyField
+	if policy == "" {
+		policy = withPolicyField(c).policyField
+	}
+	setHeader(h, "Ratelimit-Policy", policy)
 	reset := max(0, int(math.Ceil(st.full.Sub(st.now).Seconds())))
-	h.Set("RateLimit", `"`+c.policy+`";r=`+strconv.Itoa(remaining(st))+";t="+strconv.Itoa(reset))
+	var buf [64]byte
+	b := append(append(append(buf[:0], '"'), c.policy...), `";r=`...)
+	b = strconv.AppendInt(append(strconv.AppendInt(b, int64(remaining(st)), 10), ";t="...), int64(reset), 10)
+	setHeader(h, "Ratelimit", string(b))
+}
+
+// withPolicyField returns c with its RateLimit-Policy header field: its
+// quota (the burst) and window (the seconds an empty bucket takes to fill).
+func withPolicyField(c rateClass) rateClass {
+	if c.perSecond > 0 {
+		window := int(math.Ceil(float64(c.burst) / c.perSecond))
+		c.policyField = `"` + c.policy + `";q=` + strconv.Itoa(c.burst) + ";w=" + strconv.Itoa(window)
+	}
+	return c
 }
 
 // meterWriter charges costCached when an answer starts without a charge.

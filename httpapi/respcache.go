@@ -3,11 +3,11 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"io"
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -53,6 +53,8 @@ type responseCache struct {
 	flights  map[[32]byte]*flight           // requests running, by key
 	size     int                            // bytes held
 	maxSize  int
+	// lastMinute is the minute of the latest key (see minute).
+	lastMinute atomic.Pointer[minuteText]
 }
 
 // flight is a request running whose answer identical requests wait for.
@@ -164,53 +166,51 @@ func (c *responseCache) put(k, sk [32]byte, v *cachedResponse) {
 	}
 }
 
-// key hashes everything the answer depends on besides the data: the
-// request, the snapshot and the minute; without them (both empty) it names
-// the request whatever the data (the stale answers' key).
-func key(r *http.Request, body []byte, snap, minute string) [32]byte {
-	h := sha256.New()
-	for _, s := range []string{r.Method, r.Header.Get("Content-Type"), r.Header.Get("Accept"), r.URL.RawQuery, snap, minute} {
-		io.WriteString(h, s)
-		h.Write([]byte{0})
-	}
-	h.Write(body)
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
-}
-
 func (c *responseCache) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || r.Header.Get("Authorization") != "" {
+		if (r.Method != http.MethodGet && r.Method != http.MethodPost) || getHeader(r.Header, "Authorization") != "" {
 			if r.Method == http.MethodGet {
-				w.Header().Set("Cache-Control", "private, no-store")
+				setHeader(w.Header(), "Cache-Control", "private, no-store")
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
 		var body []byte
+		var buf *[]byte // body's, from bodies
 		if r.Method == http.MethodPost {
-			b, err := io.ReadAll(io.LimitReader(r.Body, cacheableRequest+1))
+			buf = bodies.Get().(*[]byte)
+			b, err := readUpTo(r.Body, (*buf)[:0], cacheableRequest+1)
 			if err != nil || len(b) > cacheableRequest {
 				// Too big (or unreadable): let the handler read all of it.
-				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), r.Body))
+				r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(bytes.Clone(b)), r.Body))
+				putBody(buf, b)
 				next.ServeHTTP(w, r)
 				return
 			}
 			body = b
-			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		down := c.health.Down()
+		var k [32]byte
+		if !down {
+			k = key(r, body, "", c.minute())
+			// An answer that read only versioned figures is proven current
+			// without a round trip to the database.
+			if hit, ok := c.get(k); ok && c.current(hit) {
+				putBody(buf, body)
+				telemetry.CacheHit("response")
+				serveCached(w, r, hit, "hit")
+				return
+			}
+		}
+		if buf != nil { // the handler may read the body
+			b := bytes.Clone(body)
+			putBody(buf, body)
+			body = b
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		sk := key(r, body, "", "")
-		if c.health.Down() {
+		if down {
 			c.serveStale(w, r, sk, next)
-			return
-		}
-		k := key(r, body, "", c.now().UTC().Format("2006-01-02T15:04"))
-		// An answer that read only versioned figures is proven current
-		// without a round trip to the database.
-		if hit, ok := c.get(k); ok && c.current(hit) {
-			telemetry.CacheHit("response")
-			serveCached(w, r, hit, "hit")
 			return
 		}
 		before, err := c.snapshot(r.Context())
@@ -256,7 +256,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		if rec.status != http.StatusOK || rec.over || bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
 			if get && !rec.over {
-				w.Header().Set("Cache-Control", cacheNone)
+				setHeader(w.Header(), "Cache-Control", cacheNone)
 			}
 			return
 		}
@@ -265,7 +265,7 @@ func (c *responseCache) middleware(next http.Handler) http.Handler {
 			entry.tracked, entry.deps, entry.base = true, deps, base
 		} else if after, err := c.snapshot(r.Context()); err != nil || after != before {
 			if get {
-				w.Header().Set("Cache-Control", cacheUntracked)
+				setHeader(w.Header(), "Cache-Control", cacheUntracked)
 			}
 			return
 		} else {
@@ -306,15 +306,16 @@ func (c *responseCache) serveStale(w http.ResponseWriter, r *http.Request, sk [3
 func serveCached(w http.ResponseWriter, r *http.Request, v *cachedResponse, xcache string) {
 	body := v.body
 	m := meterFrom(r.Context())
-	if m != nil {
-		ext := m.ext(costCached)
-		body = append(append(make([]byte, 0, len(body)+len(ext)+32), body[:len(body)-2]...), rateLimitSuffix(ext)...)
+	if m != nil { // the answer with the request's rate-limit extension (as rateLimitSuffix ends it)
+		b := append(make([]byte, 0, len(body)+160), body[:len(body)-2]...)
+		b = m.appendExtension(append(b, `,"extensions":{"rateLimit":`...), costCached)
+		body = append(b, "}}\n"...)
 	}
-	w.Header().Set("Content-Type", v.contentType)
+	setHeader(w.Header(), "Content-Type", v.contentType)
 	for _, vary := range v.vary {
-		w.Header().Add("Vary", vary)
+		addHeader(w.Header(), "Vary", vary)
 	}
-	w.Header().Set("X-Cache", xcache)
+	setHeader(w.Header(), "X-Cache", xcache)
 	if r.Method == http.MethodGet {
 		validators(w, v)
 		if notModified(r, v.etag) {

@@ -44,7 +44,7 @@ type httpTransport struct {
 var _ graphql.Transport = httpTransport{}
 
 func (httpTransport) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodGet || r.Method == http.MethodPost)
+	return getHeader(r.Header, "Upgrade") == "" && (r.Method == http.MethodGet || r.Method == http.MethodPost)
 }
 
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -53,8 +53,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	if !ok {
 		mt = mediaJSON // httpGuard answers 406 before this
 	}
-	w.Header().Set("Content-Type", mt+"; charset=utf-8")
-	w.Header().Add("Vary", "Accept")
+	setHeader(w.Header(), "Content-Type", mt+"; charset=utf-8")
+	addHeader(w.Header(), "Vary", "Accept")
 	m := meterFrom(ctx)
 	fail := func(status int, msg string) {
 		err := &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": domain.EINVALID}}
@@ -116,7 +116,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	switch op := opCtx.Operation.Operation; {
 	case r.Method == http.MethodGet && op != ast.Query:
-		w.Header().Set("Allow", "POST")
+		setHeader(w.Header(), "Allow", "POST")
 		fail(http.StatusMethodNotAllowed, "GET requests may only run queries; send mutations with POST")
 		return
 	case op == ast.Subscription:
@@ -142,7 +142,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// The database is away: say when to come back; 503, unless some
 		// data came through, which application/graphql-response+json
 		// answers with 2xx.
-		w.Header().Set("Retry-After", strconv.Itoa(graph.OutageRetryAfter))
+		setHeader(w.Header(), "Retry-After", strconv.Itoa(graph.OutageRetryAfter))
 		if mt != mediaGraphQLResponse || !hasData(resp.Data) {
 			status = http.StatusServiceUnavailable
 		}

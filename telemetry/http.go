@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
@@ -16,16 +17,19 @@ import (
 // installs a provider).
 func tracer() trace.Tracer { return otel.Tracer("github.com/tiendo-vn/tiendo") }
 
-type opKey struct{}
+// OperationKey is the context key of a request's *Operation. A context
+// value that holds the rest of a request's state may answer it too
+// (graph.Request does), so that HTTP adds no context value of its own.
+type OperationKey struct{}
 
-// operation is where the GraphQL layer names the request's operation for
+// Operation is where the GraphQL layer names the request's operation for
 // the HTTP layer's metrics.
-type operation struct{ name string }
+type Operation struct{ name string }
 
 // SetOperation names the request's GraphQL operation (its first root
 // field, "mutation:" before a mutation's): the label of its metrics.
 func SetOperation(ctx context.Context, name string) {
-	if op, ok := ctx.Value(opKey{}).(*operation); ok && op.name == "" {
+	if op, ok := ctx.Value(OperationKey{}).(*Operation); ok && op != nil && op.name == "" {
 		op.name = name
 	}
 }
@@ -34,6 +38,7 @@ func SetOperation(ctx context.Context, name string) {
 // a latency histogram, and a server span (continuing the caller's trace
 // when a traceparent header comes with it).
 func HTTP(route string, next http.Handler) http.Handler {
+	series := &routeSeries{route: route}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx := r.Context()
@@ -43,22 +48,55 @@ func HTTP(route string, next http.Handler) http.Handler {
 			ctx, span = tracer().Start(ctx, r.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
 				trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route)))
 		}
-		op := &operation{}
-		ctx = context.WithValue(ctx, opKey{}, op)
+		// The request's operation: the slot its context holds already, or
+		// a value of its own.
+		op, _ := ctx.Value(OperationKey{}).(*Operation)
+		if op != nil {
+			op.name = ""
+		} else {
+			op = &Operation{}
+			ctx = context.WithValue(ctx, OperationKey{}, op)
+		}
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
 		sw := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			name := op.name
 			if name == "" {
 				name = "-"
 			}
-			requests.WithLabelValues(route, name, statusText(sw.status)).Inc()
-			latency.WithLabelValues(route, name).Observe(time.Since(start).Seconds())
+			m := series.of(name, sw.status)
+			m.count.Inc()
+			m.latency.Observe(time.Since(start).Seconds())
 			if span != nil {
 				span.SetAttributes(attribute.Int("http.response.status_code", sw.status), attribute.String("graphql.operation", name))
 				span.End()
 			}
 		}()
-		next.ServeHTTP(sw, r.WithContext(ctx))
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// routeSeries is a route's metrics by operation and status (see known).
+type routeSeries struct {
+	route string
+	known known[seriesKey, seriesOf]
+}
+
+type seriesKey struct {
+	operation string
+	status    int
+}
+
+type seriesOf struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+func (s *routeSeries) of(operation string, status int) seriesOf {
+	return s.known.get(seriesKey{operation, status}, func(k seriesKey) seriesOf {
+		return seriesOf{requests.WithLabelValues(s.route, k.operation, statusText(k.status)), latency.WithLabelValues(s.route, k.operation)}
 	})
 }
 

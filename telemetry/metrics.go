@@ -83,8 +83,14 @@ func Handler() http.Handler {
 }
 
 // CacheHit and CacheMiss count a lookup in a cache layer.
-func CacheHit(layer string)  { cache.WithLabelValues(layer, "hit").Inc() }
-func CacheMiss(layer string) { cache.WithLabelValues(layer, "miss").Inc() }
+func CacheHit(layer string)  { cacheCounter(layer, "hit").Inc() }
+func CacheMiss(layer string) { cacheCounter(layer, "miss").Inc() }
+
+var cacheCounters known[[2]string, prometheus.Counter]
+
+func cacheCounter(layer, result string) prometheus.Counter {
+	return cacheCounters.get([2]string{layer, result}, func(k [2]string) prometheus.Counter { return cache.WithLabelValues(k[0], k[1]) })
+}
 
 // ObserveRefresh records how long a figures refresh took.
 func ObserveRefresh(trigger string, d time.Duration) {

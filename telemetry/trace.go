@@ -8,6 +8,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/jackc/pgx/v5"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2/ast"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -143,13 +144,19 @@ func (p PGX) end(ctx context.Context, err error) {
 	if err != nil {
 		outcome = "error"
 	}
-	queries.WithLabelValues(p.Pool, outcome).Observe(time.Since(st.at).Seconds())
+	queryObserver(p.Pool, outcome).Observe(time.Since(st.at).Seconds())
 	if st.span != nil {
 		if err != nil {
 			st.span.SetStatus(codes.Error, err.Error())
 		}
 		st.span.End()
 	}
+}
+
+var queryObservers known[[2]string, prometheus.Observer]
+
+func queryObserver(pool, outcome string) prometheus.Observer {
+	return queryObservers.get([2]string{pool, outcome}, func(k [2]string) prometheus.Observer { return queries.WithLabelValues(k[0], k[1]) })
 }
 
 func (p PGX) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
