@@ -24,3 +24,6 @@ func WindowReports(ctx context.Context, d *DB, units []*domain.Unit, metrics []s
 func (db *DB) Subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error) {
 	return db.subtree(ctx, rootID)
 }
+
+// WindowSQL is the statement windowReports reads a window with.
+const WindowSQL = windowSQL

@@ -1,0 +1,62 @@
+package db_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+)
+
+// TestWindowPlanForAnyList checks the plan PostgreSQL may keep for the
+// window's prepared statement after five runs (a generic plan, made for
+// any list of units): the units must not be an index condition, which
+// would descend the key once per metric and unit. A report morning's
+// refreshes timed out that way on a national campaign.
+func TestWindowPlanForAnyList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	conn, err := store.Pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	for _, stmt := range []string{
+		`SET plan_cache_mode = force_generic_plan`,
+		// The example world is small: a national table's statistics come
+		// from many more reports (report_current is derived: no trigger).
+		`INSERT INTO report_current (unit_id, metric_id, day, value, revision, first_reported_at)
+			SELECT u.id, m.id, DATE '2000-01-01' + d, 1, 1, now()
+			FROM units u CROSS JOIN metrics m CROSS JOIN generate_series(0, 3000) d ON CONFLICT DO NOTHING`,
+		`ANALYZE report_current`,
+		`PREPARE w(smallint[], date, date, bigint[]) AS ` + db.WindowSQL,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer conn.Exec(ctx, `DEALLOCATE w; RESET plan_cache_mode; RESET enable_seqscan; RESET enable_bitmapscan`)
+	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE w('{1,2,3}', '2024-01-01', '2024-01-09', '{1,2,3,4,5,6,7,8,9,10,11,12}')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	for _, line := range plan {
+		if strings.Contains(line, "Index Cond") && strings.Contains(line, "unit_id") {
+			t.Fatalf("the units are an index condition of the generic plan:\n%s", strings.Join(plan, "\n"))
+		}
+	}
+}
