@@ -27,3 +27,24 @@ func (db *DB) Subtree(ctx context.Context, rootID int64) ([]*domain.Unit, error)
 
 // WindowSQL is the statement windowReports reads a window with.
 const WindowSQL = windowSQL
+
+// WindowStatementsKept runs windowReports six times in one transaction
+// (a prepared statement's sixth run may use a plan made for any
+// parameters) and counts the prepared statements of the session that
+// hold windowSQL.
+func WindowStatementsKept(ctx context.Context, d *DB, units []*domain.Unit, metrics []string, lo, to domain.Date) (int, error) {
+	tx, err := d.Pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	for range 6 {
+		if _, err := windowReports(ctx, tx, units, metrics, lo, to); err != nil {
+			return 0, err
+		}
+	}
+	var n int
+	err = tx.QueryRow(ctx, `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%' || $1 || '%'`,
+		"rc.unit_id + 0 = ANY($4)").Scan(&n)
+	return n, err
+}
