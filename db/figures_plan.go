@@ -260,20 +260,26 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 		inScope[u.ID] = true
 	}
 	// Each changed unit and metric: its first and last changed day, and its
-	// next report after the last.
+	// next report after the last. Revisions of days not computed yet are
+	// recomputed whatever they are (above): only the others are grouped
+	// (a new morning's are nearly all of the first kind).
+	changedTo := to
+	if computedTo < to {
+		changedTo = computedTo
+	}
 	rows, err = tx.Query(ctx, `
 		WITH changed AS (
 			SELECT r.unit_id, r.metric_id, min(r.day) AS first, max(r.day) AS last
 			FROM report_revisions r JOIN metrics m ON m.id = r.metric_id
 			WHERE r.xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $1::pg_snapshot)
-			  AND m.key = ANY($2) AND r.day <= $3
+			  AND m.key = ANY($2) AND r.day <= $4
 			GROUP BY r.unit_id, r.metric_id)
 		SELECT c.unit_id, m.key, c.first, c.last,
 			-- A next report within eight days of the last day cannot end the
 			-- effect before it: no need to look for it.
 			-- (A next report after the last computed day ends nothing.)
 			CASE WHEN c.last < $3::date - 8 THEN (SELECT n.day FROM report_after(c.unit_id, c.metric_id, c.last, $3::date) n) END
-		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to))
+		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to), pgDate(changedTo))
 	if err != nil {
 		return 0, 0, false, nil, err
 	}

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -161,6 +162,29 @@ func TestImportReports(t *testing.T) {
 		store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM report_revisions WHERE day = '2023-12-02'`).Scan(&revs)
 		if revs != 2 {
 			t.Fatalf("%d revisions of the corrected day, want 2", revs)
+		}
+		// A correction and a new day in one file: the first replaces the
+		// current report, the second adds one (two statements since the
+		// new days' plain insert); both count.
+		res, err = importReports(store, "unit_code,metric,date,value,note\n90000,collected,2023-12-01,14,đếm lại\n90000,collected,2023-12-03,300,\n", now)
+		if err != nil || res.Inserted != 2 || res.Skipped != 0 {
+			t.Fatalf("correction and new day: %+v %v", res, err)
+		}
+		rows, err := store.Pool.Query(context.Background(), `SELECT day::text, value, revision FROM report_current ORDER BY day`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var day string
+			var value, revision int64
+			if err := rows.Scan(&day, &value, &revision); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprintf("%s=%d r%d", day, value, revision))
+		}
+		if want := "2023-12-01=14 r2 2023-12-02=290 r2 2023-12-03=300 r1"; strings.Join(got, " ") != want {
+			t.Fatalf("current reports %q, want %q", strings.Join(got, " "), want)
 		}
 	})
 	bad := []struct {
