@@ -115,7 +115,8 @@ type dayState struct {
 
 // Compute computes every figure of the input's campaign for the days
 // From..To and hands them to emit one metric and day at a time (the slice is
-// reused after emit returns). It keeps only eight days in memory.
+// reused after emit returns; what its figures point to is not). It keeps only
+// eight days in memory.
 func Compute(in Input, emit func(day []Figure) error) error {
 	c := in.Campaign
 	idx := make(map[int64]int, len(in.Units))
@@ -124,47 +125,56 @@ func Compute(in Input, emit func(day []Figure) error) error {
 	}
 	// Post-order: children before parents.
 	order := postOrder(in.Units, idx)
+	nodes := make([]node, len(in.Units))
+	for i, u := range in.Units {
+		nodes[i].unit = u
+	}
+	for i, u := range in.Units {
+		if u.ParentID == nil {
+			continue
+		}
+		p, ok := idx[*u.ParentID]
+		if !ok {
+			continue
+		}
+		if u.Kind.Territorial() == in.Units[p].Kind.Territorial() {
+			nodes[p].children = append(nodes[p].children, i)
+		}
+	}
+	// Each report's unit, looked up once for every metric.
+	at := make([]int32, len(in.Reports))
+	for k, r := range in.Reports {
+		at[k] = -1
+		if i, ok := idx[r.UnitID]; ok {
+			at[k] = int32(i)
+		}
+	}
+	// What every metric reuses: a national campaign's window holds a few
+	// hundred thousand reports and its eight days' states a few hundred
+	// thousand more, and allocating (and clearing) them again per metric
+	// cost more than the rules.
+	w := newWork(len(nodes), len(in.Reports))
 	for _, metric := range c.MetricKeys {
-		nodes := make([]node, len(in.Units))
-		for i, u := range in.Units {
-			nodes[i].unit = u
-		}
-		for i, u := range in.Units {
-			if u.ParentID == nil {
-				continue
-			}
-			p, ok := idx[*u.ParentID]
-			if !ok {
-				continue
-			}
-			if u.Kind.Territorial() == in.Units[p].Kind.Territorial() {
-				nodes[p].children = append(nodes[p].children, i)
-			}
-		}
-		// Each node's reports in one shared array (counted first): a
-		// national window holds a few hundred thousand reports, and
-		// growing a slice per unit cost more than the rules.
-		at := make([]int32, len(in.Reports))
-		counts := make([]int, len(nodes)+1)
+		// Each node's reports of the metric in one shared array (counted
+		// first): growing a slice per unit cost more than the rules.
+		counts := w.counts
+		clear(counts)
 		for k, r := range in.Reports {
-			at[k] = -1
-			if r.Metric == metric {
-				if i, ok := idx[r.UnitID]; ok {
-					at[k] = int32(i)
-					counts[i+1]++
-				}
+			if at[k] >= 0 && r.Metric == metric {
+				counts[at[k]+1]++
 			}
 		}
 		for i := range nodes {
 			counts[i+1] += counts[i]
 		}
-		shared := make([]Report, counts[len(nodes)])
+		shared := w.reports[:counts[len(nodes)]]
 		for i := range nodes {
 			nodes[i].reports = shared[counts[i]:counts[i]:counts[i+1]]
+			nodes[i].quotas = nodes[i].quotas[:0]
 		}
-		for k, i := range at {
-			if i >= 0 {
-				nodes[i].reports = append(nodes[i].reports, in.Reports[k])
+		for k, r := range in.Reports {
+			if i := at[k]; i >= 0 && r.Metric == metric {
+				nodes[i].reports = append(nodes[i].reports, r)
 			}
 		}
 		for _, q := range in.Quotas {
@@ -180,11 +190,59 @@ func Compute(in Input, emit func(day []Figure) error) error {
 				return cmp.Or(cmp.Compare(a.EffectiveFrom, b.EffectiveFrom), cmp.Compare(a.ID, b.ID))
 			})
 		}
-		if err := computeMetric(c, metric, nodes, order, in.From, in.To, emit); err != nil {
+		if err := computeMetric(c, metric, nodes, order, in.From, in.To, w, emit); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// work is what computing one metric needs besides its nodes, allocated once
+// for every metric of a Compute.
+type work struct {
+	counts          []int
+	reports         []Report
+	states          [history + 1][]dayState // states[di%ring][unit]
+	cursor, qcursor []int                   // next report and quota index per unit
+	out             []Figure
+	prevRanks       map[int64]int
+	slabs           slabs
+}
+
+func newWork(units, reports int) *work {
+	w := &work{counts: make([]int, units+1), reports: make([]Report, reports),
+		cursor: make([]int, units), qcursor: make([]int, units),
+		out: make([]Figure, 0, units), prevRanks: make(map[int64]int, units)}
+	for i := range w.states {
+		w.states[i] = make([]dayState, units)
+	}
+	return w
+}
+
+// slab hands out pointers to values kept in shared chunks: a day's figures
+// carry up to seven optional numbers each (rate, changes, paces, projected
+// day, rank change), and a national day's two hundred thousand separate
+// allocations (and the collector's work on them) cost more than the rules.
+// A chunk is never written again once handed out, and lives as long as a
+// figure points into it.
+type slab[T any] struct{ free []T }
+
+const slabChunk = 4096
+
+func (s *slab[T]) put(v T) *T {
+	if len(s.free) == cap(s.free) { // a new chunk, twice the last one's size up to slabChunk
+		s.free = make([]T, 0, min(max(16, 2*cap(s.free)), slabChunk))
+	}
+	s.free = append(s.free, v)
+	return &s.free[len(s.free)-1]
+}
+
+// slabs are a Compute's slabs, one per type a figure points to.
+type slabs struct {
+	float slab[float64]
+	int64 slab[int64]
+	int   slab[int]
+	date  slab[domain.Date]
 }
 
 func postOrder(units []*domain.Unit, idx map[int64]int) []int {
@@ -216,19 +274,16 @@ func postOrder(units []*domain.Unit, idx map[int64]int) []int {
 // history is how many days before From are computed for deltas and pace.
 const history = 7
 
-func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int, from, to domain.Date, emit func([]Figure) error) error {
+func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int, from, to domain.Date, w *work, emit func([]Figure) error) error {
 	if to < from {
 		return nil
 	}
 	const ring = history + 1
-	var states [ring][]dayState // states[di%ring][unit]
-	for i := range states {
-		states[i] = make([]dayState, len(nodes))
-	}
-	cursor := make([]int, len(nodes))  // next report index per unit
-	qcursor := make([]int, len(nodes)) // next quota index per unit
-	out := make([]Figure, 0, len(nodes))
-	prevRanks := map[int64]int{}
+	states, cursor, qcursor, out, prevRanks := &w.states, w.cursor, w.qcursor, w.out, w.prevRanks
+	clear(cursor)
+	clear(qcursor)
+	clear(prevRanks)
+	sl := &w.slabs
 	rules := domain.RulesOf(c) // rule 4: the default bands when the campaign sets none
 	first := from - history - 1
 	for di := 0; first+domain.Date(di) <= to; di++ {
@@ -323,24 +378,21 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 				HasQuota: s.hasQuota, Quota: s.quota, QuotaOwn: s.quotaOwn, QuotaRevisionID: s.quotaRev,
 				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version, Revisions: s.revisions}
 			if s.has && s.hasQuota && s.quota > 0 {
-				r := float64(s.value) / float64(s.quota)
-				f.Rate = &r
+				f.Rate = sl.float.put(float64(s.value) / float64(s.quota))
 				f.Band = domain.BandOf(bands, s.value, s.quota).Key // exactly, not by the float
 			}
 			if p := &prev[i]; s.has && p.valid && p.has {
-				v := s.value - p.value
-				f.Delta = &v
+				f.Delta = sl.int64.put(s.value - p.value)
 			}
 			if p := &week[i]; s.has && p.valid && p.has {
 				v := s.value - p.value
-				f.Delta7 = &v
-				pace := float64(v) / history
-				f.Pace7d = &pace
+				f.Delta7 = sl.int64.put(v)
+				f.Pace7d = sl.float.put(float64(v) / history)
 			}
-			pace(c, &f)
+			pace(c, &f, sl)
 			out = append(out, f)
 		}
-		rank(out, prevRanks)
+		rank(out, prevRanks, sl)
 		if d < from {
 			continue
 		}

@@ -9,25 +9,22 @@ import (
 
 // pace fills the required daily pace, the projected completion date and the
 // at-risk flag (rule 5).
-func pace(c *domain.Campaign, f *Figure) {
+func pace(c *domain.Campaign, f *Figure, sl *slabs) {
 	if !f.HasValue || !f.HasQuota {
 		return
 	}
 	remaining := f.Quota - f.Value
 	daysLeft := int(c.End - f.Day)
 	if remaining <= 0 {
-		zero := 0.0
-		f.RequiredPace = &zero
+		f.RequiredPace = sl.float.put(0)
 		return
 	}
 	if daysLeft > 0 {
-		rp := float64(remaining) / float64(daysLeft)
-		f.RequiredPace = &rp
+		f.RequiredPace = sl.float.put(float64(remaining) / float64(daysLeft))
 	}
 	if f.Delta7 != nil && *f.Delta7 > 0 {
 		if n, ok := daysToFinish(remaining, *f.Delta7); ok && n <= math.MaxInt32-int64(f.Day) {
-			d := f.Day.AddDays(int(n))
-			f.Projected = &d
+			f.Projected = sl.date.put(f.Day.AddDays(int(n)))
 		}
 	}
 	switch {
@@ -67,4 +64,4 @@ func daysToFinish(remaining, delta7 int64) (int64, bool) {
 // flag from its value, quota and Delta7, as the engine does for stored
 // figures (for figures summed at read time, such as an old campaign read on
 // today's map).
-func Pace(c *domain.Campaign, f *Figure) { pace(c, f) }
+func Pace(c *domain.Campaign, f *Figure) { pace(c, f, new(slabs)) }

@@ -74,7 +74,7 @@ func sameStanding(a, b *Figure) bool {
 
 // rank numbers one day's figures per kind and records rank changes against
 // the previous day's ranks (which it then replaces).
-func rank(day []Figure, prev map[int64]int) {
+func rank(day []Figure, prev map[int64]int, sl *slabs) {
 	byKind := map[domain.UnitKind][]*Figure{}
 	for i := range day {
 		f := &day[i]
@@ -87,8 +87,7 @@ func rank(day []Figure, prev map[int64]int) {
 	for i := range day {
 		f := &day[i]
 		if p, ok := prev[f.UnitID]; ok && p > 0 && f.Rank > 0 {
-			ch := p - f.Rank
-			f.RankChange = &ch
+			f.RankChange = sl.int.put(p - f.Rank)
 		}
 		prev[f.UnitID] = f.Rank
 	}
