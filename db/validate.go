@@ -188,7 +188,20 @@ var (
 // the stored ones: a stored figure is not replaced, and a cumulative
 // figure does not go down from one day to a later one, unless the mode
 // allows it. It appends at most 20 errors.
-func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *domain.ImportErrors) error {
+func sequenceErrors(ctx context.Context, tx pgx.Tx, staging string, l labeler, mode seqMode, errs *domain.ImportErrors) (err error) {
+	// Its joins match a morning's keys (thirty thousand) with as many
+	// stored ones: merge joins sorted both sides of each, a third of the
+	// check (0.28 s against 0.19 s with hashes, national morning, 2026-12-02).
+	// Only for this statement: the setting in force before comes back.
+	var was string
+	if err := tx.QueryRow(ctx, `SELECT current_setting('enable_mergejoin'), set_config('enable_mergejoin', 'off', true)`).Scan(&was, nil); err != nil {
+		return err
+	}
+	defer func() {
+		if _, rerr := tx.Exec(ctx, `SELECT set_config('enable_mergejoin', $1, true)`, was); err == nil {
+			err = rerr
+		}
+	}()
 	return collectErrors(ctx, tx, l, errs, `
 		WITH k0 AS (
 			SELECT unit_id, metric_id, min(day) AS lo, max(day) AS hi FROM `+staging+` GROUP BY unit_id, metric_id),
