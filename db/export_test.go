@@ -48,3 +48,7 @@ func WindowStatementsKept(ctx context.Context, d *DB, units []*domain.Unit, metr
 		"rc.unit_id + 0 = ANY($4)").Scan(&n)
 	return n, err
 }
+
+// ReportKeysSmall is the statement a submitReports batch keeps report_keys'
+// first days with, for the staging table named.
+var ReportKeysSmall = reportKeysSmall

@@ -292,12 +292,26 @@ const (
 	reportKeysUpsert = `) n (metric_id, unit_id, first_day)
 		WHERE NOT EXISTS (SELECT 1 FROM report_keys k WHERE k.metric_id = n.metric_id AND k.unit_id = n.unit_id AND k.first_day <= n.first_day)
 		ON CONFLICT (metric_id, unit_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < report_keys.first_day`
+	// reportKeysProbe is reportKeysUpsert for a few keys (a submitReports
+	// batch): each key probes report_keys' primary key (OFFSET keeps the
+	// test a subquery per key). As a join, planned for a staging table
+	// without statistics, it hashed every key of the country for each
+	// write: 22 ms against 1.5 ms for three reports among 30,105 keys.
+	reportKeysProbe = `) n (metric_id, unit_id, first_day)
+		WHERE NOT EXISTS (SELECT 1 FROM report_keys k WHERE k.metric_id = n.metric_id AND k.unit_id = n.unit_id AND k.first_day <= n.first_day OFFSET 0)
+		ON CONFLICT (metric_id, unit_id) DO UPDATE SET first_day = EXCLUDED.first_day WHERE EXCLUDED.first_day < report_keys.first_day`
 )
+
+// reportKeysSmall keeps report_keys' first days for the keys of a staging
+// table of a few reports (unit_id, metric_id, day columns).
+func reportKeysSmall(staging string) string {
+	return reportKeysInsert + `SELECT metric_id, unit_id, min(day) FROM ` + staging + ` GROUP BY metric_id, unit_id` + reportKeysProbe
+}
 
 // syncReportCurrent brings report_current up to date for the keys in the
 // staging table (which has unit_id, metric_id, day columns).
 func syncReportCurrent(ctx context.Context, tx pgx.Tx, staging string) error {
-	if _, err := tx.Exec(ctx, reportKeysInsert+`SELECT metric_id, unit_id, min(day) FROM `+staging+` GROUP BY metric_id, unit_id`+reportKeysUpsert); err != nil {
+	if _, err := tx.Exec(ctx, reportKeysSmall(staging)); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `
