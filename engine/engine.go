@@ -230,8 +230,10 @@ type slab[T any] struct{ free []T }
 const slabChunk = 4096
 
 func (s *slab[T]) put(v T) *T {
-	if len(s.free) == cap(s.free) { // a new chunk, twice the last one's size up to slabChunk
-		s.free = make([]T, 0, min(max(16, 2*cap(s.free)), slabChunk))
+	if len(s.free) == cap(s.free) {
+		// A new chunk, twice the last one's size up to slabChunk: one
+		// figure's pace (Pace) costs one value, a national day 20 chunks.
+		s.free = make([]T, 0, min(max(1, 2*cap(s.free)), slabChunk))
 	}
 	s.free = append(s.free, v)
 	return &s.free[len(s.free)-1]
