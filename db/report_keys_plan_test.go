@@ -28,21 +28,7 @@ func TestSmallWriteProbesReportKeys(t *testing.T) {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE staged (line int, unit_id bigint, metric_id smallint, day date) ON COMMIT DROP`); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := tx.Query(ctx, `EXPLAIN `+db.ReportKeysSmall("staged"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	if rows.Err() != nil {
-		t.Fatal(rows.Err())
-	}
+	plan := explain(t, tx, `EXPLAIN `+db.ReportKeysSmall("staged"))
 	text := strings.Join(plan, "\n")
 	if strings.Contains(text, "Join") || !strings.Contains(text, "SubPlan") {
 		t.Fatalf("report_keys is joined whole, not probed per staged key:\n%s", text)

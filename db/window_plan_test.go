@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/db/dbtest"
 )
@@ -61,24 +63,26 @@ func TestWindowPlanForAnyList(t *testing.T) {
 		}
 	}
 	defer conn.Exec(ctx, `DEALLOCATE w; RESET plan_cache_mode; RESET enable_seqscan; RESET enable_bitmapscan`)
-	rows, err := conn.Query(ctx, `EXPLAIN EXECUTE w('{1,2,3}', '2024-01-01', '2024-01-09', '{1,2,3,4,5,6,7,8,9,10,11,12}')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	if rows.Err() != nil {
-		t.Fatal(rows.Err())
-	}
+	plan := explain(t, conn, `EXPLAIN EXECUTE w('{1,2,3}', '2024-01-01', '2024-01-09', '{1,2,3,4,5,6,7,8,9,10,11,12}')`)
 	for _, line := range plan {
 		if strings.Contains(line, "Index Cond") && strings.Contains(line, "unit_id") {
 			t.Fatalf("the units are an index condition of the generic plan:\n%s", strings.Join(plan, "\n"))
 		}
 	}
+}
+
+// explain runs an EXPLAIN statement on q and returns its plan's lines.
+func explain(t *testing.T, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, sql string) []string {
+	t.Helper()
+	rows, err := q.Query(context.Background(), sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }
