@@ -1,6 +1,17 @@
 package graph
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
+
+// SetLoaderWait sets the loaders' wait for keys until restore is called
+// (by a test that is not parallel: the loaders of every request read it).
+func SetLoaderWait(d time.Duration) (restore func()) {
+	old := loaderWait
+	loaderWait = d
+	return func() { loaderWait = old }
+}
 
 // WriterAnswers is how many root fields the rankings' and series' own writer answered.
 func WriterAnswers() int64 { return writerAnswers.Load() }

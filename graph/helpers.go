@@ -4,9 +4,33 @@ import (
 	"context"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/tiendo-vn/tiendo/app"
 	"github.com/tiendo-vn/tiendo/domain"
 )
+
+// selects reports whether the selection of the field being resolved
+// reaches a field by path, given as type and field pairs from the field's
+// own type ("ProgressConnection", "edges", "ProgressEdge", "node", ...),
+// through fragments and aliases and honouring @skip and @include.
+func selects(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return false
+	}
+	return selectsIn(graphql.GetOperationContext(ctx), fc.Field.Selections, path)
+}
+
+func selectsIn(oc *graphql.OperationContext, sel ast.SelectionSet, path []string) bool {
+	for _, f := range graphql.CollectFields(oc, sel, path[:1]) {
+		if f.Name == path[1] && (len(path) == 2 || selectsIn(oc, f.Selections, path[2:])) {
+			return true
+		}
+	}
+	return false
+}
 
 func deref[T any](p *T) T {
 	var zero T
@@ -57,6 +81,17 @@ func (r *Resolver) progress(ctx context.Context, slug, unitCode, metric string, 
 		cols.Rates = append(cols.Rates, pt.Rate)
 		cols.Sources = append(cols.Sources, pt.Source)
 		cols.Deltas = append(cols.Deltas, pt.Delta)
+	}
+	if selects(ctx, "ProgressConnection", "edges", "ProgressEdge", "node", "ProgressPoint", "revisions") {
+		keys := make([]domain.RevisionKey, 0, len(s.Points))
+		for _, pt := range s.Points {
+			if pt.Revisions > 0 {
+				keys = append(keys, domain.RevisionKey{UnitID: s.Unit.ID, Metric: s.Metric, Day: pt.Day})
+			}
+		}
+		if err := r.loaders(ctx).PrefetchRevisions(ctx, keys); err != nil {
+			return nil, err
+		}
 	}
 	conn := &ProgressConnection{Columns: cols}
 	conn.Edges, conn.PageInfo, conn.TotalCount = connection(p, s.Points, s.Total, func(cur string, pt *domain.Point) *ProgressEdge {

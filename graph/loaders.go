@@ -19,7 +19,32 @@ type Loaders struct {
 	Revisions *dataloadgen.Loader[domain.RevisionKey, []*domain.Revision]
 	// Predecessors and Successors are the links of the 2025 reform of a unit.
 	Predecessors, Successors *dataloadgen.Loader[int64, []domain.Link]
+
+	fetchRevisions func(ctx context.Context, keys []domain.RevisionKey) ([][]*domain.Revision, []error)
 }
+
+// PrefetchRevisions loads the revisions of keys in one query now and keeps
+// them for Revisions.Load. A field that knows every key its children will
+// ask for uses it: the loader's batch is only as wide as what arrives within
+// its wait, and on a busy machine the children of one list arrive spread out.
+func (l *Loaders) PrefetchRevisions(ctx context.Context, keys []domain.RevisionKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	vals, errs := l.fetchRevisions(ctx, keys)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	for i, k := range keys {
+		l.Revisions.Prime(k, vals[i])
+	}
+	return nil
+}
+
+// loaderWait is how long a loader waits for more keys after the first: the
+// fields of one list resolve together, well within it, and a request
+// should not sit idle waiting for more.
+var loaderWait = 500 * time.Microsecond
 
 // linkLoader batches the links of many units into one query.
 func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []domain.Link] {
@@ -41,33 +66,33 @@ func linkLoader(store *db.DB, successors bool) *dataloadgen.Loader[int64, []doma
 			out[at[near]] = append(out[at[near]], l)
 		}
 		return out, nil
-	}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000))
+	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000))
 }
 
 func newLoaders(store *db.DB) *Loaders {
+	fetchRevisions := func(ctx context.Context, keys []domain.RevisionKey) ([][]*domain.Revision, []error) {
+		byKey, err := store.RevisionsOf(ctx, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		out := make([][]*domain.Revision, len(keys))
+		for i, k := range keys {
+			out[i] = byKey[k]
+		}
+		return out, nil
+	}
 	return &Loaders{
-		// A short wait: the fields of one list resolve together, well
-		// within it, and a request should not sit idle waiting for more.
 		UnitByID: dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*domain.Unit, []error) {
 			units, err := store.UnitsByID(ctx, ids)
 			if err != nil {
 				return nil, []error{err}
 			}
 			return units, nil
-		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
-		Revisions: dataloadgen.NewLoader(func(ctx context.Context, keys []domain.RevisionKey) ([][]*domain.Revision, []error) {
-			byKey, err := store.RevisionsOf(ctx, keys)
-			if err != nil {
-				return nil, []error{err}
-			}
-			out := make([][]*domain.Revision, len(keys))
-			for i, k := range keys {
-				out[i] = byKey[k]
-			}
-			return out, nil
-		}, dataloadgen.WithWait(500*time.Microsecond), dataloadgen.WithBatchCapacity(1000)),
-		Predecessors: linkLoader(store, false),
-		Successors:   linkLoader(store, true),
+		}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)),
+		Revisions:      dataloadgen.NewLoader(fetchRevisions, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(1000)),
+		Predecessors:   linkLoader(store, false),
+		Successors:     linkLoader(store, true),
+		fetchRevisions: fetchRevisions,
 	}
 }
 
