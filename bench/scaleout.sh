@@ -22,7 +22,9 @@
 #                     off: the province ranking quiet (nat-quiet) and while the primary
 #                     ingests a new national day (nat-ingest, bench/national newday,
 #                     then rewind), and the replica's lag meanwhile (nat-lag, sampled
-#                     every 100 ms): target p99 ≤ 20 ms, lag ≤ 1 s
+#                     every 100 ms): target p99 ≤ 20 ms, lag ≤ 1 s; each also with
+#                     readers at a fixed rate (nat-*-rate, NAT_RATE=1000 a second,
+#                     open loop) rather than 16 as fast as they can
 #   summary           medians over the runs, and rush-B over quiet-B
 #   rss_kb            each server's peak memory
 #   bench/scaleout.sh            (BENCH_DURATION=10s BENCH_RUNS=3 by default; WRK_CONNS=32;
@@ -38,6 +40,7 @@ DUR=${BENCH_DURATION:-10s}
 RUNS=${BENCH_RUNS:-3}
 NATIONAL=${SCALEOUT_NATIONAL:-1}
 WRK_CONNS=${WRK_CONNS:-32}
+NAT_RATE=${NAT_RATE:-1000}
 ADMIN=scaleout-admin-secret-0123456789abcdef
 out=bench/results/scaleout.txt
 mkdir -p bench/results
@@ -183,11 +186,21 @@ if [ "$NATIONAL" != 0 ]; then
   settle "$npid" # its figures worker brings the days since the campaign's last report up to date
   log "# national world (tiendo_nat), server 4 reads from the standby, response cache off: $(curl -s http://127.0.0.1:18084/readyz | grep replica || echo 'no replica serving')"
   Q_N="{ ranking(campaign: \"quoc-gia-90-ngay\", metric: \"activated\", date: \"$LAST\", level: PROVINCE, first: 63) { totalCount edges { node { rank rankChange figure quota rate band pace7d requiredPace atRisk source unit { code name } } } } }"
+  # Each run twice: 16 readers as fast as they can (the p99 is mostly their
+  # own queue on two shared cores), then readers at a fixed NAT_RATE a
+  # second (open loop, latency from each request's scheduled start).
   for run in $(seq 1 "$RUNS"); do
-    measure "nat-quiet run=$run" -url http://127.0.0.1:18084/graphql -query "$Q_N"
-    /tmp/tiendo-bench-load -c 16 -d 10m -name "nat-ingest run=$run" -url http://127.0.0.1:18084/graphql -query "$Q_N" >"$DIR/nat-readers.txt" &
+   for mode in closed rate; do
+    if [ "$mode" = closed ]; then
+      measure "nat-quiet run=$run" -url http://127.0.0.1:18084/graphql -query "$Q_N"
+      readers=(-c 16 -name "nat-ingest run=$run") lagname="nat-lag run=$run"
+    else
+      measure "nat-quiet-rate run=$run" -c 64 -rate "$NAT_RATE" -url http://127.0.0.1:18084/graphql -query "$Q_N"
+      readers=(-c 64 -rate "$NAT_RATE" -name "nat-ingest-rate run=$run") lagname="nat-lag-rate run=$run"
+    fi
+    /tmp/tiendo-bench-load "${readers[@]}" -d 10m -url http://127.0.0.1:18084/graphql -query "$Q_N" >"$DIR/nat-readers.txt" &
     lp=$!
-    /tmp/tiendo-bench-scaleout -database-url "$NAT_P" -every 100ms -metrics http://127.0.0.1:18084/metrics -name "nat-lag run=$run" lag >"$DIR/nat-lag.txt" &
+    /tmp/tiendo-bench-scaleout -database-url "$NAT_P" -every 100ms -metrics http://127.0.0.1:18084/metrics -name "$lagname" lag >"$DIR/nat-lag.txt" &
     lg=$!
     pids+=($lp $lg)
     sleep 1
@@ -198,6 +211,7 @@ if [ "$NATIONAL" != 0 ]; then
     cat "$DIR/nat-readers.txt" "$DIR/nat-lag.txt" | tee -a "$out"
     nat rewind >/dev/null
     settle "$npid"
+   done
   done
 fi
 

@@ -31,6 +31,7 @@ func main() {
 	warm := flag.Int("warm", 50, "requests sent first and not measured")
 	name := flag.String("name", "query", "label for the result line")
 	get := flag.Bool("get", false, "send the query with GET (as a cache or CDN in front would see it) instead of POST")
+	rate := flag.Float64("rate", 0, "requests per second on a fixed schedule (open loop: up to -c in flight, each latency counted from its scheduled start, so a server falling behind shows as latency, not fewer requests); 0 sends as fast as -c clients can")
 	encoding := flag.String("accept-encoding", "gzip", `the Accept-Encoding of the measured requests ("" for none); their answers are read as sent, not decompressed (that is the client's work, and it would share the server's cores)`)
 	flag.Parse()
 	body, _ := json.Marshal(map[string]string{"query": *query})
@@ -38,8 +39,7 @@ func main() {
 	getURL := *url + "?query=" + neturl.QueryEscape(*query)
 	// send asks once; the warm-up asks without compression, so its answers
 	// are checked for errors too.
-	send := func(accept string) (time.Duration, error) {
-		t := time.Now()
+	send := func(accept string, t time.Time) (time.Duration, error) {
 		req, err := http.NewRequest(http.MethodPost, *url, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		if *get {
@@ -66,7 +66,7 @@ func main() {
 		return time.Since(t), nil
 	}
 	for range *warm {
-		if _, err := send(""); err != nil {
+		if _, err := send("", time.Now()); err != nil {
 			fmt.Fprintln(os.Stderr, "load:", err)
 			os.Exit(1)
 		}
@@ -80,19 +80,50 @@ func main() {
 	start := time.Now()
 	var wg sync.WaitGroup
 	var count int
+	// next is when the next request is due: now in a closed loop, on the
+	// schedule with -rate (nil: stop).
+	var sched chan time.Time
+	if *rate > 0 {
+		sched = make(chan time.Time, *conc)
+		go func() {
+			defer close(sched)
+			every := time.Duration(float64(time.Second) / *rate)
+			for at := start; at.Before(deadline) && ctx.Err() == nil; at = at.Add(every) {
+				time.Sleep(time.Until(at))
+				mu.Lock()
+				full := count >= *maxReq
+				count++
+				mu.Unlock()
+				if full {
+					return
+				}
+				sched <- at // blocks while -c are in flight: the wait counts in their latency
+			}
+		}()
+	}
+	next := func() (time.Time, bool) {
+		if sched != nil {
+			at, ok := <-sched
+			return at, ok
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if count >= *maxReq || !time.Now().Before(deadline) || ctx.Err() != nil {
+			return time.Time{}, false
+		}
+		count++
+		return time.Now(), true
+	}
 	for range *conc {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				mu.Lock()
-				if count >= *maxReq {
-					mu.Unlock()
+			for {
+				at, ok := next()
+				if !ok {
 					return
 				}
-				count++
-				mu.Unlock()
-				d, err := send(*encoding)
+				d, err := send(*encoding, at)
 				mu.Lock()
 				if err != nil {
 					failures++
