@@ -34,6 +34,9 @@ type DB struct {
 	Pool *pgxpool.Pool
 	// replicas serve queries' reads when set (UseReplicas).
 	replicas *Replicas
+	// figures remembers what each campaign's last refresh stored
+	// (figures_cache.go).
+	figures figureMemories
 }
 
 // Options tune the pool.

@@ -72,6 +72,8 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 	}
 	c := plan.in.Campaign
 	written := 0
+	var base *figuresMemory
+	var rec *figureRecorder
 	err = db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		// One refresh of a campaign at a time; the second one to get here
 		// finds the state changed and plans again.
@@ -94,9 +96,13 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		for _, m := range plan.in.Campaign.MetricKeys {
 			ids = append(ids, metricIDs[m])
 		}
+		// What this process's last refresh stored, if nothing else wrote
+		// the campaign's figures since (figures_cache.go).
+		base = db.figures.valid(c.ID, stored, plan.fingerprint)
+		rec = newFigureRecorder(base, plan.to)
 		// The primary key is (campaign, metric, day, unit): naming the
 		// metrics makes the days a range of it.
-		if written, err = writeFigures(ctx, tx, plan, ids, metricIDs); err != nil {
+		if written, err = writeFigures(ctx, tx, plan, ids, metricIDs, base, rec); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO figures_state (campaign_id, computed_to, snapshot, fingerprint) VALUES ($1, $2, $3::pg_snapshot, $4)
@@ -107,36 +113,93 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		}
 		return clearDue(ctx, tx, c.ID, plan.snapshot)
 	})
-	if err == errRefreshRaced {
-		return 0, err
-	}
 	if err != nil {
+		db.figures.set(c.ID, nil)
+		if err == errRefreshRaced {
+			return 0, err
+		}
 		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
 	}
+	db.figures.set(c.ID, rec.memory(plan.snapshot, plan.fingerprint, base))
 	return written, nil
 }
 
 // writeFigures computes the plan's figures and stores them in place of
 // those of its days, returning the rows written.
-func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16) (int, error) {
+func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16, base *figuresMemory, rec *figureRecorder) (int, error) {
 	c := plan.in.Campaign
+	var buf []byte
+	var h figureHash
+	// remember hashes the figures of the days rec remembers, and reports
+	// whether f differs from what base remembers of it.
+	remember := func(f *engine.Figure) bool {
+		if f.Day < rec.keepFrom {
+			return true
+		}
+		id := metricIDs[f.Metric]
+		h, buf = hashFigure(buf, f)
+		rec.note(id, f, h)
+		if base == nil {
+			return true
+		}
+		old, ok := base.days[figureDay{id, f.Day}][f.UnitID]
+		return !ok || old != h
+	}
 	if plan.tail && plan.from > plan.stored {
 		// Only days not stored yet (a new day): delete whatever a
 		// shortened campaign left after them, and copy.
 		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
 			return 0, err
 		}
-		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in)
+		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in, func(f *engine.Figure) bool { remember(f); return true })
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
+		return 0, err
+	}
+	// Stored days this process's last refresh stored (a report morning's
+	// day, again): copy aside only the figures whose hash changed, and
+	// write those. (No stored day after them: a refresh whose last day is
+	// before the last stored one deletes the later ones, below.)
+	if base.covers(ids, plan.from, plan.to) && (plan.to == plan.stored || !plan.tail && plan.to < plan.stored) {
+		if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, remember); err != nil {
+			return 0, err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
+			ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates)
+		if err != nil {
+			return 0, err
+		}
+		written := int(tag.RowsAffected())
+		// Figures remembered that the refresh no longer has.
+		var gm []int16
+		var gd []time.Time
+		var gu []int64
+		for k, units := range base.days {
+			if k.day < plan.from || k.day > plan.to || rec.days[k] == nil {
+				continue
+			}
+			for u := range units {
+				if _, ok := rec.days[k][u]; !ok {
+					gm, gd, gu = append(gm, k.metric), append(gd, pgDate(k.day)), append(gu, u)
+				}
+			}
+		}
+		if len(gu) > 0 {
+			tag, err = tx.Exec(ctx, `DELETE FROM figures f USING unnest($2::smallint[], $3::date[], $4::bigint[]) AS g(metric_id, day, unit_id)
+				WHERE f.campaign_id = $1 AND f.metric_id = g.metric_id AND f.day = g.day AND f.unit_id = g.unit_id`, c.ID, gm, gd, gu)
+			if err != nil {
+				return 0, err
+			}
+			written += int(tag.RowsAffected())
+		}
+		return written, nil
 	}
 	// Stored days (a late correction, or the reports of a morning coming in
 	// while their day is computed already): most of their figures come out
 	// the same, so copy them aside and write only those that differ,
 	// instead of deleting and inserting every row (and index entry, and
 	// the WAL of both) of the days.
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
-		return 0, err
-	}
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in); err != nil {
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, func(f *engine.Figure) bool { remember(f); return true }); err != nil {
 		return 0, err
 	}
 	// Rows the new figures no longer have may lie after the window when
@@ -189,9 +252,9 @@ var figureUpdates = func() string {
 	return b.String()
 }()
 
-// copyFigures computes the figures of in and copies them into table,
-// computing and copying at once; it returns the rows copied.
-func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input) (int, error) {
+// copyFigures computes the figures of in and copies those keep keeps into
+// table, computing and copying at once; it returns the rows copied.
+func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input, keep func(*engine.Figure) bool) (int, error) {
 	src := &figureSource{ch: make(chan [][]any, 4)}
 	done := make(chan error, 1)
 	var copied int64
@@ -208,9 +271,14 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 		done <- err
 	}()
 	cerr := engine.Compute(in, func(day []engine.Figure) error {
-		batch := make([][]any, len(day))
+		batch := make([][]any, 0, len(day))
 		for i := range day {
-			batch[i] = figureRow(campaignID, metricIDs, &day[i])
+			if keep(&day[i]) {
+				batch = append(batch, figureRow(campaignID, metricIDs, &day[i]))
+			}
+		}
+		if len(batch) == 0 {
+			return nil
 		}
 		select {
 		case src.ch <- batch:

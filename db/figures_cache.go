@@ -1,0 +1,215 @@
+package db
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+	"sync"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+)
+
+// A report morning refreshes the same day again and again: each refresh
+// recomputes the day's 32,385 national figures, of which a few thousand
+// change (the units reported, their ancestors, and the units whose rank
+// they passed). Comparing them with the stored ones in PostgreSQL meant
+// copying every figure into a temporary table and joining it with the
+// day's stored figures. Instead, this process remembers a hash of every
+// figure its last refresh of the campaign's latest days stored, and copies
+// only the figures whose hash changed.
+//
+// The memory is only used while nothing else wrote the campaign's figures
+// since: it is tagged with the snapshot its refresh recorded in
+// figures_state (each refresh and each rewind records a new one in the
+// transaction that writes the figures) and the fingerprint of the
+// campaign's settings and units, and a refresh uses it only when
+// figures_state still holds that snapshot, under the refresh's lock. It
+// covers the last two days computed (a morning's day, and the day before
+// for a late correction) per metric: about half a megabyte a day for the
+// nation.
+
+// figureHash is a figure as stored, hashed: two independent 64-bit hashes
+// of every stored column but the key, so that two figures that differ
+// hash alike only by a chance of about one in 2^128.
+type figureHash [2]uint64
+
+// figureDay is one metric's figures of one day.
+type figureDay struct {
+	metric int16
+	day    domain.Date
+}
+
+// figuresMemory is what a campaign's last refresh in this process stored.
+type figuresMemory struct {
+	snapshot, fingerprint string
+	days                  map[figureDay]map[int64]figureHash // never changed once remembered
+}
+
+// figureMemories holds every campaign's memory.
+type figureMemories struct {
+	mu sync.Mutex
+	m  map[int64]*figuresMemory
+}
+
+// valid returns the campaign's memory when it is tagged with snapshot and
+// fingerprint (nil otherwise).
+func (fm *figureMemories) valid(campaignID int64, snapshot *string, fingerprint string) *figuresMemory {
+	if snapshot == nil {
+		return nil
+	}
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	m := fm.m[campaignID]
+	if m == nil || m.snapshot != *snapshot || m.fingerprint != fingerprint {
+		return nil
+	}
+	return m
+}
+
+// set replaces the campaign's memory (nil forgets it).
+func (fm *figureMemories) set(campaignID int64, m *figuresMemory) {
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	if fm.m == nil {
+		fm.m = map[int64]*figuresMemory{}
+	}
+	if m == nil {
+		delete(fm.m, campaignID)
+		return
+	}
+	fm.m[campaignID] = m
+}
+
+// covers reports whether m holds every figure of the metrics ids for the
+// days from..to.
+func (m *figuresMemory) covers(ids []int16, from, to domain.Date) bool {
+	if m == nil {
+		return false
+	}
+	for d := from; d <= to; d++ {
+		for _, id := range ids {
+			if _, ok := m.days[figureDay{id, d}]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// figureRecorder hashes the figures a refresh stores, for the next one.
+type figureRecorder struct {
+	keepFrom domain.Date // days before it are not remembered
+	days     map[figureDay]map[int64]figureHash
+	// sizes of the days remembered before, to size the new ones
+	base *figuresMemory
+}
+
+// rememberedDays is how many of the latest days computed are remembered.
+const rememberedDays = 2
+
+func newFigureRecorder(base *figuresMemory, to domain.Date) *figureRecorder {
+	return &figureRecorder{keepFrom: to - rememberedDays + 1, days: map[figureDay]map[int64]figureHash{}, base: base}
+}
+
+// note records figure f of metric id with hash h (days before keepFrom are
+// not remembered).
+func (r *figureRecorder) note(id int16, f *engine.Figure, h figureHash) {
+	if f.Day < r.keepFrom {
+		return
+	}
+	k := figureDay{id, f.Day}
+	day := r.days[k]
+	if day == nil {
+		n := 1024
+		if r.base != nil {
+			n = max(n, len(r.base.days[k]))
+		}
+		day = make(map[int64]figureHash, n)
+		r.days[k] = day
+	}
+	day[f.UnitID] = h
+}
+
+// memory is the memory after the refresh committed with snapshot: the days
+// it computed, and the days of base (valid before it) it left as they were.
+func (r *figureRecorder) memory(snapshot, fingerprint string, base *figuresMemory) *figuresMemory {
+	m := &figuresMemory{snapshot: snapshot, fingerprint: fingerprint, days: r.days}
+	if base != nil {
+		for k, v := range base.days {
+			if _, done := m.days[k]; !done && k.day >= r.keepFrom {
+				m.days[k] = v
+			}
+		}
+	}
+	return m
+}
+
+var figureSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// hashFigure hashes every column figureRow stores but the key (campaign,
+// metric, day, unit), as it stores them (a null where figureRow writes
+// one).
+func hashFigure(buf []byte, f *engine.Figure) (figureHash, []byte) {
+	b := buf[:0]
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	num := func(ok bool, v int64) {
+		if !ok {
+			b = append(b, 0)
+			return
+		}
+		b = append(b, 1)
+		b = binary.AppendVarint(b, v)
+	}
+	flt := func(p *float64) {
+		if p == nil {
+			b = append(b, 0)
+			return
+		}
+		b = append(b, 1)
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(*p))
+	}
+	flag := func(v bool) {
+		if v {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	str(string(f.Kind))
+	num(f.ParentID != nil, deref(f.ParentID))
+	num(f.HasValue, f.Value)
+	str(string(f.Source))
+	num(true, int64(f.StaleDays))
+	num(f.HasQuota, f.Quota)
+	flag(f.QuotaOwn)
+	num(f.QuotaOwn, f.QuotaRevisionID)
+	flt(f.Rate)
+	num(f.Delta != nil, deref(f.Delta))
+	num(f.Delta7 != nil, deref(f.Delta7))
+	flt(f.Pace7d)
+	flt(f.RequiredPace)
+	num(f.Projected != nil, int64(deref(f.Projected)))
+	flag(f.AtRisk)
+	num(f.Band != "", 0)
+	str(f.Band)
+	num(f.Rank > 0, int64(f.Rank))
+	num(f.RankChange != nil, int64(deref(f.RankChange)))
+	num(true, int64(f.OnTime))
+	num(true, int64(f.Late))
+	num(true, int64(f.Missing))
+	num(true, int64(int32(f.RulesVersion)))
+	num(true, int64(int32(f.Revisions)))
+	return figureHash{maphash.Bytes(figureSeeds[0], b), maphash.Bytes(figureSeeds[1], b)}, b
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,111 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/db"
+	"github.com/tiendo-vn/tiendo/db/dbtest"
+	"github.com/tiendo-vn/tiendo/domain"
+)
+
+// diffJoins counts the refreshes that compared the figures in PostgreSQL
+// (copied every figure aside and joined it with the stored ones).
+type diffJoins struct{ n atomic.Int64 }
+
+func (d *diffJoins) TraceQueryStart(ctx context.Context, _ *pgx.Conn, q pgx.TraceQueryStartData) context.Context {
+	if strings.Contains(q.SQL, "LEFT JOIN (SELECT * FROM figures") {
+		d.n.Add(1)
+	}
+	return ctx
+}
+func (*diffJoins) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// A refresh of a day this process stored last writes only the figures whose
+// hash changed, without comparing them in PostgreSQL; once another process
+// has refreshed the campaign, it compares them there again. Fails if the
+// memory is used after the other process's refresh: the figures of the
+// commune would be left at that refresh's value.
+func TestRefreshRemembersOnlyItsOwnFigures(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	joins := &diffJoins{}
+	a, err := db.Open(ctx, url, db.Options{Tracer: joins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	b, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	c := dbtest.MustLoadExample(t, a)
+	var code, metric string
+	var day, value int64
+	err = a.Pool.QueryRow(ctx, `
+		SELECT u.code, m.key, (s.computed_to - date '1970-01-01')::bigint, l.value
+		FROM figures_state s CROSS JOIN units u CROSS JOIN metrics m CROSS JOIN LATERAL (
+			SELECT rc.value FROM report_current rc WHERE rc.unit_id = u.id AND rc.metric_id = m.id AND rc.day <= s.computed_to
+			ORDER BY rc.day DESC LIMIT 1) l
+		WHERE s.campaign_id = $1 AND u.kind = 'COMMUNE' AND m.key = ANY($2)
+		ORDER BY u.code, m.key LIMIT 1`, c.ID, c.MetricKeys).Scan(&code, &metric, &day, &value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := domain.Date(day)
+	report := func(v int64) {
+		t.Helper()
+		dbtest.MustImportReports(t, a, fmt.Sprintf("unit_code,metric,date,value,note\n%s,%s,%s,%d,đối chiếu\n", code, metric, d, v))
+	}
+	refresh := func(store *db.DB) int {
+		t.Helper()
+		n, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	stored := func() int64 {
+		t.Helper()
+		var v int64
+		if err := a.Pool.QueryRow(ctx, `SELECT f.value FROM figures f JOIN units u ON u.id = f.unit_id JOIN metrics m ON m.id = f.metric_id
+			WHERE f.campaign_id = $1 AND u.code = $2 AND m.key = $3 AND f.day = $4`, c.ID, code, metric, d.String()).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	report(value + 7)
+	joins.n.Store(0)
+	if n := refresh(a); n == 0 {
+		t.Fatal("the report changed no figure")
+	}
+	if got := joins.n.Load(); got != 0 {
+		t.Errorf("a refresh of the day this process stored last compared the figures in PostgreSQL (%d)", got)
+	}
+	if got := stored(); got != value+7 {
+		t.Fatalf("stored %d, want %d", got, value+7)
+	}
+
+	report(value + 9)
+	refresh(b)
+	report(value + 7)
+	joins.n.Store(0)
+	refresh(a)
+	if got := joins.n.Load(); got != 1 {
+		t.Errorf("after another process's refresh, %d comparisons in PostgreSQL, want 1", got)
+	}
+	if got := stored(); got != value+7 {
+		t.Fatalf("stored %d after the other process stored %d, want %d", got, value+9, value+7)
+	}
+	if diff := diffDumps(figureDump(t, a, c.ID), fullRecompute(t, a, c)); diff != "" {
+		t.Fatalf("after refreshes by two processes: %s", diff)
+	}
+}
