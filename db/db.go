@@ -37,6 +37,9 @@ type DB struct {
 	// figures remembers what each campaign's last refresh stored
 	// (figures_cache.go).
 	figures figureMemories
+	// windows keeps each campaign's last window of reports
+	// (window_memory.go).
+	windows reportWindows
 }
 
 // Options tune the pool.

@@ -55,7 +55,8 @@ type refreshPlan struct {
 	fingerprint string
 	computedTo  domain.Date
 	nothingToDo bool
-	due         bool // notes of figures due were read (figures_due.go)
+	due         bool          // notes of figures due were read (figures_due.go)
+	window      *reportWindow // the reports read, kept for the next refresh once this one commits
 }
 
 func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
@@ -121,6 +122,10 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
 	}
 	db.figures.set(c.ID, rec.memory(plan.snapshot, plan.fingerprint, base))
+	if plan.window != nil {
+		plan.window.snapshot, plan.window.fingerprint = plan.snapshot, plan.fingerprint
+		db.windows.put(c.ID, plan.window)
+	}
 	return written, nil
 }
 

@@ -15,12 +15,16 @@ import (
 )
 
 // diffJoins counts the refreshes that compared the figures in PostgreSQL
-// (copied every figure aside and joined it with the stored ones).
-type diffJoins struct{ n atomic.Int64 }
+// (copied every figure aside and joined it with the stored ones), and
+// those that read their window of reports.
+type diffJoins struct{ n, windows atomic.Int64 }
 
 func (d *diffJoins) TraceQueryStart(ctx context.Context, _ *pgx.Conn, q pgx.TraceQueryStartData) context.Context {
 	if strings.Contains(q.SQL, "LEFT JOIN (SELECT * FROM figures") {
 		d.n.Add(1)
+	}
+	if q.SQL == db.WindowSQL {
+		d.windows.Add(1)
 	}
 	return ctx
 }
@@ -93,6 +97,33 @@ func TestRefreshRemembersOnlyItsOwnFigures(t *testing.T) {
 	if got := stored(); got != value+7 {
 		t.Fatalf("stored %d, want %d", got, value+7)
 	}
+
+	// The same day again, a report replaced and one new: neither the
+	// window of reports nor the figures are read (the memories of both are
+	// brought up to date), and what is stored is what a full refresh
+	// stores.
+	var other string
+	var otherValue int64
+	err = a.Pool.QueryRow(ctx, `
+		SELECT u.code, coalesce((SELECT rc.value FROM report_current rc WHERE rc.unit_id = u.id AND rc.metric_id = m.id ORDER BY rc.day DESC LIMIT 1), 0)
+		FROM units u CROSS JOIN metrics m WHERE u.kind = 'COMMUNE' AND m.key = $1 AND NOT EXISTS (
+			SELECT 1 FROM report_current rc WHERE rc.unit_id = u.id AND rc.metric_id = m.id AND rc.day = $2)
+		ORDER BY u.code LIMIT 1`, metric, d.String()).Scan(&other, &otherValue)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.MustImportReports(t, a, fmt.Sprintf("unit_code,metric,date,value,note\n%s,%s,%s,%d,đối chiếu lần hai\n%s,%s,%s,%d,\n", code, metric, d, value+8, other, metric, d, otherValue+3))
+	joins.n.Store(0)
+	joins.windows.Store(0)
+	refresh(a)
+	if n, w := joins.n.Load(), joins.windows.Load(); n != 0 || w != 0 {
+		t.Errorf("the same day again: %d comparisons in PostgreSQL and %d windows read, want none", n, w)
+	}
+	if diff := diffDumps(figureDump(t, a, c.ID), fullRecompute(t, b, c)); diff != "" {
+		t.Fatalf("after a report replaced and a new one for the same day: %s", diff)
+	}
+	report(value + 7)
+	refresh(a)
 
 	report(value + 9)
 	refresh(b)

@@ -124,8 +124,23 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	// one before it, which is carried forward.
 	in.From, in.To = plan.from, plan.to
 	lo := plan.from - 8
-	in.Reports, err = windowReports(ctx, tx, in.Units, in.Campaign.MetricKeys, lo, plan.to)
-	return plan, err
+	// The window the last refresh read, brought up to date, if it is the
+	// same (window_memory.go); else read.
+	if w := db.windows.take(c.ID); w.usable(plan.prevSnap, plan.fingerprint, lo, plan.to, in.Campaign.MetricKeys) {
+		ok, err := w.update(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			plan.window, in.Reports = w, w.reports
+			return plan, nil
+		}
+	}
+	if in.Reports, err = windowReports(ctx, tx, in.Units, in.Campaign.MetricKeys, lo, plan.to); err != nil {
+		return nil, err
+	}
+	plan.window = &reportWindow{lo: lo, to: plan.to, metrics: in.Campaign.MetricKeys, reports: in.Reports}
+	return plan, nil
 }
 
 // windowReports reads the current reports of units for the days lo..to,

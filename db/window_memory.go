@@ -1,0 +1,160 @@
+package db
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiendo-vn/tiendo/domain"
+	"github.com/tiendo-vn/tiendo/engine"
+)
+
+// A report morning's refreshes of one day read the same window of reports
+// each time (the day and the eight before it, 240,000 reports for the
+// nation, a sixth of a second), of which a few dozen are new. So the
+// window a refresh read stays in memory after it commits, and the next
+// refresh of the same days reads only the reports revised since (by the
+// transaction ids of report_revisions, as changedWindow finds what
+// changed) and puts them in place.
+//
+// Like the figures' memory it is used only while figures_state holds the
+// snapshot this process's refresh recorded (a rewind, or another
+// process's refresh, records another), and taken out while a refresh
+// uses it, so two refreshes never share it.
+
+// reportWindow is the window of reports a refresh read, as of snapshot.
+type reportWindow struct {
+	snapshot, fingerprint string
+	lo, to                domain.Date
+	metrics               []string
+	reports               []engine.Report // sorted by unit, metric, day once sorted is set
+	sorted                bool
+}
+
+// reportWindows holds each campaign's window between refreshes.
+type reportWindows struct {
+	mu sync.Mutex
+	m  map[int64]*reportWindow
+}
+
+// take removes and returns the campaign's window (nil if none).
+func (rw *reportWindows) take(campaignID int64) *reportWindow {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	w := rw.m[campaignID]
+	delete(rw.m, campaignID)
+	return w
+}
+
+// put keeps w as the campaign's window (nil: none).
+func (rw *reportWindows) put(campaignID int64, w *reportWindow) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if rw.m == nil {
+		rw.m = map[int64]*reportWindow{}
+	}
+	if w == nil {
+		delete(rw.m, campaignID)
+		return
+	}
+	rw.m[campaignID] = w
+}
+
+// usable reports whether w holds the window lo..to of metrics for a
+// refresh that found state (figures_state's snapshot) and fingerprint.
+func (w *reportWindow) usable(state *string, fingerprint string, lo, to domain.Date, metrics []string) bool {
+	if w == nil || state == nil || *state != w.snapshot || w.fingerprint != fingerprint || w.lo != lo || w.to != to {
+		return false
+	}
+	for _, m := range metrics {
+		if !slices.Contains(w.metrics, m) {
+			return false
+		}
+	}
+	return true
+}
+
+func compareReports(a, b engine.Report) int {
+	return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Day, b.Day))
+}
+
+// update brings w up to the snapshot of tx: the current revision of every
+// report of its metrics revised since w's snapshot, for days up to to, in
+// place of the one w held. It returns false, leaving w as it was, when a
+// revision is for a day before the window (a report carried into it
+// changed: the window is read again).
+func (w *reportWindow) update(ctx context.Context, tx pgx.Tx) (bool, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT rc.unit_id, m.key, rc.day, rc.value, rc.revision, rc.first_reported_at
+		FROM (SELECT DISTINCT r.unit_id, r.metric_id, r.day FROM report_revisions r
+			WHERE r.xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(r.xid, $1::pg_snapshot)
+			  AND r.day <= $2) k
+		JOIN metrics m ON m.id = k.metric_id AND m.key = ANY($3)
+		JOIN report_current rc ON rc.unit_id = k.unit_id AND rc.metric_id = k.metric_id AND rc.day = k.day`,
+		w.snapshot, pgDate(w.to), w.metrics)
+	if err != nil {
+		return false, err
+	}
+	var revised []engine.Report
+	var r engine.Report
+	var day time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&r.UnitID, &r.Metric, &day, &r.Value, &r.Revision, &r.FirstReportedAt}, func() error {
+		r.Day = toDate(day)
+		revised = append(revised, r)
+		return nil
+	}); err != nil {
+		return false, err
+	}
+	for _, r := range revised {
+		if r.Day < w.lo {
+			return false, nil
+		}
+	}
+	if !w.sorted {
+		slices.SortFunc(w.reports, compareReports)
+		w.sorted = true
+	}
+	slices.SortFunc(revised, compareReports)
+	var added []engine.Report
+	for _, r := range revised {
+		if i, found := slices.BinarySearchFunc(w.reports, r, compareReports); found {
+			w.reports[i] = r
+		} else {
+			added = append(added, r)
+		}
+	}
+	w.reports = mergeReports(w.reports, added)
+	return true, nil
+}
+
+// mergeReports merges added into reports, both sorted by compareReports,
+// from the back and in place when reports has the room (a window read from
+// the database has room to spare, see windowReports; one grown here keeps
+// a quarter more).
+func mergeReports(reports, added []engine.Report) []engine.Report {
+	if len(added) == 0 {
+		return reports
+	}
+	n, total := len(reports), len(reports)+len(added)
+	if cap(reports) < total {
+		grown := make([]engine.Report, n, total+total/4)
+		copy(grown, reports)
+		reports = grown
+	}
+	reports = reports[:total]
+	i, j := n-1, len(added)-1
+	for k := total - 1; j >= 0; k-- {
+		if i >= 0 && compareReports(reports[i], added[j]) > 0 {
+			reports[k] = reports[i]
+			i--
+		} else {
+			reports[k] = added[j]
+			j--
+		}
+	}
+	return reports
+}
