@@ -35,19 +35,32 @@ type reportWindow struct {
 	sorted                bool
 }
 
-// reportWindows holds each campaign's window between refreshes.
+// reportWindows holds each campaign's window between refreshes: at most
+// maxRememberedReports reports in all (about 40 MB), the campaigns
+// refreshed longest ago let go first.
 type reportWindows struct {
-	mu sync.Mutex
-	m  map[int64]*reportWindow
+	mu    sync.Mutex
+	m     map[int64]*reportWindow
+	order []int64 // the campaigns held, refreshed longest ago first
 }
+
+// maxRememberedReports bounds the reports every campaign's window holds
+// together: a national campaign's is about 270,000.
+const maxRememberedReports = 600_000
 
 // take removes and returns the campaign's window (nil if none).
 func (rw *reportWindows) take(campaignID int64) *reportWindow {
 	rw.mu.Lock()
 	defer rw.mu.Unlock()
 	w := rw.m[campaignID]
-	delete(rw.m, campaignID)
+	rw.forget(campaignID)
 	return w
+}
+
+// forget lets go of the campaign's window. Called with rw.mu held.
+func (rw *reportWindows) forget(campaignID int64) {
+	delete(rw.m, campaignID)
+	rw.order = slices.DeleteFunc(rw.order, func(id int64) bool { return id == campaignID })
 }
 
 // put keeps w as the campaign's window (nil: none).
@@ -57,11 +70,20 @@ func (rw *reportWindows) put(campaignID int64, w *reportWindow) {
 	if rw.m == nil {
 		rw.m = map[int64]*reportWindow{}
 	}
-	if w == nil {
-		delete(rw.m, campaignID)
+	rw.forget(campaignID)
+	if w == nil || len(w.reports) > maxRememberedReports {
 		return
 	}
 	rw.m[campaignID] = w
+	rw.order = append(rw.order, campaignID)
+	held := 0
+	for _, id := range rw.order {
+		held += len(rw.m[id].reports)
+	}
+	for held > maxRememberedReports {
+		held -= len(rw.m[rw.order[0]].reports)
+		rw.forget(rw.order[0])
+	}
 }
 
 // usable reports whether w holds the window lo..to of metrics for a

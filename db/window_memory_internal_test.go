@@ -43,3 +43,28 @@ func TestMergeReports(t *testing.T) {
 		}
 	}
 }
+
+// The windows held together stay within maxRememberedReports, the
+// campaigns refreshed longest ago let go first.
+func TestReportWindowsBounded(t *testing.T) {
+	var rw reportWindows
+	window := func(n int) *reportWindow { return &reportWindow{reports: make([]engine.Report, n)} }
+	third := maxRememberedReports / 3
+	rw.put(1, window(third))
+	rw.put(2, window(third))
+	rw.put(3, window(third))
+	rw.put(1, window(third)) // refreshed again: now the latest
+	rw.put(4, window(third)) // lets go of 2, refreshed longest ago
+	for id, held := range map[int64]bool{1: true, 2: false, 3: true, 4: true} {
+		if _, ok := rw.m[id]; ok != held {
+			t.Errorf("campaign %d held: %v, want %v", id, ok, held)
+		}
+	}
+	if w := rw.take(3); w == nil || rw.take(3) != nil {
+		t.Error("take: the window once, then none")
+	}
+	rw.put(5, window(maxRememberedReports+1))
+	if _, ok := rw.m[5]; ok {
+		t.Error("a window larger than the bound is held")
+	}
+}
