@@ -100,6 +100,7 @@ func (m *figuresMemory) covers(ids []int16, from, to domain.Date) bool {
 // figureRecorder hashes the figures a refresh stores, for the next one.
 type figureRecorder struct {
 	keepFrom domain.Date // days before it are not remembered
+	to       domain.Date // the refresh's last day
 	days     map[figureDay]map[int64]figureHash
 	// sizes of the days remembered before, to size the new ones
 	base *figuresMemory
@@ -109,7 +110,7 @@ type figureRecorder struct {
 const rememberedDays = 2
 
 func newFigureRecorder(base *figuresMemory, to domain.Date) *figureRecorder {
-	return &figureRecorder{keepFrom: to - rememberedDays + 1, days: map[figureDay]map[int64]figureHash{}, base: base}
+	return &figureRecorder{keepFrom: to - rememberedDays + 1, to: to, days: map[figureDay]map[int64]figureHash{}, base: base}
 }
 
 // note records figure f of metric id with hash h (days before keepFrom are
@@ -132,12 +133,14 @@ func (r *figureRecorder) note(id int16, f *engine.Figure, h figureHash) {
 }
 
 // memory is the memory after the refresh committed with snapshot: the days
-// it computed, and the days of base (valid before it) it left as they were.
+// it computed, and the days of base (valid before it) it left as they were,
+// up to its last day computed (a refresh whose last day is earlier than the
+// last stored deletes the later ones).
 func (r *figureRecorder) memory(snapshot, fingerprint string, base *figuresMemory) *figuresMemory {
 	m := &figuresMemory{snapshot: snapshot, fingerprint: fingerprint, days: r.days}
 	if base != nil {
 		for k, v := range base.days {
-			if _, done := m.days[k]; !done && k.day >= r.keepFrom {
+			if _, done := m.days[k]; !done && k.day >= r.keepFrom && k.day <= r.to {
 				m.days[k] = v
 			}
 		}
