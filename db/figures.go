@@ -150,13 +150,14 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 		old, ok := base.days[figureDay{id, f.Day}][f.UnitID]
 		return !ok || old != h
 	}
+	noteAll := func(f *engine.Figure) bool { remember(f); return true }
 	if plan.tail && plan.from > plan.stored {
 		// Only days not stored yet (a new day): delete whatever a
 		// shortened campaign left after them, and copy.
 		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
 			return 0, err
 		}
-		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in, func(f *engine.Figure) bool { remember(f); return true })
+		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in, noteAll)
 	}
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
 		return 0, err
@@ -166,45 +167,14 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	// write those. (No stored day after them: a refresh whose last day is
 	// before the last stored one deletes the later ones, below.)
 	if base.covers(ids, plan.from, plan.to) && (plan.to == plan.stored || !plan.tail && plan.to < plan.stored) {
-		if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, remember); err != nil {
-			return 0, err
-		}
-		tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
-			ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates)
-		if err != nil {
-			return 0, err
-		}
-		written := int(tag.RowsAffected())
-		// Figures remembered that the refresh no longer has.
-		var gm []int16
-		var gd []time.Time
-		var gu []int64
-		for k, units := range base.days {
-			if k.day < plan.from || k.day > plan.to || rec.days[k] == nil {
-				continue
-			}
-			for u := range units {
-				if _, ok := rec.days[k][u]; !ok {
-					gm, gd, gu = append(gm, k.metric), append(gd, pgDate(k.day)), append(gu, u)
-				}
-			}
-		}
-		if len(gu) > 0 {
-			tag, err = tx.Exec(ctx, `DELETE FROM figures f USING unnest($2::smallint[], $3::date[], $4::bigint[]) AS g(metric_id, day, unit_id)
-				WHERE f.campaign_id = $1 AND f.metric_id = g.metric_id AND f.day = g.day AND f.unit_id = g.unit_id`, c.ID, gm, gd, gu)
-			if err != nil {
-				return 0, err
-			}
-			written += int(tag.RowsAffected())
-		}
-		return written, nil
+		return writeChanged(ctx, tx, plan, metricIDs, base, rec, remember)
 	}
 	// Stored days (a late correction, or the reports of a morning coming in
 	// while their day is computed already): most of their figures come out
 	// the same, so copy them aside and write only those that differ,
 	// instead of deleting and inserting every row (and index entry, and
 	// the WAL of both) of the days.
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, func(f *engine.Figure) bool { remember(f); return true }); err != nil {
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, noteAll); err != nil {
 		return 0, err
 	}
 	// Rows the new figures no longer have may lie after the window when

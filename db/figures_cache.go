@@ -1,10 +1,14 @@
 package db
 
 import (
+	"context"
 	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
@@ -146,6 +150,45 @@ func (r *figureRecorder) memory(snapshot, fingerprint string, base *figuresMemor
 		}
 	}
 	return m
+}
+
+// writeChanged stores the figures of the plan's days that differ from what
+// base remembers of them (changed says which, noting every figure in rec)
+// and deletes those base remembers that the plan no longer has; it returns
+// the rows written. The days must be ones base covers.
+func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, metricIDs map[string]int16, base *figuresMemory, rec *figureRecorder, changed func(*engine.Figure) bool) (int, error) {
+	c := plan.in.Campaign
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, changed); err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
+		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates)
+	if err != nil {
+		return 0, err
+	}
+	written := int(tag.RowsAffected())
+	var gm []int16
+	var gd []time.Time
+	var gu []int64
+	for k, units := range base.days {
+		if k.day < plan.from || k.day > plan.to || rec.days[k] == nil {
+			continue
+		}
+		for u := range units {
+			if _, ok := rec.days[k][u]; !ok {
+				gm, gd, gu = append(gm, k.metric), append(gd, pgDate(k.day)), append(gu, u)
+			}
+		}
+	}
+	if len(gu) > 0 {
+		tag, err = tx.Exec(ctx, `DELETE FROM figures f USING unnest($2::smallint[], $3::date[], $4::bigint[]) AS g(metric_id, day, unit_id)
+			WHERE f.campaign_id = $1 AND f.metric_id = g.metric_id AND f.day = g.day AND f.unit_id = g.unit_id`, c.ID, gm, gd, gu)
+		if err != nil {
+			return 0, err
+		}
+		written += int(tag.RowsAffected())
+	}
+	return written, nil
 }
 
 var figureSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
