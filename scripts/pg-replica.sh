@@ -48,6 +48,7 @@ wal_level = replica
 max_wal_senders = 10
 hot_standby = on
 hot_standby_feedback = on
+wal_receiver_status_interval = '1s'
 wal_keep_size = '256MB'
 fsync = off
 synchronous_commit = on
