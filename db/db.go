@@ -40,6 +40,8 @@ type DB struct {
 	// windows keeps each campaign's last window of reports
 	// (window_memory.go).
 	windows reportWindows
+	// units keeps the subtrees of units refreshes read (units_memory.go).
+	units unitsMemory
 }
 
 // Options tune the pool.

@@ -140,3 +140,51 @@ func TestRefreshRemembersOnlyItsOwnFigures(t *testing.T) {
 		t.Fatalf("after refreshes by two processes: %s", diff)
 	}
 }
+
+// A refresh keeps the campaign's units from one refresh to the next
+// (units_memory.go), but not past a change of them: a commune added through
+// another server is in the next refresh's figures, ranked with the others.
+// Fails if the units read before the change are used after it (the new
+// commune would have no figures).
+func TestRefreshSeesUnitsAddedElsewhere(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := dbtest.NewURL(t)
+	a, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	b, err := db.Open(ctx, url, db.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	c := dbtest.MustLoadExample(t, a)
+	if _, err := a.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
+		t.Fatal(err)
+	}
+	// The example's units have no validity dates: a new one exists from
+	// the start too. Its parent is the first district of the example.
+	dbtest.MustImportUnits(t, b, "code,name,kind,parent_code\n90999,Xã Mới,commune,900\n")
+	if _, err := b.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
+		t.Fatal(err)
+	}
+	// Another report, so that a's next refresh has something to do.
+	dbtest.MustImportReports(t, b, fmt.Sprintf("unit_code,metric,date,value\n90999,%s,2023-12-20,5\n", c.MetricKeys[0]))
+	if _, err := a.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = a.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f JOIN units u ON u.id = f.unit_id
+		WHERE f.campaign_id = $1 AND u.code = '90999' AND f.day = '2023-12-20' AND f.rank IS NOT NULL`, c.ID).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatal("the commune added through another handle has no ranked figure after the refresh")
+	}
+	if diff := diffDumps(figureDump(t, a, c.ID), fullRecompute(t, a, c)); diff != "" {
+		t.Fatalf("after a unit added elsewhere: %s", diff)
+	}
+}

@@ -14,8 +14,8 @@ import (
 // figure should stay on its page (a heap-only update: no new index entries,
 // half the work and WAL), which needs room left on the page when the day
 // is first stored. Fails when the figures' pages are filled to the brim:
-// the rewritten rows move to other pages (before migration 026: 66 of 66,
-// then 58 of 61; after it: at most 1).
+// the rewritten rows move to other pages (before migration 026: 66 of 66;
+// after it: at most 1).
 func TestMorningRewritesStayOnTheirPages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -74,36 +74,37 @@ func TestMorningRewritesStayOnTheirPages(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	for round := 0; round < 2; round++ {
-		before := places()
-		var csv strings.Builder
-		csv.WriteString("unit_code,metric,date,value,note\n")
-		for _, r := range reports {
-			fmt.Fprintf(&csv, "%s,%s,%s,%d,bổ sung\n", r.code, r.metric, day, r.value+int64(round))
+	// One rewrite: room for it is what the pages are stored with. (Room for
+	// the next ones comes from pruning the old versions, which PostgreSQL
+	// does when no snapshot needs them: its business, not checked here.)
+	before := places()
+	var csv strings.Builder
+	csv.WriteString("unit_code,metric,date,value,note\n")
+	for _, r := range reports {
+		fmt.Fprintf(&csv, "%s,%s,%s,%d,bổ sung\n", r.code, r.metric, day, r.value)
+	}
+	dbtest.MustImportReports(t, store, csv.String())
+	if _, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
+		t.Fatal(err)
+	}
+	moved, rewritten := 0, 0
+	for k, p := range places() {
+		b, ok := before[k]
+		if !ok || b.xmin == p.xmin {
+			continue
 		}
-		dbtest.MustImportReports(t, store, csv.String())
-		if _, err := store.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
-			t.Fatal(err)
+		rewritten++
+		if b.page != p.page {
+			moved++
 		}
-		moved, rewritten := 0, 0
-		for k, p := range places() {
-			b, ok := before[k]
-			if !ok || b.xmin == p.xmin {
-				continue
-			}
-			rewritten++
-			if b.page != p.page {
-				moved++
-			}
-		}
-		if rewritten < 20 {
-			t.Fatalf("round %d: the reports rewrote %d figures of %s: too few to tell", round, rewritten, day)
-		}
-		// Half a page free is room for one new version of each of its rows
-		// but not always of the last one stored on it (a page is filled
-		// until a row would pass the half).
-		if moved*10 > rewritten {
-			t.Errorf("round %d: %d of the %d figures of %s rewritten left their page (at most a tenth should)", round, moved, rewritten, day)
-		}
+	}
+	if rewritten < 20 {
+		t.Fatalf("the reports rewrote %d figures of %s: too few to tell", rewritten, day)
+	}
+	// Half a page free is room for one new version of each of its rows
+	// but not always of the last one stored on it (a page is filled
+	// until a row would pass the half).
+	if moved*10 > rewritten {
+		t.Errorf("%d of the %d figures of %s rewritten left their page (at most a tenth should)", moved, rewritten, day)
 	}
 }

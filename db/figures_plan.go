@@ -1,13 +1,11 @@
 package db
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,10 +33,12 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	}
 	in := &plan.in
 	in.Campaign = c
-	if in.Units, err = subtreeIn(ctx, tx, c.ScopeUnitID); err != nil {
+	tree, err := db.subtreeAt(ctx, tx, c.ScopeUnitID)
+	if err != nil {
 		return nil, err
 	}
-	plan.fingerprint = fingerprint(c, in.Units)
+	in.Units = tree.units
+	plan.fingerprint = fingerprint(c, tree.lines)
 	// A note of figures due may name an earlier day than the caller: a
 	// write whose own refresh never ran (the process died) or failed.
 	dueDay, err := dueFrom(ctx, tx, c.ID)
@@ -332,7 +332,7 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 
 // fingerprint identifies what, besides reports and quotas, a campaign's
 // figures depend on: its settings, its units and the engine's rules.
-func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
+func fingerprint(c *domain.Campaign, unitLines []byte) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "engine %d\n", engine.Version)
 	fmt.Fprintf(h, "%d %d %d %d %d %s %q\n", c.ScopeUnitID, c.Start, c.End, c.DeadlineMinutes, c.DeadlineDays, c.TimeZone, c.MetricKeys)
@@ -342,14 +342,6 @@ func fingerprint(c *domain.Campaign, units []*domain.Unit) string {
 			fmt.Fprintf(h, "band %s %v\n", b.Key, b.Min)
 		}
 	}
-	sorted := slices.Clone(units)
-	slices.SortFunc(sorted, func(a, b *domain.Unit) int { return cmp.Compare(a.ID, b.ID) })
-	for _, u := range sorted {
-		var parent int64
-		if u.ParentID != nil {
-			parent = *u.ParentID
-		}
-		fmt.Fprintf(h, "%d %s %s %d %s %s\n", u.ID, u.Code, u.Kind, parent, datePtr(u.ValidFrom), datePtr(u.ValidTo))
-	}
+	h.Write(unitLines)
 	return hex.EncodeToString(h.Sum(nil))
 }
