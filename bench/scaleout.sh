@@ -16,6 +16,9 @@
 #                     second (submitReports, through server 1): rush-A-proxy target
 #                     ≥ 15,000 req/s p99 ≤ 10 ms; rush-B-origin ≥ 95% of quiet-B-origin
 #   rush-writer       the writer's batches and their acknowledgement times
+#   pinned-*          (SCALEOUT_PIN=0 skips) B's readers quiet and in the rush
+#                     again, B's server and its readers on core 0, everything
+#                     else on core 1 (as the write side on its own machine)
 #   nat-*             (SCALEOUT_NATIONAL=0 skips) the national world in database
 #                     tiendo_nat of the same primary (bench/national -new 1 load, once, ~6 min),
 #                     a 4th server reading from the standby with its response cache
@@ -156,6 +159,43 @@ kill "$wpid" 2>/dev/null || true
 wait "$wpid" || true
 tee -a "$out" <"$DIR/writer.txt"
 
+# B's readers again with the write side on a core of its own, as on separate
+# machines: server 2 and its load generator on core 0; the primary, the
+# standby, nginx, the other servers and the writer on core 1 (taskset, the
+# running processes and those they start). On two shared cores what B loses
+# in the rush is CPU the write side takes, not work of B's server: B's
+# answers stay cached. (SCALEOUT_PIN=0 skips.)
+if [ "${SCALEOUT_PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  pin() { # pin CORES PID…: each process and its threads
+    local c=$1 p; shift
+    for p in "$@"; do taskset -a -cp "$c" "$p" >/dev/null 2>&1 || true; done
+  }
+  write_side() { # the processes of the write side and of A's readers, with their children
+    local p
+    for p in $(pgrep -f "postgres -D $DIR/" || true) $(cat "$DIR/proxy/nginx.pid" 2>/dev/null || true) "${servers[0]}" "${servers[2]}"; do
+      echo "$p"
+      pgrep -P "$p" || true
+    done
+  }
+  pin 1 $(write_side)
+  pin 0 "${servers[1]}"
+  for run in $(seq 1 "$RUNS"); do
+    taskset -c 0 /tmp/tiendo-bench-load -c 16 -d "$DUR" -name "pinned-quiet-B-origin run=$run" -url http://127.0.0.1:18082/graphql -query "$Q_B" | tee -a "$out" || true
+  done
+  taskset -c 1 /tmp/tiendo-bench-scaleout -database-url "$PRIMARY" -url http://127.0.0.1:18081/graphql -token "$ADMIN" write >"$DIR/writer-pinned.txt" &
+  wpid=$!
+  pids+=($wpid)
+  sleep 2
+  for run in $(seq 1 "$RUNS"); do
+    taskset -c 0 /tmp/tiendo-bench-load -c 16 -d "$DUR" -name "pinned-rush-B-origin run=$run" -url http://127.0.0.1:18082/graphql -query "$Q_B" | tee -a "$out" || true
+  done
+  kill "$wpid" 2>/dev/null || true
+  wait "$wpid" || true
+  sed 's/^rush-writer/pinned-rush-writer/' "$DIR/writer-pinned.txt" | tee -a "$out"
+  all=0-$(($(nproc) - 1))
+  pin "$all" $(write_side) "${servers[1]}"
+fi
+
 if [ "$NATIONAL" != 0 ]; then
   NAT_P=${PRIMARY%%/postgres\?*}/tiendo_nat?sslmode=disable
   NAT_S=${STANDBY%%/postgres\?*}/tiendo_nat?sslmode=disable
@@ -227,7 +267,8 @@ awk '$2 ~ /^run=/ && / rps=/ {
   END {
     for (i = 1; i <= k; i++) { n = order[i]; m[n] = median(rps, n, runs[n])
       printf "summary %s runs=%d rps=%.0f p99_ms=%.2f\n", n, runs[n], m[n], median(p99, n, runs[n]) }
-    if (m["quiet-B-origin"] > 0) printf "summary rush-B-origin/quiet-B-origin=%.2f (target ≥ 0.95)\n", m["rush-B-origin"] / m["quiet-B-origin"] }' "$out" | tee -a "$out"
+    if (m["quiet-B-origin"] > 0) printf "summary rush-B-origin/quiet-B-origin=%.2f (target ≥ 0.95)\n", m["rush-B-origin"] / m["quiet-B-origin"]
+    if (m["pinned-quiet-B-origin"] > 0) printf "summary pinned-rush-B-origin/pinned-quiet-B-origin=%.2f (target ≥ 0.95)\n", m["pinned-rush-B-origin"] / m["pinned-quiet-B-origin"] }' "$out" | tee -a "$out"
 for i in "${!servers[@]}"; do
   log "server$((i + 1)) rss_peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/${servers[$i]}/status")"
 done
