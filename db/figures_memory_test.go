@@ -30,6 +30,26 @@ func (d *diffJoins) TraceQueryStart(ctx context.Context, _ *pgx.Conn, q pgx.Trac
 }
 func (*diffJoins) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// twoServers opens two stores on one new database, as two servers would
+// (each with its own memories); the first with opts.
+func twoServers(t *testing.T, opts db.Options) (a, b *db.DB) {
+	t.Helper()
+	url := dbtest.NewURL(t)
+	for i, o := range []db.Options{opts, {}} {
+		s, err := db.Open(context.Background(), url, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		if i == 0 {
+			a = s
+		} else {
+			b = s
+		}
+	}
+	return a, b
+}
+
 // A refresh of a day this process stored last writes only the figures whose
 // hash changed, without comparing them in PostgreSQL; once another process
 // has refreshed the campaign, it compares them there again. Fails if the
@@ -38,22 +58,12 @@ func (*diffJoins) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndDat
 func TestRefreshRemembersOnlyItsOwnFigures(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.NewURL(t)
 	joins := &diffJoins{}
-	a, err := db.Open(ctx, url, db.Options{Tracer: joins})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	b, err := db.Open(ctx, url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
+	a, b := twoServers(t, db.Options{Tracer: joins})
 	c := dbtest.MustLoadExample(t, a)
 	var code, metric string
 	var day, value int64
-	err = a.Pool.QueryRow(ctx, `
+	err := a.Pool.QueryRow(ctx, `
 		SELECT u.code, m.key, (s.computed_to - date '1970-01-01')::bigint, l.value
 		FROM figures_state s CROSS JOIN units u CROSS JOIN metrics m CROSS JOIN LATERAL (
 			SELECT rc.value FROM report_current rc WHERE rc.unit_id = u.id AND rc.metric_id = m.id AND rc.day <= s.computed_to
@@ -149,17 +159,7 @@ func TestRefreshRemembersOnlyItsOwnFigures(t *testing.T) {
 func TestRefreshSeesUnitsAddedElsewhere(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := dbtest.NewURL(t)
-	a, err := db.Open(ctx, url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	b, err := db.Open(ctx, url, db.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
+	a, b := twoServers(t, db.Options{})
 	c := dbtest.MustLoadExample(t, a)
 	if _, err := a.RefreshFigures(ctx, c.ID, 0, dbtest.ExampleNow); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestRefreshSeesUnitsAddedElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	err = a.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f JOIN units u ON u.id = f.unit_id
+	err := a.Pool.QueryRow(ctx, `SELECT count(*) FROM figures f JOIN units u ON u.id = f.unit_id
 		WHERE f.campaign_id = $1 AND u.code = '90999' AND f.day = '2023-12-20' AND f.rank IS NOT NULL`, c.ID).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
