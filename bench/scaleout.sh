@@ -170,12 +170,12 @@ if [ "${SCALEOUT_PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >
     local c=$1 p; shift
     for p in "$@"; do taskset -a -cp "$c" "$p" >/dev/null 2>&1 || true; done
   }
-  write_side() { # the processes of the write side and of A's readers, with their children
+  tree() { # tree PID…: each process and its children
     local p
-    for p in $(pgrep -f "postgres -D $DIR/" || true) $(cat "$DIR/proxy/nginx.pid" 2>/dev/null || true) "${servers[0]}" "${servers[2]}"; do
-      echo "$p"
-      pgrep -P "$p" || true
-    done
+    for p in "$@"; do echo "$p"; pgrep -P "$p" || true; done
+  }
+  write_side() { # the processes of the write side and of A's readers, with their children
+    tree $(pgrep -f "postgres -D $DIR/" || true) $(cat "$DIR/proxy/nginx.pid" 2>/dev/null || true) "${servers[0]}" "${servers[2]}"
   }
   pin 1 $(write_side)
   pin 0 "${servers[1]}"
@@ -192,8 +192,7 @@ if [ "${SCALEOUT_PIN:-1}" != 0 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >
   kill "$wpid" 2>/dev/null || true
   wait "$wpid" || true
   sed 's/^rush-writer/pinned-rush-writer/' "$DIR/writer-pinned.txt" | tee -a "$out"
-  all=0-$(($(nproc) - 1))
-  pin "$all" $(write_side) "${servers[1]}"
+  pin "0-$(($(nproc) - 1))" $(write_side) "${servers[1]}"
 fi
 
 if [ "$NATIONAL" != 0 ]; then

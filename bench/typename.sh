@@ -21,6 +21,10 @@ out=bench/results/typename.txt
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 source bench/lib.sh
 go build -o /tmp/tiendo-bench-server ./server
+# { __typename } reads no table: any database of the service will do, an
+# empty one included (bench/run.sh's national world when it is there).
+db=${URL##*/}; db=${db%%\?*}
+[ -n "$(psql "$ADMIN" -Atc "select 1 from pg_database where datname = '$db'")" ] || psql "$ADMIN" -qc "create database $db"
 server_cpu=() client_cpu=()
 if [ "${BENCH_PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
   server_cpu=(taskset -c 0) client_cpu=(taskset -c 1)
