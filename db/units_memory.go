@@ -18,6 +18,11 @@ import (
 // report morning refreshes a campaign about once a second; its units change
 // a few times a year.
 //
+// Not the tiendo_base announcement (migration 019), which the response
+// caches use: that arrives after the commit, on its own connection, so a
+// refresh that starts just after a change of units could miss it. The
+// version is read in the refresh's own snapshot, with the units it names.
+//
 // The units are shared by every refresh that uses them, so nothing may
 // change them: the engine and the plan only read them.
 type unitsMemory struct {
