@@ -37,8 +37,9 @@ type requestKey struct{}
 // the request's first.
 type requestCtx struct {
 	context.Context
-	req Request
-	own struct {
+	req   Request
+	bound Bound // the request's deadline, once WithBound has set it
+	own   struct {
 		loaders requestLoaders
 		op      telemetry.Operation
 	}
@@ -53,7 +54,35 @@ func (c *requestCtx) Value(key any) any {
 			return c.req.op
 		}
 	}
+	if c.bounded() {
+		return c.bound.Value(key)
+	}
 	return c.Context.Value(key)
+}
+
+// bounded reports whether WithBound has set the request's deadline in
+// place; until it has, the context's deadline and end are its parent's.
+func (c *requestCtx) bounded() bool { return !c.bound.deadline.IsZero() }
+
+func (c *requestCtx) Deadline() (time.Time, bool) {
+	if c.bounded() {
+		return c.bound.Deadline()
+	}
+	return c.Context.Deadline()
+}
+
+func (c *requestCtx) Done() <-chan struct{} {
+	if c.bounded() {
+		return c.bound.Done()
+	}
+	return c.Context.Done()
+}
+
+func (c *requestCtx) Err() error {
+	if c.bounded() {
+		return c.bound.Err()
+	}
+	return c.Context.Err()
 }
 
 func requestOf(ctx context.Context) *requestCtx {

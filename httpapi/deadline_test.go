@@ -3,15 +3,23 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/tiendo-vn/tiendo/graph"
 )
 
 // serveTimeout runs Timeout(d) around f with a parent context, and
-// returns the context f saw.
-func serveTimeout(parent context.Context, d time.Duration, f func(ctx context.Context)) context.Context {
+// returns the context f saw. With own, the request carries a
+// graph.Request of its own, as NewRouter's do (Timeout keeps its bound
+// there); without, Timeout wraps the parent.
+func serveTimeout(parent context.Context, own bool, d time.Duration, f func(ctx context.Context)) context.Context {
+	if own {
+		parent, _ = graph.NewRequest(parent)
+	}
 	var seen context.Context
 	h := Timeout(d, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		seen = r.Context()
@@ -26,7 +34,18 @@ type valueKey struct{}
 // TestTimeoutDeadline: Timeout's context behaves as context.WithTimeout's:
 // its deadline ends it, and what was derived from it; the parent's end
 // ends it; it ends when the handler returns; values come from the parent.
+// Each runs with the bound kept in the request's own context and with the
+// bound wrapping the parent.
 func TestTimeoutDeadline(t *testing.T) {
+	for _, own := range []bool{true, false} {
+		t.Run(fmt.Sprintf("own=%v", own), func(t *testing.T) { testTimeoutDeadline(t, own) })
+	}
+}
+
+func testTimeoutDeadline(t *testing.T, own bool) {
+	serveTimeout := func(parent context.Context, d time.Duration, f func(ctx context.Context)) context.Context {
+		return serveTimeout(parent, own, d, f)
+	}
 	parent := context.WithValue(context.Background(), valueKey{}, "v")
 	t.Run("DeadlineExceeded", func(t *testing.T) {
 		serveTimeout(parent, 20*time.Millisecond, func(ctx context.Context) {
@@ -98,13 +117,27 @@ func TestTimeoutDeadline(t *testing.T) {
 			}
 		}
 	})
-	t.Run("NoTimerUnlessWatched", func(t *testing.T) {
-		serveTimeout(parent, time.Hour, func(ctx context.Context) {
-			_ = ctx.Value(valueKey{})
-			_, _ = ctx.Deadline()
-			if ctx.(*lazyDeadline).started.Load() != nil {
-				t.Error("values and the deadline started the timer")
+}
+
+// TestTimeoutKeepsTheRequest: a request carrying its graph.Request (as
+// NewRouter's do) reaches the handler as it is, not copied for the
+// deadline; one without is given a context of its own.
+func TestTimeoutKeepsTheRequest(t *testing.T) {
+	for _, own := range []bool{true, false} {
+		ctx := context.Background()
+		if own {
+			ctx, _ = graph.NewRequest(ctx)
+		}
+		in := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx)
+		var seen *http.Request
+		Timeout(time.Hour, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = r
+			if _, ok := r.Context().Deadline(); !ok {
+				t.Errorf("own %v: the handler's context has no deadline", own)
 			}
-		})
-	})
+		})).ServeHTTP(httptest.NewRecorder(), in)
+		if copied := seen != in; copied == own {
+			t.Errorf("own %v: request copied = %v", own, copied)
+		}
+	}
 }
