@@ -55,6 +55,7 @@ type refreshPlan struct {
 	fingerprint string
 	computedTo  domain.Date
 	nothingToDo bool
+	unchanged   bool          // nothing to do because nothing the figures read changed since prevSnap
 	due         bool          // notes of figures due were read (figures_due.go)
 	window      *reportWindow // the reports read, kept for the next refresh once this one commits
 }
@@ -69,7 +70,7 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 			return 0, nil
 		}
 		// The notes' writes are in the stored figures already.
-		return 0, db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error { return clearDue(ctx, tx, campaignID, plan.snapshot) })
+		return 0, db.settleDue(ctx, campaignID, plan)
 	}
 	c := plan.in.Campaign
 	written := 0
@@ -338,4 +339,43 @@ func datePtr(d *domain.Date) string {
 		return "-"
 	}
 	return d.String()
+}
+
+// settleDue ends a refresh that had nothing to do for writes that made the
+// campaign due: it deletes their notes and, when nothing the figures read
+// changed since the snapshot figures_state holds, records the plan's
+// snapshot there instead (the figures are as current in it), so the
+// next refresh looks for changes from here. Without it, a campaign that
+// shares its units with one being written (each batch makes it due, for
+// another metric) searched every report revision since its own last
+// computation again on every batch: a report morning's whole history,
+// growing with each batch. The figures' version (updated_at) stays: no
+// figure changed, so nothing is announced and no cache is dropped.
+func (db *DB) settleDue(ctx context.Context, campaignID int64, plan *refreshPlan) error {
+	advanced := false
+	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		advanced = false
+		if plan.unchanged {
+			// Under the refresh's lock: a refresh planned on the state read
+			// here finds it changed and plans again.
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('tiendo.figures'), $1::int)`, int32(campaignID)); err != nil {
+				return err
+			}
+			tag, err := tx.Exec(ctx, `UPDATE figures_state SET snapshot = $2::pg_snapshot
+				WHERE campaign_id = $1 AND snapshot::text = $3 AND fingerprint = $4`,
+				campaignID, plan.snapshot, *plan.prevSnap, plan.fingerprint)
+			if err != nil {
+				return err
+			}
+			advanced = tag.RowsAffected() == 1
+		}
+		return clearDue(ctx, tx, campaignID, plan.snapshot)
+	})
+	if err == nil && advanced {
+		// What this process remembers of the figures and the window stays
+		// true in the new snapshot.
+		db.figures.advance(campaignID, *plan.prevSnap, plan.snapshot, plan.fingerprint)
+		db.windows.advance(campaignID, *plan.prevSnap, plan.snapshot, plan.fingerprint)
+	}
+	return err
 }

@@ -85,6 +85,18 @@ func (fm *figureMemories) set(campaignID int64, m *figuresMemory) {
 	fm.m[campaignID] = m
 }
 
+// advance re-tags the campaign's memory of snapshot old with snapshot now,
+// when nothing it remembers changed between the two (settleDue).
+func (fm *figureMemories) advance(campaignID int64, old, now, fingerprint string) {
+	fm.mu.Lock()
+	defer fm.mu.Unlock()
+	if m := fm.m[campaignID]; m != nil && m.snapshot == old && m.fingerprint == fingerprint {
+		cp := *m // a memory is never changed once made: a refresh may hold m
+		cp.snapshot = now
+		fm.m[campaignID] = &cp
+	}
+}
+
 // covers reports whether m holds every figure of the metrics ids for the
 // days from..to.
 func (m *figuresMemory) covers(ids []int16, from, to domain.Date) bool {

@@ -74,6 +74,7 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	if err != nil && err != pgx.ErrNoRows {
 		return nil, err
 	}
+	incremental := false // the days to compute are those changedWindow finds
 	never := err == pgx.ErrNoRows || computedTo == nil || plan.prevSnap == nil
 	if never || stateFP == nil || *stateFP != plan.fingerprint {
 		plan.from, plan.tail = max(from, c.Start), true
@@ -83,6 +84,7 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 			plan.from = c.Start
 		}
 	} else {
+		incremental = true
 		plan.stored = toDate(*computedTo)
 		var metrics []string
 		if plan.from, plan.to, plan.tail, metrics, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
@@ -96,6 +98,7 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	}
 	if plan.from > plan.to {
 		plan.nothingToDo = true
+		plan.unchanged = incremental // changedWindow found nothing changed since prevSnap
 		return plan, nil
 	}
 

@@ -86,6 +86,17 @@ func (rw *reportWindows) put(campaignID int64, w *reportWindow) {
 	}
 }
 
+// advance re-tags the campaign's window of snapshot old with snapshot now,
+// when nothing it holds changed between the two (settleDue). A window
+// taken by a refresh is not held here, and is not changed.
+func (rw *reportWindows) advance(campaignID int64, old, now, fingerprint string) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if w := rw.m[campaignID]; w != nil && w.snapshot == old && w.fingerprint == fingerprint {
+		w.snapshot = now
+	}
+}
+
 // usable reports whether w holds the window lo..to of metrics for a
 // refresh that found state (figures_state's snapshot) and fingerprint.
 func (w *reportWindow) usable(state *string, fingerprint string, lo, to domain.Date, metrics []string) bool {
