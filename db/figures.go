@@ -352,9 +352,9 @@ func datePtr(d *domain.Date) string {
 // growing with each batch. The figures' version (updated_at) stays: no
 // figure changed, so nothing is announced and no cache is dropped.
 func (db *DB) settleDue(ctx context.Context, campaignID int64, plan *refreshPlan) error {
-	advanced := false
+	var advanced bool
 	err := db.inTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		advanced = false
+		advanced = false // as of this attempt (inTx may run it again)
 		if plan.unchanged {
 			// Under the refresh's lock: a refresh planned on the state read
 			// here finds it changed and plans again.
