@@ -278,9 +278,11 @@ func (db *DB) UpdateCampaign(ctx context.Context, p *domain.Principal, slug stri
 		if figuresChange {
 			// Figures are derived data: those of days the campaign no longer
 			// has go with the change; the others are due again.
-			if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
-				after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
-				return err
+			for _, table := range []string{"figure_values", "figure_ranks"} {
+				if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE campaign_id = $1 AND (day < $2 OR day > $3)`,
+					after.ID, pgDate(after.Start), pgDate(after.End)); err != nil {
+					return err
+				}
 			}
 			if err := markCampaignDue(ctx, tx, p, after.ID, from); err != nil {
 				return err

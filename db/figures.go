@@ -155,12 +155,17 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	if plan.tail && plan.from > plan.stored {
 		// Only days not stored yet (a new day): delete whatever a
 		// shortened campaign left after them, and copy.
-		if _, err := tx.Exec(ctx, `DELETE FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM figure_values WHERE campaign_id = $1 AND metric_id = ANY($2) AND day >= $3`, c.ID, ids, pgDate(plan.from)); err != nil {
 			return 0, err
 		}
-		return copyFigures(ctx, tx, "figures", c.ID, metricIDs, plan.in, noteAll)
+		ranks := rankBlocks{}
+		n, err := copyFigures(ctx, tx, "figure_values", c.ID, metricIDs, plan.in, ranks, noteAll)
+		if err != nil {
+			return 0, err
+		}
+		return n, writeRanks(ctx, tx, c.ID, ids, pgDate(plan.from), lastDay, ranks)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figures) ON COMMIT DROP`); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figure_values) ON COMMIT DROP`); err != nil {
 		return 0, err
 	}
 	// Stored days this process's last refresh stored (a report morning's
@@ -168,21 +173,25 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	// write those. (No stored day after them: a refresh whose last day is
 	// before the last stored one deletes the later ones, below.)
 	if base.covers(ids, plan.from, plan.to) && (plan.to == plan.stored || !plan.tail && plan.to < plan.stored) {
-		return writeChanged(ctx, tx, plan, metricIDs, base, rec, remember)
+		return writeChanged(ctx, tx, plan, ids, metricIDs, base, rec, remember)
 	}
 	// Stored days (a late correction, or the reports of a morning coming in
 	// while their day is computed already): most of their figures come out
 	// the same, so copy them aside and write only those that differ,
 	// instead of deleting and inserting every row (and index entry, and
 	// the WAL of both) of the days.
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, noteAll); err != nil {
+	ranks := rankBlocks{}
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, ranks, noteAll); err != nil {
 		return 0, err
 	}
 	// Rows the new figures no longer have may lie after the window when
 	// every later day was recomputed (a shortened campaign).
 	last := pgDate(plan.to)
 	if plan.tail {
-		last = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+		last = lastDay
+	}
+	if err := writeRanks(ctx, tx, c.ID, ids, pgDate(plan.from), last, ranks); err != nil {
+		return 0, err
 	}
 	// Both statements below join the days' stored figures (a range of the
 	// primary key) with the new ones (a temporary table without index or
@@ -198,8 +207,8 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	// The comparison is a read: only the rows that differ reach the
 	// insert (an ON CONFLICT that updates nothing would still lock, so
 	// write, every row it matched).
-	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT n.* FROM figures_new n
-		LEFT JOIN (SELECT * FROM figures WHERE campaign_id = $1 AND metric_id = ANY($2) AND day BETWEEN $3 AND $4) f
+	tag, err := tx.Exec(ctx, `INSERT INTO figure_values SELECT n.* FROM figures_new n
+		LEFT JOIN (SELECT * FROM figure_values WHERE campaign_id = $1 AND metric_id = ANY($2) AND day BETWEEN $3 AND $4) f
 			ON f.campaign_id = n.campaign_id AND f.metric_id = n.metric_id AND f.day = n.day AND f.unit_id = n.unit_id
 		WHERE f.campaign_id IS NULL OR (f.*) IS DISTINCT FROM (n.*)
 		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates, c.ID, ids, pgDate(plan.from), last)
@@ -207,7 +216,7 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 		return 0, err
 	}
 	written := int(tag.RowsAffected())
-	tag, err = tx.Exec(ctx, `DELETE FROM figures f WHERE f.campaign_id = $1 AND f.metric_id = ANY($2) AND f.day BETWEEN $3 AND $4
+	tag, err = tx.Exec(ctx, `DELETE FROM figure_values f WHERE f.campaign_id = $1 AND f.metric_id = ANY($2) AND f.day BETWEEN $3 AND $4
 		AND NOT EXISTS (SELECT 1 FROM figures_new n WHERE n.campaign_id = f.campaign_id AND n.metric_id = f.metric_id AND n.day = f.day AND n.unit_id = f.unit_id)`,
 		c.ID, ids, pgDate(plan.from), last)
 	if err != nil {
@@ -215,6 +224,9 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	}
 	return written + int(tag.RowsAffected()), nil
 }
+
+// lastDay is after every day: a range to it is every day from its start.
+var lastDay = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // figureUpdates sets every column of a figure but its key from EXCLUDED.
 var figureUpdates = func() string {
@@ -229,8 +241,9 @@ var figureUpdates = func() string {
 }()
 
 // copyFigures computes the figures of in and copies those keep keeps into
-// table, computing and copying at once; it returns the rows copied.
-func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input, keep func(*engine.Figure) bool) (int, error) {
+// table, computing and copying at once, and notes every figure's ranks in
+// ranks; it returns the rows copied.
+func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input, ranks rankBlocks, keep func(*engine.Figure) bool) (int, error) {
 	src := &figureSource{ch: make(chan [][]any, 4)}
 	done := make(chan error, 1)
 	var copied int64
@@ -247,6 +260,9 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 		done <- err
 	}()
 	cerr := engine.Compute(in, func(day []engine.Figure) error {
+		if len(day) > 0 {
+			ranks.note(metricIDs[day[0].Metric], day)
+		}
 		batch := make([][]any, 0, len(day))
 		for i := range day {
 			if keep(&day[i]) {
@@ -285,7 +301,7 @@ func FiguresDue(c *domain.Campaign, now time.Time) domain.Date {
 
 var figureColumns = []string{"campaign_id", "metric_id", "day", "unit_id", "kind", "parent_id", "value", "source",
 	"stale_days", "quota", "quota_own", "quota_revision", "rate", "delta", "delta7", "pace7d", "required_pace",
-	"projected", "at_risk", "band", "rank", "rank_change", "on_time", "late", "missing", "rules_version", "revisions"}
+	"projected", "at_risk", "band", "on_time", "late", "missing", "rules_version", "revisions"}
 
 func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) []any {
 	var value, quota, qrev any
@@ -302,16 +318,13 @@ func figureRow(campaignID int64, metricIDs map[string]int16, f *engine.Figure) [
 	if f.Projected != nil {
 		projected = pgDate(*f.Projected)
 	}
-	var band, rank any
+	var band any
 	if f.Band != "" {
 		band = f.Band
 	}
-	if f.Rank > 0 {
-		rank = f.Rank
-	}
 	return []any{campaignID, metricIDs[f.Metric], pgDate(f.Day), f.UnitID, string(f.Kind), f.ParentID, value, string(f.Source),
 		f.StaleDays, quota, f.QuotaOwn, qrev, f.Rate, f.Delta, f.Delta7, f.Pace7d, f.RequiredPace,
-		projected, f.AtRisk, band, rank, f.RankChange, f.OnTime, f.Late, f.Missing, int32(f.RulesVersion), int32(f.Revisions)}
+		projected, f.AtRisk, band, f.OnTime, f.Late, f.Missing, int32(f.RulesVersion), int32(f.Revisions)}
 }
 
 type figureSource struct {

@@ -168,12 +168,16 @@ func (r *figureRecorder) memory(snapshot, fingerprint string, base *figuresMemor
 // base remembers of them (changed says which, noting every figure in rec)
 // and deletes those base remembers that the plan no longer has; it returns
 // the rows written. The days must be ones base covers.
-func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, metricIDs map[string]int16, base *figuresMemory, rec *figureRecorder, changed func(*engine.Figure) bool) (int, error) {
+func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16, base *figuresMemory, rec *figureRecorder, changed func(*engine.Figure) bool) (int, error) {
 	c := plan.in.Campaign
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, changed); err != nil {
+	ranks := rankBlocks{}
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, ranks, changed); err != nil {
 		return 0, err
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO figures SELECT * FROM figures_new
+	if err := writeRanks(ctx, tx, c.ID, ids, pgDate(plan.from), pgDate(plan.to), ranks); err != nil {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO figure_values SELECT * FROM figures_new
 		ON CONFLICT (campaign_id, metric_id, day, unit_id) DO UPDATE SET `+figureUpdates)
 	if err != nil {
 		return 0, err
@@ -193,7 +197,7 @@ func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, metricIDs m
 		}
 	}
 	if len(gu) > 0 {
-		tag, err = tx.Exec(ctx, `DELETE FROM figures f USING unnest($2::smallint[], $3::date[], $4::bigint[]) AS g(metric_id, day, unit_id)
+		tag, err = tx.Exec(ctx, `DELETE FROM figure_values f USING unnest($2::smallint[], $3::date[], $4::bigint[]) AS g(metric_id, day, unit_id)
 			WHERE f.campaign_id = $1 AND f.metric_id = g.metric_id AND f.day = g.day AND f.unit_id = g.unit_id`, c.ID, gm, gd, gu)
 		if err != nil {
 			return 0, err
@@ -207,7 +211,7 @@ var figureSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 
 // hashFigure hashes every column figureRow stores but the key (campaign,
 // metric, day, unit), as it stores them (a null where figureRow writes
-// one).
+// one). The ranks are stored apart (figure_ranks.go).
 func hashFigure(buf []byte, f *engine.Figure) (figureHash, []byte) {
 	b := buf[:0]
 	str := func(s string) {
@@ -254,8 +258,6 @@ func hashFigure(buf []byte, f *engine.Figure) (figureHash, []byte) {
 	flag(f.AtRisk)
 	num(f.Band != "", 0)
 	str(f.Band)
-	num(f.Rank > 0, int64(f.Rank))
-	num(f.RankChange != nil, int64(deref(f.RankChange)))
 	num(true, int64(f.OnTime))
 	num(true, int64(f.Late))
 	num(true, int64(f.Missing))

@@ -20,7 +20,7 @@ import (
 type diffJoins struct{ n, windows atomic.Int64 }
 
 func (d *diffJoins) TraceQueryStart(ctx context.Context, _ *pgx.Conn, q pgx.TraceQueryStartData) context.Context {
-	if strings.Contains(q.SQL, "LEFT JOIN (SELECT * FROM figures") {
+	if strings.Contains(q.SQL, "LEFT JOIN (SELECT * FROM figure_values") {
 		d.n.Add(1)
 	}
 	if q.SQL == db.WindowSQL {

@@ -31,7 +31,7 @@ func TestMorningRewritesStayOnTheirPages(t *testing.T) {
 	places := func() map[string]place {
 		t.Helper()
 		rows, err := store.Pool.Query(ctx, `SELECT metric_id::text || '/' || unit_id::text, (ctid::text::point)[0]::text, xmin::text
-			FROM figures WHERE campaign_id = $1 AND day = $2::date`, c.ID, day)
+			FROM figure_values WHERE campaign_id = $1 AND day = $2::date`, c.ID, day)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,14 +75,15 @@ func TestFigureRevisionsBackfill(t *testing.T) {
 	var backfill string
 	for _, stmt := range strings.Split(string(b), ";") {
 		if i := strings.Index(stmt, "UPDATE figures"); i >= 0 {
-			backfill = stmt[i:]
+			// The table is figure_values since migration 029.
+			backfill = strings.Replace(stmt[i:], "UPDATE figures", "UPDATE figure_values", 1)
 		}
 	}
 	var corrected int
 	if err := store.Pool.QueryRow(ctx, `SELECT count(*) FROM figures WHERE revisions > 1`).Scan(&corrected); err != nil || corrected == 0 {
 		t.Fatalf("%d figures of corrected reports (%v): the test needs one", corrected, err)
 	}
-	if _, err := store.Pool.Exec(ctx, `UPDATE figures SET revisions = 0`); err != nil {
+	if _, err := store.Pool.Exec(ctx, `UPDATE figure_values SET revisions = 0`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := store.Pool.Exec(ctx, backfill); err != nil {

@@ -73,7 +73,7 @@ func TestResponseCache(t *testing.T) {
 	}
 
 	// A commit by someone else (another server, psql): the snapshot moves.
-	if _, err := w.store.Pool.Exec(context.Background(), `UPDATE figures SET value = 78 WHERE unit_id = (SELECT id FROM units WHERE code = '92001')
+	if _, err := w.store.Pool.Exec(context.Background(), `UPDATE figure_values SET value = 78 WHERE unit_id = (SELECT id FROM units WHERE code = '92001')
 		AND day = '2024-01-05' AND metric_id = (SELECT id FROM metrics WHERE key = 'collected')`); err != nil {
 		t.Fatal(err)
 	}

@@ -324,7 +324,8 @@ func rewind(ctx context.Context, store *db.DB) error {
 		`SET LOCAL session_replication_role = replica`,
 		`DELETE FROM report_revisions WHERE day = $1`,
 		`DELETE FROM report_current WHERE day = $1`,
-		`DELETE FROM figures WHERE day >= $1`,
+		`DELETE FROM figure_values WHERE day >= $1`,
+		`DELETE FROM figure_ranks WHERE day >= $1`,
 		`UPDATE figures_state SET computed_to = $1::date - 1, snapshot = pg_current_snapshot()`,
 	} {
 		var args []any

@@ -121,7 +121,8 @@ func rewind(ctx context.Context, store *db.DB, c *domain.Campaign) error {
 			{`SET LOCAL session_replication_role = replica`, nil},
 			{`DELETE FROM report_revisions r USING metrics m WHERE r.day = $1::date AND m.id = r.metric_id AND m.key = ANY($2)`, []any{day, rushMetrics}},
 			{`DELETE FROM report_current r USING metrics m WHERE r.day = $1::date AND m.id = r.metric_id AND m.key = ANY($2)`, []any{day, rushMetrics}},
-			{`DELETE FROM figures WHERE campaign_id = $1 AND day >= $2::date`, []any{c.ID, day}},
+			{`DELETE FROM figure_values WHERE campaign_id = $1 AND day >= $2::date`, []any{c.ID, day}},
+			{`DELETE FROM figure_ranks WHERE campaign_id = $1 AND day >= $2::date`, []any{c.ID, day}},
 			{`DELETE FROM figures_due WHERE campaign_id = $1`, []any{c.ID}},
 			{`UPDATE figures_state SET computed_to = $2::date - 1, snapshot = pg_current_snapshot() WHERE campaign_id = $1`, []any{c.ID, day}},
 		} {
