@@ -249,6 +249,11 @@ func (s *Service) exportQuotas(ctx context.Context, c *domain.Campaign, slug str
 const figureColumns = `f.value, f.quota, f.rate, f.band, f.rank, f.rank_change, f.at_risk, f.source, f.stale_days, f.delta,
 	f.on_time, f.late, f.missing, f.pace7d, f.required_pace, f.projected::text`
 
+// unrankedColumns are figureColumns without the ranks, which a series row
+// leaves out: not reading them leaves the ranks' rows (figure_ranks,
+// joined by the view figures) out of a read of every stored day.
+var unrankedColumns = strings.Replace(figureColumns, "f.rank, f.rank_change", "NULL::int, NULL::int", 1)
+
 // scanFigure reads figureColumns (after the leading columns in lead).
 func scanFigure(r pgx.CollectableRow, lead ...any) ([]any, error) {
 	vals := make([]any, 16)
@@ -295,7 +300,7 @@ func (s *Service) exportDay(ctx context.Context, c *domain.Campaign, day, slug s
 // a file per parent.
 func (s *Service) exportSeries(ctx context.Context, c *domain.Campaign, last, slug string, write func(string, any) error) error {
 	rows, err := s.DB.Pool.Query(ctx, `
-		SELECT COALESCE(p.code, '_'), u.code, m.key, f.day::text, `+figureColumns+`
+		SELECT COALESCE(p.code, '_'), u.code, m.key, f.day::text, `+unrankedColumns+`
 		FROM figures f JOIN units u ON u.id = f.unit_id JOIN metrics m ON m.id = f.metric_id
 		LEFT JOIN units p ON p.id = f.parent_id
 		WHERE f.campaign_id = $1 AND f.day <= $2::date
