@@ -220,7 +220,7 @@ func TestWorkerEachCampaignFailsAlone(t *testing.T) {
 	broken := w.campaign(t, "broken", "2023-12-01", "2023-12-31")
 	mustExec(t, w.store, `CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN RAISE EXCEPTION 'figures of campaign % refused by the test', NEW.campaign_id; END $$`)
-	mustExec(t, w.store, `CREATE TRIGGER refuse BEFORE INSERT ON figures FOR EACH ROW
+	mustExec(t, w.store, `CREATE TRIGGER refuse BEFORE INSERT ON figure_values FOR EACH ROW
 		WHEN (NEW.campaign_id = `+strconv.FormatInt(broken.ID, 10)+`) EXECUTE FUNCTION refuse()`)
 	if _, err := w.store.SubmitReports(ctx, w.admin, lateReport, domain.WriteOptions{Now: dbtest.ExampleNow}); err != nil {
 		t.Fatal(err)
@@ -242,7 +242,7 @@ func TestWorkerEachCampaignFailsAlone(t *testing.T) {
 	if f := wk.Failing(); f[0].Attempts != 1 {
 		t.Fatalf("retried before its delay: %d attempts", f[0].Attempts)
 	}
-	mustExec(t, w.store, `DROP TRIGGER refuse ON figures`)
+	mustExec(t, w.store, `DROP TRIGGER refuse ON figure_values`)
 	time.Sleep(time.Until(f[0].RetryAt))
 	if n, err := wk.Pass(ctx); err != nil || n != 1 || len(wk.Failing()) != 0 {
 		t.Fatalf("after the repair: %d refreshed, %v, failing %+v", n, err, wk.Failing())

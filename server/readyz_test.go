@@ -30,7 +30,7 @@ func TestReadyzListsFailingCampaigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := store.Pool.Exec(ctx, `CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;
-		CREATE TRIGGER refuse BEFORE INSERT ON figures FOR EACH ROW WHEN (NEW.campaign_id = `+strconv.FormatInt(c.ID, 10)+`) EXECUTE FUNCTION refuse()`); err != nil {
+		CREATE TRIGGER refuse BEFORE INSERT ON figure_values FOR EACH ROW WHEN (NEW.campaign_id = `+strconv.FormatInt(c.ID, 10)+`) EXECUTE FUNCTION refuse()`); err != nil {
 		t.Fatal(err)
 	}
 	w := &figures.Worker{DB: store, Logger: quiet, Now: func() time.Time { return dbtest.ExampleNow }}

@@ -343,6 +343,6 @@ func rewind(ctx context.Context, store *db.DB) error {
 	// The service never deletes; clear what the deletes left behind (dead
 	// rows and index entries), so each run adds its day to tables as a
 	// morning would find them.
-	_, err = store.Pool.Exec(ctx, `VACUUM (ANALYZE) report_revisions, report_current, figures`)
+	_, err = store.Pool.Exec(ctx, `VACUUM (ANALYZE) report_revisions, report_current, figure_values, figure_ranks`)
 	return err
 }

@@ -140,6 +140,6 @@ func rewind(ctx context.Context, store *db.DB, c *domain.Campaign) error {
 		return err
 	}
 	fmt.Printf("campaign %s: %d revisions of %s removed\n", rushSlug, removed, rushDay())
-	_, err = store.Pool.Exec(ctx, `VACUUM (ANALYZE) report_revisions, report_current, figures`)
+	_, err = store.Pool.Exec(ctx, `VACUUM (ANALYZE) report_revisions, report_current, figure_values, figure_ranks`)
 	return err
 }
