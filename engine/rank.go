@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 
 	"github.com/tiendo-vn/tiendo/domain"
@@ -38,29 +39,15 @@ func Compare(a, b *Figure) int {
 	return cmp.Compare(a.Code, b.Code)
 }
 
-// cmpProduct compares x1*y1 with x2*y2 without overflow.
+// cmpProduct compares x1*y1 with x2*y2 without overflow (counts are
+// non-negative, so their 128-bit unsigned products are exact).
 func cmpProduct(x1, y1, x2, y2 int64) int {
-	hi1, lo1 := mul128(x1, y1)
-	hi2, lo2 := mul128(x2, y2)
+	hi1, lo1 := bits.Mul64(uint64(x1), uint64(y1))
+	hi2, lo2 := bits.Mul64(uint64(x2), uint64(y2))
 	if c := cmp.Compare(hi1, hi2); c != 0 {
 		return c
 	}
 	return cmp.Compare(lo1, lo2)
-}
-
-func mul128(x, y int64) (uint64, uint64) {
-	// Counts are non-negative, so unsigned arithmetic is exact.
-	a, b := uint64(x), uint64(y)
-	aHi, aLo := a>>32, a&0xffffffff
-	bHi, bLo := b>>32, b&0xffffffff
-	lo := aLo * bLo
-	mid1 := aHi * bLo
-	mid2 := aLo * bHi
-	hi := aHi * bHi
-	carry := (lo>>32 + mid1&0xffffffff + mid2&0xffffffff) >> 32
-	lo += mid1<<32 + mid2<<32
-	hi += mid1>>32 + mid2>>32 + carry
-	return hi, lo
 }
 
 // sameStanding reports whether two figures tie for a rank: equal rates (as
