@@ -1,6 +1,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -82,13 +83,7 @@ func writeRanks(ctx context.Context, tx pgx.Tx, campaignID int64, ids []int16, f
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b rankKey) int {
-		if a.metric != b.metric {
-			return int(a.metric) - int(b.metric)
-		}
-		if a.day != b.day {
-			return int(a.day - b.day)
-		}
-		return int(a.block - b.block)
+		return cmp.Or(cmp.Compare(a.metric, b.metric), cmp.Compare(a.day, b.day), cmp.Compare(a.block, b.block))
 	})
 	rows := make([][]any, len(keys))
 	for i, k := range keys {

@@ -131,7 +131,7 @@ func (db *DB) Ranking(ctx context.Context, f domain.RankingFilter) ([]*domain.Ra
 	if err != nil {
 		return nil, 0, mapErr(err, "ranking")
 	}
-	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) { return scanRankRow(row) })
+	all, err := pgx.CollectRows(rows, scanRankRow)
 	if err != nil {
 		return nil, 0, mapErr(err, "ranking")
 	}
@@ -173,7 +173,7 @@ func (db *DB) RankingRows(ctx context.Context, f domain.RankingFilter, day domai
 	if err != nil {
 		return nil, mapErr(err, "ranking")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) { return scanRankRow(row) })
+	out, err := pgx.CollectRows(rows, scanRankRow)
 	if err != nil {
 		return nil, mapErr(err, "ranking")
 	}
@@ -181,9 +181,10 @@ func (db *DB) RankingRows(ctx context.Context, f domain.RankingFilter, day domai
 	return out, nil
 }
 
-func scanRankRow(row pgx.CollectableRow, extra ...any) (*domain.RankRow, error) {
+// scanRankRow scans pointColumns, then the unit's code and parent.
+func scanRankRow(row pgx.CollectableRow) (*domain.RankRow, error) {
 	var r domain.RankRow
-	p, err := scanPoint(row, append([]any{&r.Code, &r.ParentID}, extra...)...)
+	p, err := scanPoint(row, &r.Code, &r.ParentID)
 	if err != nil {
 		return nil, err
 	}
