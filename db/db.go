@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	neturl "net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,6 +43,9 @@ type DB struct {
 	windows reportWindows
 	// units keeps the subtrees of units refreshes read (units_memory.go).
 	units unitsMemory
+	// resumed counts the refreshes that resumed from the engine's
+	// checkpoint kept with their window (for tests).
+	resumed atomic.Int64
 }
 
 // Options tune the pool.

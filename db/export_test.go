@@ -52,3 +52,6 @@ func WindowStatementsKept(ctx context.Context, d *DB, units []*domain.Unit, metr
 // ReportKeysSmall is the statement a submitReports batch keeps report_keys'
 // first days with, for the staging table named.
 var ReportKeysSmall = reportKeysSmall
+
+// RefreshesResumed is how many refreshes of d resumed from a checkpoint.
+func (db *DB) RefreshesResumed() int64 { return db.resumed.Load() }

@@ -58,6 +58,9 @@ type refreshPlan struct {
 	unchanged   bool          // nothing to do because nothing the figures read changed since prevSnap
 	due         bool          // notes of figures due were read (figures_due.go)
 	window      *reportWindow // the reports read, kept for the next refresh once this one commits
+	resumable   bool          // nothing changed before from since prevSnap
+	resume      *engine.Checkpoint
+	checkpoint  *engine.Checkpoint // this refresh's, kept with the window
 }
 
 func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.Date, now time.Time) (int, error) {
@@ -123,8 +126,12 @@ func (db *DB) refreshFigures(ctx context.Context, campaignID int64, from domain.
 		return 0, fmt.Errorf("refresh figures of %s: %w", c.Slug, err)
 	}
 	db.figures.set(c.ID, rec.memory(plan.snapshot, plan.fingerprint, base))
+	if plan.resume != nil {
+		db.resumed.Add(1)
+	}
 	if plan.window != nil {
 		plan.window.snapshot, plan.window.fingerprint = plan.snapshot, plan.fingerprint
+		plan.window.resume = plan.checkpoint
 		db.windows.put(c.ID, plan.window)
 	}
 	return written, nil
@@ -159,7 +166,7 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 			return 0, err
 		}
 		ranks := rankBlocks{}
-		n, err := copyFigures(ctx, tx, "figure_values", c.ID, metricIDs, plan.in, ranks, noteAll)
+		n, err := copyFigures(ctx, tx, "figure_values", c.ID, metricIDs, plan, ranks, noteAll)
 		if err != nil {
 			return 0, err
 		}
@@ -181,7 +188,7 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	// instead of deleting and inserting every row (and index entry, and
 	// the WAL of both) of the days.
 	ranks := rankBlocks{}
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, ranks, noteAll); err != nil {
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan, ranks, noteAll); err != nil {
 		return 0, err
 	}
 	// Rows the new figures no longer have may lie after the window when
@@ -240,10 +247,11 @@ var figureUpdates = func() string {
 	return b.String()
 }()
 
-// copyFigures computes the figures of in and copies those keep keeps into
-// table, computing and copying at once, and notes every figure's ranks in
-// ranks; it returns the rows copied.
-func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, in engine.Input, ranks rankBlocks, keep func(*engine.Figure) bool) (int, error) {
+// copyFigures computes the figures of the plan (resuming from its
+// checkpoint if it has one, and recording the new one) and copies those
+// keep keeps into table, computing and copying at once, and notes every
+// figure's ranks in ranks; it returns the rows copied.
+func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64, metricIDs map[string]int16, plan *refreshPlan, ranks rankBlocks, keep func(*engine.Figure) bool) (int, error) {
 	src := &figureSource{ch: make(chan [][]any, 4)}
 	done := make(chan error, 1)
 	var copied int64
@@ -259,7 +267,7 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 		}
 		done <- err
 	}()
-	cerr := engine.Compute(in, func(day []engine.Figure) error {
+	cp, cerr := engine.Resume(plan.in, plan.resume, func(day []engine.Figure) error {
 		if len(day) > 0 {
 			ranks.note(metricIDs[day[0].Metric], day)
 		}
@@ -283,6 +291,7 @@ func copyFigures(ctx context.Context, tx pgx.Tx, table string, campaignID int64,
 	if err := <-done; err != nil {
 		return 0, err
 	}
+	plan.checkpoint = cp
 	return int(copied), cerr
 }
 

@@ -171,7 +171,7 @@ func (r *figureRecorder) memory(snapshot, fingerprint string, base *figuresMemor
 func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16, metricIDs map[string]int16, base *figuresMemory, rec *figureRecorder, changed func(*engine.Figure) bool) (int, error) {
 	c := plan.in.Campaign
 	ranks := rankBlocks{}
-	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan.in, ranks, changed); err != nil {
+	if _, err := copyFigures(ctx, tx, "figures_new", c.ID, metricIDs, plan, ranks, changed); err != nil {
 		return 0, err
 	}
 	if err := writeRanks(ctx, tx, c.ID, ids, pgDate(plan.from), pgDate(plan.to), ranks); err != nil {

@@ -87,9 +87,14 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 		incremental = true
 		plan.stored = toDate(*computedTo)
 		var metrics []string
-		if plan.from, plan.to, plan.tail, metrics, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
+		var earliest domain.Date
+		if plan.from, plan.to, plan.tail, metrics, earliest, err = changedWindow(ctx, tx, c, in.Units, *plan.prevSnap, toDate(*computedTo), to); err != nil {
 			return nil, err
 		}
+		// Nothing the days before from depend on changed (a change before
+		// the campaign's start is recomputed from the start): the last
+		// refresh's checkpoint at from, if it took one, still holds.
+		plan.resumable = earliest >= plan.from
 		if len(metrics) < len(c.MetricKeys) { // only those metrics' figures can change
 			cc := *c
 			cc.MetricKeys = metrics
@@ -102,25 +107,6 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 		return plan, nil
 	}
 
-	rows, err := tx.Query(ctx, `
-		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
-		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id WHERE q.campaign_id = $1`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	// About a revision per unit and metric: sized once (a national
-	// campaign has ninety thousand; growing the slice cost more than
-	// reading them).
-	in.Quotas = make([]domain.QuotaRevision, 0, len(in.Units)*len(c.MetricKeys))
-	var q domain.QuotaRevision
-	var eff time.Time
-	if _, err := pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {
-		q.EffectiveFrom = toDate(eff)
-		in.Quotas = append(in.Quotas, q)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
 	// The reports the days from..to depend on: those of the days the engine
 	// computes (from eight days before, for changes and pace) and, for each
 	// unit and metric without a report on the first of those days, the last
@@ -128,13 +114,30 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	in.From, in.To = plan.from, plan.to
 	lo := plan.from - 8
 	// The window the last refresh read, brought up to date, if it is the
-	// same (window_memory.go); else read.
-	if w := db.windows.take(c.ID); w.usable(plan.prevSnap, plan.fingerprint, lo, plan.to, in.Campaign.MetricKeys) {
+	// same (window_memory.go); else read. Its quota revisions likewise.
+	w := db.windows.take(c.ID)
+	if !w.usable(plan.prevSnap, plan.fingerprint, lo, plan.to, in.Campaign.MetricKeys) {
+		w = nil
+	}
+	if w != nil && w.quotas != nil {
+		if err := w.updateQuotas(ctx, tx, c.ID); err != nil {
+			return nil, err
+		}
+		in.Quotas = w.quotas
+	} else if in.Quotas, err = readQuotas(ctx, tx, c.ID, len(in.Units)*len(c.MetricKeys)); err != nil {
+		return nil, err
+	}
+	if w != nil {
 		ok, err := w.update(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
+			w.quotas = in.Quotas
+			if plan.resumable {
+				plan.resume = w.resume
+			}
+			w.resume = nil // until this refresh commits
 			plan.window, in.Reports = w, w.reports
 			return plan, nil
 		}
@@ -142,8 +145,30 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 	if in.Reports, err = windowReports(ctx, tx, in.Units, in.Campaign.MetricKeys, lo, plan.to); err != nil {
 		return nil, err
 	}
-	plan.window = &reportWindow{lo: lo, to: plan.to, metrics: in.Campaign.MetricKeys, reports: in.Reports}
+	plan.window = &reportWindow{lo: lo, to: plan.to, metrics: in.Campaign.MetricKeys, reports: in.Reports, quotas: in.Quotas}
 	return plan, nil
+}
+
+// readQuotas reads every quota revision of a campaign (about size).
+func readQuotas(ctx context.Context, tx pgx.Tx, campaignID int64, size int) ([]domain.QuotaRevision, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
+		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id WHERE q.campaign_id = $1`, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	// About a revision per unit and metric: sized once (a national
+	// campaign has ninety thousand; growing the slice cost more than
+	// reading them).
+	quotas := make([]domain.QuotaRevision, 0, size)
+	var q domain.QuotaRevision
+	var eff time.Time
+	_, err = pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {
+		q.EffectiveFrom = toDate(eff)
+		quotas = append(quotas, q)
+		return nil
+	})
+	return quotas, err
 }
 
 // windowReports reads the current reports of units for the days lo..to,
@@ -243,8 +268,11 @@ const windowSQL = `
 // inputs were read in snapshot: from the earliest day a new report or quota revision
 // touches to where its effect ends, and any days not computed yet. A new
 // report revision counts whatever its value: figures carry revision counts.
-func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*domain.Unit, snapshot string, computedTo, to domain.Date) (from, until domain.Date, tail bool, metrics []string, err error) {
-	from, until = domain.Date(math.MaxInt32), domain.Date(math.MinInt32)
+//
+// earliest is the earliest day a change is for, before the campaign's
+// start too (from is not before the start).
+func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*domain.Unit, snapshot string, computedTo, to domain.Date) (from, until domain.Date, tail bool, metrics []string, earliest domain.Date, err error) {
+	from, until, earliest = domain.Date(math.MaxInt32), domain.Date(math.MinInt32), domain.Date(math.MaxInt32)
 	touched := map[string]bool{}
 	all := func() {
 		for _, m := range c.MetricKeys {
@@ -260,18 +288,19 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 		WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)
 		GROUP BY m.key`, c.ID, snapshot)
 	if err != nil {
-		return 0, 0, false, nil, err
+		return 0, 0, false, nil, 0, err
 	}
 	var metric string
 	var day time.Time
 	_, err = pgx.ForEachRow(rows, []any{&metric, &day}, func() error {
 		// A quota changes every later rate and rank of its metric.
 		from, until, tail = min(from, max(toDate(day), c.Start)), to, true
+		earliest = min(earliest, toDate(day))
 		touched[metric] = true
 		return nil
 	})
 	if err != nil {
-		return 0, 0, false, nil, err
+		return 0, 0, false, nil, 0, err
 	}
 	inScope := make(map[int64]bool, len(units))
 	for _, u := range units {
@@ -299,7 +328,7 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 			CASE WHEN c.last < $3::date - 8 THEN (SELECT n.day FROM report_after(c.unit_id, c.metric_id, c.last, $3::date) n) END
 		FROM changed c JOIN metrics m ON m.id = c.metric_id`, snapshot, c.MetricKeys, pgDate(to), pgDate(changedTo))
 	if err != nil {
-		return 0, 0, false, nil, err
+		return 0, 0, false, nil, 0, err
 	}
 	var unitID int64
 	var first, last time.Time
@@ -308,6 +337,7 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 		if !inScope[unitID] {
 			return nil
 		}
+		earliest = min(earliest, toDate(first))
 		end := to
 		if next != nil {
 			// The unit's own figure is its next report from then on; the
@@ -330,7 +360,7 @@ func changedWindow(ctx context.Context, tx pgx.Tx, c *domain.Campaign, units []*
 			metrics = append(metrics, m)
 		}
 	}
-	return from, until, tail, metrics, err
+	return from, until, tail, metrics, earliest, err
 }
 
 // fingerprint identifies what, besides reports and quotas, a campaign's

@@ -33,6 +33,11 @@ type reportWindow struct {
 	metrics               []string
 	reports               []engine.Report // sorted by unit, metric, day once sorted is set
 	sorted                bool
+	quotas                []domain.QuotaRevision // every quota revision of the campaign (nil: not read)
+	// The engine's checkpoint at lo+8 (the window's first day computed),
+	// when the refresh that read the window took one: the next refresh of
+	// the same days resumes from it if nothing before them changed.
+	resume *engine.Checkpoint
 }
 
 // reportWindows holds each campaign's window between refreshes: at most
@@ -113,6 +118,27 @@ func (w *reportWindow) usable(state *string, fingerprint string, lo, to domain.D
 
 func compareReports(a, b engine.Report) int {
 	return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Day, b.Day))
+}
+
+// updateQuotas appends to w's quota revisions those committed since w's
+// snapshot (revisions are never changed or deleted).
+func (w *reportWindow) updateQuotas(ctx context.Context, tx pgx.Tx, campaignID int64) error {
+	rows, err := tx.Query(ctx, `
+		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
+		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id
+		WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)`,
+		campaignID, w.snapshot)
+	if err != nil {
+		return err
+	}
+	var q domain.QuotaRevision
+	var eff time.Time
+	_, err = pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {
+		q.EffectiveFrom = toDate(eff)
+		w.quotas = append(w.quotas, q)
+		return nil
+	})
+	return err
 }
 
 // update brings w up to the snapshot of tx: the current revision of every

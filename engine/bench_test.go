@@ -83,6 +83,59 @@ func BenchmarkComputeOneDay(b *testing.B) {
 	}
 }
 
+// BenchmarkResumeOneDay is a report morning's refresh of its day, the
+// reports read as the store reads them (the day, the eight before it and
+// the last report before those): computed, as the first refresh of the
+// day is, and resumed from the day's checkpoint, as the next ones are.
+func BenchmarkResumeOneDay(b *testing.B) {
+	in := nationalInput(b)
+	in.From = in.To
+	in.Reports = window(in.Reports, in.From-8)
+	none := func([]engine.Figure) error { return nil }
+	b.Run("computed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := engine.Compute(in, none); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("resumed", func(b *testing.B) {
+		cp, err := engine.Resume(in, nil, none)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := engine.Resume(in, cp, none); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// window keeps the reports of days from lo on and, for each unit and
+// metric without one on lo, its last report before lo.
+func window(reports []engine.Report, lo domain.Date) []engine.Report {
+	type key struct {
+		unit   int64
+		metric string
+	}
+	last := map[key]engine.Report{}
+	var out []engine.Report
+	for _, r := range reports {
+		if r.Day >= lo {
+			out = append(out, r)
+		} else if l, ok := last[key{r.UnitID, r.Metric}]; !ok || l.Day < r.Day {
+			last[key{r.UnitID, r.Metric}] = r
+		}
+	}
+	for _, r := range last {
+		out = append(out, r)
+	}
+	return out
+}
+
 // BenchmarkRankCommunes is a scoped re-ranking's hot path: the nation's
 // communes of one day sorted by rule 4 (engine.Compare) and numbered.
 func BenchmarkRankCommunes(b *testing.B) {

@@ -9,7 +9,9 @@ package engine
 
 import (
 	"cmp"
+	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/tiendo-vn/tiendo/domain"
@@ -75,9 +77,17 @@ type Figure struct {
 // node is a unit with its place in the tree.
 type node struct {
 	unit     *domain.Unit
-	children []int // indexes of children in the same branch (territorial or agency)
-	reports  []Report
+	children []int                  // indexes of children in the same branch (territorial or agency)
+	reports  []reportAt             // of one metric, by day
 	quotas   []domain.QuotaRevision // sorted by effective day, then id
+}
+
+// reportAt is a report of Input.Reports by its index, with its day (to
+// sort and search by): a national window is a quarter of a million reports,
+// and copying them into each unit's list cost more than the rules.
+type reportAt struct {
+	day domain.Date
+	k   int32
 }
 
 // source is a figure's domain.Source as a small number, so that a
@@ -118,6 +128,41 @@ type dayState struct {
 // reused after emit returns; what its figures point to is not). It keeps only
 // eight days in memory.
 func Compute(in Input, emit func(day []Figure) error) error {
+	_, err := Resume(in, nil, emit)
+	return err
+}
+
+// Checkpoint is what computing a campaign's figures leaves for the days from
+// its From on: each metric's values of the seven days before (for the day
+// changes and the 7-day pace) and its ranks on the day before (for the rank
+// changes). A report morning refreshes the same day again and again; its
+// history does not change, and computing it (eight days, and ranking the day
+// before) was most of each refresh.
+type Checkpoint struct {
+	day     domain.Date // the From it was taken at
+	units   []int64     // the input's units, in its order
+	metrics map[string]*metricPoint
+}
+
+// metricPoint is one metric's part of a Checkpoint.
+type metricPoint struct {
+	days  [history][]carried // day-7 .. day-1
+	ranks map[int64]int      // on day-1
+}
+
+// carried is what a later day reads of a unit's day: whether it had a figure, and which.
+type carried struct {
+	value      int64
+	valid, has bool
+}
+
+// Resume is Compute resuming from cp, a Checkpoint a Compute of the
+// campaign returned, where it can: for each metric cp holds, at the same
+// From and units, it computes From..To only. The caller vouches that
+// nothing the days before From depend on changed since (reports and
+// quota revisions of those days, the campaign, its units). It returns the
+// Checkpoint at From of this computation (cp's parts where they were used).
+func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoint, error) {
 	c := in.Campaign
 	idx := make(map[int64]int, len(in.Units))
 	for i, u := range in.Units {
@@ -153,7 +198,17 @@ func Compute(in Input, emit func(day []Figure) error) error {
 	// hundred thousand reports and its eight days' states a few hundred
 	// thousand more, and allocating (and clearing) them again per metric
 	// cost more than the rules.
-	w := newWork(len(nodes), len(in.Reports))
+	w := getWork(len(nodes), len(in.Reports))
+	defer works.Put(w)
+	sl := new(slabs) // what the figures point to: never reused
+	ids := make([]int64, len(in.Units))
+	for i, u := range in.Units {
+		ids[i] = u.ID
+	}
+	if cp != nil && (cp.day != in.From || !slices.Equal(cp.units, ids)) {
+		cp = nil
+	}
+	out := &Checkpoint{day: in.From, units: ids, metrics: make(map[string]*metricPoint, len(c.MetricKeys))}
 	for _, metric := range c.MetricKeys {
 		// Each node's reports of the metric in one shared array (counted
 		// first): growing a slice per unit cost more than the rules.
@@ -174,7 +229,7 @@ func Compute(in Input, emit func(day []Figure) error) error {
 		}
 		for k, r := range in.Reports {
 			if i := at[k]; i >= 0 && r.Metric == metric {
-				nodes[i].reports = append(nodes[i].reports, r)
+				nodes[i].reports = append(nodes[i].reports, reportAt{r.Day, int32(k)})
 			}
 		}
 		for _, q := range in.Quotas {
@@ -185,36 +240,58 @@ func Compute(in Input, emit func(day []Figure) error) error {
 			}
 		}
 		for i := range nodes {
-			slices.SortFunc(nodes[i].reports, func(a, b Report) int { return cmp.Compare(a.Day, b.Day) })
+			slices.SortFunc(nodes[i].reports, func(a, b reportAt) int { return cmp.Compare(a.day, b.day) })
 			slices.SortFunc(nodes[i].quotas, func(a, b domain.QuotaRevision) int {
 				return cmp.Or(cmp.Compare(a.EffectiveFrom, b.EffectiveFrom), cmp.Compare(a.ID, b.ID))
 			})
 		}
-		if err := computeMetric(c, metric, nodes, order, in.From, in.To, w, emit); err != nil {
-			return err
+		var from *metricPoint
+		if cp != nil {
+			from = cp.metrics[metric]
 		}
+		point, err := computeMetric(c, metric, in.Reports, nodes, order, in.From, in.To, w, sl, from, emit)
+		if err != nil {
+			return nil, err
+		}
+		out.metrics[metric] = point
 	}
-	return nil
+	return out, nil
 }
 
 // work is what computing one metric needs besides its nodes, allocated once
-// for every metric of a Compute.
+// for every metric of a Compute, and kept for the next Compute (works):
+// a report morning refreshes its day every second, and allocating (and
+// clearing) a national campaign's tens of megabytes each time cost more
+// than the rules.
 type work struct {
 	counts          []int
-	reports         []Report
-	states          [history + 1][]dayState // states[di%ring][unit]
-	cursor, qcursor []int                   // next report and quota index per unit
+	reports         []reportAt
+	day             []dayState             // the day being computed
+	kept            [history + 1][]carried // the days before it, by di%ring
+	cursor, qcursor []int                  // next report and quota index per unit
 	out             []Figure
 	prevRanks       map[int64]int
-	slabs           slabs
 }
 
-func newWork(units, reports int) *work {
-	w := &work{counts: make([]int, units+1), reports: make([]Report, reports),
+// works holds the work of Computes done, for the next.
+var works sync.Pool
+
+// getWork returns a work for units and reports, from works if one there is
+// large enough. Nothing in it is cleared.
+func getWork(units, reports int) *work {
+	if w, ok := works.Get().(*work); ok && cap(w.day) >= units && cap(w.reports) >= reports {
+		w.counts, w.reports, w.day = w.counts[:units+1], w.reports[:reports], w.day[:units]
+		w.cursor, w.qcursor = w.cursor[:units], w.qcursor[:units]
+		for i := range w.kept {
+			w.kept[i] = w.kept[i][:units]
+		}
+		return w
+	}
+	w := &work{counts: make([]int, units+1), reports: make([]reportAt, reports), day: make([]dayState, units),
 		cursor: make([]int, units), qcursor: make([]int, units),
 		out: make([]Figure, 0, units), prevRanks: make(map[int64]int, units)}
-	for i := range w.states {
-		w.states[i] = make([]dayState, units)
+	for i := range w.kept {
+		w.kept[i] = make([]carried, units)
 	}
 	return w
 }
@@ -276,22 +353,40 @@ func postOrder(units []*domain.Unit, idx map[int64]int) []int {
 // history is how many days before From are computed for deltas and pace.
 const history = 7
 
-func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int, from, to domain.Date, w *work, emit func([]Figure) error) error {
+// computeMetric computes one metric's figures of the days from..to, from
+// resume's history when it is not nil, and returns its checkpoint at from
+// (resume itself when given).
+func computeMetric(c *domain.Campaign, metric string, reports []Report, nodes []node, order []int, from, to domain.Date, w *work, sl *slabs, resume *metricPoint, emit func([]Figure) error) (*metricPoint, error) {
 	if to < from {
-		return nil
+		return nil, nil
 	}
 	const ring = history + 1
-	states, cursor, qcursor, out, prevRanks := &w.states, w.cursor, w.qcursor, w.out, w.prevRanks
+	st, cursor, qcursor, out, prevRanks := w.day, w.cursor, w.qcursor, w.out, w.prevRanks
 	clear(cursor)
 	clear(qcursor)
 	clear(prevRanks)
-	sl := &w.slabs
+	// kept[di%ring] is what later days read of day di: w's own, or
+	// resume's (read only) for the days before from.
+	var kept [ring][]carried
 	rules := domain.RulesOf(c) // rule 4: the default bands when the campaign sets none
 	first := from - history - 1
-	for di := 0; first+domain.Date(di) <= to; di++ {
+	start := 0
+	point := resume
+	if resume != nil {
+		// Days from-7 .. from-1 as they were; the cursors catch up on the
+		// first day computed.
+		start = history + 1
+		for k := range history {
+			kept[(start-history+k)%ring] = resume.days[k]
+		}
+		maps.Copy(prevRanks, resume.ranks)
+	}
+	for di := start; first+domain.Date(di) <= to; di++ {
 		d := first + domain.Date(di)
+		if d == from && point == nil {
+			point = checkpoint(&kept, di, prevRanks)
+		}
 		deadline := c.Deadline(d)
-		st := states[di%ring]
 		clear(st)
 		for _, i := range order {
 			n := &nodes[i]
@@ -301,12 +396,12 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			}
 			s.valid = true
 			// Advance to the last report on or before d.
-			for cursor[i] < len(n.reports) && n.reports[cursor[i]].Day <= d {
+			for cursor[i] < len(n.reports) && n.reports[cursor[i]].day <= d {
 				cursor[i]++
 			}
 			var last *Report
 			if cursor[i] > 0 {
-				last = &n.reports[cursor[i]-1]
+				last = &reports[n.reports[cursor[i]-1].k]
 			}
 			for qcursor[i] < len(n.quotas) && n.quotas[qcursor[i]].EffectiveFrom <= d {
 				qcursor[i]++
@@ -359,10 +454,15 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 				s.hasQuota, s.quota = true, qsum
 			}
 		}
+		k := w.kept[di%ring]
+		for i := range st {
+			k[i] = carried{value: st[i].value, valid: st[i].valid, has: st[i].has}
+		}
+		kept[di%ring] = k
 		if d < from-1 {
 			continue // history only; the day before From is ranked for rank changes
 		}
-		prev, week := states[(di-1)%ring], states[(di-history)%ring]
+		prev, week := kept[(di-1)%ring], kept[(di-history)%ring]
 		rv := domain.RulesOn(rules, d) // the version in force that day bands it
 		bands := rv.Bands
 		if len(bands) == 0 {
@@ -399,8 +499,18 @@ func computeMetric(c *domain.Campaign, metric string, nodes []node, order []int,
 			continue
 		}
 		if err := emit(out); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return point, nil
+}
+
+// checkpoint copies what the days from di on read of the seven days before
+// it, and the ranks of the day before.
+func checkpoint(kept *[history + 1][]carried, di int, ranks map[int64]int) *metricPoint {
+	p := &metricPoint{ranks: maps.Clone(ranks)}
+	for k := range history {
+		p.days[k] = slices.Clone(kept[(di-history+k)%(history+1)])
+	}
+	return p
 }
