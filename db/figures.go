@@ -172,7 +172,7 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 		}
 		return n, writeRanks(ctx, tx, c.ID, ids, pgDate(plan.from), lastDay, ranks)
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE figures_new (LIKE figure_values) ON COMMIT DROP`); err != nil {
+	if err := stagingTable(ctx, tx, "figures_new", "(LIKE figure_values)"); err != nil {
 		return 0, err
 	}
 	// Stored days this process's last refresh stored (a report morning's
@@ -230,6 +230,18 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 		return 0, err
 	}
 	return written + int(tag.RowsAffected()), nil
+}
+
+// stagingTable creates, once per connection, a temporary table for a
+// transaction to stage rows in: kept for the session, its rows deleted at
+// each commit (or gone with a rollback). Created and dropped with each
+// transaction, as before, the two staging tables of a report morning (the
+// batch of reports, the refreshed figures) wrote PostgreSQL's catalogs
+// twice a second, and left their dead rows for autovacuum. (A connection
+// outlives no migration: they run before the pool serves.)
+func stagingTable(ctx context.Context, tx pgx.Tx, name, columns string) error {
+	_, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+name+` `+columns+` ON COMMIT DELETE ROWS`)
+	return err
 }
 
 // lastDay is after every day: a range to it is every day from its start.

@@ -104,8 +104,8 @@ func (w *reportWrite) stage(ctx context.Context, tx pgx.Tx) error {
 	if err := lockUnitMetrics(ctx, tx, ids, mids); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE write_reports (line int, unit_id bigint, metric_id smallint, day date,
-		value bigint, note text, confirmed boolean, flagged boolean NOT NULL DEFAULT false) ON COMMIT DROP`); err != nil {
+	if err := stagingTable(ctx, tx, "write_reports", `(line int, unit_id bigint, metric_id smallint, day date,
+		value bigint, note text, confirmed boolean, flagged boolean NOT NULL DEFAULT false)`); err != nil {
 		return err
 	}
 	src := make([][]any, len(items))

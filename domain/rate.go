@@ -26,8 +26,14 @@ func (b Band) MinRat() *big.Rat {
 // Reached reports whether figure ÷ quota (quota > 0) is at least the band's
 // minimum, exactly.
 func (b Band) Reached(figure, quota int64) bool {
+	num, den, ok := decimalFraction(b.Min)
+	return b.reached(figure, quota, num, den, ok)
+}
+
+// reached is Reached with the minimum's decimalFraction given.
+func (b Band) reached(figure, quota int64, num, den uint64, ok bool) bool {
 	if figure >= 0 && quota > 0 {
-		if num, den, ok := decimalFraction(b.Min); ok {
+		if ok {
 			// figure/quota >= num/den, as figure*den >= num*quota in 128 bits.
 			fh, fl := bits.Mul64(uint64(figure), den)
 			qh, ql := bits.Mul64(num, uint64(quota))
@@ -38,6 +44,42 @@ func (b Band) Reached(figure, quota int64) bool {
 		}
 	}
 	return new(big.Rat).SetFrac64(figure, quota).Cmp(b.MinRat()) >= 0
+}
+
+// ExactBands are bands with their minimums' fractions looked up once, for
+// banding a day's figures (BandOf looked them up for every figure, a sixth
+// of a report morning's refresh).
+type ExactBands struct {
+	bands []Band
+	fracs []fraction
+}
+
+type fraction struct {
+	num, den uint64
+	ok       bool
+}
+
+// Exact prepares bands for Of.
+func Exact(bands []Band) ExactBands {
+	e := ExactBands{bands: bands, fracs: make([]fraction, len(bands))}
+	for i, b := range bands {
+		f := &e.fracs[i]
+		f.num, f.den, f.ok = decimalFraction(b.Min)
+	}
+	return e
+}
+
+// Of is BandOf(bands, figure, quota).
+func (e ExactBands) Of(figure, quota int64) Band {
+	for i, b := range e.bands {
+		if f := e.fracs[i]; b.reached(figure, quota, f.num, f.den, f.ok) {
+			return b
+		}
+	}
+	if len(e.bands) == 0 {
+		return Band{}
+	}
+	return e.bands[len(e.bands)-1]
 }
 
 // fractions caches decimalFraction's answers: a campaign has a few band

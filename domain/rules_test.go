@@ -153,3 +153,23 @@ func TestBandReachedEqualsExactFractions(t *testing.T) {
 		}
 	}
 }
+
+// ExactBands.Of bands every figure as BandOf does.
+func TestExactBandsEqualBandOf(t *testing.T) {
+	t.Parallel()
+	sets := [][]domain.Band{nil, domain.DefaultBands(),
+		{{Key: "X", Min: 1.25}, {Key: "Y", Min: 0.123456789012}, {Key: "Z", Min: 1e-9}},
+		{{Key: "P", Min: 0.333}, {Key: "Q", Min: -0.5}}}
+	figures := []int64{0, 1, 7, 69, 70, 71, 333, 999, 1000, 4_000_000_000, 6_999_999_999_999_999, 1<<63 - 1}
+	quotas := []int64{1, 3, 10, 100, 1000, 1e16, 1<<62 + 3}
+	for _, bands := range sets {
+		exact := domain.Exact(bands)
+		for _, f := range figures {
+			for _, q := range quotas {
+				if got, want := exact.Of(f, q), domain.BandOf(bands, f, q); got != want {
+					t.Errorf("bands %v: Of(%d, %d) = %v, BandOf %v", bands, f, q, got, want)
+				}
+			}
+		}
+	}
+}

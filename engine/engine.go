@@ -464,9 +464,9 @@ func computeMetric(c *domain.Campaign, metric string, reports []Report, nodes []
 		}
 		prev, week := kept[(di-1)%ring], kept[(di-history)%ring]
 		rv := domain.RulesOn(rules, d) // the version in force that day bands it
-		bands := rv.Bands
-		if len(bands) == 0 {
-			bands = domain.DefaultBands()
+		bands := domain.Exact(rv.Bands)
+		if len(rv.Bands) == 0 {
+			bands = domain.Exact(domain.DefaultBands())
 		}
 		out = out[:0]
 		for i := range nodes {
@@ -481,7 +481,7 @@ func computeMetric(c *domain.Campaign, metric string, reports []Report, nodes []
 				OnTime: s.onTime, Late: s.late, Missing: s.missing, RulesVersion: rv.Version, Revisions: s.revisions}
 			if s.has && s.hasQuota && s.quota > 0 {
 				f.Rate = sl.float.put(float64(s.value) / float64(s.quota))
-				f.Band = domain.BandOf(bands, s.value, s.quota).Key // exactly, not by the float
+				f.Band = bands.Of(s.value, s.quota).Key // exactly, not by the float
 			}
 			if p := &prev[i]; s.has && p.valid && p.has {
 				f.Delta = sl.int64.put(s.value - p.value)
