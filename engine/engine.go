@@ -10,6 +10,7 @@ package engine
 import (
 	"cmp"
 	"maps"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -164,10 +165,10 @@ type carried struct {
 // Checkpoint at From of this computation (cp's parts where they were used).
 func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoint, error) {
 	c := in.Campaign
-	idx := make(map[int64]int, len(in.Units))
-	for i, u := range in.Units {
-		idx[u.ID] = i
-	}
+	// Each unit's index by id; each report's unit and metric, looked up
+	// once for every metric (a national window is a quarter of a million
+	// reports).
+	idx := denseIndex(in.Units)
 	// Post-order: children before parents.
 	order := postOrder(in.Units, idx)
 	nodes := make([]node, len(in.Units))
@@ -178,7 +179,7 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 		if u.ParentID == nil {
 			continue
 		}
-		p, ok := idx[*u.ParentID]
+		p, ok := idx.find(*u.ParentID)
 		if !ok {
 			continue
 		}
@@ -186,13 +187,14 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 			nodes[p].children = append(nodes[p].children, i)
 		}
 	}
-	// Each report's unit, looked up once for every metric.
 	at := make([]int32, len(in.Reports))
+	metricOf := make([]int32, len(in.Reports))
 	for k, r := range in.Reports {
-		at[k] = -1
-		if i, ok := idx[r.UnitID]; ok {
+		at[k], metricOf[k] = -1, -1
+		if i, ok := idx.find(r.UnitID); ok {
 			at[k] = int32(i)
 		}
+		metricOf[k] = int32(slices.Index(c.MetricKeys, r.Metric))
 	}
 	// What every metric reuses: a national campaign's window holds a few
 	// hundred thousand reports and its eight days' states a few hundred
@@ -209,13 +211,14 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 		cp = nil
 	}
 	out := &Checkpoint{day: in.From, units: ids, metrics: make(map[string]*metricPoint, len(c.MetricKeys))}
-	for _, metric := range c.MetricKeys {
+	for m, metric := range c.MetricKeys {
+		mi := int32(m)
 		// Each node's reports of the metric in one shared array (counted
 		// first): growing a slice per unit cost more than the rules.
 		counts := w.counts
 		clear(counts)
-		for k, r := range in.Reports {
-			if at[k] >= 0 && r.Metric == metric {
+		for k := range in.Reports {
+			if at[k] >= 0 && metricOf[k] == mi {
 				counts[at[k]+1]++
 			}
 		}
@@ -227,23 +230,33 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 			nodes[i].reports = shared[counts[i]:counts[i]:counts[i+1]]
 			nodes[i].quotas = nodes[i].quotas[:0]
 		}
-		for k, r := range in.Reports {
-			if i := at[k]; i >= 0 && r.Metric == metric {
-				nodes[i].reports = append(nodes[i].reports, reportAt{r.Day, int32(k)})
+		ordered := true // every node's reports came in day order (a window kept in memory is sorted)
+		for k := range in.Reports {
+			if i := at[k]; i >= 0 && metricOf[k] == mi {
+				rs := nodes[i].reports
+				d := in.Reports[k].Day
+				if len(rs) > 0 && rs[len(rs)-1].day > d {
+					ordered = false
+				}
+				nodes[i].reports = append(rs, reportAt{d, int32(k)})
 			}
 		}
 		for _, q := range in.Quotas {
 			if q.MetricKey == metric {
-				if i, ok := idx[q.UnitID]; ok {
+				if i, ok := idx.find(q.UnitID); ok {
 					nodes[i].quotas = append(nodes[i].quotas, q)
 				}
 			}
 		}
 		for i := range nodes {
-			slices.SortFunc(nodes[i].reports, func(a, b reportAt) int { return cmp.Compare(a.day, b.day) })
-			slices.SortFunc(nodes[i].quotas, func(a, b domain.QuotaRevision) int {
-				return cmp.Or(cmp.Compare(a.EffectiveFrom, b.EffectiveFrom), cmp.Compare(a.ID, b.ID))
-			})
+			if !ordered {
+				slices.SortFunc(nodes[i].reports, func(a, b reportAt) int { return cmp.Compare(a.day, b.day) })
+			}
+			if len(nodes[i].quotas) > 1 {
+				slices.SortFunc(nodes[i].quotas, func(a, b domain.QuotaRevision) int {
+					return cmp.Or(cmp.Compare(a.EffectiveFrom, b.EffectiveFrom), cmp.Compare(a.ID, b.ID))
+				})
+			}
 		}
 		var from *metricPoint
 		if cp != nil {
@@ -256,6 +269,47 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 		out.metrics[metric] = point
 	}
 	return out, nil
+}
+
+// unitIndex finds a unit's index in Input.Units by its id: in a slice by
+// id when the ids are dense enough (a store's are), else in a map.
+type unitIndex struct {
+	base  int64
+	slots []int32 // index+1 of the unit with id base+k, 0 for none
+	m     map[int64]int
+}
+
+func denseIndex(units []*domain.Unit) unitIndex {
+	if len(units) == 0 {
+		return unitIndex{}
+	}
+	lo, hi := units[0].ID, units[0].ID
+	for _, u := range units {
+		lo, hi = min(lo, u.ID), max(hi, u.ID)
+	}
+	if uint64(hi-lo) >= uint64(4*len(units)+1024) || len(units) >= math.MaxInt32 {
+		x := unitIndex{m: make(map[int64]int, len(units))}
+		for i, u := range units {
+			x.m[u.ID] = i
+		}
+		return x
+	}
+	x := unitIndex{base: lo, slots: make([]int32, hi-lo+1)}
+	for i, u := range units {
+		x.slots[u.ID-lo] = int32(i) + 1
+	}
+	return x
+}
+
+func (x unitIndex) find(id int64) (int, bool) {
+	if x.m != nil {
+		i, ok := x.m[id]
+		return i, ok
+	}
+	if k := uint64(id - x.base); k < uint64(len(x.slots)) && x.slots[k] > 0 {
+		return int(x.slots[k]) - 1, true
+	}
+	return 0, false
 }
 
 // work is what computing one metric needs besides its nodes, allocated once
@@ -324,12 +378,12 @@ type slabs struct {
 	date  slab[domain.Date]
 }
 
-func postOrder(units []*domain.Unit, idx map[int64]int) []int {
+func postOrder(units []*domain.Unit, idx unitIndex) []int {
 	kids := make([][]int, len(units))
 	var roots []int
 	for i, u := range units {
 		if u.ParentID != nil {
-			if p, ok := idx[*u.ParentID]; ok {
+			if p, ok := idx.find(*u.ParentID); ok {
 				kids[p] = append(kids[p], i)
 				continue
 			}

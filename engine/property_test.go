@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -446,4 +447,57 @@ func changeFromOn(in engine.Input, r *rand.Rand) engine.Input {
 		in.Quotas = append(in.Quotas, q)
 	}
 	return in
+}
+
+// TestSparseUnitIDs: the engine finds units by id whether the ids are
+// dense (a store's) or far apart; the figures are the same either way.
+func TestSparseUnitIDs(t *testing.T) {
+	t.Parallel()
+	const spread = 1 << 40
+	for seed := range uint64(30) {
+		in := genWorld(seed)
+		want := collect(t, engine.Compute, in)
+		sparse := in
+		sparse.Units = nil
+		for _, u := range in.Units {
+			v := *u
+			v.ID *= spread
+			if u.ParentID != nil {
+				p := *u.ParentID * spread
+				v.ParentID = &p
+			}
+			sparse.Units = append(sparse.Units, &v)
+		}
+		sparse.Reports = slices.Clone(in.Reports)
+		for i := range sparse.Reports {
+			sparse.Reports[i].UnitID *= spread
+		}
+		sparse.Quotas = slices.Clone(in.Quotas)
+		for i := range sparse.Quotas {
+			sparse.Quotas[i].UnitID *= spread
+		}
+		c := *in.Campaign
+		c.ScopeUnitID *= spread
+		sparse.Campaign = &c
+		got := collect(t, engine.Compute, sparse)
+		if len(got) != len(want) {
+			t.Fatalf("world %d: %d days with sparse ids, %d dense", seed, len(got), len(want))
+		}
+		for d := range want {
+			if len(got[d]) != len(want[d]) {
+				t.Fatalf("world %d, day %d: %d figures with sparse ids, %d dense", seed, d, len(got[d]), len(want[d]))
+			}
+			for j := range want[d] {
+				f := got[d][j]
+				f.UnitID /= spread
+				if f.ParentID != nil {
+					p := *f.ParentID / spread
+					f.ParentID = &p
+				}
+				if diff := fieldDiff(f, want[d][j]); len(diff) > 0 {
+					t.Fatalf("world %d: %s differs with sparse ids:\n\t%s", seed, describe(want[d][j]), strings.Join(diff, "\n\t"))
+				}
+			}
+		}
+	}
 }
