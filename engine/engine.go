@@ -187,8 +187,9 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 			nodes[p].children = append(nodes[p].children, i)
 		}
 	}
-	at := make([]int32, len(in.Reports))
-	metricOf := make([]int32, len(in.Reports))
+	w := getWork(len(in.Units), len(in.Reports))
+	defer putWork(w)
+	at, metricOf := w.at, w.metricOf
 	for k, r := range in.Reports {
 		at[k], metricOf[k] = -1, -1
 		if i, ok := idx.find(r.UnitID); ok {
@@ -200,8 +201,6 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 	// hundred thousand reports and its eight days' states a few hundred
 	// thousand more, and allocating (and clearing) them again per metric
 	// cost more than the rules.
-	w := getWork(len(nodes), len(in.Reports))
-	defer works.Put(w)
 	sl := new(slabs) // what the figures point to: never reused
 	ids := make([]int64, len(in.Units))
 	for i, u := range in.Units {
@@ -271,6 +270,26 @@ func Resume(in Input, cp *Checkpoint, emit func(day []Figure) error) (*Checkpoin
 	return out, nil
 }
 
+// putWork keeps w for the next Compute, in place of the smallest kept if
+// there are keptWorks already.
+func putWork(w *work) {
+	works.Lock()
+	defer works.Unlock()
+	if len(works.free) < keptWorks {
+		works.free = append(works.free, w)
+		return
+	}
+	smallest := 0
+	for i, f := range works.free {
+		if cap(f.reports) < cap(works.free[smallest].reports) {
+			smallest = i
+		}
+	}
+	if cap(works.free[smallest].reports) < cap(w.reports) {
+		works.free[smallest] = w
+	}
+}
+
 // unitIndex finds a unit's index in Input.Units by its id: in a slice by
 // id when the ids are dense enough (a store's are), else in a map.
 type unitIndex struct {
@@ -319,6 +338,7 @@ func (x unitIndex) find(id int64) (int, bool) {
 // than the rules.
 type work struct {
 	counts          []int
+	at, metricOf    []int32 // each report's unit index (-1: none) and metric index
 	reports         []reportAt
 	day             []dayState             // the day being computed
 	kept            [history + 1][]carried // the days before it, by di%ring
@@ -327,21 +347,41 @@ type work struct {
 	prevRanks       map[int64]int
 }
 
-// works holds the work of Computes done, for the next.
-var works sync.Pool
+// works holds the work of the last Computes done, for the next: at most
+// keptWorks (a national campaign's is about 15 MB). A sync.Pool let go of
+// it at every collection, a few times between two refreshes of a report
+// morning, and each refresh allocated it again.
+var works struct {
+	sync.Mutex
+	free []*work
+}
 
-// getWork returns a work for units and reports, from works if one there is
-// large enough. Nothing in it is cleared.
+const keptWorks = 2
+
+// getWork returns a work for units and reports, one of works if one there
+// is large enough. Nothing in it is cleared.
 func getWork(units, reports int) *work {
-	if w, ok := works.Get().(*work); ok && cap(w.day) >= units && cap(w.reports) >= reports {
+	works.Lock()
+	var w *work
+	for i, f := range works.free {
+		if cap(f.day) >= units && cap(f.reports) >= reports {
+			w = f
+			works.free = slices.Delete(works.free, i, i+1)
+			break
+		}
+	}
+	works.Unlock()
+	if w != nil {
 		w.counts, w.reports, w.day = w.counts[:units+1], w.reports[:reports], w.day[:units]
+		w.at, w.metricOf = w.at[:reports], w.metricOf[:reports]
 		w.cursor, w.qcursor = w.cursor[:units], w.qcursor[:units]
 		for i := range w.kept {
 			w.kept[i] = w.kept[i][:units]
 		}
 		return w
 	}
-	w := &work{counts: make([]int, units+1), reports: make([]reportAt, reports), day: make([]dayState, units),
+	w = &work{counts: make([]int, units+1), reports: make([]reportAt, reports), day: make([]dayState, units),
+		at: make([]int32, reports), metricOf: make([]int32, reports),
 		cursor: make([]int, units), qcursor: make([]int, units),
 		out: make([]Figure, 0, units), prevRanks: make(map[int64]int, units)}
 	for i := range w.kept {
@@ -379,27 +419,50 @@ type slabs struct {
 }
 
 func postOrder(units []*domain.Unit, idx unitIndex) []int {
-	kids := make([][]int, len(units))
-	var roots []int
+	// Each unit's children, in one array by parent (a slice per unit cost
+	// a national campaign thirty thousand allocations a refresh).
+	parent := make([]int32, len(units))
+	start := make([]int32, len(units)+2)
 	for i, u := range units {
+		parent[i] = -1
 		if u.ParentID != nil {
 			if p, ok := idx.find(*u.ParentID); ok {
-				kids[p] = append(kids[p], i)
-				continue
+				parent[i] = int32(p)
+				start[p+2]++
 			}
 		}
-		roots = append(roots, i)
 	}
-	order := make([]int, 0, len(units))
-	var walk func(int)
-	walk = func(i int) {
-		for _, k := range kids[i] {
-			walk(k)
+	for i := 2; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	kids := make([]int32, len(units))
+	for i, p := range parent {
+		if p >= 0 {
+			kids[start[p+1]] = int32(i)
+			start[p+1]++
 		}
-		order = append(order, i)
 	}
-	for _, r := range roots {
-		walk(r)
+	// start[p] .. start[p+1] are p's children now. Walk each root's tree,
+	// children (in input order) before their parent.
+	order := make([]int, 0, len(units))
+	type frame struct{ node, next int32 }
+	var stack []frame
+	for r, p := range parent {
+		if p >= 0 {
+			continue
+		}
+		stack = append(stack[:0], frame{int32(r), start[r]})
+		for len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if f.next < start[f.node+1] {
+				k := kids[f.next]
+				f.next++
+				stack = append(stack, frame{k, start[k]})
+				continue
+			}
+			order = append(order, int(f.node))
+			stack = stack[:len(stack)-1]
+		}
 	}
 	return order
 }
