@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -160,5 +161,50 @@ func BenchmarkRankCommunes(b *testing.B) {
 		}
 		slices.SortFunc(ranked, engine.Compare)
 		engine.Number(ranked)
+	}
+}
+
+// TestResumeKeepsItsWork: a report morning's refreshes resume one after
+// another, each with a few more reports than the last; each reuses the
+// buffers the last one left (a window, states, indexes: megabytes for the
+// nation) rather than allocating them again. (Not parallel: it counts the
+// bytes the process allocates.)
+func TestResumeKeepsItsWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a national input")
+	}
+	in := nationalInput(t)
+	in.From = in.To
+	in.Reports = window(in.Reports, in.From-8)
+	none := func([]engine.Figure) error { return nil }
+	cp, err := engine.Resume(in, nil, none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// allocated is what one refresh of in allocates.
+	allocated := func() uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if cp, err = engine.Resume(in, cp, none); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	for batch := range 5 {
+		same := allocated() // the figures' own numbers, the checkpoint's parts: what any refresh allocates
+		// The batch: reports of the day for units that had none.
+		added := 0
+		for _, u := range in.Units[len(in.Units)-50*(batch+1):] {
+			r := engine.Report{UnitID: u.ID, Metric: in.Campaign.MetricKeys[0], Day: in.From, Value: 1, FirstReportedAt: in.From.Time(in.Campaign.Location())}
+			if !slices.ContainsFunc(in.Reports, func(x engine.Report) bool { return x.UnitID == r.UnitID && x.Metric == r.Metric && x.Day == r.Day }) {
+				in.Reports = append(in.Reports, r)
+				added++
+			}
+		}
+		// The window's reports take 16 bytes each in the buffers.
+		if got, limit := allocated(), same+uint64(16*added)+64<<10; got > limit {
+			t.Errorf("batch %d (%d reports added, %d in all): the refresh allocated %d bytes, more than %d (%d with none added): its buffers were not reused", batch, added, len(in.Reports), got, limit, same)
+		}
 	}
 }

@@ -364,30 +364,34 @@ func getWork(units, reports int) *work {
 	works.Lock()
 	var w *work
 	for i, f := range works.free {
-		if cap(f.day) >= units && cap(f.reports) >= reports {
+		if cap(f.day) >= units {
 			w = f
 			works.free = slices.Delete(works.free, i, i+1)
 			break
 		}
 	}
 	works.Unlock()
-	if w != nil {
-		w.counts, w.reports, w.day = w.counts[:units+1], w.reports[:reports], w.day[:units]
-		w.at, w.metricOf = w.at[:reports], w.metricOf[:reports]
-		w.cursor, w.qcursor = w.cursor[:units], w.qcursor[:units]
-		for i := range w.kept {
-			w.kept[i] = w.kept[i][:units]
-		}
-		return w
+	if w == nil {
+		w = &work{day: make([]dayState, units), out: make([]Figure, 0, units), prevRanks: make(map[int64]int, units)}
 	}
-	w = &work{counts: make([]int, units+1), reports: make([]reportAt, reports), day: make([]dayState, units),
-		at: make([]int32, reports), metricOf: make([]int32, reports),
-		cursor: make([]int, units), qcursor: make([]int, units),
-		out: make([]Figure, 0, units), prevRanks: make(map[int64]int, units)}
+	// Each slice to its length, grown (with room: a report morning's
+	// window grows by each batch) where it is too short.
+	w.counts = sized(w.counts, units+1)
+	w.reports, w.at, w.metricOf = sized(w.reports, reports), sized(w.at, reports), sized(w.metricOf, reports)
+	w.day, w.cursor, w.qcursor = sized(w.day, units), sized(w.cursor, units), sized(w.qcursor, units)
 	for i := range w.kept {
-		w.kept[i] = make([]carried, units)
+		w.kept[i] = sized(w.kept[i], units)
 	}
 	return w
+}
+
+// sized returns s with length n, reallocated with a quarter more room when
+// it has not that much.
+func sized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }
 
 // slab hands out pointers to values kept in shared chunks: a day's figures

@@ -13,3 +13,4 @@ func ResumedFrom(cp, from *Checkpoint) bool {
 	}
 	return true
 }
+
