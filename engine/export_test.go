@@ -13,4 +13,3 @@ func ResumedFrom(cp, from *Checkpoint) bool {
 	}
 	return true
 }
-
