@@ -145,18 +145,32 @@ func writeFigures(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	var h figureHash
 	// remember hashes the figures of the days rec remembers, and reports
 	// whether f differs from what base remembers of it.
+	// (Figures come a metric and day at a time: the last metric's id and
+	// the last day's hashes are looked up once for each.)
+	var lastMetric string
+	var id int16
+	var oldKey figureDay
+	var old *dayHashes
 	remember := func(f *engine.Figure) bool {
 		if f.Day < rec.keepFrom {
 			return true
 		}
-		id := metricIDs[f.Metric]
+		if f.Metric != lastMetric || id == 0 {
+			lastMetric, id = f.Metric, metricIDs[f.Metric]
+		}
 		h, buf = hashFigure(buf, f)
-		rec.note(id, f, h)
+		pos := rec.note(id, f, h)
 		if base == nil {
 			return true
 		}
-		old, ok := base.days[figureDay{id, f.Day}][f.UnitID]
-		return !ok || old != h
+		if k := (figureDay{id, f.Day}); k != oldKey || old == nil {
+			oldKey, old = k, base.day(k)
+		}
+		if old == nil {
+			return true
+		}
+		was, ok := old.find(pos, f.UnitID)
+		return !ok || was != h
 	}
 	noteAll := func(f *engine.Figure) bool { remember(f); return true }
 	if plan.tail && plan.from > plan.stored {

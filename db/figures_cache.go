@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -47,7 +48,37 @@ type figureDay struct {
 // figuresMemory is what a campaign's last refresh in this process stored.
 type figuresMemory struct {
 	snapshot, fingerprint string
-	days                  map[figureDay]map[int64]figureHash // never changed once remembered
+	days                  map[figureDay]*dayHashes // never changed once remembered
+}
+
+// dayHashes are the hashes of one metric's figures of a day, in the order
+// the engine emitted them (its units' order, the same from one refresh to
+// the next): a refresh finds each figure's old hash at its own position,
+// not in a map (hashing a national day's 97,000 keys into maps, and
+// looking them up, was a fifth of a report morning's refresh).
+type dayHashes struct {
+	units  []int64
+	hashes []figureHash
+	once   sync.Once
+	index  map[int64]int32 // position by unit, built the first time a unit is not at its position
+}
+
+// find returns the hash of unit's figure, looked for at pos first.
+func (d *dayHashes) find(pos int, unit int64) (figureHash, bool) {
+	if pos >= 0 && pos < len(d.units) && d.units[pos] == unit {
+		return d.hashes[pos], true
+	}
+	d.once.Do(func() {
+		d.index = make(map[int64]int32, len(d.units))
+		for i, u := range d.units {
+			d.index[u] = int32(i)
+		}
+	})
+	i, ok := d.index[unit]
+	if !ok {
+		return figureHash{}, false
+	}
+	return d.hashes[i], true
 }
 
 // figureMemories holds every campaign's memory.
@@ -117,7 +148,9 @@ func (m *figuresMemory) covers(ids []int16, from, to domain.Date) bool {
 type figureRecorder struct {
 	keepFrom domain.Date // days before it are not remembered
 	to       domain.Date // the refresh's last day
-	days     map[figureDay]map[int64]figureHash
+	days     map[figureDay]*dayHashes
+	last     figureDay // the day note appended to last, and its hashes
+	lastDay  *dayHashes
 	// sizes of the days remembered before, to size the new ones
 	base *figuresMemory
 }
@@ -126,26 +159,40 @@ type figureRecorder struct {
 const rememberedDays = 2
 
 func newFigureRecorder(base *figuresMemory, to domain.Date) *figureRecorder {
-	return &figureRecorder{keepFrom: to - rememberedDays + 1, to: to, days: map[figureDay]map[int64]figureHash{}, base: base}
+	return &figureRecorder{keepFrom: to - rememberedDays + 1, to: to, days: map[figureDay]*dayHashes{}, base: base}
 }
 
 // note records figure f of metric id with hash h (days before keepFrom are
 // not remembered).
-func (r *figureRecorder) note(id int16, f *engine.Figure, h figureHash) {
+func (r *figureRecorder) note(id int16, f *engine.Figure, h figureHash) int {
 	if f.Day < r.keepFrom {
-		return
+		return -1
 	}
 	k := figureDay{id, f.Day}
-	day := r.days[k]
-	if day == nil {
-		n := 1024
-		if r.base != nil {
-			n = max(n, len(r.base.days[k]))
+	day := r.lastDay
+	if day == nil || k != r.last {
+		day = r.days[k]
+		if day == nil {
+			n := 1024
+			if b := r.base.day(k); b != nil {
+				n = max(n, len(b.units))
+			}
+			day = &dayHashes{units: make([]int64, 0, n), hashes: make([]figureHash, 0, n)}
+			r.days[k] = day
 		}
-		day = make(map[int64]figureHash, n)
-		r.days[k] = day
+		r.last, r.lastDay = k, day
 	}
-	day[f.UnitID] = h
+	day.units = append(day.units, f.UnitID)
+	day.hashes = append(day.hashes, h)
+	return len(day.units) - 1
+}
+
+// day returns the hashes m remembers of a metric's day (nil if none, or m is nil).
+func (m *figuresMemory) day(k figureDay) *dayHashes {
+	if m == nil {
+		return nil
+	}
+	return m.days[k]
 }
 
 // memory is the memory after the refresh committed with snapshot: the days
@@ -186,12 +233,13 @@ func writeChanged(ctx context.Context, tx pgx.Tx, plan *refreshPlan, ids []int16
 	var gm []int16
 	var gd []time.Time
 	var gu []int64
-	for k, units := range base.days {
-		if k.day < plan.from || k.day > plan.to || rec.days[k] == nil {
+	for k, old := range base.days {
+		now := rec.days[k]
+		if k.day < plan.from || k.day > plan.to || now == nil || slices.Equal(old.units, now.units) {
 			continue
 		}
-		for u := range units {
-			if _, ok := rec.days[k][u]; !ok {
+		for _, u := range old.units {
+			if _, ok := now.find(-1, u); !ok {
 				gm, gd, gu = append(gm, k.metric), append(gd, pgDate(k.day)), append(gu, u)
 			}
 		}
