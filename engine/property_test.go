@@ -380,21 +380,7 @@ func TestResumeMatchesCompute(t *testing.T) {
 		if engine.ResumedFrom(cp2, cp) {
 			resumed++
 		}
-		want := collect(t, engine.Compute, changed)
-		if len(got) != len(want) {
-			t.Fatalf("world %d: resumed %d days, computed %d", seed, len(got), len(want))
-		}
-		for d := range want {
-			if len(got[d]) != len(want[d]) {
-				t.Fatalf("world %d, day %d: resumed %d figures, computed %d", seed, d, len(got[d]), len(want[d]))
-			}
-			for j := range want[d] {
-				if diff := fieldDiff(got[d][j], want[d][j]); len(diff) > 0 {
-					t.Fatalf("world %d (rerun with -world %[1]d): %s resumed differs from computed:\n\t%s",
-						seed, describe(want[d][j]), strings.Join(diff, "\n\t"))
-				}
-			}
-		}
+		sameFigures(t, seed, "resumed", got, collect(t, engine.Compute, changed), nil)
 	}
 	if resumed == 0 {
 		t.Fatal("no world resumed from its checkpoint")
@@ -480,23 +466,35 @@ func TestSparseUnitIDs(t *testing.T) {
 		c.ScopeUnitID *= spread
 		sparse.Campaign = &c
 		got := collect(t, engine.Compute, sparse)
-		if len(got) != len(want) {
-			t.Fatalf("world %d: %d days with sparse ids, %d dense", seed, len(got), len(want))
-		}
-		for d := range want {
-			if len(got[d]) != len(want[d]) {
-				t.Fatalf("world %d, day %d: %d figures with sparse ids, %d dense", seed, d, len(got[d]), len(want[d]))
+		sameFigures(t, seed, "with sparse ids", got, want, func(f *engine.Figure) {
+			f.UnitID /= spread
+			if f.ParentID != nil {
+				p := *f.ParentID / spread
+				f.ParentID = &p
 			}
-			for j := range want[d] {
-				f := got[d][j]
-				f.UnitID /= spread
-				if f.ParentID != nil {
-					p := *f.ParentID / spread
-					f.ParentID = &p
-				}
-				if diff := fieldDiff(f, want[d][j]); len(diff) > 0 {
-					t.Fatalf("world %d: %s differs with sparse ids:\n\t%s", seed, describe(want[d][j]), strings.Join(diff, "\n\t"))
-				}
+		})
+	}
+}
+
+// sameFigures fails t where got (what the engine gave how) and want
+// differ, after adjust (if any) on each of got's figures.
+func sameFigures(t *testing.T, seed uint64, how string, got, want [][]engine.Figure, adjust func(*engine.Figure)) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("world %d: %d days %s, %d computed", seed, len(got), how, len(want))
+	}
+	for d := range want {
+		if len(got[d]) != len(want[d]) {
+			t.Fatalf("world %d, day %d: %d figures %s, %d computed", seed, d, len(got[d]), how, len(want[d]))
+		}
+		for j := range want[d] {
+			f := got[d][j]
+			if adjust != nil {
+				adjust(&f)
+			}
+			if diff := fieldDiff(f, want[d][j]); len(diff) > 0 {
+				t.Fatalf("world %d (rerun with -world %[1]d): %s differs %s:\n\t%s",
+					seed, describe(want[d][j]), how, strings.Join(diff, "\n\t"))
 			}
 		}
 	}
