@@ -151,16 +151,22 @@ func (db *DB) planRefresh(ctx context.Context, campaignID int64, from domain.Dat
 
 // readQuotas reads every quota revision of a campaign (about size).
 func readQuotas(ctx context.Context, tx pgx.Tx, campaignID int64, size int) ([]domain.QuotaRevision, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
-		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id WHERE q.campaign_id = $1`, campaignID)
-	if err != nil {
-		return nil, err
-	}
 	// About a revision per unit and metric: sized once (a national
 	// campaign has ninety thousand; growing the slice cost more than
 	// reading them).
-	quotas := make([]domain.QuotaRevision, 0, size)
+	return appendQuotas(ctx, tx, make([]domain.QuotaRevision, 0, size), `WHERE q.campaign_id = $1`, campaignID)
+}
+
+// quotasSQL selects quota revisions as appendQuotas reads them.
+const quotasSQL = `SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
+	FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id`
+
+// appendQuotas appends to quotas the revisions quotasSQL selects with where.
+func appendQuotas(ctx context.Context, tx pgx.Tx, quotas []domain.QuotaRevision, where string, args ...any) ([]domain.QuotaRevision, error) {
+	rows, err := tx.Query(ctx, quotasSQL+" "+where, args...)
+	if err != nil {
+		return quotas, err
+	}
 	var q domain.QuotaRevision
 	var eff time.Time
 	_, err = pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {

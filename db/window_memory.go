@@ -123,21 +123,10 @@ func compareReports(a, b engine.Report) int {
 // updateQuotas appends to w's quota revisions those committed since w's
 // snapshot (revisions are never changed or deleted).
 func (w *reportWindow) updateQuotas(ctx context.Context, tx pgx.Tx, campaignID int64) error {
-	rows, err := tx.Query(ctx, `
-		SELECT q.id, q.campaign_id, q.unit_id, m.key, q.target, q.effective_from
-		FROM quota_revisions q JOIN metrics m ON m.id = q.metric_id
-		WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)`,
+	quotas, err := appendQuotas(ctx, tx, w.quotas,
+		`WHERE q.campaign_id = $1 AND q.xid >= pg_snapshot_xmin($2::pg_snapshot) AND NOT pg_visible_in_snapshot(q.xid, $2::pg_snapshot)`,
 		campaignID, w.snapshot)
-	if err != nil {
-		return err
-	}
-	var q domain.QuotaRevision
-	var eff time.Time
-	_, err = pgx.ForEachRow(rows, []any{&q.ID, &q.CampaignID, &q.UnitID, &q.MetricKey, &q.Target, &eff}, func() error {
-		q.EffectiveFrom = toDate(eff)
-		w.quotas = append(w.quotas, q)
-		return nil
-	})
+	w.quotas = quotas
 	return err
 }
 
