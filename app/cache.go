@@ -33,6 +33,7 @@ type rankKey struct {
 type rankEntry struct {
 	version string
 	rows    []*domain.RankRow
+	bands   bandTally // the rows counted per band, once
 }
 
 type unitEntry struct {
@@ -52,19 +53,19 @@ func (c *cache) init() {
 	})
 }
 
-func (c *cache) ranking(k rankKey, version string) ([]*domain.RankRow, bool) {
+func (c *cache) ranking(k rankKey, version string) (rankEntry, bool) {
 	c.init()
 	e, ok := c.rankings.Get(k)
 	if !ok || e.version != version || version == "" {
-		return nil, false
+		return rankEntry{}, false
 	}
-	return e.rows, true
+	return e, true
 }
 
-func (c *cache) putRanking(k rankKey, version string, rows []*domain.RankRow) {
+func (c *cache) putRanking(k rankKey, e rankEntry) {
 	c.init()
-	if version != "" {
-		c.rankings.Add(k, rankEntry{version, rows})
+	if e.version != "" {
+		c.rankings.Add(k, e)
 	}
 }
 
