@@ -111,24 +111,40 @@ func (db *DB) CampaignBySlug(ctx context.Context, slug string) (*domain.Campaign
 	return c, mapErr(err, fmt.Sprintf("campaign %q", slug))
 }
 
-// CampaignFigures returns one campaign and the state of its figures, in one
-// round trip (a ranking's first question); NOT_FOUND if there is none.
+// CampaignFigures returns one campaign and the state of its figures (a
+// ranking's first question); NOT_FOUND if there is none. One small query
+// when the campaign is remembered as of campaigns_state's version
+// (campaigns_memory.go), the campaign whole with its figures state in one
+// snapshot otherwise.
 func (db *DB) CampaignFigures(ctx context.Context, slug string) (*domain.Campaign, domain.FiguresState, error) {
 	var st domain.FiguresState
 	var done *time.Time
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, '')
-		FROM campaigns c LEFT JOIN figures_state fs ON fs.campaign_id = c.id WHERE c.slug = $1`, slug)
+	var id, version int64
+	q := db.reader(ctx)
+	err := q.QueryRow(ctx, `SELECT c.id, s.version, fs.computed_to, COALESCE(fs.updated_at::text, '')
+		FROM campaigns c CROSS JOIN campaigns_state s LEFT JOIN figures_state fs ON fs.campaign_id = c.id
+		WHERE c.slug = $1`, slug).Scan(&id, &version, &done, &st.Version)
 	if err != nil {
-		return nil, st, mapErr(err, "campaign")
+		return nil, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
 	}
-	c, err := pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*domain.Campaign, error) {
-		return scanCampaignWith(row, &done, &st.Version)
-	})
+	c := db.campaigns.get(slug, id, version)
+	if c == nil {
+		rows, err := q.Query(ctx, `SELECT `+campaignColumns+`, fs.computed_to, COALESCE(fs.updated_at::text, ''), s.version
+			FROM campaigns c CROSS JOIN campaigns_state s LEFT JOIN figures_state fs ON fs.campaign_id = c.id WHERE c.slug = $1`, slug)
+		if err != nil {
+			return nil, st, mapErr(err, "campaign")
+		}
+		c, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (*domain.Campaign, error) {
+			return scanCampaignWith(row, &done, &st.Version, &version)
+		})
+		if err != nil {
+			return nil, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
+		}
+		db.campaigns.put(c, version)
+	}
 	st.ComputedTo = toDatePtr(done)
-	if err == nil {
-		readset.Campaign(ctx, c.ID, st.Version)
-	}
-	return c, st, mapErr(err, fmt.Sprintf("campaign %q", slug))
+	readset.Campaign(ctx, c.ID, st.Version)
+	return c, st, nil
 }
 
 // CreateCampaign stores a new campaign whose scope is def.ScopeCode (valid on

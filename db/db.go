@@ -43,6 +43,9 @@ type DB struct {
 	windows reportWindows
 	// units keeps the subtrees of units refreshes read (units_memory.go).
 	units unitsMemory
+	// campaigns keeps the campaigns public reads ask for
+	// (campaigns_memory.go).
+	campaigns campaignsMemory
 	// resumed counts the refreshes that resumed from the engine's
 	// checkpoint kept with their window (for tests).
 	resumed atomic.Int64
