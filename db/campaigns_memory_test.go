@@ -59,7 +59,9 @@ func TestCampaignFiguresSeesEachChange(t *testing.T) {
 			bands[0].Min = 0.95
 			_, err := store.UpdateCampaign(ctx, admin, c.Slug, domain.CampaignPatch{Bands: bands, BandsFrom: &c.Start}, domain.WriteOptions{})
 			return err
-		}, func(got *domain.Campaign) bool { return len(got.Rules) > 0 && got.Rules[len(got.Rules)-1].Bands[0].Min == 0.95 }},
+		}, func(got *domain.Campaign) bool {
+			return len(got.Rules) > 0 && got.Rules[len(got.Rules)-1].Bands[0].Min == 0.95
+		}},
 		{"milestones", func() error {
 			ms := []domain.Milestone{{Date: c.Start + 3, LabelVI: "Mốc mới", LabelEN: "New milestone"}}
 			_, err := store.UpdateCampaign(ctx, admin, c.Slug, domain.CampaignPatch{Milestones: &ms}, domain.WriteOptions{})
