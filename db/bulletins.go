@@ -195,15 +195,7 @@ func (db *DB) DayFigures(ctx context.Context, campaignID int64, metric string, d
 	if err != nil {
 		return nil, nil, err
 	}
-	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*domain.RankRow, error) {
-		var r domain.RankRow
-		p, err := scanPoint(row, &r.Code, &r.ParentID)
-		if err != nil {
-			return nil, err
-		}
-		r.Point = *p
-		return &r, nil
-	})
+	all, err := pgx.CollectRows(rows, newRankRowScan().row)
 	if err != nil {
 		return nil, nil, err
 	}

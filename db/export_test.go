@@ -3,6 +3,8 @@ package db
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/tiendo-vn/tiendo/domain"
 	"github.com/tiendo-vn/tiendo/engine"
 )
@@ -55,3 +57,16 @@ var ReportKeysSmall = reportKeysSmall
 
 // RefreshesResumed is how many refreshes of d resumed from a checkpoint.
 func (db *DB) RefreshesResumed() int64 { return db.resumed.Load() }
+
+// ScanRankRows reads the rows of sql (pointColumns, a unit's code and its
+// parent) as the rankings read theirs.
+func ScanRankRows(ctx context.Context, d *DB, sql string) ([]*domain.RankRow, error) {
+	rows, err := d.Pool.Query(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, newRankRowScan().row)
+}
+
+// PointColumns are the columns of a figure the reads scan.
+const PointColumns = pointColumns

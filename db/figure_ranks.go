@@ -33,6 +33,20 @@ type rankBlock struct {
 	ranks, changes []pgtype.Int4
 }
 
+// dayRanks are the rows of one metric and day, by block.
+type dayRanks map[int64]rankBlock
+
+// set gives p the unit's rank and rank change, their values in n.
+func (d dayRanks) set(p *domain.Point, n *pointNulls) {
+	b, i := d[p.UnitID>>rankBlockBits], int(p.UnitID&(1<<rankBlockBits-1))
+	if i < len(b.ranks) {
+		p.Rank = int4At(b.ranks[i], &n.rank)
+	}
+	if i < len(b.changes) {
+		p.RankChange = int4At(b.changes[i], &n.rankChange)
+	}
+}
+
 // rankBlocks collects the ranks a refresh computes, by row.
 type rankBlocks map[rankKey]*rankBlock
 

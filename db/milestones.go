@@ -65,18 +65,21 @@ func (db *DB) FreezeMilestone(ctx context.Context, c *domain.Campaign, day domai
 		if err != nil {
 			return err
 		}
+		var metric, kind string
+		var u domain.Unit
+		var from, until *time.Time
+		scan := newPointScan([]any{&metric}, &u.ID, &u.Code, &u.Name, &u.FullName, &u.NameEN, &kind, &u.ParentID, &from, &until)
 		figs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*DayFigure, error) {
-			var f DayFigure
-			var u domain.Unit
-			var kind string
-			var from, until *time.Time
-			p, err := scanPointWith(row, []any{&f.Metric}, &u.ID, &u.Code, &u.Name, &u.FullName, &u.NameEN, &kind, &u.ParentID, &from, &until)
-			if err != nil {
+			u = domain.Unit{}
+			from, until = nil, nil
+			if err := scan.scan(row); err != nil {
 				return nil, err
 			}
-			u.Kind, u.ValidFrom, u.ValidTo = domain.UnitKind(kind), toDatePtr(from), validTo(until)
-			f.Point, f.Unit = *p, &u
-			return &f, nil
+			unit := u
+			unit.Kind, unit.ValidFrom, unit.ValidTo = domain.UnitKind(kind), toDatePtr(from), validTo(until)
+			f := &DayFigure{Metric: metric, Unit: &unit}
+			f.Point = *scan.point()
+			return f, nil
 		})
 		if err != nil {
 			return err

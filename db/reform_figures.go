@@ -62,14 +62,16 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		day  domain.Date
 	}
 	figs := map[key]*domain.Point{}
+	var rev int
+	scan := newPointScan(nil, &rev)
 	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var rev int
-		p, err := scanPoint(row, &rev)
-		if err == nil {
-			p.Revisions = rev
-			figs[key{p.UnitID, p.Day}] = p
+		if err := scan.scan(row); err != nil {
+			return struct{}{}, err
 		}
-		return struct{}{}, err
+		p := scan.point()
+		p.Revisions = rev
+		figs[key{p.UnitID, p.Day}] = p
+		return struct{}{}, nil
 	})
 	if err != nil {
 		return nil, mapErr(err, "figures")
