@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -98,22 +99,39 @@ func TestTraceSpansHTTPToSQL(t *testing.T) {
 		if err := pool.QueryRow(r.Context(), "select 41 + 1").Scan(&n); err != nil || n != 42 {
 			t.Errorf("query: %v %d", err, n)
 		}
+		b := &pgx.Batch{}
+		b.Queue("select 1")
+		b.Queue("select 2")
+		if err := pool.SendBatch(r.Context(), b).Close(); err != nil {
+			t.Errorf("batch: %v", err)
+		}
 	}))
 	req := httptest.NewRequest("POST", "/graphql", nil)
 	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
 	h.ServeHTTP(httptest.NewRecorder(), req)
 	spans := rec.Ended()
-	var httpSpan, sqlSpan sdktrace.ReadOnlySpan
+	var httpSpan, sqlSpan, batchSpan sdktrace.ReadOnlySpan
 	for _, s := range spans {
 		switch s.Name() {
 		case "POST graphql":
 			httpSpan = s
 		case "SQL":
-			sqlSpan = s
+			for _, a := range s.Attributes() {
+				switch {
+				case a.Key != "db.query.text":
+				case a.Value.AsString() == "select 41 + 1":
+					sqlSpan = s
+				case a.Value.AsString() == "select 1;\nselect 2":
+					batchSpan = s
+				}
+			}
 		}
 	}
-	if httpSpan == nil || sqlSpan == nil {
-		t.Fatalf("spans %v: want an HTTP span and an SQL span", spans)
+	if httpSpan == nil || sqlSpan == nil || batchSpan == nil {
+		t.Fatalf("spans %v: want an HTTP span, an SQL span and a batch's", spans)
+	}
+	if batchSpan.Parent().SpanID() != httpSpan.SpanContext().SpanID() {
+		t.Error("the batch's span is not a child of the request's span")
 	}
 	if httpSpan.SpanContext().TraceID().String() != "4bf92f3577b34da6a3ce929d0e0e4736" {
 		t.Error("the HTTP span does not continue the caller's trace")

@@ -120,6 +120,7 @@ type pgxStart struct {
 var (
 	_ pgx.QueryTracer    = PGX{}
 	_ pgx.CopyFromTracer = PGX{}
+	_ pgx.BatchTracer    = PGX{}
 )
 
 func (p PGX) start(ctx context.Context, name, stmt string) context.Context {
@@ -164,6 +165,24 @@ func (p PGX) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryS
 }
 
 func (p PGX) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryEndData) {
+	p.end(ctx, d.Err)
+}
+
+// TraceBatchStart: a batch (a ranking's read: its rows and the day's ranks
+// in one round trip) is one statement here, its text the batch's.
+func (p PGX) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	var text []string
+	if trace.SpanFromContext(ctx).IsRecording() && d.Batch != nil {
+		for _, q := range d.Batch.QueuedQueries {
+			text = append(text, q.SQL)
+		}
+	}
+	return p.start(ctx, "SQL", strings.Join(text, ";\n"))
+}
+
+func (PGX) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (p PGX) TraceBatchEnd(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchEndData) {
 	p.end(ctx, d.Err)
 }
 
