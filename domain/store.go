@@ -92,7 +92,8 @@ type ReportStore interface {
 // FigureStore reads the stored figures and recomputes them.
 type FigureStore interface {
 	// Series returns a page of a unit's figures from from to to, oldest
-	// first, and the total. ENOTFOUND for an unknown metric.
+	// first, and the total; their ranks are not read (nil). ENOTFOUND for
+	// an unknown metric.
 	Series(ctx context.Context, campaignID, unitID int64, metric string, from, to Date, offset, limit int) ([]*Point, int, error)
 	// Ranking returns a page of the stored ranking of the campaign's own
 	// scope and its total.
