@@ -8,7 +8,7 @@ import (
 )
 
 // pointScan reads rows of pointColumns, row after row, without reflection
-// and with one allocation a point. Scanning a nullable column into a
+// and with one allocation per point. Scanning a nullable column into a
 // **int64, pgx makes the *int64 with reflect.New and sets it through
 // reflect: for a ranking of the nation's communes after each commit (ten
 // thousand rows of twelve nullable columns) that was most of the read's
