@@ -10,6 +10,9 @@
 # the kernel's scheduler, not of the server (measured: p99 8–9 ms sharing
 # the cores, the same with the collector off; 2.1–2.5 ms each on its own
 # core); separate machines are what a server and its clients are.
+# For the same reason the server not measured is stopped (SIGSTOP) during
+# the other's run: after its own run, node's collector and compiler, or
+# Go's, would otherwise work on the measured server's core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADMIN=${BENCH_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
@@ -34,14 +37,18 @@ pids=($!)
 [ -x "$DIR/node_modules/.bin/postgraphile" ] || { mkdir -p "$DIR"; cp bench/postgraphile/package*.json "$DIR/"; (cd "$DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); }
 "${server_cpu[@]}" node "$DIR/node_modules/.bin/postgraphile" -c "${URL%%\?*}" -s public --host 127.0.0.1 --port 18091 --disable-query-log --disable-graphiql >/tmp/tiendo-typename-pgl.log 2>&1 &
 pids+=($!)
-trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'kill -CONT "${pids[@]}" 2>/dev/null || true; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for port in 18083 18091; do
   for _ in $(seq 1 150); do curl -fs -H 'Content-Type: application/json' -d '{"query":"{ __typename }"}' "http://127.0.0.1:$port/graphql" >/dev/null && break; sleep 0.2; done
 done
 settle "${pids[0]}"
-echo "# $(date -u +%F) $(nproc) cores; wrk -t1 -c16 -d$DUR, POST { __typename }; ${server_cpu[*]:-unpinned} server, ${client_cpu[*]:-unpinned} wrk; tiendo $(git rev-parse --short HEAD), PostGraphile $(node -p "require('$DIR/node_modules/postgraphile/package.json').version")" | tee -a "$out"
+settle "${pids[1]}"
+echo "# $(date -u +%F) $(nproc) cores; wrk -t1 -c16 -d$DUR, POST { __typename }; ${server_cpu[*]:-unpinned} server (the other stopped), ${client_cpu[*]:-unpinned} wrk; tiendo $(git rev-parse --short HEAD), PostGraphile $(node -p "require('$DIR/node_modules/postgraphile/package.json').version")" | tee -a "$out"
 for run in $(seq 1 "$RUNS"); do
-  for who in tiendo:18083 postgraphile:18091; do
+  for who in tiendo:18083:0 postgraphile:18091:1; do
+    me=${pids[${who##*:}]} other=${pids[$((1 - ${who##*:}))]}
+    kill -STOP "$other"; kill -CONT "$me"
+    who=${who%:*}
     QUERY='{ __typename }' "${client_cpu[@]}" wrk -t1 -c16 -d"$DUR" --latency -s bench/wrk/post.lua "http://127.0.0.1:${who#*:}/graphql" >/tmp/wrk.txt
     awk -v name="${who%%:*}" -v run="$run" '
       /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2} /Non-2xx/ {bad=$NF}
