@@ -6,6 +6,8 @@
 //
 // Run it after `bench/national rewind` and `newday` (the day newer than the
 // tables' statistics, as each report morning's is) and after an ANALYZE.
+// With -scope CODE it times db.DayFigures instead: the unit's figures and
+// its children's, as a bulletin and a unit's embedded card read them.
 package main
 
 import (
@@ -28,14 +30,15 @@ func main() {
 	day := flag.String("day", "2024-05-24", "day")
 	kind := flag.String("level", "COMMUNE", "level")
 	runs := flag.Int("runs", 40, "reads")
+	scope := flag.String("scope", "", "a unit's code: time db.DayFigures of it and its children instead")
 	flag.Parse()
-	if err := run(*url, *slug, *metric, *day, domain.UnitKind(*kind), *runs); err != nil {
+	if err := run(*url, *slug, *metric, *day, domain.UnitKind(*kind), *scope, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "rankread:", err)
 		os.Exit(1)
 	}
 }
 
-func run(url, slug, metric, day string, kind domain.UnitKind, runs int) error {
+func run(url, slug, metric, day string, kind domain.UnitKind, scope string, runs int) error {
 	ctx := context.Background()
 	store, err := db.Open(ctx, url, db.Options{})
 	if err != nil {
@@ -50,18 +53,36 @@ func run(url, slug, metric, day string, kind domain.UnitKind, runs int) error {
 	if err != nil {
 		return err
 	}
+	read := func() (int, error) {
+		rows, _, err := store.Ranking(ctx, domain.RankingFilter{Campaign: c, Metric: metric, Day: d, Kind: kind, Limit: -1})
+		return len(rows), err
+	}
+	if scope != "" {
+		u, err := store.UnitByCode(ctx, scope, d)
+		if err != nil {
+			return err
+		}
+		kind = domain.UnitKind("dayfigures:" + scope)
+		read = func() (int, error) {
+			own, children, err := store.DayFigures(ctx, c.ID, metric, d, u.ID)
+			if err == nil && own == nil {
+				err = fmt.Errorf("no figures of %s on %s", scope, day)
+			}
+			return 1 + len(children), err
+		}
+	}
 	var took []time.Duration
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	n := 0
 	for range runs {
 		start := time.Now()
-		rows, _, err := store.Ranking(ctx, domain.RankingFilter{Campaign: c, Metric: metric, Day: d, Kind: kind, Limit: -1})
+		rows, err := read()
 		if err != nil {
 			return err
 		}
 		took = append(took, time.Since(start))
-		n = len(rows)
+		n = rows
 	}
 	runtime.ReadMemStats(&after)
 	slices.Sort(took)
