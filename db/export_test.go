@@ -70,3 +70,7 @@ func ScanRankRows(ctx context.Context, d *DB, sql string) ([]*domain.RankRow, er
 
 // PointColumns are the columns of a figure the reads scan.
 const PointColumns = pointColumns
+
+// CurrentFiguresSQL is the statement CurrentFigures reads n units' figures
+// of the days lo..hi with.
+var CurrentFiguresSQL = currentFiguresSQL

@@ -49,11 +49,7 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		preds[l.NewID] = append(preds[l.NewID], l)
 		all = append(all, l.OldID)
 	}
-	rows, err := db.reader(ctx).Query(ctx, `
-		SELECT `+pointColumns+`, f.revisions
-		FROM figures f
-		JOIN (SELECT DISTINCT id FROM unnest($5::bigint[]) AS x(id)) x ON x.id = f.unit_id
-		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day BETWEEN $3 AND $4`, c.ID, metric, pgDate(lo), pgDate(hi), all)
+	rows, err := db.reader(ctx).Query(ctx, currentFiguresSQL(len(all), lo, hi), c.ID, metric, pgDate(lo), pgDate(hi), all)
 	if err != nil {
 		return nil, mapErr(err, "figures")
 	}
@@ -91,6 +87,32 @@ func (db *DB) CurrentFigures(ctx context.Context, c *domain.Campaign, metric str
 		derive(c, out[i])
 	}
 	return out, nil
+}
+
+// spanDescents is the most index descents (units times 16-day spans)
+// for which currentFiguresSQL finds the units' days through
+// figures_series_idx rather than the primary key's range of the days.
+const spanDescents = 2000
+
+// currentFiguresSQL is the statement CurrentFigures reads n units' figures
+// of the days lo..hi with ($1 campaign, $2 metric key, $3 lo, $4 hi, $5 the
+// units' ids). A few units' days lie together in figures_series_idx, one
+// short range per unit and 16-day span (migration 023): a province and its
+// predecessor over 90 days read 170 figures there, where the primary key's
+// range of those days holds every unit of the campaign (on the national
+// world, 149 ms against 0.9). A level's thousands of units over a
+// ranking's 8 days read that range once instead (the nation's 10,035
+// communes: 47 ms, against 118 ms for a descent per unit).
+func currentFiguresSQL(n int, lo, hi domain.Date) string {
+	q := `
+		SELECT ` + pointColumns + `, f.revisions
+		FROM figures f
+		JOIN (SELECT DISTINCT id FROM unnest($5::bigint[]) AS x(id)) x ON x.id = f.unit_id
+		WHERE f.campaign_id = $1 AND f.metric_id = (SELECT id FROM metrics WHERE key = $2) AND f.day BETWEEN $3 AND $4`
+	if spans := int(hi-lo)/16 + 2; n*spans <= spanDescents {
+		q += ` AND day_bucket(f.day) = ANY(ARRAY(SELECT generate_series(day_bucket($3), day_bucket($4))))`
+	}
+	return q
 }
 
 // sumPredecessors is a unit's figure on day d as the sum of its
