@@ -185,8 +185,7 @@ func (s *rankRowScan) row(row pgx.CollectableRow) (*domain.RankRow, error) {
 		parent int64
 	})
 	s.fill(&b.r.Point, &b.n)
-	if s.unranked {
-		b.r.Rank, b.r.RankChange = nil, nil
+	if s.unranked { // valueColumns read no rank: dayRanks.set puts it in b.n
 		s.nulls = append(s.nulls, &b.n)
 	}
 	b.r.Code = s.code
