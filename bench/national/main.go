@@ -39,6 +39,9 @@ var slug string
 // campaign under way: no later day is computed yet).
 var newDays = 5
 
+// warm makes newday add two days in one process, timing the second.
+var warm bool
+
 var (
 	start   = domain.MustDate("2024-03-01")
 	days    = 90
@@ -60,6 +63,7 @@ func main() {
 	flag.IntVar(&days, "days", days, "the campaign's length in days (at least 35: newday adds the last 5, correction goes 30 back)")
 	startFlag := flag.String("start", start.String(), "the campaign's first day (YYYY-MM-DD)")
 	flag.IntVar(&newDays, "new", newDays, "the last days left out of load, for newday to add (1 to 5)")
+	flag.BoolVar(&warm, "warm", false, "newday: add the next day first, untimed, then time the day after it in the same process (as a server that computed yesterday computes today)")
 	flag.Parse()
 	var err error
 	if start, err = domain.ParseDate(*startFlag); err != nil || days < 35 || days > 3660 || newDays < 1 || newDays > 5 {
@@ -254,10 +258,30 @@ func newDay(ctx context.Context, store *db.DB) error {
 		return err
 	}
 	d := int(last-start) + 1
+	if warm {
+		d++
+	}
 	if d >= days {
 		return fmt.Errorf("every day of the campaign is loaded already; drop the benchmark database to start again")
 	}
-	return timed(ctx, store, c, "reports", reportsFor(cs, d), morningAfter(start.AddDays(d)), fmt.Sprintf("newday day=%s", start.AddDays(d)))
+	if warm {
+		// Yesterday, through this process's store: what it reads and
+		// computes is what a server keeps for the next refresh.
+		if err := timed(ctx, store, c, "reports", reportsFor(cs, d-1), morningAfter(start.AddDays(d-1)), fmt.Sprintf("# warm-up day=%s", start.AddDays(d-1))); err != nil {
+			return err
+		}
+		// A day later the checkpointer (every 5 minutes by default) has
+		// run: the timed day pays for the full-page images of the pages it
+		// dirties, as the cold one does after bench/newday-history.sh's.
+		if _, err := store.Pool.Exec(ctx, `CHECKPOINT`); err != nil {
+			return fmt.Errorf("checkpoint between the two days (needs a superuser or pg_checkpoint): %w", err)
+		}
+	}
+	what := fmt.Sprintf("newday day=%s", start.AddDays(d))
+	if warm {
+		what = fmt.Sprintf("newday-warm day=%s", start.AddDays(d))
+	}
+	return timed(ctx, store, c, "reports", reportsFor(cs, d), morningAfter(start.AddDays(d)), what)
 }
 
 // correction lowers one commune's figure 30 days before the last day, with
