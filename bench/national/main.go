@@ -224,7 +224,10 @@ func campaign(ctx context.Context, store *db.DB) (*domain.Campaign, []commune, d
 		return nil, nil, 0, err
 	}
 	var last time.Time
-	if err := store.Pool.QueryRow(ctx, `SELECT max(day) FROM report_current`).Scan(&last); err != nil {
+	// Per metric, so each is one probe of the primary key (metric, day,
+	// unit): max(day) over the table scans it (0.4 s at 90 days).
+	if err := store.Pool.QueryRow(ctx, `SELECT max(t.top) FROM metrics m,
+		LATERAL (SELECT max(rc.day) AS top FROM report_current rc WHERE rc.metric_id = m.id) t`).Scan(&last); err != nil {
 		return nil, nil, 0, err
 	}
 	units, err := demo.Units()
