@@ -260,9 +260,9 @@ func newDay(ctx context.Context, store *db.DB) error {
 	if err != nil {
 		return err
 	}
-	d := int(last-start) + 1
+	d, what := int(last-start)+1, "newday"
 	if warm {
-		d++
+		d, what = d+1, "newday-warm"
 	}
 	if d >= days {
 		return fmt.Errorf("every day of the campaign is loaded already; drop the benchmark database to start again")
@@ -280,11 +280,7 @@ func newDay(ctx context.Context, store *db.DB) error {
 			return fmt.Errorf("checkpoint between the two days (needs a superuser or pg_checkpoint): %w", err)
 		}
 	}
-	what := fmt.Sprintf("newday day=%s", start.AddDays(d))
-	if warm {
-		what = fmt.Sprintf("newday-warm day=%s", start.AddDays(d))
-	}
-	return timed(ctx, store, c, "reports", reportsFor(cs, d), morningAfter(start.AddDays(d)), what)
+	return timed(ctx, store, c, "reports", reportsFor(cs, d), morningAfter(start.AddDays(d)), fmt.Sprintf("%s day=%s", what, start.AddDays(d)))
 }
 
 // correction lowers one commune's figure 30 days before the last day, with
