@@ -1,8 +1,9 @@
 // Command floor is bench/typename.sh's floor: Go's net/http answering
 // `{ __typename }` with nothing around it (no router, log, limits, cache or
-// GraphQL), the same bytes as tiendo's answer. Measured with the same pins
-// and wrk as the servers, it is the tail this machine's kernel and net/http
-// give any Go server; tiendo's tail can approach it, not pass it.
+// GraphQL), the same body as tiendo's answer (not its headers: no Vary or
+// X-Request-Id). Measured with the same pins and wrk as the servers, it is
+// the tail this machine's kernel and net/http give any Go server; tiendo's
+// tail can approach it, not pass it.
 package main
 
 import (
