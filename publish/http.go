@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -104,12 +105,31 @@ func lang(r *http.Request) string {
 	return "vi"
 }
 
+// revParam reads ?rev=: none is the latest revision (0); anything but a
+// revision number (1, 2, …) is the client's error, not the latest
+// revision served as if it had been asked for.
+func revParam(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("rev")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, domain.Errorf(domain.EINVALID, "rev=%.40q is not a revision number (1, 2, …); leave it out for the latest revision", v)
+	}
+	return int(n), nil
+}
+
 // edition reads a published revision (rev 0: the latest) of a campaign's
 // scope for a day given as YYYY-MM-DD.
 func (s *Service) edition(r *http.Request, slug, date string, rev int) (*domain.Campaign, *db.Edition, *press.Edition, error) {
 	day, err := domain.ParseDate(date)
 	if err != nil {
 		return nil, nil, nil, domain.Errorf(domain.EINVALID, "%q is not a date (YYYY-MM-DD)", date)
+	}
+	if rev > math.MaxInt32 {
+		// Revisions are numbered 1, 2, … in an int4: none is this far.
+		return nil, nil, nil, notFound("no revision %d of the bulletin of %s for %s has been published", rev, slug, day)
 	}
 	c, scope, err := s.campaign(r.Context(), slug)
 	if err != nil {
@@ -147,7 +167,11 @@ func cacheable(w http.ResponseWriter, r *http.Request, ed *db.Edition, variant s
 }
 
 func (s *Service) column(w http.ResponseWriter, r *http.Request) {
-	rev, _ := strconv.Atoi(r.URL.Query().Get("rev"))
+	rev, err := revParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	slug, date := r.PathValue("campaign"), r.PathValue("date")
 	if f := r.PathValue("file"); f != "" {
 		// index.html, index.en.html, r{N}.html or r{N}.en.html
@@ -308,7 +332,12 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.rev == 0 {
-		d.rev, _ = strconv.Atoi(r.URL.Query().Get("rev"))
+		rev, err := revParam(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.rev = rev
 	}
 	s.serveDay(w, r, d, file)
 }

@@ -152,6 +152,28 @@ func TestBulletinDelivery(t *testing.T) {
 			t.Errorf("GET %s: %d %q, want 400 saying what is wrong", p, rec.Code, rec.Body)
 		}
 	}
+	// A revision that is not a revision number: a client's error named as
+	// such, never a server error (found by a hostile-load audit: past int4
+	// the database refused it, a 500 and an ERROR line each time), nor the
+	// latest revision served as if asked for.
+	for _, c := range []struct {
+		path string
+		code int
+		says string
+	}{
+		{"/bulletins/ben-tre-cong-dan-so/2023-11-14?rev=2147483648", http.StatusNotFound, "no revision 2147483648"},
+		{"/bulletins/ben-tre-cong-dan-so/2023-11-14?rev=99999999999999999999", http.StatusBadRequest, "rev="},
+		{"/bulletins/ben-tre-cong-dan-so/2023-11-14?rev=abc", http.StatusBadRequest, "rev="},
+		{"/bulletins/ben-tre-cong-dan-so/2023-11-14?rev=-1", http.StatusBadRequest, "rev="},
+		{"/downloads/ben-tre-cong-dan-so/2023-11-14.r2147483648.json", http.StatusNotFound, "no revision 2147483648"},
+		{"/downloads/ben-tre-cong-dan-so/2023-11-14.r2147483648.json.sha256", http.StatusNotFound, "no revision 2147483648"},
+		{"/downloads/ben-tre-cong-dan-so/2023-11-14.json?rev=x", http.StatusBadRequest, "rev="},
+		{"/bulletins/ben-tre-cong-dan-so/2023-11-14/r9223372036854775807.html", http.StatusNotFound, "no revision"},
+	} {
+		if rec := get(h, c.path); rec.Code != c.code || !strings.Contains(rec.Body.String(), c.says) {
+			t.Errorf("GET %s: %d %.200q, want %d saying %q", c.path, rec.Code, rec.Body, c.code, c.says)
+		}
+	}
 	if js := get(h, "/downloads/ben-tre-cong-dan-so/2023-11-14.json"); js.Code != 200 || !strings.Contains(js.Body.String(), `"licence":"CC BY 4.0"`) {
 		t.Errorf("JSON download: %d", js.Code)
 	}
