@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/tiendo-vn/tiendo/domain"
 )
@@ -52,6 +53,9 @@ func (a *App) QuotaHistory(ctx context.Context, q QuotaQuery) ([]*domain.QuotaRe
 	return a.Store.QuotaHistory(ctx, domain.QuotaFilter{CampaignID: c.ID, Metric: q.Metric, UnitID: &u.ID, Offset: q.Offset, Limit: q.Limit})
 }
 
+// MaxSearch is the longest search of units' names, in characters.
+const MaxSearch = 100
+
 // UnitQuery asks for a page of units.
 type UnitQuery struct {
 	ParentCode *string
@@ -66,6 +70,12 @@ type UnitQuery struct {
 // former units (ended, with successors) whose name matches q.Search.
 // ENOTFOUND for an unknown parent code.
 func (a *App) Units(ctx context.Context, q UnitQuery) (units []*domain.Unit, total int, former []*domain.Unit, err error) {
+	// The longest unit's name with its kind is under 60 characters. The
+	// length in bytes is looked at first: a search comes in a variable, which
+	// the document limits do not bound, and every alias of the field asks.
+	if len(q.Search) > 4*MaxSearch || utf8.RuneCountInString(q.Search) > MaxSearch {
+		return nil, 0, nil, domain.FieldErrorf(domain.EINVALID, "search", "search is longer than %d characters, longer than any unit's name", MaxSearch)
+	}
 	f := domain.UnitFilter{AsOf: a.Today(), ParentCode: q.ParentCode, Kind: q.Kind, Search: q.Search, Offset: q.Offset, Limit: q.Limit}
 	if q.AsOf != nil {
 		f.AsOf = *q.AsOf

@@ -98,7 +98,7 @@ func (db *DB) FormerUnits(ctx context.Context, search string, asOf domain.Date, 
 		return []*domain.Unit{}, nil
 	}
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+unitColumns+` FROM units u
-		WHERE NOT u.valid @> $1::date AND u.search_key LIKE '%' || $2 || '%'
+		WHERE NOT u.valid @> $1::date AND strpos(u.search_key, $2) > 0
 		  AND EXISTS (SELECT 1 FROM unit_links l WHERE l.old_id = u.id)
 		ORDER BY CASE u.kind WHEN 'PROVINCE' THEN 0 WHEN 'DISTRICT' THEN 1 ELSE 2 END, u.code LIMIT $3`, pgDate(asOf), key, limit)
 	if err != nil {

@@ -65,7 +65,7 @@ func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Uni
 		WHERE u.valid @> $1::date
 		  AND ($2::bigint IS NULL OR u.parent_id = $2)
 		  AND ($3::text IS NULL OR u.kind = $3)
-		  AND ($4 = '' OR u.search_key LIKE '%' || $4 || '%')
+		  AND ($4 = '' OR strpos(u.search_key, $4) > 0)
 		ORDER BY u.code
 		OFFSET $5 LIMIT $6`,
 		pgDate(f.AsOf), f.ParentID, kind, domain.SearchKey(f.Search), f.Offset, f.Limit)
@@ -86,7 +86,7 @@ func (db *DB) FindUnits(ctx context.Context, f domain.UnitFilter) ([]*domain.Uni
 			WHERE u.valid @> $1::date
 			  AND ($2::bigint IS NULL OR u.parent_id = $2)
 			  AND ($3::text IS NULL OR u.kind = $3)
-			  AND ($4 = '' OR u.search_key LIKE '%' || $4 || '%')`,
+			  AND ($4 = '' OR strpos(u.search_key, $4) > 0)`,
 			pgDate(f.AsOf), f.ParentID, kind, domain.SearchKey(f.Search)).Scan(&total)
 		if err != nil {
 			return nil, 0, mapErr(err, "units")

@@ -42,9 +42,10 @@ const (
 
 // hostileCase is one request of the corpus: its query and what it must get.
 type hostileCase struct {
-	name   string
-	query  string
-	expect string // an error code, "served", or "any"
+	name      string
+	query     string
+	variables string // JSON, or ""
+	expect    string // an error code, "served", or "any"
 }
 
 // loadHostileCorpus reads graph/testdata/hostile: each .graphql file is a
@@ -69,8 +70,14 @@ func loadHostileCorpus(t testing.TB) []hostileCase {
 			if c.expect == "" {
 				t.Fatalf("%s: no '# expect:' line", f)
 			}
+			// A line "--- variables" ends the query; the variables (JSON)
+			// follow.
+			if q, vars, ok := strings.Cut(c.query, "\n--- variables\n"); ok {
+				c.query, c.variables = q, vars
+			}
 			if strings.HasSuffix(f, ".gen") {
 				c.query = genQuery(c.query)
+				c.variables = strings.TrimSpace(genQuery(c.variables))
 			}
 			out = append(out, c)
 		}
@@ -154,6 +161,19 @@ func allocatedBytes() int64 {
 	return int64(s[0].Value.Uint64())
 }
 
+// body is the case's request body.
+func (c hostileCase) body() []byte {
+	req := map[string]any{"query": c.query}
+	if c.variables != "" {
+		req["variables"] = json.RawMessage(c.variables)
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		panic(c.name + ": the variables are not JSON: " + err.Error())
+	}
+	return b
+}
+
 // postQuery sends a query and reads its whole answer.
 func postQuery(client *http.Client, url, query string) (hostileResult, error) {
 	body, _ := json.Marshal(map[string]any{"query": query})
@@ -189,10 +209,10 @@ func postBody(client *http.Client, url string, body []byte) (hostileResult, erro
 
 // measure sends one request and measures the process around it: nothing
 // else may run meanwhile.
-func measure(client *http.Client, url, query string) (hostileResult, error) {
+func measure(client *http.Client, url string, c hostileCase) (hostileResult, error) {
 	runtime.GC()
 	cpu, alloc := processCPU(), allocatedBytes()
-	r, err := postQuery(client, url, query)
+	r, err := postBody(client, url, c.body())
 	r.cpu, r.alloc = processCPU()-cpu, allocatedBytes()-alloc
 	return r, err
 }
@@ -223,7 +243,7 @@ func TestHostileCorpus(t *testing.T) {
 		}
 	}
 	for _, c := range corpus {
-		r, err := measure(client, url, c.query)
+		r, err := measure(client, url, c)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -254,7 +274,7 @@ func TestHostileCorpus(t *testing.T) {
 	}
 	bodies := make([][]byte, len(corpus))
 	for i, c := range corpus {
-		bodies[i], _ = json.Marshal(map[string]any{"query": c.query})
+		bodies[i] = c.body()
 	}
 	for _, clients := range []int{1, 4} {
 		t.Run(fmt.Sprintf("%dClients", clients), func(t *testing.T) {

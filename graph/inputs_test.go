@@ -64,6 +64,8 @@ func TestInputValues(t *testing.T) {
 		{name: "NoteTooLong", query: submitMutation, vars: map[string]any{"input": map[string]any{"campaign": "live", "clientKey": "k-long",
 			"reports": []any{map[string]any{"unitCode": "92000", "metric": "collected", "date": "2024-01-09", "value": 5, "note": strings.Repeat("ệ", 2001)}}}},
 			says: "longer than 2000 characters", field: "reports[0].note"},
+		{name: "SearchTooLong", query: `query($s: String) { units(search: $s) { totalCount } }`, vars: map[string]any{"s": strings.Repeat("ệ", 101)},
+			says: "longer than 100 characters", field: "search"},
 		{name: "ClientKeyTooLong", query: submitMutation, vars: batch(strings.Repeat("ệ", 201), report("92000", "collected", "2024-01-09", 5)),
 			says: "longer than 200 characters", field: "clientKey"},
 	}

@@ -65,6 +65,22 @@ func search(t *testing.T, h http.Handler) {
 	if len(r.Units.Former) == 0 || r.Units.Former[0].Code != "83" || len(r.Units.Former[0].Successors) != 1 || r.Units.Former[0].Successors[0].Unit.Code != "86" {
 		t.Errorf("former units for Bến Tre: %+v", r.Units.Former)
 	}
+	// A search is text, not a pattern: % and _ match themselves (no
+	// unit's name has them), not every name.
+	for _, q := range []string{"%", "_", "b_n tre"} {
+		var w struct {
+			Units struct {
+				TotalCount int
+				Former     []struct{ Code string }
+			}
+		}
+		if errs := post(t, h, `query($s: String) { units(search: $s) { totalCount former { code } } }`, map[string]any{"s": q}, &w); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if w.Units.TotalCount != 0 || len(w.Units.Former) != 0 {
+			t.Errorf("search %q: %d units and %d former, want none", q, w.Units.TotalCount, len(w.Units.Former))
+		}
+	}
 }
 
 // acrossTheReform: new Vĩnh Long's series in the summer 2025 drive
