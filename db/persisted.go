@@ -8,8 +8,9 @@ import (
 )
 
 // MaxPersistedQueries bounds the persisted-queries table: past it, a new
-// hash is known only to the server that learned it.
-const MaxPersistedQueries = 50000
+// hash is known only to the server that learned it. With documents of at
+// most 16 KB (graph's maxStoredQuery), the table holds at most 160 MB.
+const MaxPersistedQueries = 10000
 
 // PersistedQuery returns the query registered under a SHA-256 (hex).
 func (db *DB) PersistedQuery(ctx context.Context, sha256 string) (string, bool, error) {

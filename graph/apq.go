@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tiendo-vn/tiendo/db"
 )
@@ -69,12 +72,45 @@ func (c apqCache) Get(ctx context.Context, hash string) (string, bool) {
 	return q, ok
 }
 
-// Add keeps the query in memory at once and stores it for the other
-// servers without holding up the request (a registration lost to a failure
-// costs another server one "PersistedQueryNotFound" round trip).
+// maxStoredQuery is the longest document stored for the other servers: a
+// real client's documents are a few KB; a longer one is known to the server
+// that learned it (its clients send it again to the others, as APQ does for
+// any hash a server does not know).
+const maxStoredQuery = 16 << 10
+
+// Add keeps the query in this server's memory (bounded) at once. It is
+// stored for the other servers only once it passed validation and the
+// limits (apqStore), so an anonymous client's junk registered under its
+// hashes writes nothing to the database.
 func (c apqCache) Add(ctx context.Context, hash, query string) {
 	c.mem.Add(ctx, hash, query)
 	c.unknown.Remove(hash)
+}
+
+// apqStore stores the document an operation registered (APQ with its
+// query) for the other servers, once the operation passed parsing,
+// validation and the limits: it runs after them (graph.NewExecutor's
+// order).
+type apqStore struct{ cache apqCache }
+
+func (apqStore) ExtensionName() string                   { return "PersistedQueryStore" }
+func (apqStore) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (s apqStore) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	st, ok := oc.Stats.GetExtension("APQ").(*extension.ApqStats)
+	if !ok || !st.SentQuery || len(oc.RawQuery) > maxStoredQuery {
+		return nil
+	}
+	if _, trusted := s.cache.trusted[st.Hash]; !trusted {
+		s.cache.persist(ctx, st.Hash, oc.RawQuery)
+	}
+	return nil
+}
+
+// persist stores a document for the other servers without holding up the
+// request (a registration lost to a failure costs another server one
+// "PersistedQueryNotFound" round trip).
+func (c apqCache) persist(ctx context.Context, hash, query string) {
 	if c.store == nil {
 		return
 	}

@@ -72,9 +72,11 @@ func NewExecutor(r *Resolver, lim Limits) *Executor {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	exec.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache(r.DB, logger, lim.Trusted)})
+	apq := newAPQCache(r.DB, logger, lim.Trusted)
+	exec.Use(extension.AutomaticPersistedQuery{Cache: apq})
 	exec.Use(docLimits{DocLimits: DefaultDocLimits, cache: queries}) // after the persisted query is known
 	exec.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: lim.Complexity, maxDepth: lim.Depth})
+	exec.Use(apqStore{apq}) // a registered document passed all of the above
 	exec.Use(trackedRoots{})
 	for _, e := range lim.Extensions {
 		exec.Use(e)

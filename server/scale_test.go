@@ -175,3 +175,54 @@ func TestPersistedQueriesAcrossServers(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestPersistedQueriesStoredWhenValid: only a document that passed
+// validation and the limits is stored for the other servers, and only one of
+// a reasonable size; an anonymous client registering junk under its hashes
+// (found by a hostile-load audit: 1,000 of 47 KB each in 3 s, invalid ones
+// included) writes nothing to the database.
+func TestPersistedQueriesStoredWhenValid(t *testing.T) {
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	h := httpapi.NewRouter(store, testConfig(), quiet)
+	register := func(query string) (hash string, out map[string]any) {
+		sum := sha256.Sum256([]byte(query))
+		hash = hex.EncodeToString(sum[:])
+		body := map[string]any{"query": query, "extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}}
+		graphtest.Decode(t, graphtest.Post(h, body), &out)
+		return hash, out
+	}
+	var junk []string
+	for _, q := range []string{
+		`{ noSuchField }`,                          // invalid
+		`{ campaigns { edges { node { slug } } } `, // does not parse
+		`{ ` + strings.Repeat(`a: __typename `, 1) + strings.Repeat(`# padding`+"\n", 2000) + `}`, // valid, 20 KB of comments
+		`query($x: Int!) { campaigns(first: $x) { totalCount } }`,                                 // a variable missing
+	} {
+		hash, out := register(q)
+		if len(q) < 16<<10 && out["errors"] == nil {
+			t.Fatalf("%.40q was answered: %v", q, out)
+		}
+		junk = append(junk, hash)
+	}
+	good, out := register(`{ campaigns { totalCount } }`)
+	if out["errors"] != nil {
+		t.Fatalf("a valid document: %v", out)
+	}
+	count := func(hashes ...string) int {
+		var n int
+		if err := store.Pool.QueryRow(context.Background(), `SELECT count(*) FROM persisted_queries WHERE sha256 = ANY($1)`, hashes).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(5 * time.Second); count(good) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the valid document was not stored")
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // the junk's writes, had there been any, were started before
+	if n := count(junk...); n != 0 {
+		t.Errorf("%d documents stored that did not pass validation or are too long", n)
+	}
+}
