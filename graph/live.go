@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -85,6 +86,7 @@ func NewLiveHandler(r *Resolver, lim Limits) http.Handler {
 	srv.SetParserTokenLimit(DefaultDocLimits.Tokens)
 	srv.Use(docLimits{DocLimits: DefaultDocLimits, cache: lru.New[*ast.QueryDocument](100)})
 	srv.Use(queryLimits{model: newCostModel(es.Schema()), maxCost: cmp.Or(lim.Complexity, 5000), maxDepth: cmp.Or(lim.Depth, 12)})
+	srv.Use(subscriptionsOnly{})
 	logger := cmp.Or(r.Logger, slog.Default())
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, logger, r.Health, err)
@@ -96,4 +98,22 @@ func NewLiveHandler(r *Resolver, lim Limits) http.Handler {
 func IsWebSocket(r *http.Request) bool {
 	v := r.Header["Upgrade"] // (canonical: r.Header.Get without canonicalizing, on every request)
 	return len(v) > 0 && strings.EqualFold(v[0], "websocket")
+}
+
+// subscriptionsOnly refuses queries and mutations on the WebSocket: they go
+// over HTTP, where the request deadline, the rate limits and the response
+// cache apply (over a connection that lives as long as its subscriber, a
+// query had none of them).
+type subscriptionsOnly struct{}
+
+func (subscriptionsOnly) ExtensionName() string                   { return "SubscriptionsOnly" }
+func (subscriptionsOnly) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (subscriptionsOnly) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+		return nil
+	}
+	err := gqlerror.Errorf("this WebSocket carries subscriptions: send a %s over HTTP (POST /graphql, or GET for a query)", oc.Operation.Operation)
+	err.Extensions = map[string]any{"code": domain.EINVALID}
+	return err
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -81,4 +83,52 @@ func TestLiveUpdates(t *testing.T) {
 		}
 	}
 	t.Fatalf("the event stream ended without the change: %v", sc.Err())
+}
+
+// TestLiveCarriesSubscriptionsOnly: the WebSocket at /graphql runs
+// subscriptions; a query or a mutation sent over it is refused, saying where
+// it belongs. Found by a hostile-load audit: queries run over it had no
+// request deadline and no rate limit (one ran 38 s; five on one connection
+// took 1.9 GB).
+func TestLiveCarriesSubscriptionsOnly(t *testing.T) {
+	store := dbtest.New(t)
+	dbtest.MustLoadExample(t, store)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, cfg := liveConfig(t, store)
+	srv := httptest.NewServer(httpapi.NewRouter(store, cfg, quiet))
+	defer srv.Close()
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	type msg struct {
+		ID      string          `json:"id,omitempty"`
+		Type    string          `json:"type"`
+		Payload json.RawMessage `json:"payload,omitempty"`
+	}
+	wsjson.Write(ctx, ws, msg{Type: "connection_init"})
+	var m msg
+	if err := wsjson.Read(ctx, ws, &m); err != nil || m.Type != "connection_ack" {
+		t.Fatalf("init: %+v %v", m, err)
+	}
+	for i, q := range []string{`{ campaigns { totalCount } }`, `mutation { submitReports(input: {campaign: "ref", clientKey: "k", reports: []}) { written } }`} {
+		id := fmt.Sprint(i)
+		p, _ := json.Marshal(map[string]any{"query": q})
+		wsjson.Write(ctx, ws, msg{ID: id, Type: "subscribe", Payload: p})
+		// Its errors come as "next" (then "complete") or as "error".
+		said := ""
+		for m.Type = ""; m.Type != "complete" && m.Type != "error"; {
+			if err := wsjson.Read(ctx, ws, &m); err != nil || m.ID != id {
+				t.Fatalf("%s over the WebSocket: %+v %v", q, m, err)
+			}
+			said += string(m.Payload)
+		}
+		want := map[int]string{0: "send a query over HTTP", 1: "send a mutation over HTTP"}[i]
+		if !strings.Contains(said, want) || strings.Contains(said, `"data":{`) {
+			t.Errorf("%s over the WebSocket: %s, want only an error saying it goes over HTTP", q, said)
+		}
+	}
 }
