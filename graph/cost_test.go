@@ -236,6 +236,13 @@ func TestCostOfLists(t *testing.T) {
 		// A progress page is no longer than its days.
 		{`{ progress(campaign: "c", unitCode: "u", metric: "m", from: "2023-11-01", to: "2023-11-07") { edges { node { figure } } } }`, nil, 1 + 1 + 7*2},
 		{`{ progress(campaign: "c", unitCode: "u", metric: "m", from: "2023-11-01", to: "2023-11-07") { columns { dates figures } } }`, nil, 1 + 1 + 7 + 7},
+		// Today's map is rebuilt whatever the page: a commune ranking's
+		// rebuild costs 500, a province's or a series' 50.
+		{`{ ranking(campaign: "c", metric: "m", level: COMMUNE, first: 0, map: CURRENT) { totalCount } }`, nil, 1 + 500 + 1},
+		{`query Q($m: ReformMap) { ranking(campaign: "c", metric: "m", level: COMMUNE, first: 0, map: $m) { totalCount } }`, map[string]any{"m": "CURRENT"}, 1 + 500 + 1},
+		{`{ ranking(campaign: "c", metric: "m", level: COMMUNE, first: 0, map: CAMPAIGN) { totalCount } }`, nil, 1 + 1},
+		{`{ ranking(campaign: "c", metric: "m", level: PROVINCE, first: 0, map: CURRENT) { totalCount } }`, nil, 1 + 50 + 1},
+		{`{ progress(campaign: "c", unitCode: "u", metric: "m", from: "2023-11-01", to: "2023-11-07", map: CURRENT) { columns { dates } } }`, nil, 1 + 50 + 1 + 7},
 		// Rows are read for totalCount too: at least 1 each.
 		{`{ units(first: 100) { totalCount } }`, nil, 1 + 1 + 100},
 		// Lists that are not pages: ancestors 5.
