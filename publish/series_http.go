@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tiendo-vn/tiendo/db"
 	"github.com/tiendo-vn/tiendo/domain"
@@ -86,9 +88,28 @@ func (s *Service) serveSeries(w http.ResponseWriter, r *http.Request, c *domain.
 	s.streamRows(w, r, name+"."+ext, ext, f)
 }
 
+// DefaultMaxStreams is how many downloads are streamed from the database at
+// once by default (Service.MaxStreams): pgxpool's smallest pool has 4
+// connections, so at least 2 stay for everything else.
+const DefaultMaxStreams = 2
+
 // streamRows sends the rows as a file; an error once rows are sent can only
 // cut the response short (and is logged).
 func (s *Service) streamRows(w http.ResponseWriter, r *http.Request, name, ext string, f db.SeriesFilter) {
+	s.streamsOnce.Do(func() { s.streams = make(chan struct{}, cmp.Or(s.MaxStreams, DefaultMaxStreams)) })
+	wait := time.NewTimer(cmp.Or(s.StreamWait, 5*time.Second))
+	defer wait.Stop()
+	select {
+	case s.streams <- struct{}{}:
+		defer func() { <-s.streams }()
+	case <-wait.C:
+		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, fmt.Sprintf("máy chủ đang gửi %d tệp tải về, vui lòng thử lại sau ít phút / the server is sending %d downloads already, please retry in a minute", cap(s.streams), cap(s.streams)), http.StatusServiceUnavailable)
+		return
+	case <-r.Context().Done():
+		return
+	}
 	w.Header().Set("Content-Type", seriesContentType[ext])
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if err := s.writeSeries(r.Context(), w, ext, f); err != nil {

@@ -37,6 +37,16 @@ type Service struct {
 	// it logs once (graph.DBHealth.Failed): pages then answer 503 with
 	// Retry-After, and log nothing each.
 	Outage func(ctx context.Context, err error) bool
+	// MaxStreams bounds the downloads streamed from the database at once
+	// (series.*, DATE.all.*; 0: DefaultMaxStreams): each holds one of the
+	// pool's connections as long as its client takes to read it, so a few
+	// clients that never read would otherwise hold them all, and the API and
+	// /readyz with them. A download past the bound waits up to StreamWait
+	// (0: 5 s), then is answered 503 with Retry-After.
+	MaxStreams  int
+	StreamWait  time.Duration
+	streamsOnce sync.Once
+	streams     chan struct{}
 	// Contact is where readers report an error, printed on every page
 	// ("" prints none).
 	Contact string
