@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // Application error codes. They are the values of extensions.code in the
@@ -31,11 +32,19 @@ type Error struct {
 	Field string
 }
 
+// Error is the message, after its field unless the message names the
+// field first already ("from (…) is after to (…)").
 func (e *Error) Error() string {
-	if e.Field != "" {
+	if e.Field != "" && !namesFirst(e.Message, e.Field) {
 		return fmt.Sprintf("%s: %s", e.Field, e.Message)
 	}
 	return e.Message
+}
+
+// namesFirst tells whether msg starts with the word field.
+func namesFirst(msg, field string) bool {
+	rest, ok := strings.CutPrefix(msg, field)
+	return ok && (rest == "" || strings.ContainsRune(" :(", rune(rest[0])))
 }
 
 // Errorf returns an *Error with the code and a formatted message.

@@ -195,6 +195,10 @@ func TestCorrections(t *testing.T) {
 				(field != "" && resp.Errors[0].Extensions["field"] != field) {
 				t.Errorf("%s: %+v", args, resp.Errors)
 			}
+			// The field is named once (a hostile-load audit read "from: from: …").
+			if len(resp.Errors) > 0 && field != "" && strings.Contains(resp.Errors[0].Message, field+": "+field) {
+				t.Errorf("%s: %q names its field twice", args, resp.Errors[0].Message)
+			}
 		}
 	})
 }
