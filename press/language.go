@@ -16,6 +16,8 @@ type language interface {
 	units(us []Unit) string
 	join(items []string) string
 	rateOf(n Named) string
+	// noRate stands for the rate of a unit with a quota but no figure.
+	noRate() string
 	tied(units, rate string) string
 	others(n int) string
 

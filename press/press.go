@@ -193,7 +193,8 @@ func facts(m MetricDay, ended bool) MetricFacts {
 		switch {
 		case hasQuota && *ch.Value >= *ch.Quota:
 			f.Completed = append(f.Completed, named(ch))
-		case ended && hasQuota:
+		case ended && ch.Quota != nil && *ch.Quota > 0:
+			// Short of its quota, or with no figure at all: not completed.
 			f.Unfinished = append(f.Unfinished, named(ch))
 		case !ended && ch.AtRisk && ch.Rank > 0:
 			f.AtRisk = append(f.AtRisk, named(ch))

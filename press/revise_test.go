@@ -202,3 +202,31 @@ func TestReviseStoredWithoutNames(t *testing.T) {
 	}
 	checkNotice(t, cur, "s/p0", "c/activated/608/delta")
 }
+
+// TestOutcomeCountsUnitsWithoutFigures: after the end, a unit with a quota
+// and no figure did not complete; the outcome names it (found by a rules
+// audit: it was left out, and the sentence said every unit had completed).
+func TestOutcomeCountsUnitsWithoutFigures(t *testing.T) {
+	in := world("2023-12-30")
+	kids := in.Metrics[0].Children
+	for i := range kids[:4] {
+		kids[i].Value, kids[i].Rank = p(100), 1
+	}
+	kids[4].Value, kids[4].Rank, kids[4].Source, kids[4].OnTime, kids[4].Missing, kids[4].Delta, kids[4].Pace7d = nil, 0, "NONE", 0, 1, nil, nil
+	in.Metrics[0].Scope.Value, in.Metrics[0].Scope.OnTime, in.Metrics[0].Scope.Missing = p(400), 4, 1
+	e := Build(in)
+	all := column(e)
+	for _, want := range []string{
+		"toàn thành phố đạt 80% chỉ tiêu; 4 đơn vị đã hoàn thành chỉ tiêu: xã A, xã B, xã E và phường C (cùng 100%, đồng hạng); 1 đơn vị chưa hoàn thành: xã D (chưa có số liệu).",
+		"1 unit did not: D commune (no figure).",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("missing %q in:\n%s", want, all)
+		}
+	}
+	for _, bad := range []string{"tất cả", "all 4"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("%q when a unit never reported:\n%s", bad, all)
+		}
+	}
+}

@@ -29,6 +29,8 @@ func (en) join(items []string) string { return joinEN(items) }
 
 func (en) rateOf(n Named) string { return numfmt.FormatRate(n.Value, n.Quota, "en") }
 
+func (en) noRate() string { return "no figure" }
+
 func (en) tied(units, rate string) string { return fmt.Sprintf("%s (tied at %s)", units, rate) }
 
 func (en) others(n int) string { return fmt.Sprintf("%d more", n) }

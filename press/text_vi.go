@@ -25,6 +25,8 @@ func (vi) join(items []string) string { return joinVI(items) }
 // rateOf is the rate the facts carry, written the Vietnamese way.
 func (vi) rateOf(n Named) string { return n.Rate }
 
+func (vi) noRate() string { return "chưa có số liệu" }
+
 func (vi) tied(units, rate string) string {
 	return fmt.Sprintf("%s (cùng %s, đồng hạng)", units, rate)
 }

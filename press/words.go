@@ -118,6 +118,9 @@ func ratedParts(l language, ns []Named) []string {
 			us[i] = n.Unit
 		}
 		r := l.rateOf(g[0])
+		if g[0].Rate == "" {
+			r = l.noRate()
+		}
 		if len(g) == 1 {
 			parts = append(parts, fmt.Sprintf("%s (%s)", l.units(us), r))
 		} else {
@@ -131,7 +134,7 @@ func ratedParts(l language, ns []Named) []string {
 func byRank(ns []Named) [][]Named {
 	var out [][]Named
 	for i, n := range ns {
-		if i > 0 && n.Rank == ns[i-1].Rank {
+		if i > 0 && n.Rank > 0 && n.Rank == ns[i-1].Rank { // unranked units (no figure) never tie
 			out[len(out)-1] = append(out[len(out)-1], n)
 			continue
 		}
